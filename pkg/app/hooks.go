@@ -1,0 +1,162 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/webhook"
+)
+
+// TunnelFlags are the receiver/tunnel flags shared by submit --wait, wait, listen and test-event.
+type TunnelFlags struct {
+	Tunnel     string
+	PublicURL  string
+	ListenAddr string
+	NgrokURL   string
+	Path       string
+}
+
+// hookSession is a webhook receiver behind a tunnel, routing task results to the waiters that asked
+// for them. Results that arrive before anyone asked (a fast task, a test event) are kept until claimed.
+type hookSession struct {
+	tun  tunnel.Tunnel
+	recv *webhook.Receiver
+	URL  string
+
+	mu      sync.Mutex
+	subs    map[string]chan *novita.TaskResult
+	pending map[string]*novita.TaskResult
+	all     chan webhook.Delivery // every delivery, for test-event; nil unless asked
+	done    chan struct{}
+}
+
+// openHooks opens a tunnel and a receiver on it. It returns (nil, nil) when the mode resolves to none.
+func (e *Env) openHooks(ctx context.Context, tf TunnelFlags, keepAll bool) (*hookSession, error) {
+	tun, err := e.openTunnel(ctx, tf)
+	if err != nil || tun == nil {
+		return nil, err
+	}
+	recv, err := webhook.New(webhook.Options{Path: tf.Path})
+	if err != nil {
+		tun.Close()
+		return nil, err
+	}
+	recv.Start(tun.Listener())
+	h := &hookSession{
+		tun: tun, recv: recv, URL: recv.URL(tun.URL()),
+		subs: map[string]chan *novita.TaskResult{}, pending: map[string]*novita.TaskResult{},
+		done: make(chan struct{}),
+	}
+	if keepAll {
+		h.all = make(chan webhook.Delivery, 64)
+	}
+	go h.route()
+	select {
+	case <-recv.Ready():
+	case <-ctx.Done():
+		h.Close()
+		return nil, ctx.Err()
+	}
+	return h, nil
+}
+
+func (h *hookSession) route() {
+	defer close(h.done)
+	for d := range h.recv.Deliveries() {
+		if h.all != nil {
+			select {
+			case h.all <- d:
+			default:
+			}
+		}
+		if d.Result == nil || d.Duplicate {
+			continue
+		}
+		id := d.Result.Task.TaskID
+		h.mu.Lock()
+		if ch, ok := h.subs[id]; ok {
+			select {
+			case ch <- d.Result:
+			default: // the waiter already has a signal queued; one is enough
+			}
+		} else {
+			h.pending[id] = d.Result
+		}
+		h.mu.Unlock()
+	}
+	if h.all != nil {
+		close(h.all)
+	}
+}
+
+// Subscribe returns the channel on which results for id arrive.
+func (h *hookSession) Subscribe(id string) <-chan *novita.TaskResult {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ch := make(chan *novita.TaskResult, 4)
+	h.subs[id] = ch
+	if r, ok := h.pending[id]; ok {
+		ch <- r
+		delete(h.pending, id)
+	}
+	return ch
+}
+
+// Close shuts the receiver down, then the tunnel, and waits for the router.
+func (h *hookSession) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	err := h.recv.Shutdown(ctx)
+	if cerr := h.tun.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	<-h.done
+	return err
+}
+
+// tunnelOpenFailed tells the user a tunnel failed in submit --wait: a warning, then polling.
+func (e *Env) tunnelOpenFailed(err error) error {
+	if clierr.KindOf(err) == clierr.KindUsage {
+		return err
+	}
+	var ae *clierr.Error
+	if errors.As(err, &ae) && ae.Kind == clierr.KindAuth {
+		return err
+	}
+	e.IO.Warnf("%v; waiting by polling instead", fmt.Errorf("webhook tunnel not available: %w", err))
+	return nil
+}
+
+// openTunnel resolves the tunnel mode and opens it; (nil, nil) when the mode resolves to none.
+func (e *Env) openTunnel(ctx context.Context, tf TunnelFlags) (tunnel.Tunnel, error) {
+	mode, err := tunnel.ParseMode(tf.Tunnel)
+	if err != nil {
+		return nil, err
+	}
+	mode, hint, err := tunnel.ResolveMode(mode, e.BaseURL, tf.PublicURL, e.NgrokAuthtoken != "")
+	if err != nil {
+		return nil, err
+	}
+	if mode == tunnel.ModeNone {
+		if hint != "" {
+			e.IO.Statusf("%s", hint)
+		}
+		return nil, nil
+	}
+	if mode == tunnel.ModeNgrok && e.NgrokAuthtoken == "" {
+		return nil, clierr.Authf("--tunnel ngrok needs an authtoken: set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken")
+	}
+	return tunnel.Open(ctx, tunnel.Config{
+		Mode: mode, ListenAddr: tf.ListenAddr, PublicURL: tf.PublicURL,
+		NgrokAuthtoken: e.NgrokAuthtoken, NgrokURL: tf.NgrokURL,
+		ConnectTimeout: e.TunnelConnectTimeout, Logger: e.Logger,
+		OnStatus:        func(msg string) { e.IO.Statusf("tunnel: %s", msg) },
+		NgrokConnectURL: e.NgrokConnectURL, NgrokRootCAs: e.NgrokRootCAs,
+	})
+}

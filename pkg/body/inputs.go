@@ -1,0 +1,201 @@
+package body
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/clierr"
+)
+
+func (b *builder) maxBytes() int64 {
+	if b.in.MaxFileBytes > 0 {
+		return b.in.MaxFileBytes
+	}
+	return DefaultMaxFileBytes
+}
+
+// readFile reads a user-named input file with the size bound; what names the flag for error messages.
+func (b *builder) readFile(what, name string) ([]byte, error) {
+	limit := b.maxBytes()
+	var data []byte
+	var err error
+	if b.in.ReadFile != nil {
+		data, err = b.in.ReadFile(name)
+	} else {
+		data, err = readBounded(name, limit)
+	}
+	if err != nil {
+		if errors.As(err, new(tooBigError)) {
+			return nil, tooBig(what, name, limit)
+		}
+		reason := err.Error()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			reason = pe.Err.Error()
+		}
+		return nil, clierr.Usagef("%s: cannot read file %q: %s", what, name, reason)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooBig(what, name, limit)
+	}
+	return data, nil
+}
+
+// tooBigError is readBounded's refusal of a file over the limit.
+type tooBigError struct{}
+
+func (tooBigError) Error() string { return "file too large" }
+
+func tooBig(what, name string, limit int64) error {
+	return clierr.Usagef("%s: %q is larger than the %s limit for input files", what, name, mib(limit))
+}
+
+func mib(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readBounded reads a file, refusing (without reading it all) one larger than limit.
+func readBounded(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a directory")}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, tooBigError{}
+	}
+	return data, nil
+}
+
+// readData returns the --data object from inline JSON, @file or stdin.
+func (b *builder) readData() (map[string]any, error) {
+	arg := b.in.Data
+	var src []byte
+	where := "--data"
+	switch {
+	case arg == "-":
+		if b.in.Stdin == nil {
+			return nil, clierr.Usagef("--data -: no standard input to read")
+		}
+		data, err := io.ReadAll(io.LimitReader(b.in.Stdin, b.maxBytes()+1))
+		if err != nil {
+			return nil, clierr.Usagef("--data -: reading standard input: %v", err)
+		}
+		if int64(len(data)) > b.maxBytes() {
+			return nil, tooBig("--data", "-", b.maxBytes())
+		}
+		src, where = data, "--data (stdin)"
+	case strings.HasPrefix(arg, "@"):
+		data, err := b.readFile("--data", arg[1:])
+		if err != nil {
+			return nil, err
+		}
+		src, where = data, "--data file "+arg[1:]
+	default:
+		src = []byte(arg)
+	}
+	return parseObject(src, where)
+}
+
+// setFile applies one --set-file path=file.
+func (b *builder) setFile(body map[string]any, s string) error {
+	path, name, ok := strings.Cut(s, "=")
+	if !ok || path == "" || name == "" {
+		return clierr.Usagef("--set-file %s: want path=file, e.g. --set-file request.image_base64=photo.png", s)
+	}
+	data, err := b.readFile("--set-file "+path, name)
+	if err != nil {
+		return err
+	}
+	return b.set(body, "--set-file "+s, path, base64.StdEncoding.EncodeToString(data))
+}
+
+// image turns an --image / --mask value into what the field takes.
+func (b *builder) image(fm catalog.FlagMap, v string) (string, error) {
+	what := "--" + fm.Flag
+	wantURI := fm.Type == catalog.TypeImageURLOrDataURI
+	switch {
+	case v == "":
+		return "", clierr.Usagef("%s: empty value: give a file path or an http(s) URL", what)
+	case isHTTPURL(v):
+		if wantURI {
+			return v, nil
+		}
+		data, err := b.fetch(what, v)
+		if err != nil {
+			return "", err
+		}
+		return base64.StdEncoding.EncodeToString(data), nil
+	case strings.HasPrefix(v, "data:"):
+		if wantURI {
+			return v, nil
+		}
+		_, payload, ok := strings.Cut(v, ";base64,")
+		if !ok {
+			return "", clierr.Usagef("%s: a data: URI must be base64 (data:<mime>;base64,...)", what)
+		}
+		return payload, nil
+	}
+	data, err := b.readFile(what, v)
+	if err != nil {
+		return "", err
+	}
+	enc := base64.StdEncoding.EncodeToString(data)
+	if !wantURI {
+		return enc, nil
+	}
+	mime, _, _ := strings.Cut(http.DetectContentType(data), ";")
+	return "data:" + mime + ";base64," + enc, nil
+}
+
+func isHTTPURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// fetch downloads an image input for a base64 field, bounded by the input size limit.
+func (b *builder) fetch(what, url string) ([]byte, error) {
+	client := b.in.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 60 * time.Second}
+	}
+	req, err := http.NewRequestWithContext(b.ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, clierr.Usagef("%s: invalid URL %q: %v", what, url, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: fetch %s: %w", what, url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, clierr.Usagef("%s: fetch %s: the server answered %s", what, url, resp.Status)
+	}
+	limit := b.maxBytes()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: fetch %s: %w", what, url, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooBig(what, url, limit)
+	}
+	return data, nil
+}

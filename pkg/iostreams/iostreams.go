@@ -1,0 +1,168 @@
+// Package iostreams owns the process's standard streams as values: which are terminals, whether colour
+// is on, whether status lines are wanted. Commands write through it so tests can inject buffers and
+// pretend to be (or not be) a terminal.
+package iostreams
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/fatih/color"
+	"golang.org/x/term"
+)
+
+// IOStreams bundles stdin, stdout and stderr with what we know about them.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	InTTY, OutTTY, ErrTTY bool
+
+	// colorOff is set by --no-color / NO_COLOR.
+	colorOff bool
+	// Quiet suppresses status lines and progress (-q).
+	Quiet bool
+
+	// ReadSecret reads a line without echo from a terminal stdin; replaced in tests.
+	ReadSecret func() (string, error)
+
+	mu sync.Mutex // serialises status lines written from several goroutines
+}
+
+// System returns the real process streams.
+func System() *IOStreams {
+	s := &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+	s.ReadSecret = func() (string, error) {
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		return string(b), err
+	}
+	return s
+}
+
+// Test returns streams backed by buffers; none is a terminal.
+func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: &lockedWriter{w: errOut}}, in, out, errOut
+}
+
+// lockedWriter lets concurrent goroutines write stderr in tests without racing on the buffer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// SetColorDisabled turns colour off (--no-color, NO_COLOR).
+func (s *IOStreams) SetColorDisabled(off bool) { s.colorOff = off }
+
+// ColorEnabled reports whether stdout may carry ANSI colour.
+func (s *IOStreams) ColorEnabled() bool { return !s.colorOff && s.OutTTY }
+
+// ErrColorEnabled reports whether stderr may carry ANSI colour.
+func (s *IOStreams) ErrColorEnabled() bool { return !s.colorOff && s.ErrTTY }
+
+// Progress returns the writer for progress output, or nil when quiet.
+func (s *IOStreams) Progress() io.Writer {
+	if s.Quiet {
+		return nil
+	}
+	return s.ErrOut
+}
+
+// Statusf writes one status line on stderr unless quiet.
+func (s *IOStreams) Statusf(format string, args ...any) {
+	if s.Quiet {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msg := fmt.Sprintf(format, args...)
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	fmt.Fprint(s.ErrOut, msg)
+}
+
+// Warnf writes a warning on stderr; warnings are shown even with -q.
+func (s *IOStreams) Warnf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prefix := "warning: "
+	if s.ErrColorEnabled() {
+		prefix = s.paint(color.FgYellow, prefix)
+	}
+	fmt.Fprintf(s.ErrOut, prefix+strings.TrimSuffix(format, "\n")+"\n", args...)
+}
+
+// Errorf writes an error line on stderr.
+func (s *IOStreams) Errorf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prefix := "error: "
+	if s.ErrColorEnabled() {
+		prefix = s.paint(color.FgRed, prefix)
+	}
+	fmt.Fprintf(s.ErrOut, prefix+strings.TrimSuffix(format, "\n")+"\n", args...)
+}
+
+// Live rewrites the current stderr line on a terminal (a spinner-like status) and prints plain
+// lines otherwise. Callers end a live sequence with EndLive.
+func (s *IOStreams) Live(msg string) {
+	if s.Quiet {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ErrTTY {
+		fmt.Fprintf(s.ErrOut, "\r\x1b[2K%s", msg)
+		return
+	}
+	fmt.Fprintln(s.ErrOut, msg)
+}
+
+// EndLive finishes a live line so later output starts on a fresh line.
+func (s *IOStreams) EndLive() {
+	if s.Quiet || !s.ErrTTY {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprint(s.ErrOut, "\r\x1b[2K")
+}
+
+func (s *IOStreams) paint(attr color.Attribute, text string) string {
+	c := color.New(attr)
+	c.EnableColor()
+	return c.Sprint(text)
+}
+
+// Paint colours text for stdout when colour is enabled there.
+func (s *IOStreams) Paint(attr color.Attribute, text string) string {
+	if !s.ColorEnabled() {
+		return text
+	}
+	return s.paint(attr, text)
+}
+
+// PaintErr colours text for stderr when colour is enabled there.
+func (s *IOStreams) PaintErr(attr color.Attribute, text string) string {
+	if !s.ErrColorEnabled() {
+		return text
+	}
+	return s.paint(attr, text)
+}

@@ -1,0 +1,202 @@
+package novita
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the production API.
+const DefaultBaseURL = "https://api.novita.ai"
+
+// maxResponseBytes bounds what we read of an API answer; results are small, bodies of errors smaller.
+const maxResponseBytes = 16 << 20
+
+// Client talks to the V3 async API. The zero value is not usable: set BaseURL and APIKey.
+type Client struct {
+	BaseURL    string
+	APIKey     string
+	HTTPClient *http.Client
+	UserAgent  string
+	// Trace receives a request/response trace (--debug) with the key redacted. Nil disables it.
+	Trace io.Writer
+	Retry RetryPolicy
+	// SubmitTimeout and ReadTimeout bound one HTTP attempt.
+	SubmitTimeout time.Duration
+	ReadTimeout   time.Duration
+	// Sleep waits between retries; tests replace it to run instantly.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// OnRetry, when set, is told about each retry (for status lines).
+	OnRetry func(op string, attempt int, wait time.Duration, err error)
+}
+
+// NewClient returns a client with the CLI's defaults.
+func NewClient(baseURL, apiKey, version string) *Client {
+	return &Client{
+		BaseURL:       baseURL,
+		APIKey:        apiKey,
+		HTTPClient:    &http.Client{},
+		UserAgent:     "novita-cli/" + version,
+		Retry:         DefaultRetryPolicy(),
+		SubmitTimeout: 120 * time.Second,
+		ReadTimeout:   30 * time.Second,
+	}
+}
+
+// EndpointPath maps a task name to its path: "txt2img" -> /v3/async/txt2img; a name that starts with
+// "/" (e.g. "/v3beta/...") is used as is.
+func EndpointPath(name string) string {
+	if strings.HasPrefix(name, "/") {
+		return name
+	}
+	return "/v3/async/" + name
+}
+
+// Submit posts body to the task's endpoint and returns the task id. It retries only when the request
+// surely did not reach the server (connection refused, 429): a retry after a timeout or 5xx could pay twice.
+func (c *Client) Submit(ctx context.Context, endpoint string, body []byte) (string, error) {
+	op := "submit " + strings.TrimPrefix(endpoint, "/")
+	u := strings.TrimRight(c.BaseURL, "/") + EndpointPath(endpoint)
+	var out struct {
+		TaskID string `json:"task_id"`
+	}
+	err := c.do(ctx, op, http.MethodPost, u, body, c.SubmitTimeout, func(err error) bool {
+		var ae *APIError
+		if errors.As(err, &ae) {
+			return ae.HTTPStatus == http.StatusTooManyRequests
+		}
+		return surelyNotSent(err)
+	}, func(b []byte) error {
+		if err := json.Unmarshal(b, &out); err != nil {
+			return fmt.Errorf("%s: the API answered 200 with a body that is not JSON: %s", op, snippet(b))
+		}
+		if out.TaskID == "" {
+			return fmt.Errorf("%s: the API answered 200 without a task_id: %s", op, snippet(b))
+		}
+		return nil
+	})
+	return out.TaskID, err
+}
+
+// TaskResult reads a task's current result, retrying 429, 5xx and network errors with backoff.
+func (c *Client) TaskResult(ctx context.Context, taskID string) (*TaskResult, error) {
+	op := "read task " + taskID
+	u := strings.TrimRight(c.BaseURL, "/") + "/v3/async/task-result?task_id=" + url.QueryEscape(taskID)
+	var res *TaskResult
+	err := c.do(ctx, op, http.MethodGet, u, nil, c.ReadTimeout, func(err error) bool {
+		var ae *APIError
+		if errors.As(err, &ae) {
+			return ae.Retryable()
+		}
+		return ctx.Err() == nil
+	}, func(b []byte) error {
+		r, err := DecodeTaskResult(b)
+		if err != nil {
+			return fmt.Errorf("%s: the API answered 200 with a body that is not a task result: %s", op, snippet(b))
+		}
+		res = r
+		return nil
+	})
+	return res, err
+}
+
+// do runs one API call with retries. retryable decides whether an error may be retried; decode reads a 2xx body.
+func (c *Client) do(ctx context.Context, op, method, u string, body []byte, timeout time.Duration,
+	retryable func(error) bool, decode func([]byte) error) error {
+	attempts := max(c.Retry.MaxAttempts, 1)
+	for n := 1; ; n++ {
+		err := c.once(ctx, op, method, u, body, timeout, decode)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", op, ctx.Err())
+		}
+		if n >= attempts || !retryable(err) {
+			return err
+		}
+		var ra time.Duration
+		var ae *APIError
+		if errors.As(err, &ae) {
+			ra = ae.RetryAfter
+		}
+		wait := c.Retry.Backoff(n, ra)
+		if c.OnRetry != nil {
+			c.OnRetry(op, n, wait, err)
+		}
+		sleep := c.Sleep
+		if sleep == nil {
+			sleep = sleepCtx
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+}
+
+// errDecode marks a 2xx answer we could not read; it is not retried.
+type errDecode struct{ error }
+
+func (c *Client) once(ctx context.Context, op, method, u string, body []byte, timeout time.Duration, decode func([]byte) error) error {
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if c.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.UserAgent)
+	c.traceRequest(req, body)
+	start := time.Now()
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, redactURLError(err))
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return fmt.Errorf("%s: reading the answer: %w", op, err)
+	}
+	c.traceResponse(resp, b, time.Since(start))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return parseAPIError(op, resp.StatusCode, resp.Header, b)
+	}
+	if err := decode(b); err != nil {
+		return errDecode{err}
+	}
+	return nil
+}
+
+// redactURLError keeps the operation and cause of a transport error; our URLs carry no secrets,
+// but the wrapper's "Get \"...\":" prefix adds noise to an already-named operation.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s %s: %w", strings.ToUpper(ue.Op), ue.URL, ue.Err)
+	}
+	return err
+}

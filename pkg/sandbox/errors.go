@@ -1,0 +1,130 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// apiError is Novita's error body.
+type apiError struct {
+	Code     int               `json:"code"`
+	Reason   string            `json:"reason"`
+	Message  string            `json:"message"`
+	Metadata map[string]string `json:"metadata"`
+}
+
+func (s *Server) writeError(w http.ResponseWriter, status int, reason, msg string, meta map[string]string) {
+	if meta == nil {
+		meta = map[string]string{}
+	}
+	writeJSON(w, status, apiError{Code: status, Reason: reason, Message: msg, Metadata: meta})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "sandbox: encode response: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// authorize accepts "Bearer <key>" (the documented form) and the bare key (what the JS SDK sends).
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	key := h
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		key = strings.TrimSpace(h[7:])
+	}
+	switch {
+	case key == "":
+		s.writeError(w, http.StatusBadRequest, "MISSING_API_KEY", "missing api key", nil)
+		return false
+	case key != s.APIKey():
+		s.writeError(w, http.StatusForbidden, "INVALID_API_KEY", "invalid api key", nil)
+		return false
+	}
+	return true
+}
+
+// inject applies the 429/5xx knobs to a request of kind "submit" or "result" and reports whether it
+// answered. The first N requests fail (429 first, then 5xx); later ones fail with the configured rates.
+func (s *Server) inject(w http.ResponseWriter, kind string) bool {
+	s.mu.Lock()
+	o := s.opts
+	n := s.counts[kind]
+	s.counts[kind]++
+	first429, first5xx, rate429, rate5xx := o.Submit429First, o.Submit5xxFirst, o.Submit429Rate, o.Submit5xxRate
+	reason5xx := "CREATE_TASK_FAILED"
+	if kind == "result" {
+		first429, first5xx, rate429, rate5xx = o.Result429First, o.Result5xxFirst, o.Result429Rate, o.Result5xxRate
+		reason5xx = "GET_RESULT_FAILED"
+	}
+	is429 := n < first429 || (n >= first429+first5xx && rate429 > 0 && s.rng.Float64() < rate429)
+	is5xx := !is429 && (n >= first429 && n < first429+first5xx || (n >= first429+first5xx && rate5xx > 0 && s.rng.Float64() < rate5xx))
+	s.mu.Unlock()
+	switch {
+	case is429:
+		w.Header().Set("Retry-After", retryAfter(o.RetryAfter))
+		s.writeError(w, http.StatusTooManyRequests, "RATE_LIMIT_EXCEEDED", "sandbox: injected rate limit", nil)
+		return true
+	case is5xx:
+		s.writeError(w, http.StatusInternalServerError, reason5xx, "sandbox: injected server error", nil)
+		return true
+	}
+	return false
+}
+
+// retryAfter formats a wait as Retry-After seconds, at least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+}
+
+// rateHit is units (images, or one task) admitted at a time.
+type rateHit struct {
+	at    time.Time
+	units int
+}
+
+// admit enforces RateLimitPerMinute over a sliding minute per endpoint; it answers 429 and returns false
+// when units would exceed the limit.
+func (s *Server) admit(w http.ResponseWriter, endpoint string, units int) bool {
+	s.mu.Lock()
+	limit, now := s.opts.RateLimitPerMinute, s.opts.Now()
+	if limit <= 0 {
+		s.mu.Unlock()
+		return true
+	}
+	hits := s.rate[endpoint][:0]
+	used := 0
+	for _, h := range s.rate[endpoint] {
+		if now.Sub(h.at) < time.Minute {
+			hits = append(hits, h)
+			used += h.units
+		}
+	}
+	ok := used+units <= limit
+	var wait time.Duration
+	if ok {
+		hits = append(hits, rateHit{now, units})
+	} else if len(hits) > 0 {
+		wait = hits[0].at.Add(time.Minute).Sub(now)
+	} else {
+		wait = time.Minute
+	}
+	s.rate[endpoint] = hits
+	s.mu.Unlock()
+	if !ok {
+		w.Header().Set("Retry-After", retryAfter(wait))
+		s.writeError(w, http.StatusTooManyRequests, "RATE_LIMIT_EXCEEDED", "rate limit exceeded",
+			map[string]string{"limit": strconv.Itoa(limit), "unit": "images per minute"})
+	}
+	return ok
+}

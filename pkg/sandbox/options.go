@@ -1,0 +1,81 @@
+package sandbox
+
+import (
+	"io"
+	"net/http"
+	"time"
+)
+
+// DefaultAPIKey is the key the sandbox accepts when Options.APIKey is empty.
+const DefaultAPIKey = "sk_sandbox_0000"
+
+// Options configures the simulator. The zero value is a well-behaved API: every knob that simulates a bad
+// day is off. Counters like Submit429First make failures deterministic for tests; the *Rate knobs draw from
+// an RNG seeded with Seed, so a run is reproducible too.
+type Options struct {
+	APIKey       string        // accepted key; default DefaultAPIKey
+	TaskDuration time.Duration // submit to final status; default 3s (QUEUED for the first fifth, then PROCESSING)
+	PublicURL    string        // base of output URLs; default the scheme+Host the request came in on
+
+	FailRate float64 // probability a task ends FAILED ("[fail]" in the prompt always fails)
+
+	// Injected API errors: the first N requests of a kind fail (429 first, then 5xx), then each later
+	// request fails with the given probability.
+	Submit429First, Submit5xxFirst, Result429First, Result5xxFirst int
+	Submit429Rate, Submit5xxRate, Result429Rate, Result5xxRate     float64
+	RetryAfter                                                     time.Duration // Retry-After on injected 429s; default 1s
+
+	// RateLimitPerMinute caps images (or tasks, for non-image endpoints) per minute per endpoint, like
+	// Novita's per-model IPM limits: 429 RATE_LIMIT_EXCEEDED with metadata and Retry-After. 0 = unlimited.
+	RateLimitPerMinute int
+
+	WebhookDrop         bool          // never deliver webhooks
+	WebhookDropRate     float64       // probability a task's webhook is never delivered
+	WebhookDuplicate    bool          // deliver every event twice
+	WebhookDelay        time.Duration // extra wait between task end and the first delivery attempt
+	WebhookRetryBackoff time.Duration // wait before retry n is backoff*2^(n-1), capped at 30s; default 1s
+	WebhookTimeout      time.Duration // per attempt; default 5s, Novita's
+	WebhookMaxRetries   int           // retries after the first attempt; default 5, Novita's; <0 = none
+	WebhookClient       *http.Client  // delivers webhooks; default a private client closed by Close
+
+	DownloadCutAfter    int64 // close the connection after N body bytes, once per output file (0 = off)
+	DownloadBytesPerSec int64 // throttle downloads (0 = unlimited)
+	VideoPadBytes       int64 // pad MP4 outputs to N bytes with a trailing "free" box (0 = off)
+
+	URLTTL      time.Duration // presigned URL lifetime; default 1h
+	TTLAsString bool          // send *_url_ttl as "3600" instead of 3600 (the API does both)
+
+	Seed   uint64           // seeds the RNG behind the *Rate knobs
+	Now    func() time.Time // clock for task progress, URL expiry and rate limits; default time.Now
+	Logger io.Writer        // one line per request: METHOD path status duration (never the key)
+}
+
+func (o Options) withDefaults() Options {
+	if o.APIKey == "" {
+		o.APIKey = DefaultAPIKey
+	}
+	if o.TaskDuration <= 0 {
+		o.TaskDuration = 3 * time.Second
+	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = time.Second
+	}
+	if o.WebhookRetryBackoff <= 0 {
+		o.WebhookRetryBackoff = time.Second
+	}
+	if o.WebhookTimeout <= 0 {
+		o.WebhookTimeout = 5 * time.Second
+	}
+	if o.WebhookMaxRetries == 0 {
+		o.WebhookMaxRetries = 5
+	} else if o.WebhookMaxRetries < 0 {
+		o.WebhookMaxRetries = 0
+	}
+	if o.URLTTL <= 0 {
+		o.URLTTL = time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}

@@ -1,0 +1,35 @@
+package sandbox
+
+import (
+	"net/http"
+)
+
+// handleResult answers GET /v3/async/task-result?task_id=: the task as of now, with fresh output URLs
+// on every read (like real presigned links, each read extends the expiry).
+func (s *Server) handleResult(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		s.writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path, nil)
+		return
+	}
+	if s.inject(w, "result") {
+		return
+	}
+	id := r.URL.Query().Get("task_id")
+	if id == "" {
+		s.writeError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "task_id: is required", nil)
+		return
+	}
+	s.mu.Lock()
+	t := s.tasks[id]
+	now := s.opts.Now()
+	s.mu.Unlock()
+	if t == nil {
+		s.writeError(w, http.StatusNotFound, "TASK_NOT_FOUND", "task not found: "+id, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.result(t, now, s.baseURL(r), false))
+}

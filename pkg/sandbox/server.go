@@ -1,0 +1,178 @@
+// Package sandbox owns the local Novita-compatible simulator behind `novita sandbox` and `--sandbox`, and
+// the fake API every other package's tests run against. It follows novita-api.md: auth and error bodies,
+// the catalog endpoints with their own validation table, the QUEUED -> PROCESSING -> SUCCEED/FAILED
+// lifecycle computed from an injectable clock, real output files (PNG/JPEG, WAV, GIF, MJPEG-in-MP4)
+// behind presigned-style expiring URLs with Range support, webhook delivery with Novita's retry policy,
+// and test mode. Knobs in Options reproduce every bad day (429/5xx, failed tasks, lost, duplicated or late
+// webhooks, cut or slow downloads, expired URLs, TTLs as strings).
+//
+// Known deliberate differences from the real API: response_image_type webp and response_audio_type mp3
+// are refused with 400 INVALID_REQUEST_BODY (no encoder in the standard library); videos are MJPEG.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Server is one simulator instance. Create it with New; use Handler (e.g. with httptest) or Start.
+type Server struct {
+	mu        sync.Mutex
+	raw       Options // as given, returned by Options
+	opts      Options // with defaults
+	rng       *mrand.Rand
+	endpoints map[string]*endpoint
+	counts    map[string]int // requests seen per injection kind ("submit", "result")
+	tasks     map[string]*task
+	files     map[string]*output // "<task>/<file>" -> output, test-mode tasks included
+	cutDone   map[string]bool    // outputs already cut by DownloadCutAfter
+	rate      map[string][]rateHit
+	requests  []Request
+	webhooks  []WebhookAttempt
+	secrets   [][]byte // URL signing keys; the last signs, earlier ones mark expired URLs
+	logMu     sync.Mutex
+
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closed    bool
+	ownClient *http.Client
+	httpSrv   *http.Server
+	url       string
+}
+
+// New builds a server; nothing runs until Handler is served or Start is called.
+func New(opts Options) *Server {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		endpoints: endpointTable(),
+		counts:    map[string]int{},
+		tasks:     map[string]*task{},
+		files:     map[string]*output{},
+		cutDone:   map[string]bool{},
+		rate:      map[string][]rateHit{},
+		ctx:       ctx,
+		cancel:    cancel,
+		ownClient: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}},
+	}
+	s.secrets = [][]byte{newSecret()}
+	s.SetOptions(opts)
+	return s
+}
+
+func newSecret() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return b
+}
+
+// SetOptions replaces the knobs (safe while serving); it also restarts the "first N requests" counters
+// and the knob RNG so a test can switch behaviour mid-run deterministically.
+func (s *Server) SetOptions(opts Options) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.raw = opts
+	s.opts = opts.withDefaults()
+	s.rng = mrand.New(mrand.NewPCG(opts.Seed, 0x5eed))
+	clear(s.counts)
+}
+
+// Options returns the knobs as last given to New or SetOptions.
+func (s *Server) Options() Options {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.raw
+}
+
+func (s *Server) options() Options {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts
+}
+
+// APIKey is the key the server accepts.
+func (s *Server) APIKey() string { return s.options().APIKey }
+
+// Handler serves the API and the output files.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v3/async/task-result", s.handleResult)
+	mux.HandleFunc("/v3/async/{name}", s.handleSubmit)
+	mux.HandleFunc("/outputs/{task}/{file}", s.handleOutput)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
+	})
+	return s.record(mux)
+}
+
+// Start listens on addr ("127.0.0.1:0" for a free port) and serves in the background until Close.
+func (s *Server) Start(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: listen %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Lock()
+	if s.closed || s.httpSrv != nil {
+		s.mu.Unlock()
+		_ = ln.Close()
+		return errors.New("sandbox: already started or closed")
+	}
+	s.httpSrv, s.url = srv, "http://"+ln.Addr().String()
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.wg.Done()
+		_ = srv.Serve(ln) // returns http.ErrServerClosed on Close
+	}()
+	return nil
+}
+
+// URL is the base URL once started ("http://127.0.0.1:port"), "" before.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.url
+}
+
+// Close stops the HTTP server and every webhook goroutine, and waits for them.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	srv := s.httpSrv
+	s.mu.Unlock()
+	s.cancel()
+	var err error
+	if srv != nil {
+		err = srv.Close()
+	}
+	s.wg.Wait()
+	s.ownClient.CloseIdleConnections()
+	return err
+}
+
+// goAsync runs f in a goroutine that Close waits for; it reports false once the server is closed.
+func (s *Server) goAsync(f func(ctx context.Context)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		f(s.ctx)
+	}()
+	return true
+}

@@ -1,0 +1,77 @@
+package tunnel
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+)
+
+// Mode is the value of --tunnel.
+type Mode string
+
+// The tunnel modes of design.md "Tunnel modes".
+const (
+	ModeAuto  Mode = "auto"
+	ModeNgrok Mode = "ngrok"
+	ModeLocal Mode = "local"
+	ModeNone  Mode = "none"
+)
+
+// NoTunnelHint is printed (by the caller, on stderr) when auto resolves to none.
+const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks set NGROK_AUTHTOKEN " +
+	"(or run: novita config set ngrok_authtoken) or pass --public-url"
+
+// ParseMode parses a --tunnel value; the empty string means auto.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
+	case "":
+		return ModeAuto, nil
+	case ModeAuto, ModeNgrok, ModeLocal, ModeNone:
+		return m, nil
+	}
+	return "", clierr.Usagef("invalid --tunnel %q: valid values are auto, ngrok, local, none", s)
+}
+
+// ResolveMode turns the requested mode into the one to open. For auto: a loopback API base URL
+// means local (the API can reach us directly), a public URL means local, an ngrok authtoken means
+// ngrok, and otherwise none with a hint for the caller to print. A public URL with an explicit
+// mode other than local is a usage error, since it would be silently ignored.
+func ResolveMode(requested Mode, apiBaseURL, publicURL string, haveNgrokToken bool) (mode Mode, hint string, err error) {
+	if requested == "" {
+		requested = ModeAuto
+	}
+	if _, err := ParseMode(string(requested)); err != nil {
+		return "", "", err
+	}
+	if publicURL != "" && requested != ModeAuto && requested != ModeLocal {
+		return "", "", clierr.Usagef("--public-url works only with --tunnel local or auto, not --tunnel %s", requested)
+	}
+	if requested != ModeAuto {
+		return requested, "", nil
+	}
+	switch {
+	case isLoopbackURL(apiBaseURL):
+		return ModeLocal, "", nil
+	case publicURL != "":
+		return ModeLocal, "", nil
+	case haveNgrokToken:
+		return ModeNgrok, "", nil
+	}
+	return ModeNone, NoTunnelHint, nil
+}
+
+// isLoopbackURL reports whether raw names this machine (localhost or a loopback IP).
+func isLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

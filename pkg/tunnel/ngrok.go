@@ -1,0 +1,286 @@
+package tunnel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.ngrok.com/ngrok/v2"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+)
+
+const (
+	// librarySettle covers the one backoff sleep (500ms) that the library's reconnect goroutine
+	// takes after a failure before it notices the session was closed and returns.
+	librarySettle = 600 * time.Millisecond
+	// finalWait bounds how long Close waits for the library's session goroutines to end.
+	finalWait = 5 * time.Second
+	// unbindWait bounds the endpoint's unbind round trip; after it the session is cut instead.
+	unbindWait = 3 * time.Second
+)
+
+// ngrokTunnel is one ngrok agent with one endpoint, built for a short-lived CLI: it is opened with a
+// deadline, reconnects on its own (reporting status), and is torn down completely on Close.
+type ngrokTunnel struct {
+	cfg     Config
+	red     redactor
+	logger  *slog.Logger // redacting; also handed to the library
+	timeout time.Duration
+	dialer  *retryDialer
+	agent   ngrok.Agent
+	ep      ngrok.EndpointListener
+	ln      *pumpListener
+	url     string
+
+	// sessCtx is the library's session context: the library ties the whole session's life (and every
+	// dial) to the context given to Connect, so it must not carry the connect deadline.
+	sessCtx    context.Context
+	sessCancel context.CancelFunc
+	stopDial   context.CancelFunc
+
+	done      chan struct{}
+	doneOnce  sync.Once
+	final     chan struct{} // the library's session-handler goroutine has ended
+	finalOnce sync.Once
+
+	mu          sync.Mutex
+	opened      bool
+	closing     bool
+	abortErr    error // why opening was abandoned
+	fatalErr    error // a permanent error reported by the library
+	everUp      bool
+	down        bool
+	lastErr     string // last (redacted) connect error seen while opening
+	cancelledAt time.Time
+
+	statusMu sync.Mutex
+	quiet    bool
+
+	closeOnce sync.Once
+}
+
+func openNgrok(ctx context.Context, cfg Config) (Tunnel, error) {
+	if strings.TrimSpace(cfg.NgrokAuthtoken) == "" {
+		return nil, clierr.New(clierr.KindAuth, errors.New(
+			"the ngrok tunnel needs an authtoken: set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken"))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("open ngrok tunnel: %w", err)
+	}
+	t := newNgrokTunnel(cfg)
+	agent, err := ngrok.NewAgent(t.agentOptions()...)
+	if err != nil {
+		t.cancelLibrary()
+		return nil, fmt.Errorf("could not open ngrok tunnel: %s", t.red.String(err.Error()))
+	}
+	t.agent = agent
+	if err := t.open(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func newNgrokTunnel(cfg Config) *ngrokTunnel {
+	red := redactor{secret: cfg.NgrokAuthtoken}
+	logger := newRedactingLogger(cfg.Logger.With("component", "ngrok"), red)
+	stopCtx, stopDial := context.WithCancel(context.Background())
+	sessCtx, sessCancel := context.WithCancel(context.Background())
+	timeout := cfg.ConnectTimeout
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	return &ngrokTunnel{
+		cfg:        cfg,
+		red:        red,
+		logger:     logger,
+		timeout:    timeout,
+		dialer:     &retryDialer{stop: stopCtx, logger: logger},
+		sessCtx:    sessCtx,
+		sessCancel: sessCancel,
+		stopDial:   stopDial,
+		done:       make(chan struct{}),
+		final:      make(chan struct{}),
+	}
+}
+
+func (t *ngrokTunnel) agentOptions() []ngrok.AgentOption {
+	opts := []ngrok.AgentOption{
+		ngrok.WithAuthtoken(t.cfg.NgrokAuthtoken),
+		ngrok.WithAutoConnect(false),
+		ngrok.WithLogger(t.logger),
+		ngrok.WithDialer(t.dialer),
+		ngrok.WithEventHandler(t.onEvent),
+	}
+	if t.cfg.NgrokConnectURL != "" {
+		opts = append(opts, ngrok.WithAgentConnectURL(t.cfg.NgrokConnectURL))
+	}
+	if t.cfg.NgrokRootCAs != nil {
+		opts = append(opts, ngrok.WithAgentConnectCAs(t.cfg.NgrokRootCAs))
+	}
+	return opts
+}
+
+// open connects and binds the endpoint, giving up after the timeout, on ctx, or on a permanent
+// error reported through events. Giving up cancels the session context, which is the only way
+// to make the library's Connect return.
+func (t *ngrokTunnel) open(ctx context.Context) error {
+	timer := time.AfterFunc(t.timeout, func() { t.abort(t.timeoutError()) })
+	stop := context.AfterFunc(ctx, func() { t.abort(fmt.Errorf("open ngrok tunnel: %w", context.Cause(ctx))) })
+	connected, err := t.connectAndListen()
+	timer.Stop()
+	stop()
+
+	t.mu.Lock()
+	if err == nil && t.abortErr == nil {
+		t.opened = true
+	}
+	opened, abortErr := t.opened, t.abortErr
+	t.mu.Unlock()
+	if opened {
+		t.ln = newPumpListener(t.ep, t.endpointDied)
+		t.logger.Info("ngrok tunnel open", "url", t.url)
+		return nil
+	}
+
+	t.teardown(connected)
+	if abortErr != nil {
+		return abortErr
+	}
+	return fmt.Errorf("could not open ngrok tunnel: %s", summarize(t.red.String(err.Error())))
+}
+
+func (t *ngrokTunnel) connectAndListen() (connected bool, err error) {
+	if err := t.agent.Connect(t.sessCtx); err != nil {
+		return false, err
+	}
+	var opts []ngrok.EndpointOption
+	if u := strings.TrimRight(t.cfg.NgrokURL, "/"); u != "" {
+		opts = append(opts, ngrok.WithURL(u))
+	}
+	ep, err := t.agent.Listen(t.sessCtx, opts...)
+	if err != nil {
+		return true, err
+	}
+	t.ep = ep
+	t.url = strings.TrimRight(ep.URL().String(), "/")
+	return true, nil
+}
+
+// abort abandons an Open in progress; it is a no-op once the tunnel is open.
+func (t *ngrokTunnel) abort(err error) {
+	t.mu.Lock()
+	if t.opened || t.abortErr != nil {
+		t.mu.Unlock()
+		return
+	}
+	t.abortErr = err
+	t.mu.Unlock()
+	t.cancelLibrary()
+}
+
+// cancelLibrary stops dialling and cancels the session context: the library then closes its
+// session and stops reconnecting.
+func (t *ngrokTunnel) cancelLibrary() {
+	t.mu.Lock()
+	if t.cancelledAt.IsZero() {
+		t.cancelledAt = time.Now()
+	}
+	t.mu.Unlock()
+	t.stopDial()
+	t.sessCancel()
+}
+
+func (t *ngrokTunnel) Listener() net.Listener { return t.ln }
+func (t *ngrokTunnel) URL() string            { return t.url }
+func (t *ngrokTunnel) Mode() Mode             { return ModeNgrok }
+func (t *ngrokTunnel) Done() <-chan struct{}  { return t.done }
+
+// Close closes the endpoint, disconnects the agent and waits for the library's goroutines.
+func (t *ngrokTunnel) Close() error {
+	t.closeOnce.Do(func() {
+		t.mu.Lock()
+		t.closing = true
+		t.mu.Unlock()
+		t.statusMu.Lock()
+		t.quiet = true
+		t.statusMu.Unlock()
+
+		_ = t.ln.Close()
+		if err := t.closeEndpoint(); err != nil {
+			t.logger.Debug("close ngrok endpoint", "err", err)
+		}
+		t.teardown(true)
+		t.ln.wait()
+		t.markDone()
+	})
+	return nil
+}
+
+// closeEndpoint unbinds the endpoint. The unbind is a round trip without a deadline, so if the
+// edge does not answer the session is cut, which fails the round trip.
+func (t *ngrokTunnel) closeEndpoint() error {
+	res := make(chan error, 1)
+	go func() { res <- t.ep.Close() }()
+	timer := time.NewTimer(unbindWait)
+	defer timer.Stop()
+	select {
+	case err := <-res:
+		return err
+	case <-timer.C:
+		_ = t.agent.Disconnect()
+		return <-res
+	}
+}
+
+// teardown disconnects the agent (if it connected) and waits until the library's goroutines
+// have ended, so that nothing outlives Open's failure or Close.
+func (t *ngrokTunnel) teardown(connected bool) {
+	if connected {
+		if t.ep != nil && !t.isOpened() {
+			_ = t.ep.Close()
+		}
+		if err := t.agent.Disconnect(); err != nil {
+			t.logger.Debug("disconnect ngrok agent", "err", err)
+		}
+	}
+	t.stopDial()
+	if connected {
+		timer := time.NewTimer(finalWait)
+		select {
+		case <-t.final:
+		case <-timer.C:
+			t.logger.Warn("ngrok session did not shut down in time")
+		}
+		timer.Stop()
+	}
+	t.sessCancel()
+	t.mu.Lock()
+	cancelledAt := t.cancelledAt
+	t.mu.Unlock()
+	if !cancelledAt.IsZero() {
+		time.Sleep(time.Until(cancelledAt.Add(librarySettle)))
+	}
+}
+
+func (t *ngrokTunnel) isOpened() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.opened
+}
+
+func (t *ngrokTunnel) markDone() { t.doneOnce.Do(func() { close(t.done) }) }
+
+func (t *ngrokTunnel) status(msg string) {
+	t.statusMu.Lock()
+	defer t.statusMu.Unlock()
+	if t.quiet || t.cfg.OnStatus == nil {
+		return
+	}
+	t.cfg.OnStatus(t.red.String(msg))
+}

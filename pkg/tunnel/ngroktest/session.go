@@ -1,0 +1,224 @@
+package ngroktest
+
+import (
+	"crypto/tls"
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+
+	"golang.ngrok.com/muxado/v2"
+)
+
+// session is one agent connection: TLS, then muxado with typed streams.
+type session struct {
+	edge   *Edge
+	raw    net.Conn // the TCP connection, closed to simulate a network drop
+	mux    muxado.TypedStreamSession
+	authed bool // guarded by edge.mu
+}
+
+func (e *Edge) acceptAgents() {
+	for {
+		c, err := e.agentLn.Accept()
+		if err != nil {
+			return
+		}
+		if !e.enter() {
+			_ = c.Close()
+			return
+		}
+		go func() {
+			defer e.wg.Done()
+			e.serveAgent(c)
+		}()
+	}
+}
+
+func (e *Edge) serveAgent(raw net.Conn) {
+	mux := muxado.NewTypedStreamSession(muxado.Server(tls.Server(raw, e.tlsCfg), &muxado.Config{}))
+	s := &session{edge: e, raw: raw, mux: mux}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		_ = mux.Close()
+		return
+	}
+	e.sessions[s] = struct{}{}
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		delete(e.sessions, s)
+		e.mu.Unlock()
+		_ = mux.Close()
+	}()
+	for {
+		st, err := mux.AcceptTypedStream()
+		if err != nil {
+			return
+		}
+		if !e.enter() {
+			_ = st.Close()
+			return
+		}
+		go func() {
+			defer e.wg.Done()
+			defer func() { _ = st.Close() }()
+			s.handle(st)
+		}()
+	}
+}
+
+// handle answers one stream opened by the agent.
+func (s *session) handle(st muxado.TypedStream) {
+	e := s.edge
+	switch st.StreamType() {
+	case typeHeartbeat:
+		// The agent writes 4-byte ids and expects each one echoed back.
+		_, _ = io.Copy(st, st)
+	case typeAuth:
+		var req authReq
+		if json.NewDecoder(st).Decode(&req) == nil {
+			reply(st, e.auth(s, req))
+		}
+	case typeBind:
+		var req bindReq
+		if json.NewDecoder(st).Decode(&req) == nil {
+			reply(st, e.bind(s, req))
+		}
+	case typeUnbind:
+		var req unbindReq
+		if json.NewDecoder(st).Decode(&req) == nil {
+			e.unbind(s, req.ClientID)
+			reply(st, errorResp{})
+		}
+	case typeSrvInfo:
+		var req json.RawMessage
+		if json.NewDecoder(st).Decode(&req) == nil {
+			reply(st, srvInfoResp{Region: "local"})
+		}
+	case typePatchTunnel, typeLabel:
+		var req json.RawMessage
+		if json.NewDecoder(st).Decode(&req) == nil {
+			reply(st, errorResp{Error: "ngroktest: not supported"})
+		}
+	}
+}
+
+func reply(w io.Writer, v any) { _ = json.NewEncoder(w).Encode(v) }
+
+func (e *Edge) auth(s *session, req authReq) authResp {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lastToken = req.Extra.Authtoken
+	msg := e.authError
+	if msg == "" && e.rejectAuth {
+		msg = "The authtoken you specified is properly formed, but it is invalid.\n" +
+			"Your authtoken: " + req.Extra.Authtoken + "\n" +
+			"This usually happens when the authtoken was revoked or reset.\n\nERR_NGROK_107\n"
+	}
+	if msg != "" {
+		return authResp{Version: protoVersionReply, Error: msg}
+	}
+	e.auths++
+	s.authed = true
+	id := req.ClientID
+	if id == "" {
+		id = e.nextID("client")
+	}
+	return authResp{Version: protoVersionReply, ClientID: id, Extra: authRespExtra{
+		Version: "ngroktest", Region: "local", Cookie: "cookie-" + id,
+		AccountName: "ngroktest", PlanName: "test", AgentSessionID: e.nextID("sess"),
+	}}
+}
+
+func (e *Edge) bind(s *session, req bindReq) bindResp {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !s.authed {
+		return bindResp{Error: "ngroktest: bind before a successful auth"}
+	}
+	var opts bindOpts
+	_ = json.Unmarshal(req.Opts, &opts)
+	id := req.ClientID
+	if id == "" {
+		id = e.nextID("tun")
+	}
+	b, ok := e.binds[id]
+	if !ok {
+		b = &bind{id: id, url: e.bindURL(req.Proto, opts), proto: req.Proto}
+		e.binds[id] = b
+	}
+	b.sess = s
+	e.seq++
+	b.seq = e.seq
+	return bindResp{ClientID: id, URL: b.url, Proto: req.Proto, Opts: req.Opts,
+		Extra: bindRespExtra{Token: "bindtoken-" + id, TunnelID: "tn_" + id}}
+}
+
+// bindURL echoes the URL the agent asked for (a reserved domain), else the edge's default.
+func (e *Edge) bindURL(proto string, o bindOpts) string {
+	switch {
+	case o.URL != "" && strings.Contains(o.URL, "://"):
+		return strings.TrimRight(o.URL, "/")
+	case o.URL != "":
+		return proto + "://" + strings.TrimRight(o.URL, "/")
+	case o.Hostname != "":
+		return proto + "://" + o.Hostname
+	case o.Domain != "":
+		return proto + "://" + o.Domain
+	}
+	return e.PublicURL()
+}
+
+func (e *Edge) unbind(s *session, id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b, ok := e.binds[id]; ok && b.sess == s {
+		delete(e.binds, id)
+	}
+}
+
+// route picks the live bind for a public request: the one whose URL host matches, else the
+// most recently bound one.
+func (e *Edge) route(host string) (s *session, id, proto string, ok bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var best *bind
+	for _, b := range e.binds {
+		if _, live := e.sessions[b.sess]; !live {
+			continue
+		}
+		if u, err := url.Parse(b.url); err == nil && u.Host == host {
+			return b.sess, b.id, b.proto, true
+		}
+		if best == nil || b.seq > best.seq {
+			best = b
+		}
+	}
+	if best == nil {
+		return nil, "", "", false
+	}
+	return best.sess, best.id, best.proto, true
+}
+
+// openProxy opens a Proxy stream to the agent for bind id and writes its header.
+func (s *session) openProxy(id, clientAddr, proto string) (muxado.Stream, error) {
+	st, err := s.mux.OpenTypedStream(typeProxy)
+	if err != nil {
+		return nil, err
+	}
+	hdr, err := json.Marshal(proxyHeader{ID: id, ClientAddr: clientAddr, Proto: proto})
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	buf := binary.LittleEndian.AppendUint64(nil, uint64(len(hdr)))
+	if _, err := st.Write(append(buf, hdr...)); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return st, nil
+}
