@@ -21,7 +21,7 @@ import (
 
 // globals are the root's persistent flags.
 type globals struct {
-	apiKey, baseURL, configPath    string
+	apiKey, baseURL, configPath     string
 	json, noColor, quiet, debug, sb bool
 }
 

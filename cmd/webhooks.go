@@ -9,7 +9,6 @@ import (
 	"github.com/novita-cli/novita/pkg/catalog"
 )
 
-
 func (r *runner) newListenCmd() *cobra.Command {
 	var (
 		o   app.ListenOptions

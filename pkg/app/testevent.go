@@ -136,16 +136,22 @@ func sendLocal(ctx context.Context, e *Env, o TestEventOptions, task catalog.Tas
 		return err
 	}
 	res, err := testevent.Send(ctx, testevent.SendOptions{
-		URL: o.To, Body: ev, HTTPClient: e.HTTP, RetryDelay: o.RetryDelay,
-		OnAttempt: func(a testevent.Attempt) { e.IO.Statusf("%s", a.String()) },
+		URL: o.To, Body: ev, RetryDelay: o.RetryDelay,
+		OnAttempt: func(a testevent.Attempt) { e.IO.Statusf("%s", attemptLine(o.To, a)) },
 	})
+	if e.JSON {
+		if werr := writeJSON(e.IO.Out, attemptsDoc(o.To, res, err)); werr != nil {
+			return werr
+		}
+		if err != nil {
+			return clierr.Reported(err)
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if e.JSON {
-		return writeJSON(e.IO.Out, res)
-	}
-	fmt.Fprintf(e.IO.Out, "delivered to %s after %d attempt(s)\n", o.To, res.Attempts)
+	fmt.Fprintf(e.IO.Out, "delivered to %s after %d attempt(s)\n", o.To, len(res.Attempts))
 	return nil
 }
 
@@ -185,4 +191,24 @@ func newTestID() string {
 	_, _ = rand.Read(b[:])
 	h := hex.EncodeToString(b[:])
 	return strings.Join([]string{h[:8], h[8:12], h[12:16], h[16:20], h[20:]}, "-")
+}
+
+func attemptLine(url string, a testevent.Attempt) string {
+	if a.Err != nil {
+		return fmt.Sprintf("attempt %d: POST %s failed after %d ms: %v", a.N, url, a.Latency.Milliseconds(), a.Err)
+	}
+	return fmt.Sprintf("attempt %d: [%d] POST %s (%d ms)", a.N, a.Status, url, a.Latency.Milliseconds())
+}
+
+// attemptsDoc is the --json output of a local delivery.
+func attemptsDoc(url string, res testevent.Result, err error) map[string]any {
+	var list []map[string]any
+	for _, a := range res.Attempts {
+		m := map[string]any{"attempt": a.N, "status": a.Status, "latency_ms": a.Latency.Milliseconds()}
+		if a.Err != nil {
+			m["error"] = a.Err.Error()
+		}
+		list = append(list, m)
+	}
+	return map[string]any{"url": url, "delivered": err == nil, "attempts": list}
 }

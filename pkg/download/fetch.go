@@ -8,13 +8,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -287,4 +284,3 @@ func (j *job) reset() error {
 	}
 	return nil
 }
-

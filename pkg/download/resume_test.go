@@ -1,5 +1,24 @@
 package download
 
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
 // cutServer cuts the first response after cut bytes (hijack + close), then serves normally,
 // or answers 200 to Range requests when ignoreRange is set.
 func cutServer(t *testing.T, content []byte, cut int, ignoreRange bool) (*httptest.Server, *[]string) {
@@ -160,4 +179,3 @@ func TestDownloadCancelLeavesNothing(t *testing.T) {
 		t.Errorf("files left after cancel: %v", l)
 	}
 }
-

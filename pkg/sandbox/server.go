@@ -1,13 +1,3 @@
-// Package sandbox owns the local Novita-compatible simulator behind `novita sandbox` and `--sandbox`, and
-// the fake API every other package's tests run against. It follows novita-api.md: auth and error bodies,
-// the catalog endpoints with their own validation table, the QUEUED -> PROCESSING -> SUCCEED/FAILED
-// lifecycle computed from an injectable clock, real output files (PNG/JPEG, WAV, GIF, MJPEG-in-MP4)
-// behind presigned-style expiring URLs with Range support, webhook delivery with Novita's retry policy,
-// and test mode. Knobs in Options reproduce every bad day (429/5xx, failed tasks, lost, duplicated or late
-// webhooks, cut or slow downloads, expired URLs, TTLs as strings).
-//
-// Known deliberate differences from the real API: response_image_type webp and response_audio_type mp3
-// are refused with 400 INVALID_REQUEST_BODY (no encoder in the standard library); videos are MJPEG.
 package sandbox
 
 import (

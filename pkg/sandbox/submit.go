@@ -49,6 +49,9 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	t.submitted = s.opts.Now()
 	t.duration = s.opts.TaskDuration
+	if t.testMode {
+		t.duration = 0 // a simulated event is "complete" at once
+	}
 	if t.failReason == "" && s.opts.FailRate > 0 && s.rng.Float64() < s.opts.FailRate {
 		t.failReason = ReasonRandomFailure
 	}

@@ -123,6 +123,7 @@ func TestWebhookRetryPolicy(t *testing.T) {
 func TestWebhookRetriesOnTimeoutThenSucceeds(t *testing.T) {
 	var calls atomic.Int32
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // lets the server notice the client giving up
 		if calls.Add(1) == 1 {
 			select { // first attempt hangs past the sandbox's timeout
 			case <-r.Context().Done():

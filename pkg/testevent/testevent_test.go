@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -233,6 +234,7 @@ func TestSendTimeoutCounted(t *testing.T) {
 	stall := make(chan struct{})
 	defer close(stall)
 	_, err, seen := send(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body) // the server notices a client hang-up only once the body is consumed
 		if n.Add(1) == 1 {
 			select {
 			case <-stall:

@@ -16,6 +16,7 @@ import (
 type retryDialer struct {
 	stop   context.Context // cancelled when the tunnel is aborted or closed
 	logger *slog.Logger
+	onDial func() // called after each successful dial
 
 	mu      sync.Mutex
 	lastErr error
@@ -44,6 +45,9 @@ func (d *retryDialer) DialContext(ctx context.Context, network, addr string) (ne
 			d.mu.Lock()
 			d.lastErr = nil
 			d.mu.Unlock()
+			if d.onDial != nil {
+				d.onDial()
+			}
 			return conn, nil
 		}
 		if ctx.Err() != nil {

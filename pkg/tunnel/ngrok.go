@@ -16,6 +16,14 @@ import (
 )
 
 const (
+	// heartbeatInterval and heartbeatTolerance replace ngrok's 10s/15s defaults. Why: muxado's
+	// heartbeat goroutines only notice that their session ended on their next timer tick (a dead
+	// session that the library never closes lingers until interval+tolerance), and Close waits
+	// for them; shorter timers also detect a dead tunnel sooner.
+	heartbeatInterval  = time.Second
+	heartbeatTolerance = 4 * time.Second
+	// settleMargin absorbs scheduling jitter when waiting for those timers.
+	settleMargin = 150 * time.Millisecond
 	// librarySettle covers the one backoff sleep (500ms) that the library's reconnect goroutine
 	// takes after a failure before it notices the session was closed and returns.
 	librarySettle = 600 * time.Millisecond
@@ -58,6 +66,8 @@ type ngrokTunnel struct {
 	down        bool
 	lastErr     string // last (redacted) connect error seen while opening
 	cancelledAt time.Time
+	lastBeat    time.Time // last sign of the current session's heartbeat timer: dial, connect, heartbeat
+	lastDrop    time.Time // last session lost while open; its heartbeat goroutines run until their timeout
 
 	statusMu sync.Mutex
 	quiet    bool
@@ -95,7 +105,7 @@ func newNgrokTunnel(cfg Config) *ngrokTunnel {
 	if timeout <= 0 {
 		timeout = DefaultConnectTimeout
 	}
-	return &ngrokTunnel{
+	t := &ngrokTunnel{
 		cfg:        cfg,
 		red:        red,
 		logger:     logger,
@@ -107,6 +117,8 @@ func newNgrokTunnel(cfg Config) *ngrokTunnel {
 		done:       make(chan struct{}),
 		final:      make(chan struct{}),
 	}
+	t.dialer.onDial = t.beat
+	return t
 }
 
 func (t *ngrokTunnel) agentOptions() []ngrok.AgentOption {
@@ -116,6 +128,8 @@ func (t *ngrokTunnel) agentOptions() []ngrok.AgentOption {
 		ngrok.WithLogger(t.logger),
 		ngrok.WithDialer(t.dialer),
 		ngrok.WithEventHandler(t.onEvent),
+		ngrok.WithHeartbeatInterval(heartbeatInterval),
+		ngrok.WithHeartbeatTolerance(heartbeatTolerance),
 	}
 	if t.cfg.NgrokConnectURL != "" {
 		opts = append(opts, ngrok.WithAgentConnectURL(t.cfg.NgrokConnectURL))
@@ -200,73 +214,6 @@ func (t *ngrokTunnel) Listener() net.Listener { return t.ln }
 func (t *ngrokTunnel) URL() string            { return t.url }
 func (t *ngrokTunnel) Mode() Mode             { return ModeNgrok }
 func (t *ngrokTunnel) Done() <-chan struct{}  { return t.done }
-
-// Close closes the endpoint, disconnects the agent and waits for the library's goroutines.
-func (t *ngrokTunnel) Close() error {
-	t.closeOnce.Do(func() {
-		t.mu.Lock()
-		t.closing = true
-		t.mu.Unlock()
-		t.statusMu.Lock()
-		t.quiet = true
-		t.statusMu.Unlock()
-
-		_ = t.ln.Close()
-		if err := t.closeEndpoint(); err != nil {
-			t.logger.Debug("close ngrok endpoint", "err", err)
-		}
-		t.teardown(true)
-		t.ln.wait()
-		t.markDone()
-	})
-	return nil
-}
-
-// closeEndpoint unbinds the endpoint. The unbind is a round trip without a deadline, so if the
-// edge does not answer the session is cut, which fails the round trip.
-func (t *ngrokTunnel) closeEndpoint() error {
-	res := make(chan error, 1)
-	go func() { res <- t.ep.Close() }()
-	timer := time.NewTimer(unbindWait)
-	defer timer.Stop()
-	select {
-	case err := <-res:
-		return err
-	case <-timer.C:
-		_ = t.agent.Disconnect()
-		return <-res
-	}
-}
-
-// teardown disconnects the agent (if it connected) and waits until the library's goroutines
-// have ended, so that nothing outlives Open's failure or Close.
-func (t *ngrokTunnel) teardown(connected bool) {
-	if connected {
-		if t.ep != nil && !t.isOpened() {
-			_ = t.ep.Close()
-		}
-		if err := t.agent.Disconnect(); err != nil {
-			t.logger.Debug("disconnect ngrok agent", "err", err)
-		}
-	}
-	t.stopDial()
-	if connected {
-		timer := time.NewTimer(finalWait)
-		select {
-		case <-t.final:
-		case <-timer.C:
-			t.logger.Warn("ngrok session did not shut down in time")
-		}
-		timer.Stop()
-	}
-	t.sessCancel()
-	t.mu.Lock()
-	cancelledAt := t.cancelledAt
-	t.mu.Unlock()
-	if !cancelledAt.IsZero() {
-		time.Sleep(time.Until(cancelledAt.Add(librarySettle)))
-	}
-}
 
 func (t *ngrokTunnel) isOpened() bool {
 	t.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.ngrok.com/ngrok/v2"
 
@@ -19,7 +20,10 @@ import (
 // EventAgentDisconnected whose Error is nil.
 func (t *ngrokTunnel) onEvent(ev ngrok.Event) {
 	switch e := ev.(type) {
+	case *ngrok.EventAgentHeartbeatReceived:
+		t.beat()
 	case *ngrok.EventAgentConnectSucceeded:
+		t.beat()
 		t.mu.Lock()
 		recovered := t.everUp && t.down && t.opened
 		t.everUp, t.down = true, false
@@ -34,15 +38,19 @@ func (t *ngrokTunnel) onEvent(ev ngrok.Event) {
 			return
 		}
 		msg := t.red.String(e.Error.Error())
-		if err := permanentError(msg); err != nil {
-			t.fail(err)
-			return
-		}
 		t.mu.Lock()
 		opening := !t.opened
 		if opening {
 			t.lastErr = msg
+		} else if !t.closing {
+			t.lastDrop = time.Now()
 		}
+		t.mu.Unlock()
+		if err := permanentError(msg, opening); err != nil {
+			t.fail(err)
+			return
+		}
+		t.mu.Lock()
 		announce := t.opened && t.everUp && !t.down
 		t.down = true
 		t.mu.Unlock()
@@ -88,17 +96,22 @@ func (t *ngrokTunnel) endpointDied(err error) {
 	t.fail(fmt.Errorf("ngrok endpoint stopped: %s", summarize(t.red.String(err.Error()))))
 }
 
-// permanentError maps the ngrok error codes that no retry can fix to the error Open returns.
-func permanentError(msg string) error {
+// permanentError maps the ngrok error codes that no retry can fix to the error to report. The
+// session limit counts only while opening: a reconnect can briefly overlap the old session.
+func permanentError(msg string, opening bool) error {
 	code := ngrokCode(msg)
+	detail := strings.TrimPrefix(firstLine(msg), "authentication failed: ")
 	switch code {
 	case "ERR_NGROK_105", "ERR_NGROK_106", "ERR_NGROK_107", "ERR_NGROK_4018":
 		return clierr.New(clierr.KindAuth, fmt.Errorf(
 			"ngrok rejected the authtoken (%s: %s): set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken",
-			code, firstLine(msg)))
+			code, detail))
 	case "ERR_NGROK_108":
+		if !opening {
+			return nil
+		}
 		return fmt.Errorf("ngrok refused a new agent session (%s: %s): the account's limit of simultaneous "+
-			"agent sessions is reached; stop the other ngrok agent or use --tunnel local or none", code, firstLine(msg))
+			"agent sessions is reached; stop the other ngrok agent or use --tunnel local or none", code, detail)
 	}
 	return nil
 }

@@ -174,13 +174,37 @@ func (e *Edge) LastAuthtoken() string {
 
 // DropSessions cuts every agent connection at the TCP level, like a network failure; the agent
 // is expected to reconnect and rebind. It returns how many were cut.
+//
+// It first waits (up to dropWait) until each authenticated session has exchanged a heartbeat
+// since its last bind. Why: ngrok-go v2.4.0 writes rawSession.Logger in Auth and reads it in
+// the heartbeat-timeout path without synchronisation; the race detector reports that when a
+// session dies before any heartbeat established an ordering between the two goroutines.
 func (e *Edge) DropSessions() int {
+	deadline := time.Now().Add(dropWait)
+	for !e.heartbeatsSeen() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // let the agent take in the echo
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for s := range e.sessions {
 		_ = s.raw.Close()
 	}
 	return len(e.sessions)
+}
+
+// dropWait bounds DropSessions' wait for heartbeats (ngrok's default interval is 10s).
+const dropWait = 15 * time.Second
+
+func (e *Edge) heartbeatsSeen() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for s := range e.sessions {
+		if s.authed && s.beats == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Close stops the edge, cuts all agent sessions and waits for its goroutines.

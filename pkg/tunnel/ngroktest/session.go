@@ -18,6 +18,8 @@ type session struct {
 	raw    net.Conn // the TCP connection, closed to simulate a network drop
 	mux    muxado.TypedStreamSession
 	authed bool // guarded by edge.mu
+	// beats counts heartbeats echoed since the session's last bind (guarded by edge.mu).
+	beats int
 }
 
 func (e *Edge) acceptAgents() {
@@ -77,7 +79,18 @@ func (s *session) handle(st muxado.TypedStream) {
 	switch st.StreamType() {
 	case typeHeartbeat:
 		// The agent writes 4-byte ids and expects each one echoed back.
-		_, _ = io.Copy(st, st)
+		buf := make([]byte, 4)
+		for {
+			if _, err := io.ReadFull(st, buf); err != nil {
+				return
+			}
+			if _, err := st.Write(buf); err != nil {
+				return
+			}
+			e.mu.Lock()
+			s.beats++
+			e.mu.Unlock()
+		}
 	case typeAuth:
 		var req authReq
 		if json.NewDecoder(st).Decode(&req) == nil {
@@ -152,6 +165,7 @@ func (e *Edge) bind(s *session, req bindReq) bindResp {
 		e.binds[id] = b
 	}
 	b.sess = s
+	s.beats = 0
 	e.seq++
 	b.seq = e.seq
 	return bindResp{ClientID: id, URL: b.url, Proto: req.Proto, Opts: req.Opts,
