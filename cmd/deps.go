@@ -34,6 +34,8 @@ type Deps struct {
 	TunnelConnectTimeout time.Duration
 	// SandboxReady, when set, receives the URL of a `novita sandbox` server once it serves.
 	SandboxReady chan<- string
+	// ListenReady, when set, receives the hook URL of `novita listen` once it serves.
+	ListenReady chan<- string
 }
 
 func (d *Deps) withDefaults() *Deps {

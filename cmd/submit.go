@@ -5,6 +5,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/app"
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/clierr"
 )
 
 func (r *runner) newSubmitCmd() *cobra.Command {
@@ -15,6 +16,7 @@ func (r *runner) newSubmitCmd() *cobra.Command {
 		tun    tunnelFlagValues
 		dl     downloadFlagValues
 		imgTyp string
+		bo     app.BatchOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "submit <task>",
@@ -75,6 +77,12 @@ downloaded and their paths printed on stdout.`,
 				e.NgrokAuthtoken = tun.ngrokToken
 			}
 			o.Download = dl.flags()
+			if cmd.Flags().Changed("batch") {
+				return app.RunBatch(cmd.Context(), e, o, bo)
+			}
+			if cmd.Flags().Changed("concurrency") || cmd.Flags().Changed("skip-invalid") {
+				return clierr.Usagef("--concurrency and --skip-invalid go with --batch FILE")
+			}
 			return app.RunSubmit(cmd.Context(), e, o)
 		},
 	}
@@ -103,6 +111,9 @@ downloaded and their paths printed on stdout.`,
 	f.BoolVar(&o.DryRun, "dry-run", false, "print the body that would be sent (base64 elided) and send nothing")
 	f.BoolVarP(&o.Wait, "wait", "w", false, "wait for the task to end, then download its outputs")
 	f.DurationVar(&o.Timeout, "timeout", defaultTimeout, "how long --wait waits before giving up (the task keeps running)")
+	f.StringVar(&bo.File, "batch", "", "submit one task per line of FILE (- = stdin): a JSON object merged onto the body, or a prompt")
+	f.IntVar(&bo.Concurrency, "concurrency", 4, "with --batch: submissions (and result reads) in flight")
+	f.BoolVar(&bo.SkipInvalid, "skip-invalid", false, "with --batch: submit the valid lines even when some are invalid")
 	addTunnelFlags(cmd, &tun)
 	addDownloadFlags(cmd, &dl, true)
 	_ = cmd.RegisterFlagCompletionFunc("webhook-url", noCompletions)

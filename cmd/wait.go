@@ -4,12 +4,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/novita-cli/novita/pkg/app"
+	"github.com/novita-cli/novita/pkg/clierr"
 )
 
 func (r *runner) newWaitCmd() *cobra.Command {
 	var (
-		o  app.WaitOptions
-		dl downloadFlagValues
+		o       app.WaitOptions
+		dl      downloadFlagValues
+		batchID string
 	)
 	cmd := &cobra.Command{
 		Use:   "wait <task-id>...",
@@ -28,10 +30,17 @@ submitted task is in the journal (see: novita tasks).`,
 			}
 			o.TaskIDs = args
 			o.Download = dl.flags()
+			if cmd.Flags().Changed("batch") {
+				if len(args) > 0 || o.Last {
+					return clierr.Usagef("give --batch, task ids or --last, not several")
+				}
+				return app.RunWaitBatch(cmd.Context(), e, app.WaitBatchOptions{BatchID: batchID, Timeout: o.Timeout, Download: o.Download})
+			}
 			return app.RunWait(cmd.Context(), e, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.Last, "last", false, "wait for the newest task in the journal")
+	cmd.Flags().StringVar(&batchID, "batch", "", "resume a batch: wait for its unfinished tasks and download missing outputs")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", defaultTimeout, "how long to wait before giving up (the task keeps running)")
 	addDownloadFlags(cmd, &dl, true)
 	return cmd

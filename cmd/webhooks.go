@@ -40,6 +40,7 @@ each event to a file you can replay with: novita test-event --from-file FILE --t
 				e.NgrokAuthtoken = tun.ngrokToken
 			}
 			o.Output, o.Overwrite = dl.output, dl.overwrite
+			o.Ready = r.deps.ListenReady
 			return app.RunListen(cmd.Context(), e, o)
 		},
 	}

@@ -57,6 +57,9 @@ type awaitSpec struct {
 	Download DownloadFlags
 	Tmpl     *download.Template
 	Live     bool // show a live status line
+	// AfterWait runs once the final state is known, before downloading: the receiver and tunnel
+	// are no longer needed, and closing an ngrok session takes a moment, so it overlaps the download.
+	AfterWait func()
 }
 
 func (e *Env) awaitTask(ctx context.Context, s awaitSpec) (*Document, error) {
@@ -72,6 +75,9 @@ func (e *Env) awaitTask(ctx context.Context, s awaitSpec) (*Document, error) {
 	})
 	if s.Live {
 		e.IO.EndLive()
+	}
+	if s.AfterWait != nil {
+		s.AfterWait()
 	}
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
@@ -68,6 +69,9 @@ func (e *Env) openHooks(ctx context.Context, tf TunnelFlags, keepAll bool) (*hoo
 
 func (h *hookSession) route() {
 	defer close(h.done)
+	// The receiver flags a repeat of (task, status) as a duplicate, but a forged event could then mask
+	// the genuine one. Waiters re-read the result anyway, so only byte-identical retries are skipped.
+	seen := map[[32]byte]bool{}
 	for d := range h.recv.Deliveries() {
 		if h.all != nil {
 			select {
@@ -75,9 +79,11 @@ func (h *hookSession) route() {
 			default:
 			}
 		}
-		if d.Result == nil || d.Duplicate {
+		sum := sha256.Sum256(d.Body)
+		if d.Result == nil || seen[sum] {
 			continue
 		}
+		seen[sum] = true
 		id := d.Result.Task.TaskID
 		h.mu.Lock()
 		if ch, ok := h.subs[id]; ok {

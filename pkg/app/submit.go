@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/body"
@@ -53,6 +54,7 @@ func RunSubmit(ctx context.Context, e *Env, o SubmitOptions) error {
 		return err
 	}
 	var hooks *hookSession
+	closeHooks := func() {}
 	if o.Wait && o.WebhookURL == "" {
 		hooks, err = e.openHooks(ctx, o.Tunnel, false)
 		if err != nil {
@@ -61,7 +63,11 @@ func RunSubmit(ctx context.Context, e *Env, o SubmitOptions) error {
 			}
 		}
 		if hooks != nil {
-			defer hooks.Close()
+			closed := make(chan struct{})
+			closeHooks = sync.OnceFunc(func() {
+				go func() { hooks.Close(); close(closed) }()
+			})
+			defer func() { closeHooks(); <-closed }()
 			body.SetWebhook(req, hooks.URL)
 			e.IO.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", hooks.tun.URL(), hooks.tun.Mode())
 		}
@@ -90,7 +96,7 @@ func RunSubmit(ctx context.Context, e *Env, o SubmitOptions) error {
 	}
 	doc, err := e.awaitTask(ctx, awaitSpec{
 		TaskID: id, Task: task.Name, Webhooks: hookCh, Timeout: o.Timeout, Grace: 30 * time.Second,
-		Download: o.Download, Tmpl: tmpl, Live: true,
+		Download: o.Download, Tmpl: tmpl, Live: true, AfterWait: closeHooks,
 	})
 	return e.finish(doc, err)
 }

@@ -1,0 +1,166 @@
+package cmd
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+)
+
+// visibleCommands walks the tree, skipping cobra's hidden __complete* commands and the auto help command.
+func visibleCommands(c *cobra.Command) []*cobra.Command {
+	out := []*cobra.Command{c}
+	for _, sub := range c.Commands() {
+		if sub.Hidden || strings.HasPrefix(sub.Name(), "__") || sub.Name() == "help" {
+			continue
+		}
+		out = append(out, visibleCommands(sub)...)
+	}
+	return out
+}
+
+func TestEveryCommandHasGoodHelpText(t *testing.T) {
+	root := NewRootForDocs(BuildInfo{})
+	cmds := visibleCommands(root)
+	var paths []string
+	for _, c := range cmds {
+		paths = append(paths, c.CommandPath())
+	}
+	// The walk must reach nested commands, or it proves nothing.
+	for _, want := range []string{"novita submit", "novita test-event", "novita config set", "novita config path", "novita version"} {
+		if !slices.Contains(paths, want) {
+			t.Fatalf("command walk missed %q; got %v", want, paths)
+		}
+	}
+	for _, c := range cmds {
+		name := c.CommandPath()
+		short := c.Short
+		switch {
+		case short == "":
+			t.Errorf("%s: no Short description", name)
+			continue
+		case strings.TrimSpace(short) != short:
+			t.Errorf("%s: Short %q has leading or trailing space", name, short)
+		case strings.HasSuffix(short, "."):
+			t.Errorf("%s: Short %q ends with a period", name, short)
+		}
+		if r, _ := utf8.DecodeRuneInString(short); !unicode.IsUpper(r) {
+			t.Errorf("%s: Short %q does not start with a capital letter (sentence case)", name, short)
+		}
+		if isTitleCase(short) {
+			t.Errorf("%s: Short %q is in Title Case, want sentence case", name, short)
+		}
+		if c.Example == "" {
+			t.Errorf("%s: no Example", name)
+		} else if !strings.Contains(c.Example, "$ novita") {
+			t.Errorf("%s: Example does not show a \"$ novita ...\" command line:\n%s", name, c.Example)
+		} else if !strings.Contains(c.Example, name) {
+			t.Errorf("%s: Example never runs %s:\n%s", name, name, c.Example)
+		}
+		for _, line := range strings.Split(c.Example, "\n") {
+			if strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "  $ ") {
+				t.Errorf("%s: Example line %q is not indented as \"  $ command\"", name, line)
+			}
+		}
+	}
+}
+
+// isTitleCase reports whether every word of three or more after the first is capitalised.
+func isTitleCase(s string) bool {
+	words := strings.Fields(s)
+	n, caps := 0, 0
+	for _, w := range words[1:] {
+		if len(w) < 3 {
+			continue
+		}
+		n++
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	return n >= 2 && caps == n
+}
+
+func TestRootHelpGroupsCommands(t *testing.T) {
+	c := newCLI(t)
+	res := c.run("--help")
+	if res.code != 0 {
+		t.Fatalf("novita --help exited %d: %s", res.code, res.stderr)
+	}
+	groups := helpSections(res.stdout)
+	want := []struct {
+		title string
+		cmds  []string
+	}{
+		{"Tasks:", []string{"submit", "wait", "result", "tasks"}},
+		{"Webhooks:", []string{"listen", "test-event"}},
+		{"Local:", []string{"sandbox"}},
+		{"Settings:", []string{"config", "completion", "version"}},
+	}
+	for _, w := range want {
+		got, ok := groups[w.title]
+		if !ok {
+			t.Errorf("novita --help has no %q section:\n%s", w.title, res.stdout)
+			continue
+		}
+		// "help" is filed under Settings too; nothing else may be. Cobra sorts names within a group.
+		got = slices.DeleteFunc(slices.Clone(got), func(s string) bool { return s == "help" && w.title == "Settings:" })
+		slices.Sort(got)
+		slices.Sort(w.cmds)
+		if !slices.Equal(got, w.cmds) {
+			t.Errorf("novita --help lists %v under %s, want %v", got, w.title, w.cmds)
+		}
+	}
+	if _, ok := groups["Additional Commands:"]; ok {
+		t.Errorf("novita --help has ungrouped commands:\n%s", res.stdout)
+	}
+	if order := sectionOrder(res.stdout); !slices.Equal(order, groupTitles) {
+		t.Errorf("command groups appear in order %v, want %v", order, groupTitles)
+	}
+}
+
+var groupTitles = []string{"Tasks:", "Webhooks:", "Local:", "Settings:"}
+
+// helpSections maps each "Title:" section of cobra's help to the command names listed under it.
+func helpSections(help string) map[string][]string {
+	out := map[string][]string{}
+	title := ""
+	for _, line := range strings.Split(help, "\n") {
+		switch {
+		case strings.TrimSpace(line) == "":
+			title = ""
+		case slices.Contains(groupTitles, line) || line == "Additional Commands:":
+			title = line
+			out[title] = nil
+		case title != "" && strings.HasPrefix(line, "  "):
+			out[title] = append(out[title], strings.Fields(line)[0])
+		}
+	}
+	return out
+}
+
+func sectionOrder(help string) []string {
+	var out []string
+	for _, line := range strings.Split(help, "\n") {
+		if slices.Contains(groupTitles, line) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func TestSubcommandHelpShowsExamples(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"submit", "--help"}, {"config", "set", "--help"}, {"help", "wait"}} {
+		res := c.run(args...)
+		if res.code != 0 {
+			t.Fatalf("novita %v exited %d: %s", args, res.code, res.stderr)
+		}
+		if !strings.Contains(res.stdout, "Examples:\n") || !strings.Contains(res.stdout, "$ novita") {
+			t.Errorf("novita %v shows no examples:\n%s", args, res.stdout)
+		}
+	}
+}

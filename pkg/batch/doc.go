@@ -1,0 +1,11 @@
+// Package batch owns running many tasks at once through one webhook receiver: reading a batch file
+// (one JSON object or prompt per line), a bounded pool of submitters, ONE shared safety-net poller for
+// every pending task (never a poller per task), a back-off gate shared by submits and reads so a 429
+// pauses everything at once, and routing each final result to the caller in completion order.
+//
+// A line is never lost or submitted twice: a submit is retried only when the API surely did not create
+// the task (429); once a submit request is on the wire it is allowed to finish even when the run is
+// stopped, so its task id is reported (and journalled by the caller) rather than forgotten.
+//
+// The package knows nothing of the terminal, the journal or downloads: the caller passes functions.
+package batch
