@@ -57,10 +57,17 @@ func (p *planner) next(now time.Time) time.Duration {
 	}
 	var d time.Duration
 	if left := p.deadline.Sub(now); !p.deadline.IsZero() && left > 0 {
-		// Sleep most of the remaining time; the eta is an estimate, so leave a margin and re-check.
-		d = left * 8 / 10
-		if p.webhook {
+		// The eta comes in whole seconds, so it is only a coarse guide: sleep most of a long wait,
+		// halve the last two seconds, and check often in the final one.
+		switch {
+		case p.webhook:
 			d = left + p.s.SafetyMin // the webhook should come first; check a little after it was due
+		case left > 2*time.Second:
+			d = left * 8 / 10
+		case left > time.Second:
+			d = left / 2
+		default:
+			d = lo
 		}
 	} else {
 		d = lo
