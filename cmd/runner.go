@@ -103,7 +103,7 @@ func (r *runner) resolve(cmd *cobra.Command) (*app.Env, error) {
 	r.secrets = append(r.secrets, apiKey, token)
 	e := &app.Env{
 		IO: d.IO, Version: d.Build.Version, JSON: r.g.json, Debug: r.g.debug,
-		BaseURL: strings.TrimRight(baseURL, "/"), APIKey: apiKey, HTTP: d.HTTPClient, Config: f,
+		BaseURL: strings.TrimRight(baseURL, "/"), APIKey: apiKey, HTTP: d.HTTPClient, Config: f, Getenv: d.Getenv,
 		Journal: journal.Open(journal.Dir(d.Getenv)), Now: d.Now, After: d.After,
 		Schedule: waiter.DefaultSchedule(), NgrokAuthtoken: token,
 		NgrokConnectURL: d.NgrokConnectURL, NgrokRootCAs: d.NgrokRootCAs, TunnelConnectTimeout: d.TunnelConnectTimeout,

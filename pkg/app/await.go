@@ -36,8 +36,8 @@ type DownloadFlags struct {
 
 // template parses the -o template (or the configured default); errors are usage errors.
 func (e *Env) template(output string) (*download.Template, error) {
-	if output == "" && e.Config != nil {
-		output, _ = e.Config.Get("output")
+	if output == "" && e.Config != nil && e.Getenv != nil {
+		output, _ = e.Config.Resolve(e.Getenv, "output", "", false)
 	}
 	if output == "" {
 		output = download.DefaultTemplate
@@ -64,15 +64,14 @@ type awaitSpec struct {
 
 func (e *Env) awaitTask(ctx context.Context, s awaitSpec) (*Document, error) {
 	start := e.Now()
+	live := newLiveStatus(e, s, start)
+	stopTicker := live.tick()
 	out, err := waiter.Wait(ctx, waiter.Config{
 		TaskID: s.TaskID, Read: e.Client.TaskResult, Webhooks: s.Webhooks, Timeout: s.Timeout,
 		Schedule: e.Schedule, NotFoundGrace: s.Grace, Now: e.Now, After: e.After,
-		OnProgress: func(p waiter.Progress) {
-			if s.Live {
-				e.IO.Live(progressLine(p))
-			}
-		},
+		OnProgress: live.update,
 	})
+	stopTicker()
 	if s.Live {
 		e.IO.EndLive()
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/batch"
@@ -106,6 +107,13 @@ func RunBatch(ctx context.Context, e *Env, o SubmitOptions, b BatchOptions) erro
 	e.IO.Statusf("batch %s: %d tasks from %s, %d at a time (resume with: novita wait --batch %s)",
 		id, len(valid), batchName(b.File), b.Concurrency, id)
 	var hooks *hookSession
+	var closeOnce sync.Once
+	closed := make(chan struct{})
+	// The receiver is closed as soon as every task is final, overlapping its shutdown with the downloads.
+	closeHooks := func() {
+		closeOnce.Do(func() { go func() { defer close(closed); hooks.Close() }() })
+		<-closed
+	}
 	if o.Wait && o.WebhookURL == "" {
 		hooks, err = e.openHooks(ctx, o.Tunnel, false)
 		if err != nil {
@@ -114,7 +122,7 @@ func RunBatch(ctx context.Context, e *Env, o SubmitOptions, b BatchOptions) erro
 			}
 		}
 		if hooks != nil {
-			defer hooks.Close()
+			defer func() { t0 := time.Now(); closeHooks(); e.IO.Statusf("DEBUG close took %s", time.Since(t0)) }()
 			e.IO.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", hooks.tun.URL(), hooks.tun.Mode())
 		}
 	}
@@ -144,7 +152,10 @@ func RunBatch(ctx context.Context, e *Env, o SubmitOptions, b BatchOptions) erro
 	}
 	if hooks != nil {
 		cfg.Webhooks = hooks.Subscribe
+		cfg.AfterWait = func() { closeOnce.Do(func() { go func() { defer close(closed); hooks.Close() }() }) }
 	}
+	t0 := time.Now()
+	defer func() { e.IO.Statusf("DEBUG run took %s", time.Since(t0)) }()
 	return rn.run(ctx, cfg, items)
 }
 
@@ -210,10 +221,11 @@ func baseData(task catalog.Task, in *body.Input, file string) (map[string]any, e
 // buildLine builds and validates the body of one line: the flags' body, the --data object, then the
 // line (a JSON object deep-merged, as --data is; or plain text, the prompt).
 func buildLine(ctx context.Context, task catalog.Task, in body.Input, base map[string]any, l batch.Line) (map[string]any, error) {
-	in.Flags = make(map[string]string, len(in.Flags)+1)
+	flags := make(map[string]string, len(in.Flags)+1)
 	for k, v := range in.Flags {
-		in.Flags[k] = v
+		flags[k] = v
 	}
+	in.Flags = flags
 	data := base
 	if l.JSON {
 		obj, err := decodeObject([]byte(l.Text))
@@ -230,7 +242,14 @@ func buildLine(ctx context.Context, task catalog.Task, in body.Input, base map[s
 				return nil, fmt.Errorf("plain text is a prompt, but %s takes no --prompt or --text: write the line as a JSON object", task.Name)
 			}
 		}
-		delete(in.Lists, name)
+		if _, ok := in.Lists[name]; ok {
+			lists := make(map[string][]string, len(in.Lists))
+			for k, v := range in.Lists {
+				lists[k] = v
+			}
+			delete(lists, name)
+			in.Lists = lists
+		}
 		in.Flags[name] = l.Text
 		if !task.Known() {
 			return nil, fmt.Errorf("plain text is a prompt, but %s is not in the catalog: write the line as a JSON object", task.Name)

@@ -33,6 +33,7 @@ type Env struct {
 	HTTP *http.Client
 
 	Config  *config.File
+	Getenv  func(string) string
 	Journal *journal.Journal
 	Logger  *slog.Logger // library logs (ngrok); visible with --debug only
 
