@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -132,19 +131,17 @@ func (r *runner) resolve(cmd *cobra.Command) (*app.Env, error) {
 	return e, nil
 }
 
-// startSandbox serves the simulator on a random loopback port for this process only.
+// startSandbox points e at an in-process simulator that lives as long as this command.
 func (r *runner) startSandbox(e *app.Env) error {
 	opts := sandbox.Options{TaskDuration: defaultSandboxTaskDuration}
 	if r.deps.SandboxOptions != nil {
 		opts = *r.deps.SandboxOptions
 	}
-	sb := sandbox.New(opts)
-	if err := sb.Start("127.0.0.1:0"); err != nil {
-		return fmt.Errorf("start the in-process sandbox: %w", err)
+	stop, err := e.UseSandbox(opts)
+	if err != nil {
+		return err
 	}
-	r.cleanups = append(r.cleanups, func() { _ = sb.Close() })
-	e.BaseURL, e.APIKey, e.Sandboxed = sb.URL(), sb.APIKey(), true
-	e.IO.Statusf("sandbox: using the built-in simulator at %s (tasks are forgotten when this command exits)", sb.URL())
+	r.cleanups = append(r.cleanups, stop)
 	return nil
 }
 
