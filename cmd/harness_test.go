@@ -19,6 +19,10 @@ import (
 var repoRoot string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("NOVITA_TEST_AS_CLI") == "1" {
+		// Re-executed by a test as the real CLI process (signals, kills): behave exactly like main.
+		os.Exit(Main(BuildInfo{Version: "test"}))
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		panic(err)

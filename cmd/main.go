@@ -18,6 +18,10 @@ import (
 func Main(build BuildInfo) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the first Ctrl-C asks for a clean stop; a second one kills the process as usual
+	}()
 	return Run(ctx, os.Args[1:], &Deps{IO: iostreams.System(), Getenv: os.Getenv, Build: build})
 }
 

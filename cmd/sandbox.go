@@ -26,7 +26,7 @@ The global --sandbox flag starts the same simulator inside one command instead; 
 its tasks when that command exits, so use "novita sandbox" for work across several commands.
 The sandbox cannot encode webp: a webp request is answered 400.`,
 		Example: `  $ novita sandbox
-  $ eval "$(novita sandbox --addr 127.0.0.1:8910 &)"   # or copy the two export lines
+  $ novita sandbox --addr 127.0.0.1:9000 --api-key sk_local
   $ novita sandbox --task-duration 20s --fail-rate 0.2 --webhook-drop
   $ novita --sandbox submit txt2img --prompt "a cat" --wait`,
 		Args: usageArgs(cobra.NoArgs),
