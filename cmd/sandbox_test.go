@@ -13,7 +13,9 @@ func TestSandboxCommandPrintsExportsAndServesUntilInterrupted(t *testing.T) {
 	c.deps.SandboxReady = ready
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan result, 1)
-	go func() { done <- c.runCtx(ctx, "sandbox", "--addr", "127.0.0.1:0", "--api-key", "sk_local_test", "--task-duration", "100ms") }()
+	go func() {
+		done <- c.runCtx(ctx, "sandbox", "--addr", "127.0.0.1:0", "--api-key", "sk_local_test", "--task-duration", "100ms")
+	}()
 	var url string
 	select {
 	case url = <-ready:
