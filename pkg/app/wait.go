@@ -61,6 +61,9 @@ func RunWait(ctx context.Context, e *Env, o WaitOptions) error {
 			e.IO.Warnf("task %s was submitted to %s, but the API base URL is now %s", id, en.BaseURL, e.BaseURL)
 		}
 	}
+	// Tasks resumed with wait have usually ended already: look at once rather than after the
+	// schedule's usual first pause.
+	e.Schedule.First = 0
 	if len(specs) == 1 {
 		e.IO.Statusf("waiting for task %s", specs[0].TaskID)
 		doc, err := e.awaitTask(ctx, specs[0])

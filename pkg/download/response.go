@@ -17,21 +17,33 @@ func parseContentRange(s string) (start, total int64, ok bool) {
 	if !found {
 		return 0, 0, false
 	}
-	first, _, found := strings.Cut(rng, "-")
+	first, last, found := strings.Cut(rng, "-")
 	if !found {
 		return 0, 0, false
 	}
-	start, err := strconv.ParseInt(strings.TrimSpace(first), 10, 64)
-	if err != nil {
+	start, ok1 := nonNegative(first)
+	end, ok2 := nonNegative(last)
+	if !ok1 || !ok2 || end < start {
 		return 0, 0, false
 	}
 	total = -1
 	if tot = strings.TrimSpace(tot); tot != "*" {
-		if total, err = strconv.ParseInt(tot, 10, 64); err != nil {
+		var okTotal bool
+		if total, okTotal = nonNegative(tot); !okTotal || end >= total {
 			return 0, 0, false
 		}
 	}
 	return start, total, true
+}
+
+// nonNegative parses a plain decimal number: no sign, no spaces inside.
+func nonNegative(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n >= 0
 }
 
 // s3Detail extracts Code and Message from an S3 error body (<Code>AccessDenied</Code>...).

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -66,8 +67,12 @@ func (f *FlexInt) UnmarshalJSON(b []byte) error {
 		}
 		b = []byte(s)
 	}
+	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*f = FlexInt(n)
+		return nil
+	}
 	n, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n > math.MaxInt64 || n < math.MinInt64 {
 		return fmt.Errorf("expected a number, got %s", b)
 	}
 	*f = FlexInt(n)
