@@ -29,7 +29,7 @@ type fakeAPI struct {
 	reads    map[string]int
 	inflight atomic.Int32
 	maxIn    atomic.Int32
-	submits  map[int]int // line -> submit calls
+	submits  map[int]int  // line -> submit calls
 	fail429  atomic.Int32 // answer this many submits with 429 first
 }
 

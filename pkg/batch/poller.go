@@ -75,6 +75,9 @@ func (p *poller) loop() {
 			return
 		}
 		if addsDone == nil && len(p.tasks) == 0 && p.inflight == 0 {
+			if p.r.cfg.AfterWait != nil {
+				p.r.cfg.AfterWait()
+			}
 			return
 		}
 		resetTimer(timer, p.launch(), p.r.cfg.Now())

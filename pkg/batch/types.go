@@ -71,14 +71,17 @@ type Config struct {
 	Finish func(ctx context.Context, r *Result) error
 	// Done receives every line that is over (and, without Wait, every submitted line) in completion order.
 	Done func(r Result)
+	// AfterWait runs once no task is left to wait for (all final or over), while downloads may still
+	// run: the webhook receiver can be closed then.
+	AfterWait func()
 	// Progress receives the counts after each change.
 	Progress func(c Counts)
 
-	Gate          *Gate           // shared 429 back-off; default a new one
+	Gate          *Gate                              // shared 429 back-off; default a new one
 	OnPause       func(d time.Duration, cause error) // a 429 closed the gate (once per burst)
-	Schedule      waiter.Schedule // safety-net polling; default waiter.DefaultSchedule()
-	NotFoundGrace time.Duration   // tolerate TASK_NOT_FOUND this long after a submit; default 30s
-	Timeout       time.Duration   // for the whole run; 0 = none
+	Schedule      waiter.Schedule                    // safety-net polling; default waiter.DefaultSchedule()
+	NotFoundGrace time.Duration                      // tolerate TASK_NOT_FOUND this long after a submit; default 30s
+	Timeout       time.Duration                      // for the whole run; 0 = none
 	Now           func() time.Time
 }
 
