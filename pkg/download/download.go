@@ -44,6 +44,7 @@ const (
 	defaultParallel    = 4
 	defaultMaxAttempts = 5
 	copyBufferSize     = 512 << 10 // one per worker: memory stays flat whatever the file size
+	writebackChunk     = 16 << 20  // start writing back every 16 MiB so the final fsync is short
 )
 
 // Download saves outputs to the paths tmpl gives them and returns them in output order. On failure it

@@ -45,6 +45,7 @@ type job struct {
 	tmp     *os.File
 	tmpName string
 	have    int64 // bytes in tmp, all of them hashed
+	flushed int64 // bytes handed to the kernel for writeback
 	size    int64 // expected total, -1 when unknown
 	hash    hash.Hash
 	track   tracker
@@ -208,6 +209,10 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 			j.hash.Write(buf[:n])
 			j.have += int64(n)
 			j.track.add(n)
+			if j.have-j.flushed >= writebackChunk {
+				startWriteback(j.tmp, j.flushed, j.have-j.flushed)
+				j.flushed = j.have
+			}
 		}
 		if rerr == io.EOF {
 			break
@@ -272,6 +277,7 @@ func (f *fetcher) settle(j *job, contentType string) error {
 func (j *job) reset() error {
 	j.have = 0
 	j.hash.Reset()
+	j.flushed = 0
 	j.track.setCurrent(0)
 	if j.tmp == nil {
 		return nil
