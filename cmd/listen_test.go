@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/tunnel/ngroktest"
 )
 
 func TestSandboxTestEventFailedRoundTrip(t *testing.T) {
@@ -187,5 +189,50 @@ func TestListenStopsCleanlyOnInterrupt(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("listen did not stop on Ctrl-C")
+	}
+}
+
+func TestListenThroughNgrokSurvivesASessionDrop(t *testing.T) {
+	edge := ngroktest.Start(t, ngroktest.Options{})
+	c := newCLI(t)
+	c.useEdge(edge)
+	ready := make(chan string, 1)
+	c.deps.ListenReady = ready
+	done := make(chan result, 1)
+	go func() { done <- c.run("listen", "--tunnel", "ngrok", "--max-events", "1") }()
+	var hook string
+	select {
+	case hook = <-ready:
+	case <-time.After(15 * time.Second):
+		t.Fatal("listen did not become ready")
+	}
+	if !strings.HasPrefix(hook, edge.PublicURL()) {
+		t.Fatalf("hook %q is not on the tunnel %q", hook, edge.PublicURL())
+	}
+	edge.DropSessions()
+	event, _ := os.ReadFile(filepath.Join(repoRoot, "pkg", "novita", "testdata", "webhook-txt2img-succeed.json"))
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := edge.HTTPClient().Post(hook, "application/json", bytes.NewReader(event))
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the event never got through after the reconnect: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r := <-done
+	if r.code != 0 || !strings.Contains(r.stdout, "f6aec953-2e81-4e8b-938e-2ceab54d6df9") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "reconnecting") || !strings.Contains(r.stderr, "reconnected") {
+		t.Fatalf("listen should say it reconnected:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, ngrokToken) {
+		t.Fatal("token leaked")
 	}
 }

@@ -32,13 +32,18 @@ Known tasks: ` + joinNames() + `
 
 With --wait, a webhook receiver is opened behind a tunnel (see --tunnel), the task is submitted
 with extra.webhook.url pointing at it, and polling runs as a safety net; the outputs are then
-downloaded and their paths printed on stdout.`,
+downloaded and their paths printed on stdout.
+
+With --batch FILE (or - for stdin), each line is one task: a JSON object merged onto the body
+built from the flags, or plain text used as the prompt; blank lines and # comments are skipped.
+All tasks share one receiver and one poller; resume with: novita wait --batch <batch-id>.`,
 		Example: `  $ novita submit txt2img --prompt "a cat" --wait
   $ novita submit txt2img --prompt "a cat" -n 4 --wait -o "cats/{index}.{ext}"
   $ novita submit img2img --image photo.jpg --prompt "watercolour" --wait
   $ novita submit txt2speech --text "Hello there" --voice Emily --wait
   $ novita submit wan-t2v --prompt "a paper boat" --wait --timeout 1h
-  $ novita submit txt2img --data @body.json --set request.steps=30 --dry-run`,
+  $ novita submit txt2img --data @body.json --set request.steps=30 --dry-run
+  $ novita submit txt2img --batch prompts.txt --wait --concurrency 8 -o "out/{line}-{index}.{ext}"`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {

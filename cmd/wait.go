@@ -21,7 +21,8 @@ download their outputs. Use it to resume after a timeout, a Ctrl-C or a crash: e
 submitted task is in the journal (see: novita tasks).`,
 		Example: `  $ novita wait 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
   $ novita wait --last
-  $ novita wait ID1 ID2 --json`,
+  $ novita wait ID1 ID2 --json
+  $ novita wait --batch b-1a2b3c4d5e`,
 		ValidArgsFunction: r.taskIDCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			e, err := r.resolve(cmd)
