@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/clierr"
 )
 
 // DefaultBaseURL is the production API.
@@ -82,7 +84,22 @@ func (c *Client) Submit(ctx context.Context, endpoint string, body []byte) (stri
 		}
 		return nil
 	})
+	if err != nil && maybeCreated(err) {
+		// Not retried on purpose (a retry could pay twice); tell the user how to find out.
+		err = clierr.WithHint(clierr.KindOf(err), err,
+			"the request may have reached Novita and created a task; check your Novita console before submitting again")
+	}
 	return out.TaskID, err
+}
+
+// maybeCreated reports whether a failed submit could still have created a task: a 5xx, a timeout,
+// an interrupted or unreadable answer -- anything but a refusal before the request was sent.
+func maybeCreated(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.HTTPStatus >= 500
+	}
+	return !surelyNotSent(err)
 }
 
 // TaskResult reads a task's current result, retrying 429, 5xx and network errors with backoff.

@@ -326,3 +326,22 @@ func TestBackoffHonoursRetryAfterAndCaps(t *testing.T) {
 		t.Fatalf("HTTP-date Retry-After: %v", d)
 	}
 }
+
+func TestSubmitErrorsThatMayHaveCreatedATaskSaySo(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) }))
+	defer srv.Close()
+	_, err := testClient(srv.URL).Submit(context.Background(), "txt2img", []byte(`{}`))
+	if !strings.Contains(clierr.HintOf(err), "may have reached Novita") || clierr.Code(err) != 1 {
+		t.Fatalf("a 5xx on submit must warn that a task may exist: %v / %q", err, clierr.HintOf(err))
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.HTTPStatus != 502 {
+		t.Fatal("the API error must still be reachable for --json output")
+	}
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(400) }))
+	defer bad.Close()
+	_, err = testClient(bad.URL).Submit(context.Background(), "txt2img", []byte(`{}`))
+	if clierr.HintOf(err) != "" {
+		t.Fatalf("a 400 created nothing: no hint expected, got %q", clierr.HintOf(err))
+	}
+}
