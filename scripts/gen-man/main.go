@@ -1,15 +1,18 @@
-// Command gen-man writes novita's man pages (section 1, one page per command) into a directory.
+// Command gen-man writes novita's man pages (section 1, one page per command) into a directory,
+// replacing what was there.
 //
-//	go run ./scripts/gen-man man
+//	go run ./scripts/gen-man [-epoch SECONDS] man
 //
-// The release build runs it as a goreleaser before-hook; man/ is a build artifact and is not
-// committed. Set SOURCE_DATE_EPOCH for a reproducible date in the page footer.
+// The release build runs it as a goreleaser before-hook with -epoch set to the commit time; man/ is a
+// build artifact and is not committed. Without -epoch the date comes from SOURCE_DATE_EPOCH, else now.
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -25,10 +28,15 @@ func main() {
 }
 
 func run(args []string) error {
-	if len(args) != 1 {
-		return fmt.Errorf("usage: go run ./scripts/gen-man DIR")
+	fs := flag.NewFlagSet("gen-man", flag.ContinueOnError)
+	epoch := fs.Int64("epoch", 0, "date the pages at this Unix time (default $SOURCE_DATE_EPOCH, else now)")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	dir := args[0]
+	if fs.NArg() != 1 {
+		return fmt.Errorf("usage: go run ./scripts/gen-man [-epoch SECONDS] DIR")
+	}
+	dir := fs.Arg(0)
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
@@ -38,6 +46,10 @@ func run(args []string) error {
 	root := cmd.NewRootForDocs(cmd.BuildInfo{})
 	escapeAngles(root)
 	header := &doc.GenManHeader{Title: "NOVITA", Section: "1", Source: "novita", Manual: "novita manual"}
+	if *epoch > 0 {
+		t := time.Unix(*epoch, 0).UTC()
+		header.Date = &t
+	}
 	if err := doc.GenManTree(root, header, dir); err != nil {
 		return fmt.Errorf("generate man pages in %s: %w", dir, err)
 	}
