@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/batch"
@@ -103,24 +102,11 @@ func RunBatch(ctx context.Context, e *Env, o SubmitOptions, b BatchOptions) erro
 	e.IO.Statusf("batch %s: %d tasks from %s, %d at a time (resume with: novita wait --batch %s)",
 		id, len(valid), batchName(b.File), b.Concurrency, id)
 	var hooks *hookSession
-	var closeOnce sync.Once
-	closed := make(chan struct{})
-	// The receiver is closed as soon as every task is final, overlapping its shutdown with the downloads.
-	closeHooks := func() {
-		closeOnce.Do(func() { go func() { defer close(closed); hooks.Close() }() })
-		<-closed
-	}
 	if o.Wait && o.WebhookURL == "" {
-		hooks, err = e.openHooks(ctx, o.Tunnel, false)
-		if err != nil {
-			if err = e.tunnelOpenFailed(err); err != nil {
-				return err
-			}
+		if hooks, err = e.openWaitHooks(ctx, o.Tunnel); err != nil {
+			return err
 		}
-		if hooks != nil {
-			defer closeHooks()
-			e.IO.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", hooks.tun.URL(), hooks.tun.Mode())
-		}
+		defer hooks.Close()
 	}
 	items := make([]batch.Item, len(valid))
 	for i, req := range bodies {
@@ -148,7 +134,7 @@ func RunBatch(ctx context.Context, e *Env, o SubmitOptions, b BatchOptions) erro
 	}
 	if hooks != nil {
 		cfg.Webhooks = hooks.Subscribe
-		cfg.AfterWait = func() { closeOnce.Do(func() { go func() { defer close(closed); hooks.Close() }() }) }
+		cfg.AfterWait = hooks.CloseAsync
 	}
 	return rn.run(ctx, cfg, items)
 }

@@ -35,6 +35,9 @@ type hookSession struct {
 	pending map[string]*novita.TaskResult
 	all     chan webhook.Delivery // every delivery, for test-event; nil unless asked
 	done    chan struct{}
+
+	closeOnce sync.Once
+	closed    chan struct{}
 }
 
 // openHooks opens a tunnel and a receiver on it. It returns (nil, nil) when the mode resolves to none.
@@ -52,7 +55,7 @@ func (e *Env) openHooks(ctx context.Context, tf TunnelFlags, keepAll bool) (*hoo
 	h := &hookSession{
 		tun: tun, recv: recv, URL: recv.URL(tun.URL()),
 		subs: map[string]chan *novita.TaskResult{}, pending: map[string]*novita.TaskResult{},
-		done: make(chan struct{}),
+		done: make(chan struct{}), closed: make(chan struct{}),
 	}
 	if keepAll {
 		h.all = make(chan webhook.Delivery, 64)
@@ -114,21 +117,52 @@ func (h *hookSession) Subscribe(id string) <-chan *novita.TaskResult {
 	return ch
 }
 
-// Close shuts the receiver down, then the tunnel, and waits for the router.
-func (h *hookSession) Close() error {
+// CloseAsync starts shutting the receiver and tunnel down without waiting: once a task's final state
+// is known they are not needed, and closing an ngrok session takes a moment that can overlap the
+// downloads. It is safe on a nil session and more than once.
+func (h *hookSession) CloseAsync() {
+	if h == nil {
+		return
+	}
+	h.closeOnce.Do(func() {
+		go func() {
+			defer close(h.closed)
+			h.shutdown()
+		}()
+	})
+}
+
+// Close shuts the receiver and tunnel down and waits until they are gone.
+func (h *hookSession) Close() {
+	if h == nil {
+		return
+	}
+	h.CloseAsync()
+	<-h.closed
+}
+
+// shutdown stops the receiver, then the tunnel, and waits for the router.
+func (h *hookSession) shutdown() {
 	// Handlers answer within milliseconds, but http.Server.Shutdown also waits for connections a
 	// sender opened and never used (up to 5 s); past a short grace those are simply cut.
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	err := h.recv.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = nil
-	}
-	if cerr := h.tun.Close(); cerr != nil && err == nil {
-		err = cerr
-	}
+	_ = h.recv.Shutdown(ctx)
+	_ = h.tun.Close()
 	<-h.done
-	return err
+}
+
+// openWaitHooks opens the receiver of submit --wait (one task or a batch). A tunnel that cannot open
+// is only a warning, since polling carries on; nil means there is no receiver.
+func (e *Env) openWaitHooks(ctx context.Context, tf TunnelFlags) (*hookSession, error) {
+	hooks, err := e.openHooks(ctx, tf, false)
+	if err != nil {
+		return nil, e.tunnelOpenFailed(err)
+	}
+	if hooks != nil {
+		e.IO.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", hooks.tun.URL(), hooks.tun.Mode())
+	}
+	return hooks, nil
 }
 
 // tunnelOpenFailed tells the user a tunnel failed in submit --wait: a warning, then polling.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/body"
@@ -54,22 +53,13 @@ func RunSubmit(ctx context.Context, e *Env, o SubmitOptions) error {
 		return err
 	}
 	var hooks *hookSession
-	closeHooks := func() {}
 	if o.Wait && o.WebhookURL == "" {
-		hooks, err = e.openHooks(ctx, o.Tunnel, false)
-		if err != nil {
-			if err = e.tunnelOpenFailed(err); err != nil {
-				return err
-			}
+		if hooks, err = e.openWaitHooks(ctx, o.Tunnel); err != nil {
+			return err
 		}
+		defer hooks.Close()
 		if hooks != nil {
-			closed := make(chan struct{})
-			closeHooks = sync.OnceFunc(func() {
-				go func() { hooks.Close(); close(closed) }()
-			})
-			defer func() { closeHooks(); <-closed }()
 			body.SetWebhook(req, hooks.URL)
-			e.IO.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", hooks.tun.URL(), hooks.tun.Mode())
 		}
 	}
 	raw, err := body.Marshal(req)
@@ -96,7 +86,7 @@ func RunSubmit(ctx context.Context, e *Env, o SubmitOptions) error {
 	}
 	doc, err := e.awaitTask(ctx, awaitSpec{
 		TaskID: id, Task: task.Name, Webhooks: hookCh, Timeout: o.Timeout, Grace: 30 * time.Second,
-		Download: o.Download, Tmpl: tmpl, Live: true, AfterWait: closeHooks,
+		Download: o.Download, Tmpl: tmpl, Live: true, AfterWait: hooks.CloseAsync,
 	})
 	return e.finish(doc, err)
 }

@@ -36,7 +36,7 @@ type ptask struct {
 	signalled bool // a webhook said final: the next read is on its account
 	recheck   bool // a webhook came while a read was in flight
 	inflight  bool
-	plan      plan
+	plan      *waiter.Planner
 	done      chan struct{} // closed when the task leaves the poller; ends its webhook forwarder
 }
 
@@ -55,7 +55,7 @@ func newPoller(r *run) *poller {
 // add hands a submitted task to the poller; after the poller has stopped, the task stays Pending.
 func (p *poller) add(i int, id string) {
 	t := &ptask{index: i, id: id, start: p.r.cfg.Now(), done: make(chan struct{}),
-		plan: plan{s: p.r.cfg.Schedule, webhook: p.r.cfg.Webhooks != nil}}
+		plan: waiter.NewPlanner(p.r.cfg.Schedule, p.r.cfg.Webhooks != nil)}
 	select {
 	case p.adds <- t:
 	case <-p.exited:
@@ -83,7 +83,7 @@ func (p *poller) loop() {
 		resetTimer(timer, p.launch(), p.r.cfg.Now())
 		select {
 		case t := <-p.adds:
-			t.next = p.r.cfg.Now().Add(t.plan.first())
+			t.next = p.r.cfg.Now().Add(t.plan.First())
 			p.tasks[t.id] = t
 			if p.r.cfg.Webhooks != nil {
 				p.forwarders.Add(1)
@@ -183,7 +183,7 @@ func (p *poller) handle(d readDone) {
 			p.r.over(&Result{Line: p.r.items[t.index].Line, TaskID: t.id, Outcome: Errored, Err: d.err,
 				Reads: t.reads, Elapsed: now.Sub(t.start)}, t.index)
 		default:
-			t.next = now.Add(t.plan.next(now))
+			t.next = now.Add(t.plan.Next(now))
 		}
 		return
 	}
@@ -201,12 +201,12 @@ func (p *poller) handle(d readDone) {
 			Outcome: out, Result: d.res, DeliveredBy: by, Reads: t.reads, Elapsed: now.Sub(t.start)}}
 		return
 	}
-	t.plan.observe(now, int64(d.res.Task.ETA))
+	t.plan.Observe(now, int64(d.res.Task.ETA))
 	if t.recheck {
 		t.recheck, t.signalled, t.next = false, true, now
 		return
 	}
-	t.next = now.Add(t.plan.next(now))
+	t.next = now.Add(t.plan.Next(now))
 }
 
 func (p *poller) remove(t *ptask) {

@@ -26,31 +26,36 @@ func DefaultSchedule() Schedule {
 	}
 }
 
-// planner keeps the state the schedule needs between reads.
-type planner struct {
+// Planner keeps the state the schedule needs between reads of one task. The waiter uses one per
+// wait; a batch's shared poller keeps one per pending task.
+type Planner struct {
 	s        Schedule
 	webhook  bool
 	deadline time.Time // expected end from the last eta, zero when unknown
 	overdue  int       // reads since the deadline passed (or since the start, without an eta)
 }
 
-func (p *planner) first() time.Duration {
+// NewPlanner starts a plan; webhook says whether a receiver is up (polling is then a safety net).
+func NewPlanner(s Schedule, webhook bool) *Planner { return &Planner{s: s, webhook: webhook} }
+
+// First is the pause before the first read.
+func (p *Planner) First() time.Duration {
 	if p.webhook {
 		return p.s.FirstSafe
 	}
 	return p.s.First
 }
 
-// observe records a non-final read.
-func (p *planner) observe(now time.Time, etaSeconds int64) {
+// Observe records a non-final read and the eta it reported.
+func (p *Planner) Observe(now time.Time, etaSeconds int64) {
 	if etaSeconds > 0 {
 		p.deadline = now.Add(time.Duration(etaSeconds) * time.Second)
 		p.overdue = 0
 	}
 }
 
-// next returns the sleep before the next read.
-func (p *planner) next(now time.Time) time.Duration {
+// Next returns the pause before the next read.
+func (p *Planner) Next(now time.Time) time.Duration {
 	lo, hi := p.s.Min, p.s.Max
 	if p.webhook {
 		lo, hi = p.s.SafetyMin, p.s.SafetyMax

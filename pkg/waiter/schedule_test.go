@@ -8,17 +8,17 @@ import (
 // simulate runs the schedule against a task of the given duration whose eta is exact, as the API's
 // is roughly, and returns how many reads it made and how late it saw the end.
 func simulate(s Schedule, webhook bool, d time.Duration) (reads int, lag time.Duration) {
-	p := &planner{s: s, webhook: webhook}
+	p := NewPlanner(s, webhook)
 	start := time.Unix(0, 0)
-	now := start.Add(p.first())
+	now := start.Add(p.First())
 	end := start.Add(d)
 	for {
 		reads++
 		if !now.Before(end) {
 			return reads, now.Sub(end)
 		}
-		p.observe(now, int64((end.Sub(now)+time.Second-1)/time.Second))
-		now = now.Add(p.next(now))
+		p.Observe(now, int64((end.Sub(now)+time.Second-1)/time.Second))
+		now = now.Add(p.Next(now))
 	}
 }
 
@@ -57,11 +57,11 @@ func TestAdaptivePollingBeatsAOneSecondPoller(t *testing.T) {
 
 func TestWithoutAnETAPollingBacksOffToTheCap(t *testing.T) {
 	s := DefaultSchedule()
-	p := &planner{s: s}
+	p := NewPlanner(s, false)
 	now := time.Unix(0, 0)
 	var last time.Duration
 	for i := 0; i < 40; i++ {
-		d := p.next(now)
+		d := p.Next(now)
 		if d < last || d > s.Max {
 			t.Fatalf("step %d: %s after %s (cap %s)", i, d, last, s.Max)
 		}

@@ -73,9 +73,9 @@ func Wait(ctx context.Context, cfg Config) (Outcome, error) {
 	if cfg.Timeout > 0 {
 		timeout = cfg.After(cfg.Timeout)
 	}
-	p := &planner{s: cfg.Schedule, webhook: cfg.Webhooks != nil}
+	p := NewPlanner(cfg.Schedule, cfg.Webhooks != nil)
 	w := &run{cfg: cfg, start: start}
-	tick := cfg.After(p.first())
+	tick := cfg.After(p.First())
 	hooks := cfg.Webhooks
 	for {
 		var source string
@@ -109,7 +109,7 @@ func Wait(ctx context.Context, cfg Config) (Outcome, error) {
 				return Outcome{}, err
 			}
 			w.report(Progress{Status: "", Err: err, Source: source})
-			tick = cfg.After(p.next(cfg.Now()))
+			tick = cfg.After(p.Next(cfg.Now()))
 			continue
 		}
 		w.report(Progress{Status: res.Task.Status, Percent: int64(res.Task.ProgressPercent), ETA: int64(res.Task.ETA), Source: source})
@@ -117,8 +117,8 @@ func Wait(ctx context.Context, cfg Config) (Outcome, error) {
 			return Outcome{Result: res, DeliveredBy: source, Elapsed: cfg.Now().Sub(start), Requests: w.requests}, nil
 		}
 		// A webhook said final but the API does not agree yet (or the body was forged): keep polling.
-		p.observe(cfg.Now(), int64(res.Task.ETA))
-		tick = cfg.After(p.next(cfg.Now()))
+		p.Observe(cfg.Now(), int64(res.Task.ETA))
+		tick = cfg.After(p.Next(cfg.Now()))
 	}
 }
 
