@@ -42,7 +42,7 @@ type hookSession struct {
 
 // openHooks opens a tunnel and a receiver on it. It returns (nil, nil) when the mode resolves to none.
 func (e *Env) openHooks(ctx context.Context, tf TunnelFlags, keepAll bool) (*hookSession, error) {
-	tun, err := e.openTunnel(ctx, tf)
+	tun, err := e.openTunnel(ctx, tf, !keepAll)
 	if err != nil || tun == nil {
 		return nil, err
 	}
@@ -179,7 +179,8 @@ func (e *Env) tunnelOpenFailed(err error) error {
 }
 
 // openTunnel resolves the tunnel mode and opens it; (nil, nil) when the mode resolves to none.
-func (e *Env) openTunnel(ctx context.Context, tf TunnelFlags) (tunnel.Tunnel, error) {
+// pollingHint says whether the caller waits by polling without one, and should say so.
+func (e *Env) openTunnel(ctx context.Context, tf TunnelFlags, pollingHint bool) (tunnel.Tunnel, error) {
 	mode, err := tunnel.ParseMode(tf.Tunnel)
 	if err != nil {
 		return nil, err
@@ -189,7 +190,7 @@ func (e *Env) openTunnel(ctx context.Context, tf TunnelFlags) (tunnel.Tunnel, er
 		return nil, err
 	}
 	if mode == tunnel.ModeNone {
-		if hint != "" {
+		if hint != "" && pollingHint {
 			e.IO.Statusf("%s", hint)
 		}
 		return nil, nil

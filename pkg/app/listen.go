@@ -43,7 +43,7 @@ func RunListen(ctx context.Context, e *Env, o ListenOptions) error {
 	if err != nil {
 		return err
 	}
-	tun, err := e.openTunnel(ctx, o.Tunnel)
+	tun, err := e.openTunnel(ctx, o.Tunnel, false)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
