@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -167,14 +165,11 @@ func (e *Env) openWaitHooks(ctx context.Context, tf TunnelFlags) (*hookSession, 
 
 // tunnelOpenFailed tells the user a tunnel failed in submit --wait: a warning, then polling.
 func (e *Env) tunnelOpenFailed(err error) error {
-	if clierr.KindOf(err) == clierr.KindUsage {
-		return err
+	switch clierr.KindOf(err) {
+	case clierr.KindUsage, clierr.KindAuth, clierr.KindInterrupted:
+		return err // a mistake to fix or a Ctrl-C, not a reason to fall back
 	}
-	var ae *clierr.Error
-	if errors.As(err, &ae) && ae.Kind == clierr.KindAuth {
-		return err
-	}
-	e.IO.Warnf("%v; waiting by polling instead", fmt.Errorf("webhook tunnel not available: %w", err))
+	e.IO.Warnf("webhook tunnel not available: %v; waiting by polling instead", err)
 	return nil
 }
 
