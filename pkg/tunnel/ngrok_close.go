@@ -13,7 +13,13 @@ func (t *ngrokTunnel) Close() error {
 		t.statusMu.Unlock()
 
 		_ = t.ln.Close()
-		if err := t.closeEndpoint(); err != nil {
+		// The unbind is a round trip on the session; if that session is being re-established at the
+		// same moment, ngrok-go v2.4.0 races on the new session's logger (rawSession.Auth writes it,
+		// rpc reads it). While the agent is down or was down moments ago, skip the unbind: the
+		// disconnect below ends the endpoint just the same.
+		if t.recentlyDown() {
+			t.logger.Debug("skipping ngrok unbind: the session is reconnecting")
+		} else if err := t.closeEndpoint(); err != nil {
 			t.logger.Debug("close ngrok endpoint", "err", err)
 		}
 		t.teardown(true)
@@ -99,3 +105,13 @@ func (t *ngrokTunnel) beat() {
 	t.lastBeat = time.Now()
 	t.mu.Unlock()
 }
+
+// recentlyDown reports whether the session is reconnecting or came back within the last few seconds.
+func (t *ngrokTunnel) recentlyDown() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.down || (!t.lastDrop.IsZero() && time.Since(t.lastDrop) < recentDropWindow)
+}
+
+// recentDropWindow covers the time a reconnect takes to dial, authenticate and rebind.
+const recentDropWindow = 10 * time.Second
