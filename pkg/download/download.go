@@ -38,13 +38,17 @@ type Options struct {
 	Progress  io.Writer // nil = silent
 	TTY       bool      // progress bars (true) or one plain line per file (false)
 	UserAgent string
+	// StallTimeout cuts a connection that delivers no byte for this long (default 60 s); the next
+	// attempt resumes where it stopped.
+	StallTimeout time.Duration
 }
 
 const (
-	defaultParallel    = 4
-	defaultMaxAttempts = 5
-	copyBufferSize     = 512 << 10 // one per worker: memory stays flat whatever the file size
-	writebackChunk     = 16 << 20  // start writing back every 16 MiB so the final fsync is short
+	defaultParallel     = 4
+	defaultMaxAttempts  = 5
+	copyBufferSize      = 512 << 10 // one per worker: memory stays flat whatever the file size
+	defaultStallTimeout = 60 * time.Second
+	writebackChunk      = 16 << 20 // start writing back every 16 MiB so the final fsync is short
 )
 
 // Download saves outputs to the paths tmpl gives them and returns them in output order. On failure it
@@ -74,6 +78,9 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = sleepCtx
+	}
+	if opts.StallTimeout <= 0 {
+		opts.StallTimeout = defaultStallTimeout
 	}
 
 	jobs := make([]*job, len(outputs))

@@ -138,7 +138,13 @@ func backoff(failures int) time.Duration {
 
 // attempt makes one request, resuming from j.have, and streams the body into the temporary file.
 func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
+	// A connection that stops delivering without closing would hang the command forever: cut it
+	// after StallTimeout without a byte, and the next attempt resumes with Range.
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stall := time.AfterFunc(f.opts.StallTimeout, cancel)
+	defer stall.Stop()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, j.url, nil)
 	if err != nil {
 		return fmt.Errorf("bad URL: %w", err)
 	}
@@ -217,9 +223,13 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 		if rerr == io.EOF {
 			break
 		}
+		if rerr != nil && ctx.Err() == nil && actx.Err() != nil {
+			return &errRetry{fmt.Errorf("no data for %s after %d bytes", f.opts.StallTimeout, j.have)}
+		}
 		if rerr != nil {
 			return &errRetry{fmt.Errorf("connection lost after %d bytes: %w", j.have, rerr)}
 		}
+		stall.Reset(f.opts.StallTimeout)
 	}
 	if j.size >= 0 && j.have != j.size {
 		if j.have > j.size {
