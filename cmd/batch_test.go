@@ -172,6 +172,9 @@ func TestBatch200TasksThroughOneTunnel(t *testing.T) {
 	if !strings.Contains(r.stderr, "LINE  TASK ID") || !strings.Contains(r.stderr, "succeeded") {
 		t.Errorf("no summary table on stderr:\n%s", r.stderr)
 	}
+	if !strings.Contains(r.stderr, "succeeded lines not listed") || strings.Count(r.stderr, " SUCCEED ") > 0 {
+		t.Errorf("a 200-line summary should list only the lines that need attention:\n%s", r.stderr)
+	}
 }
 
 // TestBatchInterruptThenWaitBatchResumes stops a batch while the rate limit holds the second half back,

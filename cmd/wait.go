@@ -9,9 +9,10 @@ import (
 
 func (r *runner) newWaitCmd() *cobra.Command {
 	var (
-		o       app.WaitOptions
-		dl      downloadFlagValues
-		batchID string
+		o           app.WaitOptions
+		dl          downloadFlagValues
+		batchID     string
+		concurrency int
 	)
 	cmd := &cobra.Command{
 		Use:   "wait <task-id>...",
@@ -35,13 +36,18 @@ submitted task is in the journal (see: novita tasks).`,
 				if len(args) > 0 || o.Last {
 					return clierr.Usagef("give --batch, task ids or --last, not several")
 				}
-				return app.RunWaitBatch(cmd.Context(), e, app.WaitBatchOptions{BatchID: batchID, Timeout: o.Timeout, Download: o.Download})
+				return app.RunWaitBatch(cmd.Context(), e, app.WaitBatchOptions{BatchID: batchID, Timeout: o.Timeout,
+					Download: o.Download, Concurrency: concurrency})
+			}
+			if cmd.Flags().Changed("concurrency") {
+				return clierr.Usagef("--concurrency goes with --batch <batch-id>")
 			}
 			return app.RunWait(cmd.Context(), e, o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.Last, "last", false, "wait for the newest task in the journal")
 	cmd.Flags().StringVar(&batchID, "batch", "", "resume a batch: wait for its unfinished tasks and download missing outputs")
+	cmd.Flags().IntVar(&concurrency, "concurrency", 4, "with --batch: result reads and downloads in flight")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", defaultTimeout, "how long to wait before giving up (the task keeps running)")
 	addDownloadFlags(cmd, &dl, true)
 	return cmd

@@ -64,14 +64,35 @@ func statusWord(o batch.Outcome) string {
 	return strings.ToUpper(string(o))
 }
 
-// writeSummary prints the table of every line and a count line.
+// summaryFullRows is how many lines a batch may have before the summary lists only the lines that
+// did not succeed: a thousand-row table on stderr hides what needs attention.
+const summaryFullRows = 50
+
+// writeSummary prints the table of the lines (all of them, or the ones that did not succeed in a big
+// batch) and a count line.
 func writeSummary(w io.Writer, id string, rows []batchRow) {
+	shown, hidden := rows, 0
+	if len(rows) > summaryFullRows {
+		shown = nil
+		for _, r := range rows {
+			if r.outcome == batch.Succeeded {
+				hidden++
+				continue
+			}
+			shown = append(shown, r)
+		}
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LINE\tTASK ID\tSTATUS\tFILES / REASON")
-	for _, r := range rows {
+	if len(shown) > 0 {
+		fmt.Fprintln(tw, "LINE\tTASK ID\tSTATUS\tFILES / REASON")
+	}
+	for _, r := range shown {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.line, dash(r.id), statusWord(r.outcome), r.detail)
 	}
 	_ = tw.Flush()
+	if hidden > 0 {
+		fmt.Fprintf(w, "(%d succeeded lines not listed; --json prints a document for every line)\n", hidden)
+	}
 	fmt.Fprintf(w, "batch %s: %s\n", id, countWords(rows))
 }
 
