@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"crypto/subtle"
 	"errors"
 	"io"
 	"log"
@@ -13,7 +14,8 @@ func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
 // ServeHTTP checks the request, answers, and queues the delivery. It never blocks for longer than
 // Options.FullWait (plus the responder's own time when Options.Respond is set).
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.URL.Path != r.path {
+	// The path is the credential: compare it in constant time.
+	if subtle.ConstantTimeCompare([]byte(req.URL.Path), []byte(r.path)) != 1 {
 		r.reject(w, req, http.StatusNotFound, "unknown path")
 		return
 	}
