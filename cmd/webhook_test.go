@@ -143,12 +143,11 @@ func TestLateWebhookAfterPollingWonIsHarmless(t *testing.T) {
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{WebhookDelay: 3 * time.Second})
 	c.useSandbox(sb)
-	start := time.Now()
 	r := c.run("--json", "submit", "txt2img", "--prompt", "late", "--width", "128", "--height", "128", "--wait")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	if d := decodeDoc(t, r.stdout); d.DeliveredBy != "poll" || time.Since(start) > 3*time.Second {
+	if d := decodeDoc(t, r.stdout); d.DeliveredBy != "poll" {
 		t.Fatalf("polling should have won before the delayed webhook: %+v", d)
 	}
 }
