@@ -95,13 +95,16 @@ func (r *runner) resolve(cmd *cobra.Command) (*app.Env, error) {
 	}
 	apiKey, _ := f.Resolve(d.Getenv, "api_key", r.g.apiKey, cmd.Flags().Changed("api-key"))
 	baseURL, _ := f.Resolve(d.Getenv, "base_url", r.g.baseURL, cmd.Flags().Changed("base-url"))
-	token, _ := f.Resolve(d.Getenv, "ngrok_authtoken", "", false)
-	if fl := cmd.Flags().Lookup("ngrok-authtoken"); fl != nil && fl.Changed {
-		token = fl.Value.String()
+	// --ngrok-authtoken exists only on the commands that open tunnels.
+	var tokenFlag string
+	fl := cmd.Flags().Lookup("ngrok-authtoken")
+	if fl != nil {
+		tokenFlag = fl.Value.String()
 	}
+	token, _ := f.Resolve(d.Getenv, "ngrok_authtoken", tokenFlag, fl != nil && fl.Changed)
 	r.secrets = append(r.secrets, apiKey, token)
 	e := &app.Env{
-		IO: d.IO, Version: d.Build.Version, JSON: r.g.json, Debug: r.g.debug,
+		IO: d.IO, Version: d.Build.Version, JSON: r.g.json,
 		BaseURL: strings.TrimRight(baseURL, "/"), APIKey: apiKey, HTTP: d.HTTPClient, Config: f, Getenv: d.Getenv,
 		Journal: journal.Open(journal.Dir(d.Getenv)), Now: d.Now, After: d.After,
 		Schedule: waiter.DefaultSchedule(), NgrokAuthtoken: token,

@@ -78,9 +78,6 @@ All tasks share one receiver and one poller; resume with: novita wait --batch <b
 			}
 			o.Input.Stdin = r.deps.IO.In
 			o.Tunnel = resolveTunnel(cmd, r.deps.Getenv, e.Config, tun)
-			if cmd.Flags().Changed("ngrok-authtoken") {
-				e.NgrokAuthtoken = tun.ngrokToken
-			}
 			o.Download = dl.flags()
 			if cmd.Flags().Changed("batch") {
 				return app.RunBatch(cmd.Context(), e, o, bo)

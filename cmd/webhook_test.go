@@ -254,3 +254,20 @@ func countRequests(sb *sandbox.Server, prefix string) int {
 	}
 	return n
 }
+
+func TestNgrokAuthtokenFlagBeatsTheEnvironment(t *testing.T) {
+	edge := ngroktest.Start(t, ngroktest.Options{})
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	c.useEdge(edge)
+	const flagToken = "2flagTOKENfromTheCommandLine_987"
+	r := c.run("submit", "txt2img", "--prompt", "x", "--width", "128", "--height", "128", "--wait",
+		"--tunnel", "ngrok", "--ngrok-authtoken", flagToken, "--no-download")
+	if r.code != 0 || edge.LastAuthtoken() != flagToken {
+		t.Fatalf("exit %d, edge saw token %q\n%s", r.code, edge.LastAuthtoken(), r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, flagToken) {
+		t.Fatal("the flag's token leaked into the output")
+	}
+}

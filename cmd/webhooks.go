@@ -36,9 +36,6 @@ each event to a file you can replay with: novita test-event --from-file FILE --t
 				return err
 			}
 			o.Tunnel = resolveTunnel(cmd, r.deps.Getenv, e.Config, tun)
-			if cmd.Flags().Changed("ngrok-authtoken") {
-				e.NgrokAuthtoken = tun.ngrokToken
-			}
 			o.Output, o.Overwrite = dl.output, dl.overwrite
 			o.Ready = r.deps.ListenReady
 			return app.RunListen(cmd.Context(), e, o)
@@ -92,9 +89,6 @@ for it, print it and check it. Exit 0 when it arrived as asked, 1 if it differed
 				return err
 			}
 			o.Tunnel = resolveTunnel(cmd, r.deps.Getenv, e.Config, tun)
-			if cmd.Flags().Changed("ngrok-authtoken") {
-				e.NgrokAuthtoken = tun.ngrokToken
-			}
 			return app.RunTestEvent(cmd.Context(), e, o)
 		},
 	}

@@ -22,7 +22,6 @@ type Env struct {
 	IO      *iostreams.IOStreams
 	Version string
 	JSON    bool
-	Debug   bool
 
 	// API access, resolved flag > env > config > default.
 	BaseURL string
@@ -49,9 +48,6 @@ type Env struct {
 	NgrokConnectURL      string
 	NgrokRootCAs         *x509.CertPool
 	TunnelConnectTimeout time.Duration
-
-	// Sandboxed is true when the API is the in-process simulator.
-	Sandboxed bool
 }
 
 // NeedKey returns the auth error the design asks for when no key is set.

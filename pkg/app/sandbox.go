@@ -42,7 +42,7 @@ func (e *Env) UseSandbox(opts sandbox.Options) (func(), error) {
 	if err := sb.Start("127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("start the in-process sandbox: %w", err)
 	}
-	e.BaseURL, e.APIKey, e.Sandboxed = sb.URL(), sb.APIKey(), true
+	e.BaseURL, e.APIKey = sb.URL(), sb.APIKey()
 	e.IO.Statusf("sandbox: using the built-in simulator at %s (tasks are forgotten when this command exits)", sb.URL())
 	return func() { _ = sb.Close() }, nil
 }
