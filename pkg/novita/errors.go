@@ -51,6 +51,8 @@ func (e *APIError) hint() string {
 		return "rate limited; wait a moment and try again"
 	case e.Reason == "BILLING_BALANCE_NOT_ENOUGH":
 		return "top up the account balance"
+	case e.Reason == "TASK_NOT_FOUND":
+		return "check the task id: novita tasks lists the tasks submitted from this machine"
 	case e.Reason == "API_NOT_FOUND" || (e.HTTPStatus == http.StatusNotFound && e.Reason == ""):
 		return "check the task name: novita submit --help lists the known tasks"
 	}
