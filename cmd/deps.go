@@ -1,5 +1,3 @@
-// Package cmd wires cobra commands to the run functions in pkg/app. It parses flags into options
-// structs and resolves global settings; it does no work of its own.
 package cmd
 
 import (
@@ -7,17 +5,16 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/sandbox"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
 // BuildInfo is stamped into main by the linker.
-type BuildInfo struct {
-	Version, Commit, Date string
-}
+type BuildInfo = factory.BuildInfo
 
-// Deps is everything a command run takes from its surroundings; tests replace any of it.
+// Deps is everything a command line takes from its surroundings; tests replace any of it.
 type Deps struct {
 	IO         *iostreams.IOStreams
 	Getenv     func(string) string
@@ -38,24 +35,23 @@ type Deps struct {
 	ListenReady chan<- string
 }
 
-func (d *Deps) withDefaults() *Deps {
-	c := *d
-	if c.Getenv == nil {
-		c.Getenv = func(string) string { return "" }
+// factory turns the dependencies into the factory commands use.
+func (d *Deps) factory() *factory.Factory {
+	hc := d.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: defaultTransport()}
 	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Transport: defaultTransport()}
+	f := factory.New(d.IO, d.Getenv, d.Build, hc)
+	if d.Now != nil {
+		f.Now = d.Now
 	}
-	if c.Now == nil {
-		c.Now = time.Now
+	if d.After != nil {
+		f.After = d.After
 	}
-	if c.After == nil {
-		c.After = time.After
-	}
-	if c.Build.Version == "" {
-		c.Build.Version = "dev"
-	}
-	return &c
+	f.Test = factory.TestHooks{Schedule: d.Schedule, SandboxOptions: d.SandboxOptions, NgrokConnectURL: d.NgrokConnectURL,
+		NgrokRootCAs: d.NgrokRootCAs, TunnelConnectTimeout: d.TunnelConnectTimeout, SandboxReady: d.SandboxReady,
+		ListenReady: d.ListenReady}
+	return f
 }
 
 // defaultTransport keeps connections to the API and the output bucket alive between polls and files.

@@ -1,17 +1,19 @@
+// Package cmd is the entry point of the CLI: it builds the command tree for one command line, runs
+// it, and is the one place where an error becomes an exit code and the words the user reads.
+// Commands live one per package below it (cmd/submit, cmd/wait, ...); cmd/root wires them.
 package cmd
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
+	"github.com/novita-cli/novita/cmd/root"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
-	"github.com/novita-cli/novita/pkg/novita"
 )
 
 // Main runs the CLI as a process and returns its exit code.
@@ -27,56 +29,38 @@ func Main(build BuildInfo) int {
 
 // Run executes one command line with the given dependencies and returns the exit code.
 func Run(ctx context.Context, args []string, d *Deps) int {
-	ownClient := d.HTTPClient == nil
-	d = d.withDefaults()
-	if ownClient {
-		defer d.HTTPClient.CloseIdleConnections()
+	f := d.factory()
+	if d.HTTPClient == nil {
+		defer f.HTTPClient.CloseIdleConnections()
 	}
-	r := newRunner(d)
-	root := r.newRootCmd()
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	r.cleanup()
+	ran := false
+	cmd := root.NewCmdRoot(f, &ran)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	f.Cleanup()
 	if err == nil {
 		return clierr.ExitOK
 	}
-	err = classify(err)
+	var k clierr.Kinder
+	if !ran && !errorsAs(err, &k) {
+		// cobra's own validation (flag groups, required flags) fails before any command runs.
+		err = clierr.WithHint(clierr.KindUsage, err, "see: novita --help")
+	}
 	if ctx.Err() != nil && clierr.KindOf(err) == clierr.KindGeneric {
 		err = clierr.New(clierr.KindInterrupted, err)
 	}
-	r.printError(err)
+	report(f, wantsJSON(args, f.Globals.JSON), err)
 	return clierr.Code(err)
 }
 
-// classify turns cobra's own argument errors into usage errors.
-func classify(err error) error {
-	var k clierr.Kinder
-	if errors.As(err, &k) {
-		return err
-	}
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "invalid argument", "flag needs", "accepts ", "requires at least", "required flag", "if any flags in the group"} {
-		if strings.Contains(msg, p) {
-			return clierr.WithHint(clierr.KindUsage, err, "see: novita --help")
-		}
-	}
-	return err
-}
-
-// printError reports err on stderr and, with --json, as a JSON document on stdout.
-func (r *runner) printError(err error) {
-	io := r.deps.IO
-	if r.g.json && !clierr.IsReported(err) {
-		doc := map[string]any{"code": clierr.Code(err), "reason": clierr.ReasonOf(err), "message": err.Error(), "http_status": 0}
-		var ae *novita.APIError
-		if errors.As(err, &ae) {
-			doc["code"], doc["reason"], doc["http_status"] = ae.Code, ae.Reason, ae.HTTPStatus
-			doc["message"] = ae.Message
-		}
-		_ = writeJSON(io.Out, map[string]any{"error": doc})
-	}
-	io.Errorf("%s", r.scrub(err.Error()))
-	if h := clierr.HintOf(err); h != "" {
-		fmt.Fprintln(io.ErrOut, r.scrub(h))
-	}
+// NewRootForDocs builds the full command tree for generators (man pages, reference docs). It reads
+// no environment and has no real streams, so what it produces is the same on every machine; its
+// commands must not be executed.
+func NewRootForDocs(build BuildInfo) *cobra.Command {
+	ios, _, _, _ := iostreams.Test()
+	d := &Deps{IO: ios, Build: build}
+	ran := false
+	c := root.NewCmdRoot(d.factory(), &ran)
+	c.DisableAutoGenTag = true
+	return c
 }

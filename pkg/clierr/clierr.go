@@ -149,3 +149,32 @@ func IsReported(err error) bool {
 	var r reported
 	return errors.As(err, &r)
 }
+
+// Subject is what an error is about, for the --json error document: the task or batch it concerns.
+type Subject struct {
+	TaskID, BatchID string
+}
+
+type about struct {
+	error
+	s Subject
+}
+
+func (a about) Unwrap() error { return a.error }
+
+// About wraps err with the task or batch it concerns; the outermost subject wins.
+func About(err error, s Subject) error {
+	if err == nil {
+		return nil
+	}
+	return about{err, s}
+}
+
+// SubjectOf returns the subject err carries, if any.
+func SubjectOf(err error) Subject {
+	var a about
+	if errors.As(err, &a) {
+		return a.s
+	}
+	return Subject{}
+}

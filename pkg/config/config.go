@@ -1,11 +1,15 @@
-// Package config owns the configuration file and the precedence rule flag > env > file > default.
-// It is the only package that imports viper, and it uses its own viper instances (viper.New), never
-// the global one, so tests and concurrent commands cannot leak settings into each other.
+// Package config owns the configuration file and the precedence rule flag > env > file > default:
+// reading it, editing it in place (comments, key order and symlinks kept), validating values when
+// they are saved and when they are used. It is the only package that imports viper, and it uses
+// its own viper instances (viper.New), never the global one, so tests and concurrent commands
+// cannot leak settings into each other.
 package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,27 +18,37 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
 )
 
 // Key describes one setting.
 type Key struct {
-	Name    string // config file key
-	Env     string // environment variable, "" for none
-	Secret  bool   // redacted by list, prompted without echo by set
-	Default string
+	Name    string   // config file key
+	Env     string   // environment variable, "" for none
+	Flag    string   // the command-line flag that overrides it, e.g. "--base-url"
+	Secret  bool     // redacted by get and list, prompted without echo by set, never quoted in errors
+	Default string   // used when no flag, env or file sets it
+	Choices []string // the accepted values, for keys that take one of a fixed set
+	Example string   // a valid value, used in the fix that error messages suggest
 	Help    string
 }
 
 // Keys lists every setting the config file may hold.
 func Keys() []Key {
 	return []Key{
-		{Name: "api_key", Env: "NOVITA_API_KEY", Secret: true, Help: "API key (Authorization: Bearer <key>)"},
-		{Name: "base_url", Env: "NOVITA_BASE_URL", Default: "https://api.novita.ai", Help: "API base URL"},
-		{Name: "ngrok_authtoken", Env: "NGROK_AUTHTOKEN", Secret: true, Help: "ngrok authtoken for webhook tunnels"},
-		{Name: "ngrok_url", Env: "NOVITA_NGROK_URL", Help: "reserved ngrok domain for the tunnel"},
-		{Name: "tunnel", Env: "NOVITA_TUNNEL", Default: "auto", Help: "tunnel mode: auto|ngrok|local|none"},
-		{Name: "public_url", Env: "NOVITA_PUBLIC_URL", Help: "your own public URL forwarding to --listen-addr"},
-		{Name: "output", Env: "NOVITA_OUTPUT", Help: "default output template"},
+		{Name: "api_key", Env: "NOVITA_API_KEY", Flag: "--api-key", Secret: true, Help: "API key (Authorization: Bearer <key>)"},
+		{Name: "base_url", Env: "NOVITA_BASE_URL", Flag: "--base-url", Default: "https://api.novita.ai",
+			Example: "https://api.novita.ai", Help: "API base URL"},
+		{Name: "ngrok_authtoken", Env: "NGROK_AUTHTOKEN", Flag: "--ngrok-authtoken", Secret: true, Help: "ngrok authtoken for webhook tunnels"},
+		{Name: "ngrok_url", Env: "NOVITA_NGROK_URL", Flag: "--ngrok-url", Example: "https://you.ngrok.app",
+			Help: "reserved ngrok domain for the tunnel"},
+		{Name: "tunnel", Env: "NOVITA_TUNNEL", Flag: "--tunnel", Default: "auto", Choices: []string{"auto", "ngrok", "local", "none"},
+			Example: "auto", Help: "tunnel mode: auto|ngrok|local|none"},
+		{Name: "public_url", Env: "NOVITA_PUBLIC_URL", Flag: "--public-url", Example: "https://hooks.example.com",
+			Help: "your own public URL forwarding to --listen-addr"},
+		{Name: "output", Env: "NOVITA_OUTPUT", Flag: "--output", Example: download.DefaultTemplate, Help: "default output template"},
+		{Name: "preview", Env: "NOVITA_PREVIEW", Flag: "--preview", Default: "auto", Choices: []string{"auto", "off", "kitty", "iterm", "sixel"},
+			Example: "auto", Help: "inline image previews: auto|off|kitty|iterm|sixel"},
 	}
 }
 
@@ -46,6 +60,15 @@ func LookupKey(name string) (Key, bool) {
 		}
 	}
 	return Key{}, false
+}
+
+// Display is how `config get` shows a value: a secret is redacted unless the user asked to see it
+// (--reveal), whether or not stdout is a terminal, since pipes end up in logs too.
+func (k Key) Display(value string, reveal bool) string {
+	if k.Secret && !reveal {
+		return Redact(value)
+	}
+	return value
 }
 
 func keyNames() string {
@@ -78,27 +101,38 @@ func DefaultPath(env Env) string {
 // File is a loaded config file.
 type File struct {
 	Path   string
-	values map[string]string
+	raw    []byte            // the file as read or last written; edits start from it
+	values map[string]string // scalar settings by lower-case key
 }
 
-// Load reads the file at path; a missing file is an empty config.
+// Load reads the file at path; a missing file (or a dangling symlink) is an empty config. Errors
+// name the file and line but never quote its content, which may hold a key.
 func Load(path string) (*File, error) {
 	f := &File{Path: path, values: map[string]string{}}
 	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
+	if errors.Is(err, fs.ErrNotExist) {
 		return f, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read config %s: %w", path, err)
 	}
+	d, err := parseDocument(path, b)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := d.values()
+	if err != nil {
+		return nil, err
+	}
+	// viper remains the project's YAML reader of record: a file it cannot read is refused here,
+	// not later. Its error is not shown, since it quotes content. The values come from the node
+	// tree because viper turns "api_key: 0123" into "83".
 	v := viper.New()
 	v.SetConfigType("yaml")
 	if err := v.ReadConfig(bytes.NewReader(b)); err != nil {
-		return nil, clierr.Usagef("config file %s is not valid YAML: %v (fix it, or remove it and use: novita config set)", path, err)
+		return nil, clierr.Usagef("config file %s could not be read as YAML; fix it or remove it", path)
 	}
-	for k, val := range v.AllSettings() {
-		f.values[k] = fmt.Sprint(val)
-	}
+	f.raw, f.values = b, vals
 	return f, nil
 }
 
@@ -118,58 +152,48 @@ func (f *File) Names() []string {
 	return out
 }
 
-// Set stores key=value and writes the file (mode 0600, atomically).
+// Set validates value (surrounding whitespace trimmed; a choice saved in lower case) and saves it,
+// editing the file in place: comments, key order and symlinks survive. Validation failures are
+// usage errors naming the key, the value (never a secret's) and what is accepted.
 func (f *File) Set(key, value string) error {
-	if _, ok := LookupKey(key); !ok {
-		return clierr.Usagef("unknown config key %q (known keys: %s)", key, keyNames())
+	k, ok := LookupKey(key)
+	if !ok {
+		return unknownKey(key)
 	}
-	f.values[key] = value
-	return f.save()
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return clierr.Usagef("empty value for %s: to remove it run: novita config unset %s", k.Name, k.Name)
+	}
+	if err := Validate(k.Name, value); err != nil {
+		return err
+	}
+	if len(k.Choices) > 0 {
+		value = strings.ToLower(value)
+	}
+	_, err := f.edit(func(d *document) (bool, error) {
+		d.set(k.Name, value)
+		return true, nil
+	})
+	return err
 }
 
-// Unset removes key and writes the file.
+// Unset removes key and writes the file; see Remove.
 func (f *File) Unset(key string) error {
-	if _, ok := LookupKey(key); !ok {
-		return clierr.Usagef("unknown config key %q (known keys: %s)", key, keyNames())
-	}
-	delete(f.values, key)
-	return f.save()
+	_, err := f.Remove(key)
+	return err
 }
 
-func (f *File) save() error {
-	v := viper.New()
-	v.SetConfigType("yaml")
-	for k, val := range f.values {
-		v.Set(k, val)
-	}
-	var buf bytes.Buffer
-	if err := v.WriteConfigTo(&buf); err != nil {
-		return fmt.Errorf("encode config: %w", err)
-	}
-	dir := filepath.Dir(f.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create config directory %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, ".config-*.yaml")
-	if err != nil {
-		return fmt.Errorf("write config %s: %w", f.Path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write config %s: %w", f.Path, err)
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write config %s: %w", f.Path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write config %s: %w", f.Path, err)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
-		return fmt.Errorf("write config %s: %w", f.Path, err)
-	}
-	return nil
+// Remove deletes key from the file and reports whether it was there; when it was not, the file is
+// left untouched, so the caller can say "api_key was not set in <file>". A key this version does
+// not know can be removed when the file has it (a leftover or a typo).
+func (f *File) Remove(key string) (bool, error) {
+	name := strings.ToLower(key)
+	return f.edit(func(d *document) (bool, error) {
+		if _, known := LookupKey(name); !known && d.find(name) < 0 {
+			return false, unknownKey(key)
+		}
+		return d.remove(name), nil
+	})
 }
 
 // Source says where a resolved value came from.

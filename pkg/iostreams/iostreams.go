@@ -102,10 +102,7 @@ func (s *IOStreams) Statusf(format string, args ...any) {
 func (s *IOStreams) Warnf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	prefix := "warning: "
-	if s.ErrColorEnabled() {
-		prefix = s.paint(color.FgYellow, prefix)
-	}
+	prefix := s.ErrColorScheme().Yellow("warning: ")
 	fmt.Fprintf(s.ErrOut, prefix+strings.TrimSuffix(format, "\n")+"\n", args...)
 }
 
@@ -113,10 +110,7 @@ func (s *IOStreams) Warnf(format string, args ...any) {
 func (s *IOStreams) Errorf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	prefix := "error: "
-	if s.ErrColorEnabled() {
-		prefix = s.paint(color.FgRed, prefix)
-	}
+	prefix := s.ErrColorScheme().paint("error: ", color.FgRed)
 	fmt.Fprintf(s.ErrOut, prefix+strings.TrimSuffix(format, "\n")+"\n", args...)
 }
 
@@ -143,26 +137,4 @@ func (s *IOStreams) EndLive() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fmt.Fprint(s.ErrOut, "\r\x1b[2K")
-}
-
-func (s *IOStreams) paint(attr color.Attribute, text string) string {
-	c := color.New(attr)
-	c.EnableColor()
-	return c.Sprint(text)
-}
-
-// Paint colours text for stdout when colour is enabled there.
-func (s *IOStreams) Paint(attr color.Attribute, text string) string {
-	if !s.ColorEnabled() {
-		return text
-	}
-	return s.paint(attr, text)
-}
-
-// PaintErr colours text for stderr when colour is enabled there.
-func (s *IOStreams) PaintErr(attr color.Attribute, text string) string {
-	if !s.ErrColorEnabled() {
-		return text
-	}
-	return s.paint(attr, text)
 }

@@ -2,12 +2,12 @@ package listen_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +32,7 @@ func TestForwardByteExact(t *testing.T) {
 		_, _ = io.WriteString(w, "short and stout")
 	}))
 	defer target.Close()
-	r := startListen(t, listen.Config{ForwardTo: target.URL + "/hooks", Headers: http.Header{"X-Extra": {"1"}}})
+	r := startListen(t, listen.Config{ForwardTo: target.URL + "/hooks", Headers: http.Header{"X-Extra": {"1"}}}, nil)
 	// Indented on purpose: the relay must not re-encode.
 	var pretty bytes.Buffer
 	_ = json.Indent(&pretty, fixture(t, "txt2img", novita.StatusSucceed, "fwd-1"), "", "  ")
@@ -44,13 +44,14 @@ func TestForwardByteExact(t *testing.T) {
 	if !bytes.Equal(s.body, pretty.Bytes()) || s.h.Get("X-Custom") != "a b" || s.h.Get("X-Extra") != "1" || s.h.Get("Content-Type") != "application/json" {
 		t.Fatalf("target got %q %v", s.body, s.h)
 	}
-	r.waitFor(r.out, "<-- [418] POST "+target.URL+"/hooks (")
-	out := r.out.String()
-	if i, j := strings.Index(out, "fwd-1"), strings.Index(out, "<-- [418]"); i < 0 || i > j {
-		t.Fatalf("event line should precede the relay line:\n%s", out)
+	r.eventually("the relay", func() bool { r.rec.mu.Lock(); defer r.rec.mu.Unlock(); return len(r.rec.forwarded) == 1 })
+	r.rec.mu.Lock()
+	defer r.rec.mu.Unlock()
+	if fw := r.rec.forwarded[0]; fw.Response.Status != 418 || fw.Response.Err != nil || fw.Result.Task.TaskID != "fwd-1" {
+		t.Fatalf("relay reported %+v", fw.Response)
 	}
-	if e := r.err.String(); !strings.Contains(e, "Forwarding events to "+target.URL) || !strings.Contains(e, "(^C to quit)") || strings.Contains(e, "warning") {
-		t.Fatalf("banner %q", e)
+	if len(r.rec.shown) != 1 {
+		t.Fatalf("the event should be shown before its relay: %d shown", len(r.rec.shown))
 	}
 }
 
@@ -58,17 +59,28 @@ func TestForwardTargetDown(t *testing.T) {
 	dead, _ := net.Listen("tcp", "127.0.0.1:0")
 	deadURL := "http://" + dead.Addr().String() + "/hooks"
 	dead.Close()
-	r := startListen(t, listen.Config{ForwardTo: deadURL, ForwardTimeout: time.Second})
-	r.waitFor(r.err, "does not answer")
+	eng, err := listen.New(listen.Config{ForwardTo: deadURL, ForwardTimeout: time.Second, Visitor: &recorder{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng.Probe(context.Background()) == nil {
+		t.Fatal("the probe of a dead target should fail")
+	}
+	r := startListen(t, listen.Config{ForwardTo: deadURL, ForwardTimeout: time.Second}, nil)
 	status, _ := r.post("POST", r.url, fixture(t, "txt2img", novita.StatusSucceed, "down-1"), nil)
 	if status != 502 {
 		t.Fatalf("sender got %d, want 502", status)
 	}
-	r.waitFor(r.err, "<-- [502] POST "+deadURL)
-	r.waitFor(r.err, "error:")
 	status, _ = r.post("POST", r.url, fixture(t, "txt2img", novita.StatusFailed, "down-2"), nil)
 	if status != 502 {
 		t.Fatalf("second: %d", status)
 	}
-	r.waitFor(r.out, "down-2")
+	r.eventually("both relays", func() bool { r.rec.mu.Lock(); defer r.rec.mu.Unlock(); return len(r.rec.forwarded) == 2 })
+	r.rec.mu.Lock()
+	defer r.rec.mu.Unlock()
+	for _, fw := range r.rec.forwarded {
+		if fw.Response.Status != 502 || fw.Response.Err == nil {
+			t.Fatalf("relay to a dead target reported %+v", fw.Response)
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,53 +12,104 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/testevent"
+	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/webhook"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// syncBuffer lets the test read what Run writes while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// recorder is a Visitor that keeps what the engine reported.
+type recorder struct {
+	mu        sync.Mutex
+	shown     []webhook.Delivery
+	forwarded []webhook.Delivery
+	saved     []string
+	rejected  []webhook.Problem
+	failed    []string
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+func (r *recorder) Delivery(d webhook.Delivery) {
+	r.mu.Lock()
+	r.shown = append(r.shown, d)
+	r.mu.Unlock()
 }
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (r *recorder) Forwarded(d webhook.Delivery) {
+	r.mu.Lock()
+	r.forwarded = append(r.forwarded, d)
+	r.mu.Unlock()
+}
+func (r *recorder) Saved(p string, err error) {
+	r.mu.Lock()
+	if err == nil {
+		r.saved = append(r.saved, p)
+	}
+	r.mu.Unlock()
+}
+func (r *recorder) Rejected(p webhook.Problem) {
+	r.mu.Lock()
+	r.rejected = append(r.rejected, p)
+	r.mu.Unlock()
+}
+func (r *recorder) HookFailed(id string, _ error) {
+	r.mu.Lock()
+	r.failed = append(r.failed, id)
+	r.mu.Unlock()
+}
+
+// ids lists the task ids of the shown events, "(retry)" appended to duplicates.
+func (r *recorder) ids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, d := range r.shown {
+		id := "?"
+		if d.Result != nil {
+			id = d.Result.Task.TaskID
+		}
+		if d.Duplicate {
+			id += " (retry)"
+		}
+		out = append(out, id)
+	}
+	return out
+}
 
 type run struct {
-	t        *testing.T
-	url      string
-	out, err *syncBuffer
-	done     chan error
-	cancel   context.CancelFunc
+	t      *testing.T
+	url    string
+	rec    *recorder
+	done   chan error
+	cancel context.CancelFunc
 }
 
-func startListen(t *testing.T, cfg listen.Config) *run {
+// startListen serves a receiver on a loopback tunnel and runs an engine on it, as `novita listen` does.
+func startListen(t *testing.T, cfg listen.Config, tunnelDone <-chan struct{}) *run {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	r := &run{t: t, rec: &recorder{}, done: make(chan error, 1)}
+	cfg.Visitor = r.rec
+	eng, err := listen.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &run{t: t, out: &syncBuffer{}, err: &syncBuffer{}, done: make(chan error, 1)}
-	ready := make(chan string, 1)
-	cfg.Listener, cfg.Out, cfg.ErrOut, cfg.Ready = l, r.out, r.err, ready
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	go func() { r.done <- listen.Run(ctx, cfg) }()
-	select {
-	case r.url = <-ready:
-	case err := <-r.done:
-		t.Fatalf("Run ended early: %v", err)
-	case <-time.After(5 * time.Second):
-		t.Fatal("not ready")
+	tun, err := tunnel.Open(ctx, tunnel.Config{Mode: tunnel.ModeLocal})
+	if err != nil {
+		t.Fatal(err)
 	}
+	srv, err := hooks.Serve(ctx, tun, eng.ReceiverOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.url = srv.URL
+	if tunnelDone == nil {
+		tunnelDone = tun.Done()
+	}
+	go func() { r.done <- eng.Run(ctx, srv.Deliveries(), srv.Stopped(), tunnelDone) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -67,6 +117,7 @@ func startListen(t *testing.T, cfg listen.Config) *run {
 		case <-time.After(10 * time.Second):
 			t.Error("Run did not return after cancel")
 		}
+		srv.Close(0)
 	})
 	return r
 }
@@ -92,12 +143,13 @@ func (r *run) post(method, url string, body []byte, h http.Header) (int, string)
 	return resp.StatusCode, string(b)
 }
 
-func (r *run) waitFor(buf *syncBuffer, want string) {
+// eventually polls cond for up to 5 s.
+func (r *run) eventually(what string, cond func() bool) {
 	r.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(buf.String(), want) {
+	for !cond() {
 		if time.Now().After(deadline) {
-			r.t.Fatalf("never saw %q\nout:\n%s\nerr:\n%s", want, r.out, r.err)
+			r.t.Fatalf("never saw %s; shown %v", what, r.rec.ids())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -122,4 +174,13 @@ func fixture(t *testing.T, task string, st novita.Status, id string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func contains(list []string, want string) bool {
+	for _, s := range list {
+		if strings.Contains(s, want) {
+			return true
+		}
+	}
+	return false
 }

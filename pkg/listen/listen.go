@@ -1,14 +1,14 @@
-// Package listen owns the engine of `novita listen`: a webhook receiver behind a caller-supplied
-// listener (a tunnel's or a loopback one), a line per event, NDJSON output, optional relay to the
-// developer's application, saving events for replay and an optional download hook.
+// Package listen owns the engine of `novita listen`: for each delivery a served webhook receiver
+// accepts, it applies the status filter, relays the request to the developer's application (inside
+// the receiver's answer, so Novita sees the application's status and retries as in production),
+// saves the event for replay, and hands succeeded results to a download hook on a bounded pool. It
+// reports every step to a Visitor and never writes to a terminal itself.
 package listen
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -22,247 +22,197 @@ import (
 // DefaultForwardTimeout is just under Novita's own 5 s delivery timeout.
 const DefaultForwardTimeout = 4500 * time.Millisecond
 
-// Config is everything `novita listen` needs; cmd/ fills it from flags.
+// DefaultWorkers bounds the download hooks running at once.
+const DefaultWorkers = 4
+
+// Config is what one listen session does with its deliveries.
 type Config struct {
-	Listener       net.Listener
-	PublicURL      string      // base URL of the tunnel; the hook URL is PublicURL + receiver path
-	Path           string      // optional fixed path
-	ForwardTo      string      // optional URL
+	ForwardTo      string      // optional http(s) URL
 	Headers        http.Header // extra headers on forwarded requests (-H)
 	ForwardTimeout time.Duration
 	HTTPClient     *http.Client
 	Statuses       []novita.Status // filter; empty = all
-	SaveDir        string          // each printed event as <time>_<task id>.json, byte-for-byte
-	MaxEvents      int             // return nil after N printed events
-	JSON           bool            // NDJSON raw bodies on Out, nothing else on Out
-	PrintURL       bool            // the hook URL alone on Out first
-	Out, ErrOut    io.Writer
-	Color          bool
-	Quiet          bool
-	OnSucceeded    func(ctx context.Context, res *novita.TaskResult) error // --download hook
-	TunnelDone     <-chan struct{}                                         // closed = tunnel lost: Run fails
-	Now            func() time.Time
-	Ready          chan<- string // receives the hook URL once serving (tests)
+	SaveDir        string          // each shown event as <time>_<task id>.json, byte-for-byte
+	MaxEvents      int             // Run returns after N shown events
+	// OnSucceeded runs for each new succeeded event (--download), at most Workers at once.
+	OnSucceeded func(ctx context.Context, res *novita.TaskResult) error
+	Workers     int
+	Visitor     Visitor
 }
 
-// Run serves until ctx ends (nil), MaxEvents events were printed (nil), the tunnel is lost or the
-// receiver fails (error).
-func Run(ctx context.Context, cfg Config) error {
-	if cfg.Listener == nil {
-		return errors.New("listen: no listener")
+// Visitor is told what happens, from several goroutines; the command decides how it looks.
+type Visitor interface {
+	// Delivery is an accepted request the filter lets through: an ASYNC_TASK_RESULT event (d.Result
+	// set), another event type (d.Ignored) or an undecodable one (d.DecodeErr).
+	Delivery(d webhook.Delivery)
+	// Forwarded is the relay of a delivery to the application (d.Response set).
+	Forwarded(d webhook.Delivery)
+	// Saved reports an event written with SaveDir (or why it could not be).
+	Saved(path string, err error)
+	// Rejected is a request the receiver refused (wrong path, method, size, not JSON).
+	Rejected(p webhook.Problem)
+	// HookFailed is a download hook that failed.
+	HookFailed(taskID string, err error)
+}
+
+// Engine is one listen session.
+type Engine struct {
+	cfg    Config
+	filter map[novita.Status]bool
+	fw     *forwarder
+	slots  chan struct{}
+	hooks  sync.WaitGroup
+	errMu  sync.Mutex
+	errs   []error
+}
+
+// CheckForwardTarget validates a --forward-to URL.
+func CheckForwardTarget(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return clierr.Usagef("--forward-to %q is not an http(s) URL (example: http://localhost:3000/hooks/novita)", raw)
 	}
-	if cfg.Out == nil {
-		cfg.Out = io.Discard
-	}
-	if cfg.ErrOut == nil {
-		cfg.ErrOut = io.Discard
+	return nil
+}
+
+// New checks cfg and prepares a session; it serves nothing yet.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Visitor == nil {
+		return nil, errors.New("listen: no visitor")
 	}
 	if cfg.ForwardTimeout <= 0 {
 		cfg.ForwardTimeout = DefaultForwardTimeout
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	e := &Engine{cfg: cfg, filter: map[novita.Status]bool{}, slots: make(chan struct{}, cfg.Workers)}
+	for _, st := range cfg.Statuses {
+		e.filter[st] = true
 	}
 	if cfg.ForwardTo != "" {
-		u, err := url.Parse(cfg.ForwardTo)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return clierr.Usagef("--forward-to %q: want an http:// or https:// URL", cfg.ForwardTo)
+		if err := CheckForwardTarget(cfg.ForwardTo); err != nil {
+			return nil, err
 		}
+		e.fw = newForwarder(cfg)
 	}
 	if cfg.SaveDir != "" {
 		if err := ensureDir(cfg.SaveDir); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	s := &session{cfg: cfg, pal: newPalette(cfg.Color), filter: map[novita.Status]bool{}}
-	s.out = &lockedWriter{mu: &s.mu, w: cfg.Out}
-	s.errOut = &lockedWriter{mu: &s.mu, w: cfg.ErrOut}
-	for _, st := range cfg.Statuses {
-		s.filter[st] = true
-	}
-	return s.run(ctx)
+	return e, nil
 }
 
-type session struct {
-	cfg         Config
-	pal         palette
-	filter      map[novita.Status]bool
-	mu          sync.Mutex // one lock for both streams keeps lines whole and ordered
-	out, errOut *lockedWriter
-	fw          *forwarder
-	hooks       sync.WaitGroup
-	hookErrMu   sync.Mutex
-	hookErrs    []error
+// ReceiverOptions are the receiver settings the session needs: the relay as the synchronous
+// responder, and rejected requests reported to the visitor.
+func (e *Engine) ReceiverOptions() webhook.Options {
+	opts := webhook.Options{OnProblem: e.cfg.Visitor.Rejected}
+	if e.fw != nil {
+		opts.Respond = e.respond
+	}
+	return opts
 }
 
-func (s *session) run(ctx context.Context) error {
-	opts := webhook.Options{Path: s.cfg.Path, Now: s.cfg.Now, OnProblem: s.problem}
-	if s.cfg.ForwardTo != "" {
-		s.fw = newForwarder(s.cfg)
-		opts.Respond = s.respond
+// Probe tells whether the forward target answers at all (nil without --forward-to).
+func (e *Engine) Probe(ctx context.Context) error {
+	if e.fw == nil {
+		return nil
 	}
-	rcv, err := webhook.New(opts)
-	if err != nil {
-		return err
-	}
-	base := s.cfg.PublicURL
-	if base == "" {
-		base = "http://" + s.cfg.Listener.Addr().String()
-	}
-	hookURL := rcv.URL(base)
+	return e.fw.probe(ctx)
+}
 
-	served := make(chan error, 1)
-	go func() { served <- rcv.Serve(s.cfg.Listener) }()
-	<-rcv.Ready()
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = rcv.Shutdown(sctx)
-		for range rcv.Deliveries() { // unblock nothing, just release what is buffered
-		}
-		<-served
-		s.hooks.Wait()
-	}()
-
-	if s.cfg.PrintURL {
-		s.out.printf("%s\n", hookURL)
-	}
-	if !s.cfg.Quiet {
-		s.errOut.printf("Ready! Your webhook URL is %s\n", hookURL)
-		if s.fw != nil {
-			s.errOut.printf("Forwarding events to %s\n", s.cfg.ForwardTo)
-		}
-		s.errOut.printf("(^C to quit)\n")
-	}
-	if s.fw != nil {
-		if err := s.fw.probe(ctx); err != nil && ctx.Err() == nil {
-			s.warnf("forward target %s does not answer (%v); events will get 502 until it does", s.cfg.ForwardTo, err)
-		}
-	}
-	if s.cfg.Ready != nil {
-		select {
-		case s.cfg.Ready <- hookURL:
-		case <-ctx.Done():
-		}
-	}
-
-	printed := 0
+// Run handles deliveries until ctx ends (nil), MaxEvents events were shown (the download hooks'
+// errors, if any), the tunnel is lost or the receiver stops (an error).
+func (e *Engine) Run(ctx context.Context, deliveries <-chan webhook.Delivery, stopped <-chan error, tunnelDone <-chan struct{}) error {
+	defer e.hooks.Wait()
+	shown := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-s.cfg.TunnelDone:
+		case <-tunnelDone:
 			return errors.New("listen: the tunnel was lost; the webhook URL no longer reaches this machine")
-		case err := <-served:
-			served <- err // for the deferred cleanup
+		case err := <-stopped:
 			if err == nil {
 				err = errors.New("stopped serving")
 			}
 			return fmt.Errorf("listen: receiver: %w", err)
-		case d, ok := <-rcv.Deliveries():
+		case d, ok := <-deliveries:
 			if !ok {
 				return nil
 			}
-			if s.handle(ctx, d) {
-				printed++
-				if s.cfg.MaxEvents > 0 && printed >= s.cfg.MaxEvents {
-					s.hooks.Wait()
-					return s.hookErr()
+			if e.handle(ctx, d) {
+				shown++
+				if e.cfg.MaxEvents > 0 && shown >= e.cfg.MaxEvents {
+					e.hooks.Wait()
+					return e.hookErr()
 				}
 			}
 		}
 	}
 }
 
-// filtered reports whether a status filter hides this delivery.
-func (s *session) filtered(d webhook.Delivery) bool {
-	return len(s.filter) > 0 && d.Result != nil && !s.filter[d.Result.Task.Status]
+// filtered reports whether the status filter hides this delivery.
+func (e *Engine) filtered(d webhook.Delivery) bool {
+	return len(e.filter) > 0 && d.Result != nil && !e.filter[d.Result.Task.Status]
 }
 
 // respond forwards what the filter lets through and acknowledges the rest locally.
-func (s *session) respond(r *http.Request, body []byte) webhook.Response {
-	if s.filtered(webhook.NewDelivery(time.Time{}, r.Method, r.Header, body)) {
+func (e *Engine) respond(r *http.Request, body []byte) webhook.Response {
+	if e.filtered(webhook.NewDelivery(time.Time{}, r.Method, r.Header, body)) {
 		return webhook.Response{Status: http.StatusOK, Body: []byte(`{"ok":true}`)}
 	}
-	return s.fw.respond(r, body)
+	return e.fw.respond(r, body)
 }
 
-// handle prints, saves and hands over one delivery; it reports whether the event counted as printed.
-func (s *session) handle(ctx context.Context, d webhook.Delivery) bool {
-	if s.filtered(d) {
+// handle shows, saves and hands over one delivery; it reports whether the event counted as shown.
+func (e *Engine) handle(ctx context.Context, d webhook.Delivery) bool {
+	if e.filtered(d) {
 		return false
 	}
-	switch {
-	case d.Ignored:
-		s.warnf("event type %q is not %s: acknowledged, not processed", d.Event.EventType, novita.EventAsyncTaskResult)
-	case d.Result == nil:
-		s.warnf("%s event with an undecodable payload: %v", novita.EventAsyncTaskResult, d.DecodeErr)
-	default:
-		if s.cfg.JSON {
-			s.out.writeJSONLine(d.Body)
-		} else {
-			s.out.printf("%s\n", FormatLine(d, s.cfg.Color))
-		}
+	v := e.cfg.Visitor
+	v.Delivery(d)
+	if d.Response != nil {
+		v.Forwarded(d)
 	}
-	s.forwardLine(d)
 	if d.Ignored || d.Result == nil {
 		return false
 	}
-	if s.cfg.SaveDir != "" {
-		if path, err := saveEvent(s.cfg.SaveDir, d); err != nil {
-			s.errorf("save event: %v", err)
-		} else if !s.cfg.Quiet {
-			s.errOut.printf("saved %s\n", path)
-		}
+	if e.cfg.SaveDir != "" {
+		v.Saved(saveEvent(e.cfg.SaveDir, d))
 	}
-	if s.cfg.OnSucceeded != nil && !d.Duplicate && d.Result.Task.Status == novita.StatusSucceed {
-		s.hooks.Add(1)
-		go func(res *novita.TaskResult) {
-			defer s.hooks.Done()
-			if err := s.cfg.OnSucceeded(ctx, res); err != nil {
-				s.errorf("task %s: %v", res.Task.TaskID, err)
-				s.hookErrMu.Lock()
-				s.hookErrs = append(s.hookErrs, err)
-				s.hookErrMu.Unlock()
-			}
-		}(d.Result)
+	if e.cfg.OnSucceeded != nil && !d.Duplicate && d.Result.Task.Status == novita.StatusSucceed {
+		e.startHook(ctx, d.Result)
 	}
 	return true
 }
 
-func (s *session) forwardLine(d webhook.Delivery) {
-	if d.Response == nil {
+// startHook runs the download hook on the bounded pool: a burst of events waits for a free slot
+// instead of starting a goroutine each.
+func (e *Engine) startHook(ctx context.Context, res *novita.TaskResult) {
+	select {
+	case e.slots <- struct{}{}:
+	case <-ctx.Done():
 		return
 	}
-	w := s.out
-	if s.cfg.JSON {
-		w = s.errOut
-	}
-	line := fmt.Sprintf("<-- [%d] %s %s (%d ms)", d.Response.Status, d.Method, s.cfg.ForwardTo, d.Response.Latency.Milliseconds())
-	if d.Response.Err != nil {
-		s.errorf("%s: %v", line, d.Response.Err)
-		return
-	}
-	w.printf("%s\n", line)
+	e.hooks.Add(1)
+	go func() {
+		defer func() { <-e.slots; e.hooks.Done() }()
+		if err := e.cfg.OnSucceeded(ctx, res); err != nil {
+			e.cfg.Visitor.HookFailed(res.Task.TaskID, err)
+			e.errMu.Lock()
+			e.errs = append(e.errs, err)
+			e.errMu.Unlock()
+		}
+	}()
 }
 
-func (s *session) hookErr() error {
-	s.hookErrMu.Lock()
-	defer s.hookErrMu.Unlock()
-	if len(s.hookErrs) == 0 {
+func (e *Engine) hookErr() error {
+	e.errMu.Lock()
+	defer e.errMu.Unlock()
+	if len(e.errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("listen: %w", errors.Join(s.hookErrs...))
-}
-
-func (s *session) problem(p webhook.Problem) {
-	s.warnf("%d %s %s from %s: %s", p.Status, p.Method, p.Path, p.Remote, p.Detail)
-}
-
-func (s *session) warnf(format string, args ...any) {
-	s.errOut.printf("%s %s\n", s.pal.warn.Sprint("warning:"), fmt.Sprintf(format, args...))
-}
-
-func (s *session) errorf(format string, args ...any) {
-	s.errOut.printf("%s %s\n", s.pal.bad.Sprint("error:"), fmt.Sprintf(format, args...))
+	return fmt.Errorf("listen: %w", errors.Join(e.errs...))
 }

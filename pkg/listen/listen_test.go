@@ -1,14 +1,10 @@
 package listen_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,14 +12,16 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/testevent"
+	"github.com/novita-cli/novita/pkg/tunnel"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
 
 func TestStatusFilterAndMaxEvents(t *testing.T) {
-	r := startListen(t, listen.Config{Statuses: []novita.Status{novita.StatusFailed}, MaxEvents: 2})
+	r := startListen(t, listen.Config{Statuses: []novita.Status{novita.StatusFailed}, MaxEvents: 2}, nil)
 	for i, st := range []novita.Status{novita.StatusSucceed, novita.StatusFailed, novita.StatusSucceed, novita.StatusFailed} {
 		if code, _ := r.post("POST", r.url, fixture(t, "txt2img", st, "f-"+string(rune('a'+i))), nil); code != 200 {
 			t.Fatalf("event %d: %d", i, code)
@@ -32,9 +30,8 @@ func TestStatusFilterAndMaxEvents(t *testing.T) {
 	if err := r.wait(); err != nil {
 		t.Fatal(err)
 	}
-	out := r.out.String()
-	if strings.Count(out, "\n") != 2 || !strings.Contains(out, "f-b") || !strings.Contains(out, "f-d") || strings.Contains(out, "SUCCEED") {
-		t.Fatalf("out:\n%s", out)
+	if ids := r.rec.ids(); len(ids) != 2 || ids[0] != "f-b" || ids[1] != "f-d" {
+		t.Fatalf("shown %v, want only the FAILED events f-b and f-d", ids)
 	}
 }
 
@@ -43,25 +40,53 @@ func TestDuplicateMarkedAndDownloadOnce(t *testing.T) {
 	r := startListen(t, listen.Config{MaxEvents: 2, OnSucceeded: func(ctx context.Context, res *novita.TaskResult) error {
 		calls.Add(1)
 		return nil
-	}})
+	}}, nil)
 	ev := fixture(t, "txt2video", novita.StatusSucceed, "dup-1")
 	r.post("POST", r.url, ev, nil)
 	r.post("POST", r.url, ev, nil)
 	if err := r.wait(); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(r.out.String()), "\n")
-	if len(lines) != 2 || strings.Contains(lines[0], "(retry)") || !strings.HasSuffix(lines[1], "(retry)") || !strings.Contains(lines[0], "TXT_TO_VIDEO") {
-		t.Fatalf("lines %q", lines)
+	if ids := r.rec.ids(); len(ids) != 2 || ids[0] != "dup-1" || ids[1] != "dup-1 (retry)" {
+		t.Fatalf("shown %v", ids)
 	}
 	if calls.Load() != 1 {
 		t.Fatalf("download hook called %d times", calls.Load())
 	}
 }
 
+func TestDownloadHooksRunOnABoundedPool(t *testing.T) {
+	var running, peak atomic.Int32
+	release := make(chan struct{})
+	r := startListen(t, listen.Config{Workers: 2, OnSucceeded: func(ctx context.Context, res *novita.TaskResult) error {
+		n := running.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		running.Add(-1)
+		return nil
+	}}, nil)
+	for i := range 6 {
+		r.post("POST", r.url, fixture(t, "txt2img", novita.StatusSucceed, "pool-"+string(rune('a'+i))), nil)
+	}
+	r.eventually("two hooks running", func() bool { return running.Load() == 2 })
+	close(release)
+	r.eventually("every event shown", func() bool { return len(r.rec.ids()) == 6 })
+	if peak.Load() != 2 {
+		t.Fatalf("%d download hooks ran at once, want at most 2", peak.Load())
+	}
+}
+
 func TestSaveAndReplay(t *testing.T) {
 	dir := t.TempDir()
-	r := startListen(t, listen.Config{SaveDir: dir, MaxEvents: 1})
+	r := startListen(t, listen.Config{SaveDir: dir, MaxEvents: 1}, nil)
 	var pretty bytes.Buffer
 	_ = json.Indent(&pretty, fixture(t, "txt2speech", novita.StatusSucceed, "../../etc/passwd"), "", "\t")
 	sent := append(pretty.Bytes(), '\n')
@@ -79,24 +104,26 @@ func TestSaveAndReplay(t *testing.T) {
 	}
 
 	// Replay: test-event --from-file to another receiver reproduces the body.
-	rcv, err := webhook.New(webhook.Options{})
+	tun, err := tunnel.Open(context.Background(), tunnel.Config{Mode: tunnel.ModeLocal})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	rcv.Start(l)
-	defer func() { _ = rcv.Shutdown(context.Background()) }()
-	if _, err := testevent.Send(context.Background(), testevent.SendOptions{URL: rcv.URL("http://" + l.Addr().String()), Body: saved}); err != nil {
+	srv, err := hooks.Serve(context.Background(), tun, webhook.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	d := <-rcv.Deliveries()
+	defer srv.Close(0)
+	if _, err := testevent.Send(context.Background(), testevent.SendOptions{URL: srv.URL, Body: saved}); err != nil {
+		t.Fatal(err)
+	}
+	d := <-srv.Deliveries()
 	if !bytes.Equal(d.Body, sent) || d.Result.Task.TaskType != "TXT_TO_SPEECH" {
 		t.Fatalf("replayed %q", d.Body)
 	}
 }
 
 func TestHostileBurstThenEvent(t *testing.T) {
-	r := startListen(t, listen.Config{})
+	r := startListen(t, listen.Config{}, nil)
 	base := r.url[:strings.Index(r.url, "/webhook/")]
 	big := bytes.Repeat([]byte("x"), 20<<20)
 	junk := make([]byte, 2048)
@@ -143,71 +170,39 @@ func TestHostileBurstThenEvent(t *testing.T) {
 	if code, _ := r.post("POST", r.url, fixture(t, "wan-t2v", novita.StatusSucceed, "after-burst"), nil); code != 200 {
 		t.Fatalf("real event: %d", code)
 	}
-	r.waitFor(r.out, "after-burst")
-	if strings.Count(r.out.String(), "\n") != 1 {
-		t.Fatalf("junk reached stdout:\n%s", r.out)
-	}
-	for _, w := range []string{"warning: 404", "warning: 405", "warning: 413", "warning: 400", `"PING"`} {
-		if !strings.Contains(r.err.String(), w) {
-			t.Errorf("stderr lacks %q", w)
+	r.eventually("the real event", func() bool { return contains(r.rec.ids(), "after-burst") })
+	r.rec.mu.Lock()
+	defer r.rec.mu.Unlock()
+	results := 0
+	for _, d := range r.rec.shown {
+		if d.Result != nil {
+			results++
+		} else if !d.Ignored {
+			t.Errorf("junk shown as an event: %q", d.Body)
 		}
 	}
-}
-
-func TestJSONOutput(t *testing.T) {
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	defer target.Close()
-	r := startListen(t, listen.Config{JSON: true, MaxEvents: 3, ForwardTo: target.URL, Color: true})
-	var pretty bytes.Buffer
-	_ = json.Indent(&pretty, fixture(t, "txt2img", novita.StatusSucceed, "j-1"), "  ", "    ")
-	r.post("POST", r.url, pretty.Bytes(), nil)
-	r.post("POST", r.url, []byte(`{"event_type":"PING"}`), nil)
-	r.post("POST", r.url, fixture(t, "txt2img", novita.StatusFailed, "j-2"), nil)
-	r.post("POST", r.url, fixture(t, "txt2img", novita.StatusFailed, "j-2"), nil)
-	if err := r.wait(); err != nil {
-		t.Fatal(err)
+	if results != 1 {
+		t.Fatalf("%d task results shown, want only the real one", results)
 	}
-	out := r.out.String()
-	if !strings.HasSuffix(out, "\n") {
-		t.Fatalf("no trailing newline: %q", out)
+	statuses := map[int]bool{}
+	for _, p := range r.rec.rejected {
+		statuses[p.Status] = true
 	}
-	sc := bufio.NewScanner(strings.NewReader(out))
-	n := 0
-	for sc.Scan() {
-		n++
-		if !json.Valid(sc.Bytes()) || !bytes.HasPrefix(sc.Bytes(), []byte(`{"event_type":"ASYNC_TASK_RESULT"`)) {
-			t.Fatalf("line %d not an event: %q", n, sc.Bytes())
+	for _, s := range []int{400, 404, 405, 413} {
+		if !statuses[s] {
+			t.Errorf("no %d rejection reported", s)
 		}
-	}
-	if n != 3 {
-		t.Fatalf("%d lines:\n%s", n, out)
-	}
-	if !strings.Contains(r.err.String(), "<-- [200] POST "+target.URL) {
-		t.Fatalf("relay line not on stderr: %q", r.err)
-	}
-}
-
-func TestPrintURLFirst(t *testing.T) {
-	r := startListen(t, listen.Config{PublicURL: "https://abc.ngrok.app/", PrintURL: true, Quiet: true})
-	if !strings.HasPrefix(r.url, "https://abc.ngrok.app/webhook/") || len(r.url) != len("https://abc.ngrok.app/webhook/")+32 {
-		t.Fatalf("url %q", r.url)
-	}
-	if r.out.String() != r.url+"\n" {
-		t.Fatalf("out %q", r.out)
-	}
-	if r.err.String() != "" {
-		t.Fatalf("quiet printed %q", r.err)
 	}
 }
 
 func TestTunnelLostAndCancel(t *testing.T) {
 	lost := make(chan struct{})
-	r := startListen(t, listen.Config{TunnelDone: lost})
+	r := startListen(t, listen.Config{}, lost)
 	close(lost)
 	if err := r.wait(); err == nil || !strings.Contains(err.Error(), "tunnel") {
 		t.Fatalf("tunnel lost: %v", err)
 	}
-	r2 := startListen(t, listen.Config{})
+	r2 := startListen(t, listen.Config{}, nil)
 	r2.cancel()
 	if err := r2.wait(); err != nil {
 		t.Fatalf("cancel: %v", err)
@@ -215,9 +210,9 @@ func TestTunnelLostAndCancel(t *testing.T) {
 }
 
 func TestBadForwardURL(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	defer l.Close()
-	if err := listen.Run(context.Background(), listen.Config{Listener: l, ForwardTo: "localhost:3000"}); err == nil {
-		t.Fatal("accepted a URL without scheme")
+	for _, bad := range []string{"localhost:3000", "ftp://example.com/x", "http://", "not a url"} {
+		if _, err := listen.New(listen.Config{ForwardTo: bad, Visitor: &recorder{}}); err == nil {
+			t.Errorf("accepted --forward-to %q", bad)
+		}
 	}
 }

@@ -345,15 +345,3 @@ func TestSubmitErrorsThatMayHaveCreatedATaskSaySo(t *testing.T) {
 		t.Fatalf("a 400 created nothing: no hint expected, got %q", clierr.HintOf(err))
 	}
 }
-
-func TestUnknownTaskSaysHowToFindTheRightID(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(404)
-		w.Write([]byte(`{"code":404,"reason":"TASK_NOT_FOUND","message":"task not found"}`))
-	}))
-	defer srv.Close()
-	_, err := testClient(srv.URL).TaskResult(context.Background(), "nope")
-	if err == nil || !strings.Contains(err.Error(), "novita tasks") {
-		t.Fatalf("%v", err)
-	}
-}

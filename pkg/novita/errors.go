@@ -35,28 +35,7 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
-	if h := e.hint(); h != "" {
-		b.WriteString(" (" + h + ")")
-	}
 	return b.String()
-}
-
-func (e *APIError) hint() string {
-	switch {
-	case e.Reason == "MISSING_API_KEY":
-		return "set NOVITA_API_KEY or run: novita config set api_key"
-	case e.IsAuth():
-		return "check the key: set NOVITA_API_KEY or run: novita config set api_key"
-	case e.HTTPStatus == http.StatusTooManyRequests:
-		return "rate limited; wait a moment and try again"
-	case e.Reason == "BILLING_BALANCE_NOT_ENOUGH":
-		return "top up the account balance"
-	case e.Reason == "TASK_NOT_FOUND":
-		return "check the task id: novita tasks lists the tasks submitted from this machine"
-	case e.Reason == "API_NOT_FOUND" || (e.HTTPStatus == http.StatusNotFound && e.Reason == ""):
-		return "check the task name: novita submit --help lists the known tasks"
-	}
-	return ""
 }
 
 // IsAuth reports whether the key was missing or rejected.

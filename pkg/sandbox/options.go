@@ -45,6 +45,8 @@ type Options struct {
 	URLTTL      time.Duration // presigned URL lifetime; default 1h
 	TTLAsString bool          // send *_url_ttl as "3600" instead of 3600 (the API does both)
 
+	Balance *Balance // answered by GET /openapi/v1/billing/balance/detail; nil = DefaultBalance()
+
 	Seed   uint64           // seeds the RNG behind the *Rate knobs
 	Now    func() time.Time // clock for task progress, URL expiry and rate limits; default time.Now
 	Logger io.Writer        // one line per request: METHOD path status duration (never the key)

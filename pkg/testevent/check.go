@@ -2,11 +2,8 @@ package testevent
 
 import (
 	"fmt"
-	"time"
 
-	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
-	"github.com/novita-cli/novita/pkg/webhook"
 )
 
 // Check verifies that a delivered event is what was asked for: an ASYNC_TASK_RESULT, with the wanted
@@ -26,9 +23,4 @@ func Check(body []byte, want novita.Status) error {
 		return fmt.Errorf("event check: payload.task.task_id is missing")
 	}
 	return nil
-}
-
-// FormatLine is listen's one-line summary of an event body, for test-event's output.
-func FormatLine(at time.Time, body []byte, color bool) string {
-	return listen.FormatLine(webhook.NewDelivery(at, "POST", nil, body), color)
 }

@@ -160,22 +160,6 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestFormatLine(t *testing.T) {
-	body, _ := Fixture("txt2video", novita.StatusSucceed, "t-9")
-	line := FormatLine(time.Date(2025, 1, 2, 15, 4, 5, 0, time.UTC), body, false)
-	for _, want := range []string{"15:04:05", "ASYNC_TASK_RESULT", "SUCCEED", "TXT_TO_VIDEO", "t-9", "1 output"} {
-		if !strings.Contains(line, want) {
-			t.Errorf("line %q lacks %q", line, want)
-		}
-	}
-	if strings.Contains(line, "\x1b[") {
-		t.Errorf("colour without colour: %q", line)
-	}
-	if c := FormatLine(time.Now(), body, true); !strings.Contains(c, "\x1b[") {
-		t.Errorf("no colour with colour: %q", c)
-	}
-}
-
 func send(t *testing.T, h http.HandlerFunc, o SendOptions) (Result, error, []Attempt) {
 	t.Helper()
 	srv := httptest.NewServer(h)

@@ -72,7 +72,6 @@ type Receiver struct {
 	mu                            sync.Mutex // guards closed and the inflight Add
 	closed                        bool
 	inflight                      sync.WaitGroup
-	serving                       sync.WaitGroup // Start's goroutine
 	readyOnce, stopOnce, shutOnce sync.Once
 	shutErr                       error
 }
@@ -157,15 +156,6 @@ func (r *Receiver) Serve(l net.Listener) error {
 	return nil
 }
 
-// Start runs Serve in a goroutine; Shutdown waits for it.
-func (r *Receiver) Start(l net.Listener) {
-	r.serving.Add(1)
-	go func() {
-		defer r.serving.Done()
-		_ = r.Serve(l)
-	}()
-}
-
 // Shutdown stops accepting, lets in-flight requests finish (bounded by ctx), then closes Deliveries.
 // It is safe to call more than once.
 func (r *Receiver) Shutdown(ctx context.Context) error {
@@ -175,7 +165,6 @@ func (r *Receiver) Shutdown(ctx context.Context) error {
 		if err != nil {
 			_ = r.srv.Close() // ctx ended: cut the remaining connections
 		}
-		r.serving.Wait()
 		r.mu.Lock()
 		r.closed = true
 		r.mu.Unlock()

@@ -39,7 +39,8 @@ func start(t *testing.T, opts Options) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rcv.Start(l)
+	served := make(chan error, 1)
+	go func() { served <- rcv.Serve(l) }()
 	<-rcv.Ready()
 	s.rcv = rcv
 	s.base = "http://" + l.Addr().String()
@@ -48,6 +49,9 @@ func start(t *testing.T, opts Options) *server {
 		defer cancel()
 		if err := rcv.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("Serve after Shutdown: %v", err)
 		}
 		for range rcv.Deliveries() {
 		}

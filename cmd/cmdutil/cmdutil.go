@@ -1,0 +1,70 @@
+// Package cmdutil holds what several commands share in their wiring: argument validators whose errors
+// are usage errors, enum flags with completion, and the receiver, tunnel and output flag sets.
+package cmdutil
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+)
+
+// UsageArgs wraps a cobra argument validator so its errors exit 2 with a pointer to the help.
+func UsageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := v(cmd, args); err != nil {
+			return clierr.WithHint(clierr.KindUsage, err, "see: "+cmd.CommandPath()+" --help")
+		}
+		return nil
+	}
+}
+
+// NoCompletions offers nothing, not even file names.
+func NoCompletions(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return nil, cobra.ShellCompDirectiveNoFileComp
+}
+
+// FixedCompletions offers a fixed list of values.
+func FixedCompletions(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// NoFileCompletions registers NoCompletions for flags whose values cannot be guessed.
+func NoFileCompletions(cmd *cobra.Command, names ...string) {
+	for _, n := range names {
+		_ = cmd.RegisterFlagCompletionFunc(n, NoCompletions)
+	}
+}
+
+// StringEnumFlag defines a string flag that accepts only one of values (case-insensitive) and
+// completes them, as gh does: a wrong value is a flag error (exit 2) naming the valid ones.
+func StringEnumFlag(cmd *cobra.Command, p *string, name, short, def string, values []string, usage string) *pflag.Flag {
+	*p = def
+	val := &enumValue{p: p, values: values}
+	f := cmd.Flags().VarPF(val, name, short, fmt.Sprintf("%s: {%s}", usage, strings.Join(values, "|")))
+	_ = cmd.RegisterFlagCompletionFunc(name, FixedCompletions(values...))
+	return f
+}
+
+type enumValue struct {
+	p      *string
+	values []string
+}
+
+func (e *enumValue) Set(v string) error {
+	for _, ok := range e.values {
+		if strings.EqualFold(v, ok) {
+			*e.p = ok
+			return nil
+		}
+	}
+	return fmt.Errorf("valid values are %s", strings.Join(e.values, ", "))
+}
+
+func (e *enumValue) String() string { return *e.p }
+func (e *enumValue) Type() string   { return "string" }

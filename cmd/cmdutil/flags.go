@@ -1,0 +1,100 @@
+package cmdutil
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/hooks"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+)
+
+// TunnelFlags are the receiver flags shared by submit --wait, listen and test-event.
+type TunnelFlags struct {
+	cmd                                                 *cobra.Command
+	tunnel, publicURL, listenAddr, ngrokToken, ngrokURL string
+	Path                                                string // --path (listen only)
+}
+
+// AddTunnelFlags defines the receiver flags on cmd.
+func AddTunnelFlags(cmd *cobra.Command) *TunnelFlags {
+	v := &TunnelFlags{cmd: cmd}
+	f := cmd.Flags()
+	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", []string{"auto", "ngrok", "local", "none"}, "webhook tunnel")
+	f.StringVar(&v.publicURL, "public-url", "", "your own public URL that forwards to --listen-addr (implies --tunnel local)")
+	f.StringVar(&v.listenAddr, "listen-addr", "127.0.0.1:0", "where the local receiver listens")
+	f.StringVar(&v.ngrokToken, "ngrok-authtoken", "", "ngrok authtoken (env NGROK_AUTHTOKEN, config ngrok_authtoken)")
+	f.StringVar(&v.ngrokURL, "ngrok-url", "", "reserved ngrok domain, e.g. https://you.ngrok.app")
+	NoFileCompletions(cmd, "public-url", "listen-addr", "ngrok-authtoken", "ngrok-url")
+	return v
+}
+
+// Resolve applies flag > env > config to the receiver settings and the ngrok authtoken, which is
+// registered as a secret.
+func (v *TunnelFlags) Resolve(f *factory.Factory) (hooks.Settings, hooks.Env, error) {
+	changed := v.cmd.Flags().Changed
+	get := func(key, val, flag string) (string, error) { return f.Resolve(key, val, changed(flag)) }
+	var s hooks.Settings
+	var err error
+	if s.Tunnel, err = get("tunnel", v.tunnel, "tunnel"); err != nil {
+		return s, hooks.Env{}, err
+	}
+	if s.PublicURL, err = get("public_url", v.publicURL, "public-url"); err != nil {
+		return s, hooks.Env{}, err
+	}
+	if s.NgrokURL, err = get("ngrok_url", v.ngrokURL, "ngrok-url"); err != nil {
+		return s, hooks.Env{}, err
+	}
+	token, err := get("ngrok_authtoken", v.ngrokToken, "ngrok-authtoken")
+	if err != nil {
+		return s, hooks.Env{}, err
+	}
+	f.AddSecret(token)
+	s.ListenAddr, s.Path = v.listenAddr, v.Path
+	env := hooks.Env{
+		NgrokAuthtoken: token, ConnectTimeout: f.Test.TunnelConnectTimeout, Logger: f.Logger(),
+		CheckToken:      func() error { return f.CheckSecret("ngrok_authtoken", v.ngrokToken, changed("ngrok-authtoken")) },
+		OnStatus:        func(msg string) { f.IOStreams.Statusf("tunnel: %s", msg) },
+		NgrokConnectURL: f.Test.NgrokConnectURL, NgrokRootCAs: f.Test.NgrokRootCAs,
+	}
+	return s, env, nil
+}
+
+// OutputFlags are -o/--output, --overwrite and (where downloading is optional) --no-download.
+type OutputFlags struct {
+	Output                string
+	NoDownload, Overwrite bool
+}
+
+// AddOutputFlags defines the output flags on cmd.
+func AddOutputFlags(cmd *cobra.Command, withNoDownload bool) *OutputFlags {
+	v := &OutputFlags{}
+	f := cmd.Flags()
+	f.StringVarP(&v.Output, "output", "o", "", "output path template: {task_id} {task} {kind} {index} {ext} {line} (default {task_id}/{kind}-{index}.{ext})")
+	if withNoDownload {
+		f.BoolVar(&v.NoDownload, "no-download", false, "do not download the outputs")
+	}
+	f.BoolVar(&v.Overwrite, "overwrite", false, "replace existing files")
+	return v
+}
+
+// Template parses output (else the configured default, else the built-in one); errors are usage
+// errors, found before anything is paid for.
+func Template(f *factory.Factory, output string) (*download.Template, error) {
+	if output == "" {
+		var err error
+		if output, err = f.Resolve("output", "", false); err != nil {
+			return nil, err
+		}
+	}
+	return download.ParseTemplate(output)
+}
+
+// Outputs resolves the output flags into what the lifecycle needs.
+func (v *OutputFlags) Outputs(f *factory.Factory) (lifecycle.Outputs, error) {
+	t, err := Template(f, v.Output)
+	if err != nil {
+		return lifecycle.Outputs{}, err
+	}
+	return lifecycle.Outputs{Template: t, NoDownload: v.NoDownload, Overwrite: v.Overwrite}, nil
+}

@@ -1,0 +1,72 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/hooks"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/webhook"
+)
+
+// NoTunnelHint is said when auto finds no way for Novita to reach this machine.
+const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks set NGROK_AUTHTOKEN " +
+	"(or run: novita config set ngrok_authtoken) or pass --public-url"
+
+// TunnelError words a tunnel failure for the user.
+func TunnelError(err error) error {
+	if errors.Is(err, hooks.ErrNgrokToken) {
+		return clierr.Authf("--tunnel ngrok needs an authtoken: set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken")
+	}
+	return err
+}
+
+// OpenWaitReceiver opens the receiver of submit --wait (one task or a batch). A tunnel that cannot open
+// is only a warning, since polling carries on; nil means there is no receiver.
+func OpenWaitReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api *factory.API) (*hooks.Router, error) {
+	s, env, err := tf.Resolve(f)
+	if err != nil {
+		return nil, err
+	}
+	env.APIBaseURL = api.BaseURL
+	srv, noTunnel, err := hooks.Open(ctx, s, env, webhook.Options{})
+	if err != nil {
+		switch err = TunnelError(err); clierr.KindOf(err) {
+		case clierr.KindUsage, clierr.KindAuth, clierr.KindInterrupted:
+			return nil, err // a mistake to fix or a Ctrl-C, not a reason to fall back
+		}
+		f.IOStreams.Warnf("webhook tunnel not available: %v; waiting by polling instead", err)
+		return nil, nil
+	}
+	if srv == nil {
+		if noTunnel {
+			f.IOStreams.Statusf("%s", NoTunnelHint)
+		}
+		return nil, nil
+	}
+	f.IOStreams.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", srv.Tunnel.URL(), srv.Tunnel.Mode())
+	return hooks.NewRouter(srv), nil
+}
+
+// Runner builds the task lifecycle for a command, reporting to obs.
+func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
+	return &lifecycle.Runner{
+		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
+		Schedule: f.Schedule(), Now: f.Now, After: f.After,
+		Progress: f.IOStreams.Progress(), ProgressTTY: f.IOStreams.ErrTTY, Observer: obs,
+	}
+}
+
+// ErrMissingKey is the auth error of a command that needs a key and has none.
+var ErrMissingKey = clierr.New(clierr.KindAuth,
+	errors.New("no API key: set NOVITA_API_KEY or run: novita config set api_key (or try the offline simulator with --sandbox)"))
+
+// NeedKey returns ErrMissingKey when api has no key.
+func NeedKey(api *factory.API) error {
+	if api.Key == "" {
+		return ErrMissingKey
+	}
+	return nil
+}

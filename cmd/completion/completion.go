@@ -1,0 +1,39 @@
+// Package completion is the `novita completion` command: shell completion scripts.
+package completion
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/factory"
+)
+
+// NewCmdCompletion builds `novita completion bash|zsh|fish|powershell` for root's tree.
+func NewCmdCompletion(f *factory.Factory, root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print a shell completion script",
+		Long: `Print a shell completion script. Completions know task names, flag values and the task ids
+in your journal. Packages install them for you; to load them by hand:
+
+  bash:       source <(novita completion bash)
+  zsh:        novita completion zsh > "${fpath[1]}/_novita"
+  fish:       novita completion fish > ~/.config/fish/completions/novita.fish
+  powershell: novita completion powershell | Out-String | Invoke-Expression`,
+		Example:   "  $ novita completion bash > /etc/bash_completion.d/novita\n  $ novita completion zsh > \"${fpath[1]}/_novita\"",
+		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
+		Args:      cmdutil.UsageArgs(cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w := f.IOStreams.Out
+			switch args[0] {
+			case "bash":
+				return root.GenBashCompletionV2(w, true)
+			case "zsh":
+				return root.GenZshCompletion(w)
+			case "fish":
+				return root.GenFishCompletion(w, true)
+			}
+			return root.GenPowerShellCompletionWithDesc(w)
+		},
+	}
+}

@@ -1,0 +1,97 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// wantsJSON reads --json from the command line itself, so even an error found before the flags were
+// parsed (an unknown command or flag) is reported as a JSON document.
+func wantsJSON(args []string, parsed bool) bool {
+	if parsed {
+		return true
+	}
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "--json=true", "--json=1":
+			return true
+		}
+	}
+	return false
+}
+
+// errorDoc is the --json error document (README "Exit codes and the JSON contract").
+type errorDoc struct {
+	ExitCode   int    `json:"exit_code"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	Reason     string `json:"reason"`
+	Message    string `json:"message"`
+	Hint       string `json:"hint,omitempty"`
+	TaskID     string `json:"task_id,omitempty"`
+	BatchID    string `json:"batch_id,omitempty"`
+}
+
+// report tells the user what went wrong: one line on stderr (and a hint line), plus with --json one
+// error document on stdout unless the command already wrote its document there.
+func report(f *factory.Factory, jsonOut bool, err error) {
+	io := f.IOStreams
+	msg := iostreams.Safe(f.Scrub(err.Error()))
+	hint := iostreams.Safe(f.Scrub(hintOf(err)))
+	if jsonOut && !clierr.IsReported(err) {
+		doc := errorDoc{ExitCode: clierr.Code(err), Reason: clierr.ReasonOf(err), Message: msg, Hint: hint}
+		var ae *novita.APIError
+		if errors.As(err, &ae) {
+			doc.HTTPStatus, doc.Reason = ae.HTTPStatus, ae.Reason
+			if doc.Reason == "" {
+				doc.Reason = clierr.ReasonOf(err)
+			}
+		}
+		s := clierr.SubjectOf(err)
+		doc.TaskID, doc.BatchID = s.TaskID, s.BatchID
+		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": doc})
+	}
+	io.Errorf("%s", msg)
+	if hint != "" {
+		fmt.Fprintln(io.ErrOut, hint)
+	}
+}
+
+// hintOf is the hint an error carries, or the one its kind of failure calls for.
+func hintOf(err error) string {
+	if h := clierr.HintOf(err); h != "" {
+		return h
+	}
+	return apiHint(err)
+}
+
+// apiHint says what to do about an API error; the API client itself knows no command names.
+func apiHint(err error) string {
+	var ae *novita.APIError
+	if !errors.As(err, &ae) {
+		return ""
+	}
+	switch {
+	case ae.Reason == "MISSING_API_KEY":
+		return "set NOVITA_API_KEY or run: novita config set api_key"
+	case ae.IsAuth():
+		return "check the key: set NOVITA_API_KEY or run: novita config set api_key"
+	case ae.HTTPStatus == 429:
+		return "rate limited; wait a moment and try again"
+	case ae.Reason == "BILLING_BALANCE_NOT_ENOUGH":
+		return "top up the account balance"
+	case ae.Reason == "TASK_NOT_FOUND":
+		return "check the task id: novita tasks lists the tasks submitted from this machine"
+	case ae.Reason == "API_NOT_FOUND" || (ae.HTTPStatus == 404 && ae.Reason == ""):
+		return "check the task name: novita catalog lists the known tasks"
+	}
+	return ""
+}

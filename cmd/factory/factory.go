@@ -1,0 +1,265 @@
+// Package factory builds, lazily and once per command line, what commands need from their
+// surroundings: the IO streams, the config file, the API (a real one, or the in-process sandbox
+// behind --sandbox), the journal, the clock, the HTTP client and the tunnel environment. It is the gh
+// factory pattern: commands take the functions they need into their options, and tests replace them.
+package factory
+
+import (
+	"crypto/x509"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/config"
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/sandbox"
+	"github.com/novita-cli/novita/pkg/waiter"
+)
+
+// BuildInfo is stamped into main by the linker.
+type BuildInfo struct {
+	Version, Commit, Date string
+}
+
+// Globals are the root's persistent flags.
+type Globals struct {
+	APIKey, BaseURL, ConfigPath      string
+	JSON, NoColor, Quiet, Debug, Sbx bool
+	// Changed reports whether a global flag was given on the command line (flag > env > config).
+	Changed func(name string) bool
+}
+
+// TestHooks are the parts of the surroundings only tests replace.
+type TestHooks struct {
+	Schedule             *waiter.Schedule
+	SandboxOptions       *sandbox.Options
+	NgrokConnectURL      string
+	NgrokRootCAs         *x509.CertPool
+	TunnelConnectTimeout time.Duration
+	SandboxReady         chan<- string // receives the URL of `novita sandbox` once it serves
+	ListenReady          chan<- string // receives the hook URL of `novita listen` once it serves
+}
+
+// Factory is one command line's surroundings.
+type Factory struct {
+	IOStreams  *iostreams.IOStreams
+	Build      BuildInfo
+	Getenv     func(string) string
+	HTTPClient *http.Client
+	Now        func() time.Time
+	After      func(time.Duration) <-chan time.Time
+	Globals    Globals
+	Test       TestHooks
+
+	// Replaceable services; New sets them to the real, lazily built ones.
+	Config  func() (*config.File, error)
+	API     func() (*API, error)
+	Journal func() *journal.Journal
+
+	mu       sync.Mutex
+	secrets  []string
+	cleanups []func()
+	cfg      *config.File
+	api      *API
+}
+
+// API is the resolved API access of this command line.
+type API struct {
+	BaseURL string
+	Key     string
+	Client  *novita.Client
+	// InProcess is set when --sandbox started a simulator that disappears when this command exits.
+	InProcess bool
+}
+
+// New returns a factory whose services are built on first use.
+func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, hc *http.Client) *Factory {
+	f := &Factory{IOStreams: ios, Getenv: getenv, Build: build, HTTPClient: hc, Now: time.Now, After: time.After}
+	if f.Getenv == nil {
+		f.Getenv = func(string) string { return "" }
+	}
+	if f.Build.Version == "" {
+		f.Build.Version = "dev"
+	}
+	f.Globals.Changed = func(string) bool { return false }
+	f.Config = f.loadConfig
+	f.API = f.resolveAPI
+	f.Journal = func() *journal.Journal { return journal.Open(journal.Dir(f.Getenv)) }
+	return f
+}
+
+// Schedule is the polling schedule (tests shorten it).
+func (f *Factory) Schedule() waiter.Schedule {
+	if f.Test.Schedule != nil {
+		return *f.Test.Schedule
+	}
+	return waiter.DefaultSchedule()
+}
+
+// UserAgent names this build on every request.
+func (f *Factory) UserAgent() string { return "novita-cli/" + f.Build.Version }
+
+func (f *Factory) loadConfig() (*config.File, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cfg != nil {
+		return f.cfg, nil
+	}
+	path := f.Globals.ConfigPath
+	if !f.Globals.Changed("config") {
+		path = config.DefaultPath(f.Getenv)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	f.cfg = cfg
+	return cfg, nil
+}
+
+// Resolve applies flag > env > config > default to one config key and checks the value, so a bad
+// setting is reported with where it came from (the flag, the variable or the config file) before it
+// is used. Secrets are checked where they are used (CheckSecret): a bad NOVITA_API_KEY must not stop
+// a --sandbox run that never sends it.
+func (f *Factory) Resolve(key, flagValue string, flagSet bool) (string, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return "", err
+	}
+	if k, ok := config.LookupKey(key); ok && k.Secret {
+		v, _ := cfg.Resolve(f.Getenv, key, flagValue, flagSet)
+		return v, nil
+	}
+	v, _, err := cfg.ResolveChecked(f.Getenv, key, flagValue, flagSet)
+	return v, err
+}
+
+// CheckSecret checks a secret setting about to be used (no whitespace or control characters, such
+// as the trailing \r of a line saved on Windows); the error never quotes the value.
+func (f *Factory) CheckSecret(key, flagValue string, flagSet bool) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	_, _, err = cfg.ResolveChecked(f.Getenv, key, flagValue, flagSet)
+	return err
+}
+
+// AddSecret registers a value that must never be shown (a key, a token).
+func (f *Factory) AddSecret(s string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.secrets = append(f.secrets, s)
+}
+
+// Scrub removes every registered secret from a message before it is shown.
+func (f *Factory) Scrub(s string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, sec := range f.secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// ScrubWriter redacts secrets from everything written through it (debug traces).
+func (f *Factory) ScrubWriter(w io.Writer) io.Writer { return &scrubWriter{w: w, f: f} }
+
+type scrubWriter struct {
+	w io.Writer
+	f *Factory
+}
+
+func (s *scrubWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, s.f.Scrub(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Logger is where library logs go: stderr with --debug (secrets redacted), nowhere otherwise.
+func (f *Factory) Logger() *slog.Logger {
+	if !f.Globals.Debug {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(f.ScrubWriter(f.IOStreams.ErrOut), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// OnCleanup registers work to do when the command line is over (stop an in-process sandbox).
+func (f *Factory) OnCleanup(fn func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cleanups = append(f.cleanups, fn)
+}
+
+// Cleanup runs the registered cleanups, newest first.
+func (f *Factory) Cleanup() {
+	f.mu.Lock()
+	fns := f.cleanups
+	f.cleanups = nil
+	f.mu.Unlock()
+	for i := len(fns) - 1; i >= 0; i-- {
+		fns[i]()
+	}
+}
+
+// defaultSandboxTaskDuration keeps --sandbox tasks short enough to watch.
+const defaultSandboxTaskDuration = 2 * time.Second
+
+func (f *Factory) resolveAPI() (*API, error) {
+	f.mu.Lock()
+	api := f.api
+	f.mu.Unlock()
+	if api != nil {
+		return api, nil
+	}
+	key, err := f.Resolve("api_key", f.Globals.APIKey, f.Globals.Changed("api-key"))
+	if err != nil {
+		return nil, err
+	}
+	base, err := f.Resolve("base_url", f.Globals.BaseURL, f.Globals.Changed("base-url"))
+	if err != nil {
+		return nil, err
+	}
+	f.AddSecret(key)
+	if key != "" && !f.Globals.Sbx {
+		if err := f.CheckSecret("api_key", f.Globals.APIKey, f.Globals.Changed("api-key")); err != nil {
+			return nil, err // before any request: a key no server accepts must not look like a paid failure
+		}
+	}
+	api = &API{BaseURL: strings.TrimRight(base, "/"), Key: key}
+	if f.Globals.Sbx {
+		opts := sandbox.Options{TaskDuration: defaultSandboxTaskDuration}
+		if f.Test.SandboxOptions != nil {
+			opts = *f.Test.SandboxOptions
+		}
+		sb := sandbox.New(opts)
+		if err := sb.Start("127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("start the in-process sandbox: %w", err)
+		}
+		f.OnCleanup(func() { _ = sb.Close() })
+		api.BaseURL, api.Key, api.InProcess = sb.URL(), sb.APIKey(), true
+		f.IOStreams.Statusf("sandbox: using the built-in simulator at %s (tasks are forgotten when this command exits)", sb.URL())
+	}
+	c := novita.NewClient(api.BaseURL, api.Key, f.Build.Version)
+	c.HTTPClient = f.HTTPClient
+	if f.Globals.Debug {
+		c.Trace = f.ScrubWriter(f.IOStreams.ErrOut)
+	}
+	c.OnRetry = func(op string, attempt int, wait time.Duration, err error) {
+		f.IOStreams.Statusf("%s: %s; retrying in %s", op, f.Scrub(err.Error()), wait.Round(time.Millisecond))
+	}
+	api.Client = c
+	f.mu.Lock()
+	f.api = api
+	f.mu.Unlock()
+	return api, nil
+}

@@ -1,0 +1,144 @@
+// Package result is the `novita result` command (alias `get`): a task's current result, once.
+package result
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/taskview"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
+// Options is what `novita result` was asked to do.
+type Options struct {
+	F        *factory.Factory
+	TaskID   string
+	Download bool
+	Output   *cmdutil.OutputFlags
+}
+
+// NewCmdResult builds `novita result`; runF replaces the run function in tests.
+func NewCmdResult(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	o := &Options{F: f}
+	cmd := &cobra.Command{
+		Use:     "result <task-id>",
+		Aliases: []string{"get"},
+		Short:   "Show a task's current result once",
+		Long: `Fetch a task's current result once and print a summary, or the result exactly as the API
+sent it with --json. With --download, save the outputs of a succeeded task. Exits 3 when the
+task has failed.`,
+		Example: `  $ novita result 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
+  $ novita result 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --json
+  $ novita get 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --download -o out/{index}.{ext}`,
+		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.TaskID = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runResult(cmd.Context(), o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.Download, "download", false, "save the outputs")
+	o.Output = cmdutil.AddOutputFlags(cmd, false)
+	return cmd
+}
+
+// runResult reads a task's result once and prints it; with Download it also saves the outputs.
+// A FAILED task exits 3, like every command that learns a task failed.
+func runResult(ctx context.Context, o *Options) error {
+	f, ios := o.F, o.F.IOStreams
+	outs, err := o.Output.Outputs(f)
+	if err != nil {
+		return err
+	}
+	api, err := f.API()
+	if err != nil {
+		return err
+	}
+	if err := cmdutil.NeedKey(api); err != nil {
+		return err
+	}
+	res, err := api.Client.TaskResult(ctx, o.TaskID)
+	if err != nil {
+		return err
+	}
+	var failed error
+	if res.Task.Status == novita.StatusFailed {
+		failed = &lifecycle.TaskFailedError{TaskID: o.TaskID, Reason: res.Task.Reason}
+	}
+	if !o.Download {
+		if f.Globals.JSON {
+			if err := iostreams.WriteRawJSONLine(ios.Out, res.Raw); err != nil {
+				return err
+			}
+			return reportedIf(failed)
+		}
+		printSummary(ios.Out, res)
+		return reportedIf(failed)
+	}
+	if res.Task.Status != novita.StatusSucceed {
+		if failed != nil {
+			return failed
+		}
+		return fmt.Errorf("task %s is %s: nothing to download yet (wait for it with: novita wait %s)", o.TaskID, res.Task.Status.Short(), o.TaskID)
+	}
+	task := "task"
+	if en, ok, _ := f.Journal().Find(o.TaskID); ok && en.Task != "" {
+		task = en.Task
+	}
+	run := cmdutil.Runner(f, api, taskview.Quiet{IO: ios})
+	files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: o.TaskID, Task: task, Result: res, Outputs: outs})
+	doc := &lifecycle.Document{TaskID: o.TaskID, Task: task, TaskType: res.Task.TaskType, Status: string(res.Task.Status),
+		Reason: res.Task.Reason, DeliveredBy: "poll", Result: res.Raw, Files: files}
+	return taskview.Finish(ios, f.Globals.JSON, doc, err)
+}
+
+func reportedIf(err error) error {
+	if err == nil {
+		return nil
+	}
+	return clierr.Reported(err)
+}
+
+// printSummary writes a readable view of a result; every field came from the network.
+func printSummary(w io.Writer, r *novita.TaskResult) {
+	s := iostreams.Safe
+	fmt.Fprintf(w, "task      %s\n", s(r.Task.TaskID))
+	fmt.Fprintf(w, "type      %s\n", s(r.Task.TaskType))
+	fmt.Fprintf(w, "status    %s\n", s(r.Task.Status.Short()))
+	if !r.Task.Status.Final() {
+		fmt.Fprintf(w, "progress  %d%%\n", r.Task.ProgressPercent)
+		if r.Task.ETA > 0 {
+			fmt.Fprintf(w, "eta       %ds\n", r.Task.ETA)
+		}
+	}
+	if r.Task.Reason != "" {
+		fmt.Fprintf(w, "reason    %s\n", s(r.Task.Reason))
+	}
+	outs := r.Outputs()
+	if len(outs) > 0 {
+		fmt.Fprintf(w, "outputs   %d\n", len(outs))
+	}
+	for _, o := range outs {
+		typ := o.Type
+		if typ == "" {
+			typ = "?"
+		}
+		ttl := ""
+		if o.TTL > 0 {
+			ttl = fmt.Sprintf(" (link valid %ds)", o.TTL)
+		}
+		fmt.Fprintf(w, "  %s-%d %s %s%s\n", o.Kind, o.Index, s(strings.ToLower(typ)), s(o.URL), ttl)
+	}
+}

@@ -1,0 +1,126 @@
+// Package taskview is how tasks look on the terminal, shared by the commands that submit, wait for and
+// fetch tasks: the live waiting line, the "succeeded via webhook" line, the data printed on stdout
+// (paths, or the JSON document), batch progress and the batch summary.
+package taskview
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/waiter"
+)
+
+// Waiting shows one task being waited for: a live status line while it runs, one line when it ends.
+type Waiting struct {
+	io       *iostreams.IOStreams
+	now      func() time.Time
+	webhooks bool // a receiver is up: say "webhook or polling"
+
+	mu    sync.Mutex
+	live  *iostreams.LiveLine
+	start time.Time
+	last  waiter.Progress
+}
+
+// NewWaiting starts the live line of task id; Stop it when the wait is over.
+func NewWaiting(io *iostreams.IOStreams, now func() time.Time, id string, webhooks bool) *Waiting {
+	w := &Waiting{io: io, now: now, webhooks: webhooks, start: now(), live: io.StartLive(time.Second)}
+	w.last = waiter.Progress{TaskID: id, Status: "SUBMITTED"}
+	return w
+}
+
+// Progress implements lifecycle.Observer.
+func (w *Waiting) Progress(p waiter.Progress) {
+	w.mu.Lock()
+	if p.Err == nil {
+		w.last = p
+	}
+	w.mu.Unlock()
+	key := string(p.Status)
+	if p.Err != nil {
+		key += p.Err.Error()
+	}
+	w.live.Set(func() string { return w.line(p) }, key)
+}
+
+func (w *Waiting) line(p waiter.Progress) string {
+	if w.io.ErrTTY && p.Err == nil {
+		w.mu.Lock()
+		p = w.last
+		w.mu.Unlock()
+		p.Elapsed = w.now().Sub(w.start)
+	}
+	line := ProgressLine(p)
+	if w.webhooks && p.Err == nil && w.io.ErrTTY {
+		line += "  (webhook or polling)"
+	}
+	return line
+}
+
+// Ended implements lifecycle.Observer: the line that says how the result came.
+func (w *Waiting) Ended(e lifecycle.Ended) {
+	w.Stop()
+	if e.Status == novita.StatusFailed {
+		w.io.Statusf("task %s failed via %s after %s: %s", e.TaskID, ViaWord(e.DeliveredBy), Round(e.Elapsed), iostreams.Safe(e.Reason))
+		return
+	}
+	w.io.Statusf("task %s succeeded via %s in %s", e.TaskID, ViaWord(e.DeliveredBy), Round(e.Elapsed))
+}
+
+// Warn implements lifecycle.Observer.
+func (w *Waiting) Warn(err error) { w.io.Warnf("%v", err) }
+
+// Stop ends the live line (idempotent).
+func (w *Waiting) Stop() {
+	w.mu.Lock()
+	l := w.live
+	w.live = nil
+	w.mu.Unlock()
+	if l != nil {
+		l.Stop()
+	}
+}
+
+// Quiet observes tasks without a live line (several tasks at once): only warnings are shown.
+type Quiet struct {
+	lifecycle.NopObserver
+	IO *iostreams.IOStreams
+}
+
+// Warn implements lifecycle.Observer.
+func (q Quiet) Warn(err error) { q.IO.Warnf("%v", err) }
+
+// ProgressLine is the waiting line: "task ID  PROCESSING  40%  eta 6s  elapsed 3.2s".
+func ProgressLine(p waiter.Progress) string {
+	if p.Err != nil {
+		return fmt.Sprintf("task %s: retrying after error: %v (%s)", p.TaskID, p.Err, Round(p.Elapsed))
+	}
+	line := fmt.Sprintf("task %s  %s", p.TaskID, p.Status.Short())
+	if p.Percent > 0 {
+		line += fmt.Sprintf("  %d%%", p.Percent)
+	}
+	if p.ETA > 0 {
+		line += fmt.Sprintf("  eta %ds", p.ETA)
+	}
+	return line + "  elapsed " + Round(p.Elapsed).String()
+}
+
+// ViaWord names how a result came.
+func ViaWord(by string) string {
+	if by == waiter.ByWebhook {
+		return "webhook"
+	}
+	return "polling"
+}
+
+// Round keeps durations readable: 10 ms steps below 10 s, seconds above.
+func Round(d time.Duration) time.Duration {
+	if d < 10*time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(time.Second)
+}

@@ -1,0 +1,235 @@
+package taskview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/novita-cli/novita/pkg/batch"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+)
+
+// OutcomeInvalid marks a line left out with --skip-invalid.
+const OutcomeInvalid batch.Outcome = "invalid"
+
+// Row is one line of the end-of-batch summary.
+type Row struct {
+	Line    int
+	ID      string
+	Outcome batch.Outcome
+	Detail  string // files, or the reason it did not succeed
+}
+
+func (v *BatchView) rows(results []batch.Result) []Row {
+	rows := append([]Row(nil), v.Earlier...)
+	for _, iv := range v.Skipped {
+		rows = append(rows, Row{Line: iv.Line, Outcome: OutcomeInvalid, Detail: iv.Err.Error()})
+	}
+	for _, r := range results {
+		row := Row{Line: r.Line, ID: r.TaskID, Outcome: r.Outcome}
+		doc, _ := r.Data.(*lifecycle.Document)
+		switch {
+		case r.Outcome == batch.Pending && r.Err != nil:
+			row.Detail = "ended, outputs not downloaded: " + r.Err.Error()
+		case r.Err != nil:
+			row.Detail = r.Err.Error()
+		case doc != nil && r.Outcome == batch.Failed:
+			row.Detail = lifecycle.OrUnknown(doc.Reason)
+		case doc != nil:
+			paths := make([]string, len(doc.Files))
+			for i, f := range doc.Files {
+				paths[i] = f.Path
+			}
+			row.Detail = strings.Join(paths, ", ")
+		}
+		rows = append(rows, row)
+	}
+	sort.SliceStable(rows, func(a, b int) bool { return rows[a].Line < rows[b].Line })
+	return rows
+}
+
+func statusWord(o batch.Outcome) string {
+	switch o {
+	case batch.Succeeded:
+		return "SUCCEED"
+	case batch.Failed:
+		return "FAILED"
+	case batch.Errored:
+		return "ERROR"
+	}
+	return strings.ToUpper(string(o))
+}
+
+// summaryFullRows is how many lines a batch may have before the summary lists only the lines that
+// did not succeed: a thousand-row table on stderr hides what needs attention.
+const summaryFullRows = 50
+
+// writeSummary prints the table of the lines (all of them, or the ones that did not succeed in a big
+// batch) and a count line.
+func writeSummary(w io.Writer, id string, rows []Row) {
+	shown, hidden := rows, 0
+	if len(rows) > summaryFullRows {
+		shown = nil
+		for _, r := range rows {
+			if r.Outcome == batch.Succeeded {
+				hidden++
+				continue
+			}
+			shown = append(shown, r)
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if len(shown) > 0 {
+		fmt.Fprintln(tw, "LINE\tTASK ID\tSTATUS\tFILES / REASON")
+	}
+	for _, r := range shown {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.Line, dash(r.ID), statusWord(r.Outcome), r.Detail)
+	}
+	_ = tw.Flush()
+	if hidden > 0 {
+		fmt.Fprintf(w, "(%d succeeded lines not listed; --json prints a document for every line)\n", hidden)
+	}
+	fmt.Fprintf(w, "batch %s: %s\n", id, countWords(rows))
+}
+
+func countWords(rows []Row) string {
+	n := map[batch.Outcome]int{}
+	for _, r := range rows {
+		n[r.Outcome]++
+	}
+	parts := []string{fmt.Sprintf("%d lines", len(rows))}
+	for _, o := range []batch.Outcome{batch.Succeeded, batch.Failed, batch.Errored, batch.Submitted, batch.Pending, batch.NotSubmitted, OutcomeInvalid} {
+		if n[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[o], o))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// exitError turns the batch's outcome into the exit code: 130 interrupted, 5 timed out (both with the
+// resume command), the stop cause (a rejected key: 4), 1 when a line hit an error, 3 when a task failed.
+// Lines skipped with --skip-invalid were warned about and do not change it.
+func (v *BatchView) exitError(ctx context.Context, rows []Row, runErr error) error {
+	var failed, errored, notSent []int
+	var pending []string
+	for _, r := range rows {
+		switch r.Outcome {
+		case batch.Failed:
+			failed = append(failed, r.Line)
+		case batch.Errored:
+			errored = append(errored, r.Line)
+		case batch.NotSubmitted:
+			notSent = append(notSent, r.Line)
+		case batch.Pending:
+			pending = append(pending, r.ID)
+		}
+	}
+	hint := "resume with: novita wait --batch " + v.ID
+	stopped := func(what string) string {
+		msg := fmt.Sprintf("batch %s %s: %d tasks still pending", v.ID, what, len(pending))
+		if len(pending) > 0 {
+			msg += " (" + idList(pending) + "); they may still be running"
+		}
+		if len(notSent) > 0 {
+			msg += fmt.Sprintf("; lines %s were not submitted (submit them again)", LineList(notSent))
+		}
+		return msg
+	}
+	switch {
+	case runErr != nil && (ctx.Err() != nil || errors.Is(runErr, context.Canceled)):
+		return clierr.WithHint(clierr.KindInterrupted, errors.New(stopped("interrupted")), hint)
+	case errors.Is(runErr, batch.ErrTimeout):
+		return clierr.WithHint(clierr.KindTimeout, errors.New(stopped(fmt.Sprintf("timed out after %s", v.Timeout))), hint)
+	case runErr != nil:
+		return clierr.WithHint(clierr.KindOf(runErr), fmt.Errorf("batch %s stopped: %w", v.ID, runErr), hint)
+	}
+	var err error
+	switch {
+	case len(errored) > 0:
+		msg := fmt.Sprintf("batch %s: %d of %d lines did not complete (lines %s)", v.ID, len(errored), len(rows), LineList(errored))
+		if len(failed) > 0 {
+			msg += fmt.Sprintf("; %d tasks failed (lines %s)", len(failed), LineList(failed))
+		}
+		err = clierr.New(clierr.KindGeneric, errors.New(msg))
+	case len(failed) > 0:
+		err = clierr.New(clierr.KindTaskFailed, fmt.Errorf("batch %s: %d of %d tasks failed (lines %s)", v.ID, len(failed), len(rows), LineList(failed)))
+	default:
+		return nil
+	}
+	if v.JSON {
+		err = clierr.Reported(err) // every line has its document on stdout already
+	}
+	return err
+}
+
+func idList(ids []string) string {
+	const show = 10
+	if len(ids) <= show {
+		return strings.Join(ids, " ")
+	}
+	return strings.Join(ids[:show], " ") + fmt.Sprintf(" and %d more", len(ids)-show)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// lineOrder prints task ids in line order as soon as every line before them is settled.
+type lineOrder struct {
+	lines []int // ascending
+	ids   map[int]string
+	seen  map[int]bool
+	next  int
+}
+
+func newLineOrder(lines []int) *lineOrder {
+	sort.Ints(lines)
+	return &lineOrder{lines: lines, ids: map[int]string{}, seen: map[int]bool{}}
+}
+
+func (o *lineOrder) done(w io.Writer, line int, id string) {
+	o.seen[line], o.ids[line] = true, id
+	for o.next < len(o.lines) && o.seen[o.lines[o.next]] {
+		if id := o.ids[o.lines[o.next]]; id != "" {
+			fmt.Fprintln(w, id)
+		}
+		o.next++
+	}
+}
+
+// flush prints what is left after a stop (lines after one that was never sent).
+func (o *lineOrder) flush(w io.Writer) {
+	for ; o.next < len(o.lines); o.next++ {
+		if id := o.ids[o.lines[o.next]]; id != "" {
+			fmt.Fprintln(w, id)
+		}
+	}
+}
+
+// LineList renders line numbers compactly: "3, 7, 10-15".
+func LineList(lines []int) string {
+	sort.Ints(lines)
+	var parts []string
+	for i := 0; i < len(lines); {
+		j := i
+		for j+1 < len(lines) && lines[j+1] == lines[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, strconv.Itoa(lines[i])+"-"+strconv.Itoa(lines[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(lines[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}

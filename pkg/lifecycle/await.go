@@ -1,0 +1,107 @@
+package lifecycle
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/waiter"
+)
+
+// Outputs says where and whether the outputs of a task are saved.
+type Outputs struct {
+	Template   *download.Template
+	NoDownload bool
+	Overwrite  bool
+}
+
+// Spec is one task to wait for.
+type Spec struct {
+	TaskID   string
+	Task     string // catalog name, for {task}
+	Line     int
+	Webhooks <-chan *novita.TaskResult // nil without a receiver
+	Timeout  time.Duration
+	// Grace tolerates TASK_NOT_FOUND for a while right after a submit.
+	Grace   time.Duration
+	Outputs Outputs
+	// AfterWait runs once the final state is known, before downloading: the receiver and tunnel
+	// are no longer needed, and closing an ngrok session takes a moment, so it overlaps the download.
+	AfterWait func()
+}
+
+// TaskFailedError is a task that ended with TASK_STATUS_FAILED (exit 3).
+type TaskFailedError struct {
+	TaskID, Reason string
+}
+
+func (e *TaskFailedError) Error() string {
+	return fmt.Sprintf("task %s failed: %s", e.TaskID, OrUnknown(e.Reason))
+}
+
+// ExitKind maps a failed task to exit 3.
+func (e *TaskFailedError) ExitKind() clierr.Kind { return clierr.KindTaskFailed }
+
+// OrUnknown is the reason of a failure that came without one.
+func OrUnknown(reason string) string {
+	if reason == "" {
+		return "no reason given"
+	}
+	return reason
+}
+
+// Await waits for one task, journals its final status, then saves its outputs. A FAILED task returns
+// its document and a *TaskFailedError; a download error returns the document with the files that
+// were saved.
+func (r *Runner) Await(ctx context.Context, s Spec) (*Document, error) {
+	start := r.now()
+	out, err := waiter.Wait(ctx, waiter.Config{
+		TaskID: s.TaskID, Read: r.Client.TaskResult, Webhooks: s.Webhooks, Timeout: s.Timeout,
+		Schedule: r.Schedule, NotFoundGrace: s.Grace, Now: r.Now, After: r.After,
+		OnProgress: r.observer().Progress,
+	})
+	if s.AfterWait != nil {
+		s.AfterWait()
+	}
+	if err != nil {
+		return nil, err
+	}
+	doc, err := r.Finish(ctx, Finished{TaskID: s.TaskID, Task: s.Task, Line: s.Line, Result: out.Result,
+		DeliveredBy: out.DeliveredBy, Outputs: s.Outputs, Elapsed: r.now().Sub(start)})
+	doc.ElapsedMS = r.now().Sub(start).Milliseconds()
+	return doc, err
+}
+
+// Finished is a task whose final result is known, on its way to the journal and the disk.
+type Finished struct {
+	TaskID, Task, BatchID string
+	Line                  int
+	Result                *novita.TaskResult
+	DeliveredBy           string
+	Outputs               Outputs
+	Elapsed               time.Duration // waited so far, for the observer
+}
+
+// Finish journals a final result, tells the observer and saves the outputs of a succeeded task.
+func (r *Runner) Finish(ctx context.Context, f Finished) (*Document, error) {
+	res := f.Result
+	doc := &Document{TaskID: f.TaskID, Task: f.Task, TaskType: res.Task.TaskType, Status: string(res.Task.Status),
+		Reason: res.Task.Reason, DeliveredBy: f.DeliveredBy, BatchID: f.BatchID, Line: f.Line, Result: res.Raw,
+		Files: []download.File{}}
+	r.record(journal.Record{Event: journal.EventStatus, TaskID: f.TaskID, Status: doc.Status, Reason: doc.Reason})
+	r.observer().Ended(Ended{TaskID: f.TaskID, Status: res.Task.Status, Reason: res.Task.Reason,
+		DeliveredBy: f.DeliveredBy, Elapsed: f.Elapsed})
+	if res.Task.Status == novita.StatusFailed {
+		return doc, &TaskFailedError{TaskID: f.TaskID, Reason: res.Task.Reason}
+	}
+	if f.Outputs.NoDownload {
+		return doc, nil
+	}
+	files, err := r.Save(ctx, SaveSpec{TaskID: f.TaskID, Task: f.Task, Line: f.Line, Result: res, Outputs: f.Outputs})
+	doc.Files = files
+	return doc, err
+}

@@ -1,0 +1,46 @@
+package lifecycle
+
+import (
+	"context"
+
+	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
+// SaveSpec is one finished task whose outputs are to be saved.
+type SaveSpec struct {
+	TaskID, Task string
+	Line         int
+	Result       *novita.TaskResult
+	Outputs      Outputs
+	Quiet        bool // no download progress (a batch has its own)
+}
+
+// Save downloads a result's outputs through the template and journals the files that were saved,
+// also when others failed. An expired URL is refreshed once through the task-result API.
+func (r *Runner) Save(ctx context.Context, s SaveSpec) ([]download.File, error) {
+	outs := s.Result.Outputs()
+	if len(outs) == 0 {
+		return []download.File{}, nil
+	}
+	opts := download.Options{
+		HTTPClient: r.HTTP, Overwrite: s.Outputs.Overwrite, UserAgent: r.UserAgent,
+		Refresh: func(ctx context.Context) (*novita.TaskResult, error) { return r.Client.TaskResult(ctx, s.TaskID) },
+	}
+	if !s.Quiet {
+		opts.Progress, opts.TTY = r.Progress, r.ProgressTTY
+	}
+	files, err := download.Download(ctx, opts, s.Outputs.Template, download.Vars{TaskID: s.TaskID, Task: s.Task, Line: s.Line}, outs)
+	if len(files) > 0 {
+		recs := make([]journal.FileRecord, len(files))
+		for i, f := range files {
+			recs[i] = journal.FileRecord{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256}
+		}
+		r.record(journal.Record{Event: journal.EventFiles, TaskID: s.TaskID, Files: recs})
+	}
+	if files == nil {
+		files = []download.File{}
+	}
+	return files, err
+}

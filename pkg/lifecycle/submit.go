@@ -1,0 +1,36 @@
+package lifecycle
+
+import (
+	"context"
+
+	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
+// Submission is what the journal keeps of a submit besides the task id.
+type Submission struct {
+	Task     string // catalog name
+	Endpoint string
+	Body     []byte // the request as sent
+	Output   string // the -o template given, so a resume writes where the submit would have
+	BatchID  string
+	Line     int
+}
+
+// Submit sends one request and journals the task before returning its id: from here on the task is
+// never lost, whatever happens to this process.
+func (r *Runner) Submit(ctx context.Context, s Submission) (string, error) {
+	id, err := r.Client.Submit(ctx, s.Endpoint, s.Body)
+	if err != nil {
+		return "", err
+	}
+	r.Journalled(id, s)
+	return id, nil
+}
+
+// Journalled records a task created by a submit made elsewhere (the batch engine sends its own).
+func (r *Runner) Journalled(id string, s Submission) {
+	r.record(journal.Record{Event: journal.EventSubmitted, TaskID: id, Task: s.Task, Endpoint: s.Endpoint,
+		BaseURL: r.BaseURL, SubmittedAt: r.now().UTC(), Status: string(novita.StatusQueued), Output: s.Output,
+		BatchID: s.BatchID, Line: s.Line})
+}

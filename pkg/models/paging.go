@@ -1,0 +1,113 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
+// Lister reads one page of the model list; *novita.Client is one.
+type Lister interface {
+	ListModels(ctx context.Context, q novita.ModelQuery) (*novita.ModelPage, error)
+}
+
+// Progress is reported after each page: pages read so far and models collected so far.
+type Progress struct {
+	Page   int
+	Models int
+}
+
+// ErrPagingLoop is the cause of every error All returns when the API's paging goes round in circles.
+var ErrPagingLoop = errors.New("the API's paging is looping")
+
+// maxPages bounds a walk even against an API that invents new cursors and new ids forever:
+// 10,000 pages of 100 is ten times the largest list Novita is known to serve.
+const maxPages = 10000
+
+// All follows next_cursor from q.Cursor to the end and returns every model in the API's order, each
+// once (a model seen on an earlier page is not repeated). q.Limit 0 means pages of
+// novita.MaxModelPageSize. onPage, when set, is called after each page (for a progress line).
+// A cursor the API already gave, or a page that brings no model not seen before, stops the walk with
+// an error wrapping ErrPagingLoop; an API error is returned as is (wrapped), so 401/403 keep exit 4.
+func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progress)) ([]novita.Model, error) {
+	if q.Limit == 0 {
+		q.Limit = novita.MaxModelPageSize
+	}
+	seenCursor := map[string]int{startCursor(q.Cursor): 0}
+	seenModel := map[string]bool{}
+	var out []novita.Model
+	for page := 1; ; page++ {
+		if page > maxPages {
+			return nil, fmt.Errorf("list models: still more pages after %d: %w", maxPages, ErrPagingLoop)
+		}
+		p, err := l.ListModels(ctx, q)
+		if err != nil {
+			if page == 1 {
+				return nil, err
+			}
+			return nil, fmt.Errorf("page %d: %w", page, err)
+		}
+		fresh := 0
+		for _, m := range p.Models {
+			k := modelKey(m)
+			if seenModel[k] {
+				continue
+			}
+			seenModel[k] = true
+			out = append(out, m)
+			fresh++
+		}
+		if onPage != nil {
+			onPage(Progress{Page: page, Models: len(out)})
+		}
+		if len(p.Models) > 0 && fresh == 0 {
+			return nil, fmt.Errorf("list models: page %d repeats models of earlier pages (%d models, none new): %w",
+				page, len(p.Models), ErrPagingLoop)
+		}
+		if p.NextCursor == "" || len(p.Models) == 0 {
+			return out, nil
+		}
+		next := startCursor(p.NextCursor)
+		if at, ok := seenCursor[next]; ok {
+			return nil, fmt.Errorf("list models: page %d sent cursor %s again (first seen %s): %w",
+				page, quoteCursor(p.NextCursor), seenWhere(at), ErrPagingLoop)
+		}
+		seenCursor[next] = page
+		q.Cursor = p.NextCursor
+	}
+}
+
+// startCursor makes "" and "c_0", both "the first page", the same key.
+func startCursor(c string) string {
+	if c == "c_0" {
+		return ""
+	}
+	return c
+}
+
+func seenWhere(page int) string {
+	if page == 0 {
+		return "as the start"
+	}
+	return "after page " + strconv.Itoa(page)
+}
+
+// quoteCursor shows an untrusted cursor escaped and bounded.
+func quoteCursor(c string) string {
+	if len(c) > 60 {
+		c = c[:60] + "..."
+	}
+	return strconv.Quote(c)
+}
+
+// modelKey identifies a model across pages: its id, or its names when the API sent no id.
+func modelKey(m novita.Model) string {
+	if m.ID != 0 {
+		return "#" + strconv.FormatInt(int64(m.ID), 10)
+	}
+	return strings.Join([]string{m.Type.Name, m.SDName, m.APIName()}, "\x00")
+}
