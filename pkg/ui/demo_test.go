@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/sandbox/media"
+	"github.com/novita-cli/novita/pkg/testevent"
+)
+
+// TestBrowserDemoScreenshots renders both views with realistic demo data and saves ui-events.png
+// and ui-tasks.png (scripts/ui-screenshots points NOVITA_UI_SCREENSHOTS at docs/img).
+func TestBrowserDemoScreenshots(t *testing.T) {
+	f := newFixture(t, nil)
+	b := newBrowser(t)
+	dir := os.Getenv("NOVITA_UI_SCREENSHOTS")
+	if dir == "" {
+		dir = artifactDir(t)
+	}
+	now := time.Now().Truncate(time.Second)
+	events := demoEvents(t, now, "http://localhost:3000") // shown only, as a developer's app would be
+	f.store.addEvents(events[:len(events)-1]...)
+	for _, tk := range demoTasks(t, t.TempDir(), now) {
+		f.store.addTask(tk)
+	}
+
+	b.do(t, chromedp.EmulateViewport(1280, 800))
+	b.open(t, f.pageURL("#/events"))
+	b.waitJS(t, "the live badge", `document.getElementById('live').textContent === 'live'`, 5*time.Second)
+	f.hub.Publish(events[len(events)-1]) // the newest arrives live
+	b.waitJS(t, "the live event", `document.querySelector('`+rowSelector(events[len(events)-1].ID)+`')`, 5*time.Second)
+	b.do(t, chromedp.Click(chromedp.CSS(rowSelector(events[2].ID)))) // a delivery the app answered 500
+	b.waitJS(t, "the detail pane", `document.querySelector('#ev-detail .j-key')`, 5*time.Second)
+	b.screenshot(t, dir, "ui-events.png")
+
+	b.eval(t, `location.hash = '#/tasks'; ''`)
+	b.do(t, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1270, 790)) // no hover highlight in the picture
+	b.waitJS(t, "the thumbnails", `[...document.querySelectorAll('img.thumb')].length >= 6 && [...document.querySelectorAll('img.thumb')].every(i => i.complete && i.naturalWidth > 0)`, 10*time.Second)
+	b.screenshot(t, dir, "ui-tasks.png")
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+func demoEvents(t *testing.T, now time.Time, target string) []Event {
+	t.Helper()
+	type spec struct {
+		task, status, id string
+		ago              time.Duration
+		dup              bool
+		fwd              int
+	}
+	specs := []spec{
+		{"txt2img", "TASK_STATUS_SUCCEED", "3f9c2a71-5b8e-4d0a-9c1e-2b7f6a8d4e10", 9 * time.Minute, false, 200},
+		{"txt2img", "TASK_STATUS_SUCCEED", "3f9c2a71-5b8e-4d0a-9c1e-2b7f6a8d4e10", 9*time.Minute - 5*time.Second, true, 200},
+		{"wan-t2v", "TASK_STATUS_FAILED", "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", 7 * time.Minute, false, 500},
+		{"wan-t2v", "TASK_STATUS_FAILED", "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", 7*time.Minute - 10*time.Second, true, 200},
+		{"txt2speech", "TASK_STATUS_SUCCEED", "c47e0b9d-2a6f-4e13-8d5c-91b3f07a2e64", 5 * time.Minute, false, 200},
+		{"img2img", "TASK_STATUS_SUCCEED", "e2b58f3c-9d14-4a7e-a0c6-5f8d2b1e9c07", 3 * time.Minute, false, 0},
+		{"txt2img", "TASK_STATUS_SUCCEED", "71d0e6a4-3c9b-4f28-be15-a6c4d9f03b52", 90 * time.Second, false, 200},
+		{"txt2video", "TASK_STATUS_SUCCEED", "9b3e7f15-6a2d-4c80-93fe-d1a05c8b7e26", 20 * time.Second, false, 201},
+	}
+	var out []Event
+	for i, s := range specs {
+		body, err := testevent.Fixture(s.task, novita.Status(s.status), s.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := Event{ID: fmt.Sprintf("demo-%02d", i), Received: now.Add(-s.ago), Method: "POST", Body: body,
+			Header: http.Header{"Content-Type": {"application/json"}, "User-Agent": {"Go-http-client/2.0"},
+				"Accept-Encoding": {"gzip"}, "Content-Length": {fmt.Sprint(len(body))}},
+			EventType: "ASYNC_TASK_RESULT", Status: s.status, TaskType: testevent.TaskType(s.task), TaskID: s.id, Duplicate: s.dup}
+		if s.status == "TASK_STATUS_SUCCEED" {
+			ev.Outputs = 1
+		}
+		if s.fwd != 0 {
+			fr := &ForwardResult{Target: target + "/hooks/novita", Status: s.fwd, Latency: time.Duration(8+i*3) * time.Millisecond,
+				Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"ok":true,"queued":"thumbnail"}`)}
+			if s.fwd >= 500 {
+				fr.Body = []byte(`{"error":"database is locked"}`)
+			}
+			ev.Forward = fr
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func demoTasks(t *testing.T, dir string, now time.Time) []Task {
+	t.Helper()
+	type spec struct {
+		prompt string
+		sky    [2]color.NRGBA
+		hills  color.NRGBA
+		seed   int64
+	}
+	rgb := func(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 255} }
+	specs := []spec{
+		{"a lighthouse at dusk, long exposure, calm sea", [2]color.NRGBA{rgb(52, 38, 96), rgb(250, 148, 92)}, rgb(30, 24, 52), 42},
+		{"layered mountains at dawn, soft pastel light", [2]color.NRGBA{rgb(255, 214, 196), rgb(196, 214, 255)}, rgb(120, 110, 170), 1234},
+		{"desert dunes at sunset, warm haze", [2]color.NRGBA{rgb(255, 196, 110), rgb(240, 110, 80)}, rgb(190, 96, 60), 7},
+		{"northern lights over a quiet fjord", [2]color.NRGBA{rgb(10, 24, 48), rgb(40, 160, 130)}, rgb(8, 16, 28), 2024},
+		{"misty pine forest, early morning", [2]color.NRGBA{rgb(214, 226, 222), rgb(160, 186, 176)}, rgb(44, 80, 66), 99},
+		{"volcanic island under a violet sky", [2]color.NRGBA{rgb(90, 40, 130), rgb(236, 120, 160)}, rgb(40, 20, 50), 31337},
+	}
+	var tasks []Task
+	for i, s := range specs {
+		id := fmt.Sprintf("%08x-6d1e-4b2a-9f3c-%012x", 0x5ea1c0de+i, 0x2b7f6a8d4e10+i)
+		path := filepath.Join(dir, id, "image-1.png")
+		png, err := media.EncodeImage(landscape(384, 384, s.sky, s.hills, uint64(s.seed)), "png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, path, png)
+		seed := s.seed
+		at := now.Add(-time.Duration(len(specs)-i) * 7 * time.Minute)
+		tasks = append(tasks, Task{ID: id, Task: "txt2img", TaskType: "TXT_TO_IMG", Status: "TASK_STATUS_SUCCEED", Prompt: s.prompt,
+			Seed: &seed, SubmittedAt: at, EndedAt: at.Add(4 * time.Second),
+			Request: fmt.Appendf(nil, `{"extra":{"response_image_type":"png"},"request":{"model_name":"sd_xl_base_1.0.safetensors","prompt":%q,"width":1024,"height":1024,"image_num":1,"steps":30,"seed":%d,"guidance_scale":7.5,"sampler_name":"DPM++ 2M Karras"}}`, s.prompt, s.seed),
+			Files:   []TaskFile{{Kind: "image", Index: 1, Path: path, Bytes: int64(len(png)), Exists: true, URLExpired: i < 4}}})
+	}
+	wav := media.Speech("Welcome to the novita inspector.", 5)
+	wavPath := filepath.Join(dir, "speech-1.wav")
+	writeFile(t, wavPath, wav)
+	at := now.Add(-2 * time.Minute)
+	tasks = append(tasks,
+		Task{ID: "c47e0b9d-2a6f-4e13-8d5c-91b3f07a2e64", Task: "txt2speech", TaskType: "TXT_TO_SPEECH", Status: "TASK_STATUS_SUCCEED",
+			Prompt: "Welcome to the novita inspector.", SubmittedAt: at, EndedAt: at.Add(2 * time.Second),
+			Files: []TaskFile{{Kind: "audio", Index: 1, Path: wavPath, Bytes: int64(len(wav)), Exists: true}}},
+		Task{ID: "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", Task: "wan-t2v", TaskType: "WAN_TXT_TO_VIDEO", Status: "TASK_STATUS_FAILED",
+			Reason: "content policy", Prompt: "a paper boat drifting down a rainy street", SubmittedAt: at.Add(30 * time.Second)})
+	return tasks
+}
+
+// landscape paints a sky gradient, a sun and three ridges of hills: demo art that reads as a
+// generated picture in a screenshot.
+func landscape(w, h int, sky [2]color.NRGBA, hills color.NRGBA, seed uint64) *image.NRGBA {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	mix := func(a, b color.NRGBA, k float64) color.NRGBA {
+		l := func(x, y uint8) uint8 { return uint8(float64(x)*(1-k) + float64(y)*k) }
+		return color.NRGBA{l(a.R, b.R), l(a.G, b.G), l(a.B, b.B), 255}
+	}
+	sunX, sunY, sunR := float64(w)*(0.25+0.5*rng.Float64()), float64(h)*(0.3+0.15*rng.Float64()), float64(w)*0.09
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := mix(sky[0], sky[1], float64(y)/float64(h))
+			if d := math.Hypot(float64(x)-sunX, float64(y)-sunY); d < sunR {
+				c = mix(c, color.NRGBA{255, 244, 220, 255}, 0.85)
+			} else if d < sunR*2.2 {
+				c = mix(c, color.NRGBA{255, 236, 200, 255}, 0.25*(1-(d-sunR)/(sunR*1.2)))
+			}
+			img.SetNRGBA(x, y, c)
+		}
+	}
+	for layer := range 3 {
+		base := float64(h) * (0.55 + 0.13*float64(layer))
+		amp, freq, phase := float64(h)*(0.1-0.025*float64(layer)), 2+rng.Float64()*3, rng.Float64()*6
+		c := mix(sky[1], hills, 0.45+0.27*float64(layer))
+		for x := 0; x < w; x++ {
+			fx := float64(x) / float64(w)
+			top := base - amp*(math.Sin(fx*freq*math.Pi+phase)+0.35*math.Sin(fx*freq*3.1*math.Pi+phase*2))
+			for y := max(int(top), 0); y < h; y++ {
+				img.SetNRGBA(x, y, c)
+			}
+		}
+	}
+	return img
+}
