@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -46,6 +47,9 @@ func report(f *factory.Factory, jsonOut bool, err error) {
 	io := f.IOStreams
 	msg := iostreams.Safe(f.Scrub(err.Error()))
 	hint := iostreams.Safe(f.Scrub(hintOf(err)))
+	if f.InProcessSandbox() && strings.Contains(hint, "novita wait") {
+		hint = factory.SandboxGoneHint
+	}
 	if jsonOut && !clierr.IsReported(err) {
 		doc := errorDoc{ExitCode: clierr.Code(err), Reason: clierr.ReasonOf(err), Message: msg, Hint: hint}
 		var ae *novita.APIError

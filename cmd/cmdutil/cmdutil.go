@@ -4,7 +4,9 @@ package cmdutil
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -68,3 +70,37 @@ func (e *enumValue) Set(v string) error {
 
 func (e *enumValue) String() string { return *e.p }
 func (e *enumValue) Type() string   { return "string" }
+
+// TimeoutFlag defines a duration flag that refuses negative values; 0 means no limit (said in the
+// help), so `--timeout -5s` is a usage error rather than a silent "wait forever".
+func TimeoutFlag(cmd *cobra.Command, p *time.Duration, name string, def time.Duration, usage string) {
+	*p = def
+	cmd.Flags().Var(&timeoutValue{p: p}, name, usage+" (0 = no limit)")
+	_ = cmd.RegisterFlagCompletionFunc(name, NoCompletions)
+}
+
+type timeoutValue struct{ p *time.Duration }
+
+func (t *timeoutValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("want a duration such as 90s, 30m or 2h")
+	}
+	if d < 0 {
+		return fmt.Errorf("a timeout cannot be negative (0 means no limit)")
+	}
+	*t.p = d
+	return nil
+}
+
+func (t *timeoutValue) String() string { return t.p.String() }
+func (t *timeoutValue) Type() string   { return "duration" }
+
+// CheckHTTPURL refuses a flag value that is not an absolute http(s) URL with a host.
+func CheckHTTPURL(flag, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return clierr.Usagef("%s %q is not an http(s) URL (example: http://localhost:3000/hooks/novita)", flag, raw)
+	}
+	return nil
+}

@@ -1,9 +1,14 @@
 package cmdutil
 
 import (
+	"net"
+	"strconv"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/lifecycle"
@@ -50,6 +55,9 @@ func (v *TunnelFlags) Resolve(f *factory.Factory) (hooks.Settings, hooks.Env, er
 		return s, hooks.Env{}, err
 	}
 	f.AddSecret(token)
+	if err := checkListenAddr(v.listenAddr); err != nil {
+		return s, hooks.Env{}, err
+	}
 	s.ListenAddr, s.Path = v.listenAddr, v.Path
 	env := hooks.Env{
 		NgrokAuthtoken: token, ConnectTimeout: f.Test.TunnelConnectTimeout, Logger: f.Logger(),
@@ -97,4 +105,14 @@ func (v *OutputFlags) Outputs(f *factory.Factory) (lifecycle.Outputs, error) {
 		return lifecycle.Outputs{}, err
 	}
 	return lifecycle.Outputs{Template: t, NoDownload: v.NoDownload, Overwrite: v.Overwrite}, nil
+}
+
+// checkListenAddr refuses a --listen-addr that cannot be an address before anything is submitted.
+func checkListenAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 0 || n > 65535 || strings.ContainsAny(host, " /") {
+		return clierr.Usagef("--listen-addr %q is not host:port (examples: 127.0.0.1:0 for any free port, 127.0.0.1:9000, :9000)", addr)
+	}
+	return nil
 }

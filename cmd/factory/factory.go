@@ -211,6 +211,27 @@ func (f *Factory) Cleanup() {
 	}
 }
 
+// InProcessSandbox tells whether this command line runs against the --sandbox simulator, which
+// forgets its tasks when the command exits (so no "resume with" advice can work).
+func (f *Factory) InProcessSandbox() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.api != nil && f.api.InProcess
+}
+
+// ResumeHint is the advice for a task left running: how to wait for it again, or why that cannot
+// work after an in-process sandbox.
+func (f *Factory) ResumeHint(command string) string {
+	if f.InProcessSandbox() {
+		return SandboxGoneHint
+	}
+	return "resume with: " + command
+}
+
+// SandboxGoneHint replaces resume advice after an in-process --sandbox run.
+const SandboxGoneHint = "the built-in --sandbox simulator stopped with this command and its tasks are gone; " +
+	"to keep tasks across commands run `novita sandbox` in another terminal and use its NOVITA_BASE_URL"
+
 // defaultSandboxTaskDuration keeps --sandbox tasks short enough to watch.
 const defaultSandboxTaskDuration = 2 * time.Second
 

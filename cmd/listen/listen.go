@@ -128,6 +128,9 @@ func runListen(ctx context.Context, o *Options) error {
 	if o.ForwardTo != "" {
 		io.Statusf("Forwarding events to %s", o.ForwardTo)
 	}
+	if o.Download && api.Key == "" {
+		io.Warnf("--download without an API key saves whatever a delivery names: anyone who learns this URL can choose the files; set NOVITA_API_KEY so results are re-read from the API")
+	}
 	io.Statusf("(^C to quit)")
 	if err := eng.Probe(ctx); err != nil && ctx.Err() == nil {
 		io.Warnf("forward target %s does not answer (%v); events will get 502 until it does", o.ForwardTo, err)

@@ -42,7 +42,10 @@ task has failed.`,
 		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.TaskID = args[0]
+			o.TaskID = strings.TrimSpace(args[0])
+			if o.TaskID == "" {
+				return clierr.Usagef("empty task id: give the id that submit printed (see: novita tasks)")
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}

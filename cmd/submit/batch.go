@@ -104,8 +104,8 @@ func runBatch(ctx context.Context, o *Options) error {
 		return err
 	}
 	id := newBatchID()
-	io.Statusf("batch %s: %d tasks from %s, %d at a time (resume with: novita wait --batch %s)",
-		id, len(valid), batchName(b.File), b.Concurrency, id)
+	io.Statusf("batch %s: %d tasks from %s, %d at a time (%s)", id, len(valid), batchName(b.File), b.Concurrency,
+		f.ResumeHint("novita wait --batch "+id))
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" {
 		if router, err = cmdutil.OpenWaitReceiver(ctx, f, o.Tunnel, api); err != nil {

@@ -127,13 +127,13 @@ All tasks share one receiver and one poller; resume with: novita wait --batch <b
 	fl.StringVar(&o.WebhookURL, "webhook-url", "", "ask Novita to deliver the result webhook to your own endpoint")
 	fl.BoolVar(&o.DryRun, "dry-run", false, "print the body that would be sent (base64 elided) and send nothing")
 	fl.BoolVarP(&o.Wait, "wait", "w", false, "wait for the task to end, then download its outputs")
-	fl.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "how long --wait waits before giving up (the task keeps running)")
+	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", DefaultTimeout, "how long --wait waits before giving up (the task keeps running)")
 	fl.StringVar(&o.Batch.File, "batch", "", "submit one task per line of FILE (- = stdin): a JSON object merged onto the body, or a prompt")
 	fl.IntVar(&o.Batch.Concurrency, "concurrency", 4, "with --batch: submissions (and result reads) in flight")
 	fl.BoolVar(&o.Batch.SkipInvalid, "skip-invalid", false, "with --batch: submit the valid lines even when some are invalid")
 	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
 	o.Output = cmdutil.AddOutputFlags(cmd, true)
-	cmdutil.NoFileCompletions(cmd, "webhook-url", "set", "timeout")
+	cmdutil.NoFileCompletions(cmd, "webhook-url", "set")
 	return cmd
 }
 
@@ -195,7 +195,11 @@ func runSubmit(ctx context.Context, o *Options) error {
 		fmt.Fprintln(io.Out, id)
 		return nil
 	}
-	io.Statusf("submitted %s task %s; waiting (Ctrl-C stops waiting; resume with: novita wait %s)", task.Name, id, id)
+	if api.InProcess {
+		io.Statusf("submitted %s task %s; waiting (Ctrl-C stops waiting)", task.Name, id)
+	} else {
+		io.Statusf("submitted %s task %s; waiting (Ctrl-C stops waiting; resume with: novita wait %s)", task.Name, id, id)
+	}
 	spec := lifecycle.Spec{TaskID: id, Task: task.Name, Timeout: o.Timeout, Grace: 30 * time.Second, Outputs: outs}
 	if router != nil {
 		spec.Webhooks = router.Subscribe(id)

@@ -6,7 +6,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -70,7 +72,7 @@ for it, print it and check it. Exit 0 when it arrived as asked, 1 if it differed
 	fl := cmd.Flags()
 	fl.StringVar(&o.Status, "status", "SUCCEED", "event status: SUCCEED or FAILED")
 	fl.StringVar(&o.Task, "task", "txt2img", "task type of the event (a catalog name)")
-	fl.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "how long to wait for the event")
+	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", 2*time.Minute, "how long to wait for the event")
 	fl.StringVar(&o.To, "to", "", "deliver to this URL instead of a local receiver")
 	fl.BoolVar(&o.Local, "local", false, "build and send the event locally (no API call); needs --to")
 	fl.StringVar(&o.FromFile, "from-file", "", "send this saved event (from listen --save); needs --to")
@@ -92,9 +94,14 @@ func runTestEvent(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	task, err := catalog.Resolve(o.Task)
-	if err != nil {
-		return err
+	task, ok := catalog.Lookup(o.Task)
+	if !ok && o.FromFile == "" {
+		return clierr.Usagef("--task %q is not a known task: test events exist for catalog tasks (%s)", o.Task, strings.Join(catalog.Names(), ", "))
+	}
+	if o.To != "" {
+		if err := cmdutil.CheckHTTPURL("--to", o.To); err != nil {
+			return err
+		}
 	}
 	switch {
 	case o.FromFile != "" || o.Local:
@@ -191,8 +198,8 @@ func sendLocal(ctx context.Context, o *Options, task catalog.Task, want novita.S
 	var ev []byte
 	var err error
 	if o.FromFile != "" {
-		if ev, err = os.ReadFile(o.FromFile); err != nil {
-			return clierr.Usagef("--from-file: %v", err)
+		if ev, err = readEventFile(o.FromFile); err != nil {
+			return err
 		}
 	} else if ev, err = testevent.Fixture(task.Name, want, newTestID()); err != nil {
 		return err
@@ -276,4 +283,26 @@ func attemptsDoc(url string, res testevent.Result, err error) map[string]any {
 		list = append(list, m)
 	}
 	return map[string]any{"url": url, "delivered": err == nil, "attempts": list}
+}
+
+// readEventFile reads a saved event, refusing what no receiver would accept before anything is sent:
+// a file over the receivers' 4 MiB body limit, or one that is not a JSON object.
+func readEventFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, clierr.Usagef("--from-file: %v", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, webhook.DefaultMaxBody+1))
+	if err != nil {
+		return nil, clierr.Usagef("--from-file %s: %v", path, err)
+	}
+	if len(b) > webhook.DefaultMaxBody {
+		return nil, clierr.Usagef("--from-file %s is larger than %d MiB, the most a webhook receiver accepts: give an event saved by novita listen --save", path, webhook.DefaultMaxBody>>20)
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return nil, clierr.Usagef("--from-file %s is not a JSON event (%v): give an event saved by novita listen --save", path, err)
+	}
+	return b, nil
 }

@@ -73,7 +73,7 @@ submitted task is in the journal (see: novita tasks).`,
 	cmd.Flags().BoolVar(&o.Last, "last", false, "wait for the newest task in the journal")
 	cmd.Flags().StringVar(&o.BatchID, "batch", "", "resume a batch: wait for its unfinished tasks and download missing outputs")
 	cmd.Flags().IntVar(&o.Concurrency, "concurrency", 4, "with --batch: result reads and downloads in flight")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", DefaultTimeout, "how long to wait before giving up (the task keeps running)")
+	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", DefaultTimeout, "how long to wait before giving up (the task keeps running)")
 	o.Output = cmdutil.AddOutputFlags(cmd, true)
 	return cmd
 }
