@@ -95,7 +95,11 @@ func apiHint(err error) string {
 	case ae.Reason == "TASK_NOT_FOUND":
 		return "check the task id: novita tasks lists the tasks submitted from this machine"
 	case ae.Reason == "API_NOT_FOUND" || (ae.HTTPStatus == 404 && ae.Reason == ""):
-		return "check the task name: novita catalog lists the known tasks"
+		if strings.HasPrefix(ae.Op, "submit ") || strings.HasPrefix(ae.Op, "run ") {
+			return "check the task name: novita catalog lists the known tasks"
+		}
+		// A fixed endpoint (models, balance) is missing: the base URL points elsewhere.
+		return "check the API base URL (--base-url, NOVITA_BASE_URL or config base_url)"
 	}
 	return ""
 }

@@ -136,8 +136,10 @@ func TestFailedTaskExits3WithReason(t *testing.T) {
 
 func TestTimeoutExits5WithResumeHint(t *testing.T) {
 	c := newCLI(t)
-	c.deps.SandboxOptions.TaskDuration = time.Minute
-	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "slow", "--wait", "--timeout", "300ms")
+	// A sandbox that outlives the command, as the real API does (an in-process --sandbox is gone
+	// after the command, so no resume advice is given then: see hardening_test.go).
+	c.useSandbox(startSandbox(t, sandbox.Options{TaskDuration: time.Minute}))
+	r := c.run("submit", "txt2img", "--prompt", "slow", "--wait", "--timeout", "300ms")
 	if r.code != 5 {
 		t.Fatalf("exit %d, want 5\nstderr: %s", r.code, r.stderr)
 	}

@@ -7,11 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/novita-cli/novita/cmd/balance"
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/completion"
 	cmdconfig "github.com/novita-cli/novita/cmd/config"
 	"github.com/novita-cli/novita/cmd/factory"
 	cmdlisten "github.com/novita-cli/novita/cmd/listen"
+	cmdmodels "github.com/novita-cli/novita/cmd/models"
 	"github.com/novita-cli/novita/cmd/result"
 	cmdsandbox "github.com/novita-cli/novita/cmd/sandbox"
 	"github.com/novita-cli/novita/cmd/submit"
@@ -77,6 +79,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 
 	root.AddGroup(
 		&cobra.Group{ID: "tasks", Title: "Tasks:"},
+		&cobra.Group{ID: "account", Title: "Account:"},
 		&cobra.Group{ID: "webhooks", Title: "Webhooks:"},
 		&cobra.Group{ID: "local", Title: "Local:"},
 		&cobra.Group{ID: "settings", Title: "Settings:"},
@@ -89,6 +92,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 	}
 	add("tasks", submit.NewCmdSubmit(f, nil), wait.NewCmdWait(f, nil), result.NewCmdResult(f, nil),
 		tasks.NewCmdTasks(f, nil))
+	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
 	add("local", cmdsandbox.NewCmdSandbox(f, nil))
 	add("settings", cmdconfig.NewCmdConfig(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))

@@ -1,0 +1,132 @@
+package models
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/models"
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
+// maxTagsWidth keeps a row within about 110 columns for the longest names Novita serves (about 60
+// characters), so a table reads on a 120-column terminal; NAME is never cut, it is what users copy.
+const maxTagsWidth = 30
+
+// printNDJSON writes each model as one line, exactly as the API sent it.
+func printNDJSON(w io.Writer, ms []novita.Model) error {
+	for _, m := range ms {
+		var err error
+		if len(m.Raw) > 0 {
+			err = iostreams.WriteRawJSONLine(w, m.Raw)
+		} else {
+			err = iostreams.WriteJSONLine(w, m)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printTable writes NAME, TYPE, BASE and TAGS (and STATUS when unavailable models are shown). Every
+// cell came from the network, so each is escaped; colour (faint tags) only on a terminal.
+func printTable(ios *iostreams.IOStreams, ms []novita.Model, withStatus bool) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	cs := ios.ColorScheme()
+	tw := tabwriter.NewWriter(ios.Out, 0, 4, 2, ' ', 0)
+	header := "NAME\tTYPE\tBASE\t"
+	if withStatus {
+		header += "STATUS\t"
+	}
+	fmt.Fprintln(tw, header+"TAGS")
+	for _, m := range ms {
+		row := []string{iostreams.Safe(m.APIName()), iostreams.Safe(typeName(m)), iostreams.Safe(base(m))}
+		if withStatus {
+			row = append(row, status(m))
+		}
+		row = append(row, cs.Faint(iostreams.Safe(truncate(strings.Join(m.Tags, ", "), maxTagsWidth))))
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	return tw.Flush()
+}
+
+func typeName(m novita.Model) string {
+	if m.Type.Name != "" {
+		return m.Type.Name
+	}
+	return dash(m.Type.DisplayName)
+}
+
+func base(m novita.Model) string {
+	b := dash(m.BaseModel)
+	if m.IsInpainting() {
+		b += " inpainting"
+	}
+	return b
+}
+
+func status(m novita.Model) string {
+	if m.Available() {
+		return "available"
+	}
+	return "unavailable"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// truncate cuts s to at most n characters, ending in "..." when cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRight(string(r[:n-3]), " ,") + "..."
+}
+
+// summarize tells, on stderr, what the table does not show: hidden unavailable models, further pages,
+// and (on a terminal) how to get completion when the cache is missing or old.
+func (o *Options) summarize(l listing, cache *models.Cache) {
+	ios := o.F.IOStreams
+	switch {
+	case l.hidden > 0:
+		ios.Statusf("%d unavailable %s hidden (--include-unavailable shows them)", l.hidden, plural(l.hidden, "model"))
+	case len(l.models) == 0:
+		ios.Statusf("no models match")
+	}
+	if l.more {
+		ios.Statusf("more models on later pages: --all lists them all")
+	}
+	if ios.ErrTTY && !l.cached && cacheOld(cache, o.F.Now()) {
+		ios.Statusf("tip: novita models --refresh saves the list, so --model completes and submit checks names")
+	}
+}
+
+// cacheOld is a cheap look at the cache file's age (reading a large list just for a tip would cost
+// more than the tip is worth): true when it is missing or written more than MaxAge ago.
+func cacheOld(c *models.Cache, now time.Time) bool {
+	if c.Path == "" {
+		return false
+	}
+	st, err := os.Stat(c.Path)
+	return err != nil || now.Sub(st.ModTime()) > c.MaxAge
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
