@@ -108,7 +108,7 @@ All tasks share one receiver and one poller; resume with: novita wait --batch <b
 		if spec.Name == "image-type" {
 			continue
 		}
-		if isListFlag(spec.Name) {
+		if spec.Repeatable {
 			v := new([]string)
 			lists[spec.Name] = v
 			fl.StringArrayVarP(v, spec.Name, spec.Shorthand, nil, spec.Usage)

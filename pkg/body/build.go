@@ -1,28 +1,34 @@
-// Package body builds the JSON request body of a task from what the user typed.
+// Package body builds the JSON request body of a task from what the user typed, following the task's
+// catalog spec.
 //
 // Layers are applied in this order, each overriding the previous one:
 //
-//  1. the catalog's defaults for the task;
-//  2. typed flags (--prompt, --width, --image, ...), mapped onto body paths by the catalog;
+//  1. the spec's defaults for the task (what makes a minimal command a valid request);
+//  2. typed flags (--prompt, --width, --image, ...), typed and encoded as the spec says;
 //  3. --data (inline JSON, @file, or - for stdin), a JSON object deep-merged onto the body
 //     (objects merge key by key; arrays and scalars replace);
-//  4. each --set path=value, in order (value parsed as JSON when it is valid JSON, else a string:
-//     --set request.seed=42 is a number, --set 'request.prompt="42"' a string);
-//  5. each --set-file path=file, in order (the file's raw base64);
+//  4. each --set path=value, in order, typed from the spec where the path is known (a string field
+//     takes the text as is, so --set prompt=42 is the string "42"; an integer field takes a number);
+//     for other paths the value is JSON when it is valid JSON, else a string. --set path:=JSON sets
+//     raw JSON, untyped, on any path;
+//  5. each --set-file path=file, in order (the file encoded as the field takes it; raw base64 for
+//     fields the spec does not know);
 //  6. the output-format flags (--image-type, --video-type, --audio-type), so they always win;
 //     webhook settings are added by the caller afterwards with SetWebhook / SetTestMode.
 //
 // Paths are dot paths from the body root with array indexes: "request.loras.0.model_name" and
-// "request.loras[0].model_name" are the same field. For shape-A tasks ({"extra":..., "request":...})
-// a path whose first segment is neither "extra" nor "request" is taken under "request." ("prompt" means
-// "request.prompt"), and --data keys other than "extra"/"request" likewise move under "request".
+// "request.loras[0].model_name" are the same field. For shape-A tasks ({"extra":..., "request":...}) a
+// path whose first segment is neither "extra" nor "request" is taken under "request." ("prompt" means
+// "request.prompt"), and --data keys other than "extra"/"request" likewise move under "request"; see
+// catalog.Task.FullPath for shape C.
 //
-// Image inputs (--image, --mask) may be a local path, an http(s) URL or a data: URI; they become what
-// the field expects: raw base64 (fetching URLs with the injected HTTP client) or, for fields that take
-// a URL or data URI, the URL itself or data:<mime>;base64,... built from the file.
+// File inputs (--image, --mask, ...) may be a local path, an http(s) URL or a data: URI; they become what
+// the field takes: raw base64 (fetching URLs with the injected HTTP client, except with NoFetch), a data:
+// URI, or the URL itself.
 //
 // Build validates the result with the catalog; every mistake in the user's input is a usage error
-// (exit 2) naming the flag, field or file at fault.
+// (exit 2) naming the flag, field or file at fault. An unknown task given no body at all is refused
+// (naming --data) rather than posting {}.
 package body
 
 import (
@@ -31,12 +37,14 @@ import (
 	"io"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
 )
+
+// fetchedAtSubmit starts what a dry run shows for a URL it did not fetch: "<fetched at submit: URL>".
+const fetchedAtSubmit = "<fetched at submit: "
 
 // DefaultMaxFileBytes bounds every input read: image files and URLs, --data files and stdin, --set-file.
 const DefaultMaxFileBytes = 30 << 20
@@ -44,17 +52,20 @@ const DefaultMaxFileBytes = 30 << 20
 // Input is everything the user gave to build one body.
 type Input struct {
 	Flags map[string]string // typed flags the user set, by flag name ("image-num"), raw values
-	// Lists holds repeated flags (--text a --text b) by flag name: for a string-list field each
-	// occurrence becomes one element. An entry here wins over the same name in Flags.
+	// Lists holds repeated flags (--text a --text b) by flag name: for a list field each occurrence
+	// becomes one element. An entry here wins over the same name in Flags.
 	Lists    map[string][]string
 	Data     string   // raw --data argument ("" none): JSON text, @file or -
-	Sets     []string // "path=value"
+	Sets     []string // "path=value", typed from the spec; "path:=JSON" raw
 	SetFiles []string // "path=file"
 	Stdin    io.Reader
-	// HTTPClient fetches http(s) image inputs for base64 fields; nil uses a client with a 60 s timeout.
+	// HTTPClient fetches http(s) file inputs for base64 fields; nil uses a client with a 60 s timeout.
 	HTTPClient   *http.Client
 	ReadFile     func(string) ([]byte, error) // nil = os.ReadFile with the size bound
 	MaxFileBytes int64                        // 0 = DefaultMaxFileBytes
+	// NoFetch (--dry-run) never fetches an http(s) input: a base64 field shows "<fetched at submit: URL>"
+	// instead of the file's content. Local files are still read and checked.
+	NoFetch bool
 }
 
 // Build returns the validated request body for task.
@@ -67,6 +78,8 @@ type builder struct {
 	ctx  context.Context
 	task catalog.Task
 	in   Input
+	// deferred holds the base64 fields left unfetched by NoFetch: path -> URL, shown after validation.
+	deferred map[string]string
 }
 
 func (b *builder) build() (map[string]any, error) {
@@ -80,7 +93,7 @@ func (b *builder) build() (map[string]any, error) {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		if err := catalog.Set(body, p, b.task.Defaults[p]); err != nil {
+		if err := catalog.Set(body, p, copyValue(b.task.Defaults[p])); err != nil {
 			return nil, fmt.Errorf("catalog default %s for %s: %w", p, b.task.Name, err)
 		}
 	}
@@ -100,11 +113,7 @@ func (b *builder) build() (map[string]any, error) {
 		merge(body, data)
 	}
 	for _, s := range b.in.Sets {
-		path, value, err := ParseAssignment(s)
-		if err != nil {
-			return nil, clierr.Usagef("--set %s: %v", s, err)
-		}
-		if err := b.set(body, "--set "+s, path, value); err != nil {
+		if err := b.applySet(body, s); err != nil {
 			return nil, err
 		}
 	}
@@ -116,8 +125,14 @@ func (b *builder) build() (map[string]any, error) {
 	if err := b.applyFlags(body, true); err != nil {
 		return nil, err
 	}
+	if !b.task.Known() && len(body) == 0 {
+		return nil, catalog.PassThroughError(b.task)
+	}
 	if err := b.task.Validate(body); err != nil {
 		return nil, err
+	}
+	for path, url := range b.deferred {
+		_ = catalog.Set(body, path, fetchedAtSubmit+url+">")
 	}
 	return body, nil
 }
@@ -148,67 +163,33 @@ func (b *builder) checkFlags() error {
 	return nil
 }
 
-// applyFlags sets the typed flags of one phase (override=false: before --data; true: after --set-file).
-func (b *builder) applyFlags(body map[string]any, override bool) error {
-	for _, fm := range b.task.Flags {
-		if fm.Override != override {
-			continue
-		}
-		raw, isSet := b.in.Flags[fm.Flag]
-		list, isList := b.in.Lists[fm.Flag]
-		if !isSet && !isList {
-			continue
-		}
-		if !isList {
-			list = []string{raw}
-		}
-		v, err := b.convert(fm, list)
-		if err != nil {
-			return err
-		}
-		if err := catalog.Set(body, fm.Path, v); err != nil {
-			return clierr.Usagef("--%s: %v", fm.Flag, err)
-		}
-	}
-	return nil
-}
-
-func (b *builder) convert(fm catalog.FlagMap, vals []string) (any, error) {
-	last := vals[len(vals)-1]
-	switch fm.Type {
-	case catalog.TypeInt:
-		n, err := strconv.ParseInt(strings.TrimSpace(last), 10, 64)
-		if err != nil {
-			return nil, clierr.Usagef("--%s: %q is not an integer", fm.Flag, last)
-		}
-		return n, nil
-	case catalog.TypeFloat:
-		f, err := strconv.ParseFloat(strings.TrimSpace(last), 64)
-		if err != nil {
-			return nil, clierr.Usagef("--%s: %q is not a number", fm.Flag, last)
-		}
-		return f, nil
-	case catalog.TypeStringList:
-		out := make([]any, len(vals))
-		for i, v := range vals {
-			out[i] = v
-		}
-		return out, nil
-	case catalog.TypeImageBase64, catalog.TypeImageURLOrDataURI:
-		return b.image(fm, last)
-	}
-	return last, nil
-}
-
-// set stores one user-given value, applying the shape-A path convenience.
+// set stores one user-given value, applying the task's path convenience (catalog.Task.FullPath).
 func (b *builder) set(body map[string]any, what, path string, value any) error {
 	full := b.task.FullPath(path)
 	if err := catalog.Set(body, full, value); err != nil {
 		if full != path {
-			return clierr.Usagef("%s: %v (for %s, a path not starting with extra. or request. is taken under request.)",
-				what, err, b.task.Name)
+			return clierr.Usagef("%s: %v (for %s, %s means %s)", what, err, b.task.Name, path, full)
 		}
 		return clierr.Usagef("%s: %v", what, err)
 	}
 	return nil
+}
+
+// copyValue copies spec defaults that are maps or lists, so a body never aliases the spec.
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = copyValue(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = copyValue(e)
+		}
+		return a
+	}
+	return v
 }

@@ -148,12 +148,13 @@ func TestDataFromFileAndStdin(t *testing.T) {
 }
 
 func TestPassThroughTaskTakesDataAndSetOnly(t *testing.T) {
-	body := build(t, "flux-1-schnell", Input{Data: `{"prompt": "x"}`, Sets: []string{"width=512", "prompt=y"}})
+	// flux-1-schnell, today's example of an unknown task, is in the catalog now (issue 12).
+	body := build(t, "my-private-model", Input{Data: `{"prompt": "x"}`, Sets: []string{"width=512", "prompt=y"}})
 	want := map[string]any{"prompt": "y", "width": json.Number("512")}
 	if !reflect.DeepEqual(body, want) {
 		t.Fatalf("got %v", body)
 	}
-	_, err := Build(context.Background(), task(t, "flux-1-schnell"), Input{Flags: map[string]string{"prompt": "x"}})
+	_, err := Build(context.Background(), task(t, "my-private-model"), Input{Flags: map[string]string{"prompt": "x"}})
 	assertUsage(t, err, "--prompt", "--data", "--set")
 }
 

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
-	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
 )
 
@@ -105,54 +103,4 @@ func merge(dst, src map[string]any) {
 		}
 		dst[k] = sv
 	}
-}
-
-// ParseAssignment splits "path=value" and parses value as JSON when it is valid JSON (numbers kept as
-// json.Number), else takes it as a string. "a.b=" sets the empty string.
-func ParseAssignment(s string) (path string, value any, err error) {
-	path, raw, ok := strings.Cut(s, "=")
-	if !ok || strings.TrimSpace(path) == "" {
-		return "", nil, fmt.Errorf("want path=value, e.g. --set request.seed=42")
-	}
-	return strings.TrimSpace(path), parseValue(raw), nil
-}
-
-func parseValue(raw string) any {
-	if strings.TrimSpace(raw) == "" {
-		return raw
-	}
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return raw
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return raw
-	}
-	return v
-}
-
-// SetPath stores value at a body path (dot path with [n] or .n array indexes), creating objects and
-// arrays on the way. Unlike Build it applies no shape-A "request." convenience: the path is from the
-// root of whatever document body is (a request body, a webhook event). Errors are usage errors.
-func SetPath(body map[string]any, path string, value any) error {
-	if err := catalog.Set(body, path, value); err != nil {
-		return clierr.Usagef("%v", err)
-	}
-	return nil
-}
-
-// ApplySets applies "path=value" assignments (as --set does) to any JSON document, paths from its root.
-func ApplySets(doc map[string]any, sets []string) error {
-	for _, s := range sets {
-		path, value, err := ParseAssignment(s)
-		if err != nil {
-			return clierr.Usagef("--set %s: %v", s, err)
-		}
-		if err := catalog.Set(doc, path, value); err != nil {
-			return clierr.Usagef("--set %s: %v", s, err)
-		}
-	}
-	return nil
 }

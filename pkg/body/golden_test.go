@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -43,14 +45,101 @@ func goldenInputs() map[string]Input {
 	}
 }
 
+// goldenInput is a task's golden input: the hand-written one above, else the minimum the spec requires.
+func goldenInput(task catalog.Task) Input {
+	if in, ok := goldenInputs()[task.Name]; ok {
+		return in
+	}
+	return minimalInput(task)
+}
+
+// minimalInput gives every required field without a default a plain value, by its flag when it has one.
+func minimalInput(task catalog.Task) Input {
+	in := Input{Flags: map[string]string{}, Lists: map[string][]string{}}
+	for i := range task.Params {
+		p := &task.Params[i]
+		if !p.Required || p.Default != nil || !containerRequired(task, p.Path) || hasElements(task, p.Path) {
+			continue
+		}
+		flag := ""
+		for _, f := range task.Flags {
+			if f.Param == p {
+				flag = f.Flag
+			}
+		}
+		value, list := sampleValue(p)
+		switch {
+		case flag != "" && list:
+			in.Lists[flag] = []string{value}
+		case flag != "":
+			in.Flags[flag] = value
+		case p.Type == catalog.ParamArray:
+			in.Sets = append(in.Sets, strings.ReplaceAll(p.Path, "[]", "[0]")+":=[]")
+		default:
+			in.Sets = append(in.Sets, strings.ReplaceAll(p.Path, "[]", "[0]")+"="+value)
+		}
+	}
+	return in
+}
+
+// containerRequired reports whether the array holding an element field ("prompts[].prompt") is itself
+// required: element fields of optional lists (loras[].model_name) need no value.
+func containerRequired(task catalog.Task, path string) bool {
+	i := strings.LastIndex(path, "[]")
+	if i < 0 {
+		return true
+	}
+	p, ok := task.Param(path[:i])
+	return ok && p.Required
+}
+
+// hasElements reports whether a list field has element fields, which fill it.
+func hasElements(task catalog.Task, path string) bool {
+	for _, p := range task.Params {
+		if strings.HasPrefix(p.Path, path+"[]") {
+			return true
+		}
+	}
+	return false
+}
+
+// sampleValue is a plain valid value for a parameter, as flag text; list reports a repeatable flag.
+func sampleValue(p *catalog.Param) (value string, list bool) {
+	enc := p.Encoding
+	if p.Type == catalog.ParamArray && p.Items != nil {
+		list, enc = true, p.Items.Encoding
+		if p.Items.Type != catalog.ParamFile {
+			return "Hello there.", true
+		}
+	}
+	switch {
+	case enc == catalog.EncodingBase64 || enc == catalog.EncodingDataURI:
+		return "testdata/pixel.png", list
+	case enc != "":
+		return "https://example.com/input.png", list
+	case len(p.Enum) > 0:
+		return p.Enum[0], false
+	}
+	switch p.Type {
+	case catalog.ParamInteger, catalog.ParamNumber:
+		if p.Min != nil {
+			return strconv.FormatFloat(*p.Min+1, 'f', -1, 64), false
+		}
+		return "1", false
+	case catalog.ParamBoolean:
+		return "false", false
+	}
+	if strings.Contains(p.Path, "prompt") || strings.Contains(p.Path, "text") || strings.HasSuffix(p.Path, "input") {
+		return "a lighthouse on a cliff at dusk", false
+	}
+	return "example", false
+}
+
 func TestGoldenBodies(t *testing.T) {
-	inputs := goldenInputs()
 	for _, task := range catalog.All() {
 		t.Run(task.Name, func(t *testing.T) {
-			in, ok := inputs[task.Name]
-			if !ok {
-				t.Fatalf("no golden input for catalog task %s: add one", task.Name)
-			}
+			in := goldenInput(task)
+			in.NoFetch = true // goldens never touch the network
 			body, err := Build(context.Background(), task, in)
 			if err != nil {
 				t.Fatalf("Build: %v", err)

@@ -115,55 +115,84 @@ func (b *builder) readData() (map[string]any, error) {
 	return parseObject(src, where)
 }
 
-// setFile applies one --set-file path=file.
+// setFile applies one --set-file path=file, encoding the file as the field takes it (raw base64 for
+// fields the spec does not know).
 func (b *builder) setFile(body map[string]any, s string) error {
 	path, name, ok := strings.Cut(s, "=")
 	if !ok || path == "" || name == "" {
 		return clierr.Usagef("--set-file %s: want path=file, e.g. --set-file request.image_base64=photo.png", s)
 	}
-	data, err := b.readFile("--set-file "+path, name)
+	what := "--set-file " + path
+	data, err := b.readFile(what, name)
 	if err != nil {
 		return err
 	}
-	return b.set(body, "--set-file "+s, path, base64.StdEncoding.EncodeToString(data))
+	value := base64.StdEncoding.EncodeToString(data)
+	if p, ok := b.task.Param(b.task.FullPath(path)); ok && p.Type == catalog.ParamFile &&
+		(p.Encoding == catalog.EncodingDataURI || p.Encoding == catalog.EncodingURLOrDataURI) {
+		value = dataURI(data)
+	} else if ok && p.Type == catalog.ParamFile && p.Encoding == catalog.EncodingURL {
+		return clierr.Usagef("%s: %s takes an http(s) URL, not a file: give the URL with --set %s=URL", what, path, path)
+	}
+	return b.set(body, "--set-file "+s, path, value)
 }
 
-// image turns an --image / --mask value into what the field takes.
-func (b *builder) image(fm catalog.FlagMap, v string) (string, error) {
-	what := "--" + fm.Flag
-	wantURI := fm.Type == catalog.TypeImageURLOrDataURI
+// file turns a file flag's value (local path, http(s) URL or data: URI) into what the field takes.
+// path is where the value goes, for NoFetch's placeholder.
+func (b *builder) file(what, encoding, v, path string) (string, error) {
 	switch {
 	case v == "":
 		return "", clierr.Usagef("%s: empty value: give a file path or an http(s) URL", what)
 	case isHTTPURL(v):
-		if wantURI {
+		switch encoding {
+		case catalog.EncodingURL, catalog.EncodingURLOrDataURI:
 			return v, nil
+		}
+		if b.in.NoFetch {
+			if b.deferred == nil {
+				b.deferred = map[string]string{}
+			}
+			b.deferred[path] = v
+			return base64.StdEncoding.EncodeToString([]byte("dry run")), nil
 		}
 		data, err := b.fetch(what, v)
 		if err != nil {
 			return "", err
 		}
+		if encoding == catalog.EncodingDataURI {
+			return dataURI(data), nil
+		}
 		return base64.StdEncoding.EncodeToString(data), nil
 	case strings.HasPrefix(v, "data:"):
-		if wantURI {
-			return v, nil
-		}
 		_, payload, ok := strings.Cut(v, ";base64,")
 		if !ok {
 			return "", clierr.Usagef("%s: a data: URI must be base64 (data:<mime>;base64,...)", what)
 		}
-		return payload, nil
+		switch encoding {
+		case catalog.EncodingBase64:
+			return payload, nil
+		case catalog.EncodingURL:
+			return "", clierr.Usagef("%s: this field takes an http(s) URL, not a data: URI", what)
+		}
+		return v, nil
+	}
+	if encoding == catalog.EncodingURL {
+		return "", clierr.Usagef("%s: this field takes an http(s) URL the API can fetch, not the local file %q: upload it somewhere reachable and pass the URL", what, v)
 	}
 	data, err := b.readFile(what, v)
 	if err != nil {
 		return "", err
 	}
-	enc := base64.StdEncoding.EncodeToString(data)
-	if !wantURI {
-		return enc, nil
+	if encoding == catalog.EncodingBase64 {
+		return base64.StdEncoding.EncodeToString(data), nil
 	}
+	return dataURI(data), nil
+}
+
+// dataURI wraps file content as data:<mime>;base64,..., the MIME type sniffed from the content.
+func dataURI(data []byte) string {
 	mime, _, _ := strings.Cut(http.DetectContentType(data), ";")
-	return "data:" + mime + ";base64," + enc, nil
+	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data)
 }
 
 func isHTTPURL(s string) bool {
@@ -171,7 +200,7 @@ func isHTTPURL(s string) bool {
 	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }
 
-// fetch downloads an image input for a base64 field, bounded by the input size limit.
+// fetch downloads a file input for a base64 or data-uri field, bounded by the input size limit.
 func (b *builder) fetch(what, url string) ([]byte, error) {
 	client := b.in.HTTPClient
 	if client == nil {

@@ -57,7 +57,7 @@ func Marshal(body map[string]any) ([]byte, error) {
 // base64Fields always hold base64 (or a data: URI) in Novita request bodies.
 func isBase64Field(key string) bool {
 	switch key {
-	case "image_base64", "mask_image_base64", "image_file", "end_image", "image":
+	case "image_base64", "mask_image_base64", "image_file", "end_image", "image", "face_image_base64", "face_image_file", "mask_file", "last_image":
 		return true
 	}
 	return false
@@ -98,7 +98,7 @@ func elideString(key, s string) string {
 	if head, payload, ok := strings.Cut(s, ";base64,"); ok && strings.HasPrefix(head, "data:") {
 		return head + ";base64," + placeholder(payload)
 	}
-	if isHTTPURL(s) || s == "" {
+	if isHTTPURL(s) || s == "" || strings.HasPrefix(s, fetchedAtSubmit) {
 		return s
 	}
 	if isBase64Field(key) {

@@ -1,20 +1,21 @@
-// Package catalog owns the known Novita task types: for each one its endpoint, request body shape,
-// output kind, the API's task_type, defaults that make a minimal command a valid request, required
-// fields, value rules, and how the CLI's typed flags (--prompt, --width, ...) map onto body fields.
+// Package catalog owns the known Novita endpoints. Each one is a declarative spec file embedded from
+// spec/<name>.yaml (see spec/README.md): its path, whether it is synchronous, its body shape, output
+// kind, confirmed task_type, aliases, parameters with their types, defaults, ranges, enums and file
+// encodings, cross-field rules, CLI flag hints and, for synchronous endpoints, how outputs come back.
+// The spec is the single source for validation, typed flags, help, completion, dry-run goldens,
+// test-event fixtures and the sandbox's request rules.
+//
+// Nothing is parsed at process start: Load reads only the file names and a few header lines, and a
+// task's spec is parsed the first time it is asked for. Hold one *Catalog per command; the package-level
+// helpers (All, Lookup, Resolve, ...) load a fresh one on every call.
 //
 // Fields are named by dot paths from the body root ("request.width", "prompts.0.prompt"; "a[0].b" is
-// accepted too, see ParsePath). Any task name not in the catalog is still usable: Resolve returns a
+// accepted too, see ParsePath). Any name not in the catalog is still usable: Resolve returns a
 // pass-through Task of ShapeUnknown whose body is built only from --data / --set.
-//
-// The table is rebuilt on every call (no package-level mutable state), so callers may modify what
-// they get back.
 package catalog
 
 import (
-	"sort"
 	"strings"
-
-	"github.com/novita-cli/novita/pkg/clierr"
 )
 
 // Shape says where a task's parameters live in the request body.
@@ -25,8 +26,10 @@ const (
 	ShapeUnknown Shape = iota
 	// ShapeA bodies are {"extra": {...}, "request": {...}} (txt2img, img2img, inpainting, upscale, txt2speech).
 	ShapeA
-	// ShapeB bodies hold parameters at the top level with "extra" beside them (the video tasks).
+	// ShapeB bodies hold parameters at the top level, with "extra" beside them.
 	ShapeB
+	// ShapeC bodies are {"input": {...}, "parameters": {...}} (wan-2.2-*, wan2.6-*).
+	ShapeC
 )
 
 func (s Shape) String() string {
@@ -35,15 +38,26 @@ func (s Shape) String() string {
 		return "extra+request"
 	case ShapeB:
 		return "top-level"
+	case ShapeC:
+		return "input+parameters"
 	}
 	return "unknown"
 }
+
+// Mode says how an endpoint answers.
+type Mode string
+
+const (
+	ModeAsync Mode = "async" // answers {"task_id"}; the result comes by webhook or task-result
+	ModeSync  Mode = "sync"  // answers the outputs inline; no task id, no webhook
+)
 
 // Output kinds of a task.
 const (
 	OutputImage = "image"
 	OutputVideo = "video"
 	OutputAudio = "audio"
+	OutputText  = "text"
 )
 
 // ValueType says how a typed flag's string value becomes a JSON value.
@@ -56,33 +70,60 @@ const (
 	TypeStringList                         // ["value"] (one element per occurrence)
 	TypeImageBase64                        // local path or http(s) URL -> raw base64, no data: prefix
 	TypeImageURLOrDataURI                  // http(s) URL passed through; local path -> data:<mime>;base64,...
+	TypeBool                               // true|false
+	TypeFileDataURI                        // local path or URL -> data:<mime>;base64,...
+	TypeFileURL                            // http(s) URL only
+	TypeFileList                           // one file per occurrence, each encoded as FlagMap.Encoding says
 )
 
 // FlagMap maps one typed CLI flag onto a body field of one task.
 type FlagMap struct {
 	Flag string    // flag name without dashes, e.g. "image-num"
-	Path string    // body path, e.g. "request.image_num"
+	Path string    // body path, e.g. "request.image_num" (element fields: "prompts[0].prompt")
 	Type ValueType // conversion of the flag's string value
 	// Override flags are applied after --data and --set, so they win over them (the output format flags).
 	Override bool
+	Encoding string // file flags: base64, data-uri, url, url-or-data-uri
+	Param    *Param // the parameter the flag sets
 }
 
-// Task is one known (or pass-through) task type.
+// Task is one known (or pass-through) endpoint.
 type Task struct {
-	Name        string // what the user types: "txt2img"
-	Endpoint    string // name under /v3/async/ (see novita.EndpointPath)
+	Name        string // canonical name: "txt2img"
+	Endpoint    string // name under /v3/async/, or the full path for other endpoints (see novita.EndpointPath)
+	Path        string // full request path: "/v3/async/txt2img", "/v3/remove-background"
+	Mode        Mode
 	Description string // one line
-	TaskType    string // the API's task.task_type, e.g. "TXT_TO_IMG"; "" when unknown
-	OutputKind  string // OutputImage, OutputVideo, OutputAudio; "" when unknown
+	TaskType    string // the API's task.task_type where confirmed ("TXT_TO_IMG"); "" when unknown
+	OutputKind  string // OutputImage, OutputVideo, OutputAudio, OutputText; "" when unknown
 	Shape       Shape
+	Aliases     []string // other names that resolve to this task
+	Docs        string   // reference page
+	Notes       string   // where sources disagree, and what the spec accepts
+	Params      []Param  // every documented parameter, in spec order
+	Rules       []CrossRule
+	Response    *Response // synchronous endpoints: how outputs come back
 	Flags       []FlagMap
-	Defaults    map[string]any // path -> value (ints as int64, floats as float64)
-	Required    []string       // paths that must be present (and not null or an empty array)
-	Rules       []Rule         // value checks applied when the field is present
+	Defaults    map[string]any // path -> value sent when unset (ints as int64, floats as float64)
+	Required    []string       // top-level required paths (element fields are checked per element)
+	Suggestions []string       // pass-through tasks: close known names, for "did you mean"
 }
 
 // Known reports whether the task is in the catalog (not a pass-through).
 func (t Task) Known() bool { return t.Shape != ShapeUnknown }
+
+// Sync reports whether the endpoint answers inline (never post it under /v3/async/).
+func (t Task) Sync() bool { return t.Mode == ModeSync }
+
+// SimulatedTaskType is the task_type the simulators (sandbox, test-event fixtures) report: the confirmed
+// value where there is one, else a stand-in derived from the name (FLUX_1_SCHNELL). The stand-in is never
+// presented as the API's value: TaskType stays "" for it.
+func (t Task) SimulatedTaskType() string {
+	if t.TaskType != "" {
+		return t.TaskType
+	}
+	return strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToUpper(t.Name))
+}
 
 // Flag returns the mapping of a typed flag for this task.
 func (t Task) Flag(name string) (FlagMap, bool) {
@@ -94,7 +135,7 @@ func (t Task) Flag(name string) (FlagMap, bool) {
 	return FlagMap{}, false
 }
 
-// FlagNames lists the typed flags this task takes, in catalog order.
+// FlagNames lists the typed flags this task takes, in spec order.
 func (t Task) FlagNames() []string {
 	out := make([]string, 0, len(t.Flags))
 	for _, f := range t.Flags {
@@ -103,58 +144,55 @@ func (t Task) FlagNames() []string {
 	return out
 }
 
-// FullPath applies the shape-A convenience: a path whose first segment is neither "extra" nor
-// "request" is taken under "request." ("prompt" -> "request.prompt"). Other shapes return p unchanged.
-func (t Task) FullPath(p string) string {
-	if t.Shape != ShapeA {
-		return p
+// Param returns the parameter at a path ("request.width", "prompts[].frames"; concrete indexes such as
+// "prompts[0].frames" or "prompts.0.frames" find the element parameter too).
+func (t Task) Param(path string) (*Param, bool) {
+	want := elementPath(path)
+	for i := range t.Params {
+		if t.Params[i].Path == want {
+			return &t.Params[i], true
+		}
 	}
+	return nil, false
+}
+
+// OutputTypeParam is the parameter that chooses the output format (role: output-type), if any.
+func (t Task) OutputTypeParam() (*Param, bool) {
+	for i := range t.Params {
+		if t.Params[i].Role == RoleOutputType {
+			return &t.Params[i], true
+		}
+	}
+	return nil, false
+}
+
+// FullPath applies the path convenience for --set and --set-file: for shape A, a path whose first
+// segment is neither "extra" nor "request" is taken under "request." ("prompt" -> "request.prompt"); for
+// shape C, one that is neither "input", "parameters" nor "extra" goes where the spec has a parameter of
+// that name, else under "parameters.". Other shapes return p unchanged.
+func (t Task) FullPath(p string) string {
 	first := p
 	if i := strings.IndexAny(p, ".["); i >= 0 {
 		first = p[:i]
 	}
-	if first == "extra" || first == "request" {
-		return p
-	}
-	return "request." + p
-}
-
-// All returns the catalog's tasks in a stable order (image, audio, then video tasks).
-func All() []Task {
-	return append(imageTasks(), videoTasks()...)
-}
-
-// Names returns the catalog's task names in the order of All.
-func Names() []string {
-	all := All()
-	out := make([]string, len(all))
-	for i, t := range all {
-		out[i] = t.Name
-	}
-	return out
-}
-
-// Lookup finds a catalog task by name.
-func Lookup(name string) (Task, bool) {
-	for _, t := range All() {
-		if t.Name == name {
-			return t, true
+	switch t.Shape {
+	case ShapeA:
+		if first == "extra" || first == "request" {
+			return p
 		}
+		return "request." + p
+	case ShapeC:
+		if first == "extra" || first == "input" || first == "parameters" {
+			return p
+		}
+		for _, prm := range t.Params {
+			if strings.HasSuffix(prm.Path, "."+elementPath(p)) && strings.Count(prm.Path, ".") == 1 {
+				return strings.SplitN(prm.Path, ".", 2)[0] + "." + p
+			}
+		}
+		return "parameters." + p
 	}
-	return Task{}, false
-}
-
-// Resolve returns the catalog task of that name, or a pass-through task posting to /v3/async/<name>
-// (or to the path itself when name starts with "/"). Names that could not be an endpoint are a usage error.
-func Resolve(name string) (Task, error) {
-	if t, ok := Lookup(name); ok {
-		return t, nil
-	}
-	if !validEndpointName(name) {
-		return Task{}, clierr.Usagef("invalid task name %q: use a catalog name (%s) or an endpoint name under /v3/async/",
-			name, strings.Join(Names(), ", "))
-	}
-	return Task{Name: name, Endpoint: name, Description: "pass-through: body from --data / --set only"}, nil
+	return p
 }
 
 // validEndpointName accepts "name" or "/path/segments" made of letters, digits, '.', '_' and '-', each
@@ -176,62 +214,4 @@ func validEndpointName(name string) bool {
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// FlagSpec describes a typed flag for the command layer, which defines each once for all tasks.
-type FlagSpec struct {
-	Name      string
-	Shorthand string
-	Usage     string
-}
-
-// FlagSpecs describes every typed flag some catalog task takes, sorted by name.
-func FlagSpecs() []FlagSpec {
-	usage := map[string]string{
-		"prompt":          "text prompt",
-		"negative-prompt": "what to avoid in the output",
-		"model":           "model name (model_name)",
-		"width":           "output width in pixels",
-		"height":          "output height in pixels",
-		"steps":           "denoising steps",
-		"seed":            "random seed (-1 = random)",
-		"image-num":       "number of images",
-		"guidance-scale":  "how closely to follow the prompt",
-		"sampler":         "sampler name, e.g. \"Euler a\", \"DPM++ 2M Karras\"",
-		"image":           "input image: local path or http(s) URL",
-		"mask":            "mask image: local path or http(s) URL",
-		"text":            "text to speak (repeatable: one segment each)",
-		"voice":           "voice: Emily, James, Olivia, Michael, Sarah, John",
-		"language":        "language: en-US, zh-CN, ja-JP",
-		"image-type":      "output image format: png, jpeg, webp",
-		"video-type":      "output video format: mp4, gif",
-		"audio-type":      "output audio format: wav, mp3",
-		"duration":        "video length in seconds",
-		"frames":          "number of video frames",
-	}
-	var out []FlagSpec
-	for _, name := range FlagsUsed() {
-		s := FlagSpec{Name: name, Usage: usage[name]}
-		if name == "image-num" {
-			s.Shorthand = "n"
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-// FlagsUsed returns the union of the typed flag names of all catalog tasks, sorted.
-func FlagsUsed() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range All() {
-		for _, f := range t.Flags {
-			if !seen[f.Flag] {
-				seen[f.Flag] = true
-				out = append(out, f.Flag)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
 }

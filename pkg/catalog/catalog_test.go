@@ -9,6 +9,9 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 )
 
+// The eleven tasks of the first catalog keep their names, kinds and shapes; their task types are the
+// confirmed ones only (issue 12: INPAINTING, TXT_TO_SPEECH, HUNYUAN_VIDEO_FAST, WAN_TXT_TO_VIDEO,
+// KLING_V2_1_T2V_MASTER and MINIMAX_HAILUO_02 were invented).
 func TestCatalogListsEveryKnownTask(t *testing.T) {
 	want := map[string]struct {
 		taskType, kind string
@@ -16,18 +19,18 @@ func TestCatalogListsEveryKnownTask(t *testing.T) {
 	}{
 		"txt2img":               {"TXT_TO_IMG", OutputImage, ShapeA},
 		"img2img":               {"IMG_TO_IMG", OutputImage, ShapeA},
-		"inpainting":            {"INPAINTING", OutputImage, ShapeA},
+		"inpainting":            {"", OutputImage, ShapeA},
 		"upscale":               {"UPSCALE", OutputImage, ShapeA},
-		"txt2speech":            {"TXT_TO_SPEECH", OutputAudio, ShapeA},
+		"txt2speech":            {"", OutputAudio, ShapeA},
 		"txt2video":             {"TXT_TO_VIDEO", OutputVideo, ShapeB},
 		"img2video":             {"IMG_TO_VIDEO", OutputVideo, ShapeB},
-		"hunyuan-video-fast":    {"HUNYUAN_VIDEO_FAST", OutputVideo, ShapeB},
-		"wan-t2v":               {"WAN_TXT_TO_VIDEO", OutputVideo, ShapeB},
-		"kling-v2.1-t2v-master": {"KLING_V2_1_T2V_MASTER", OutputVideo, ShapeB},
-		"minimax-hailuo-02":     {"MINIMAX_HAILUO_02", OutputVideo, ShapeB},
+		"hunyuan-video-fast":    {"", OutputVideo, ShapeB},
+		"wan-t2v":               {"", OutputVideo, ShapeB},
+		"kling-v2.1-t2v-master": {"", OutputVideo, ShapeB},
+		"minimax-hailuo-02":     {"MINIMAX_HAILUO_02_6S_768P", OutputVideo, ShapeB},
 	}
-	if got := len(Names()); got != len(want) {
-		t.Fatalf("Names() has %d tasks, want %d: %v", got, len(want), Names())
+	if got := len(Names()); got < len(want) {
+		t.Fatalf("Names() has %d tasks, want at least %d: %v", got, len(want), Names())
 	}
 	for name, w := range want {
 		task, ok := Lookup(name)
@@ -74,11 +77,12 @@ func TestFlagsUsedCoversTheTypedFlags(t *testing.T) {
 }
 
 func TestResolvePassesUnknownNamesThrough(t *testing.T) {
-	task, err := Resolve("flux-1-schnell")
+	// flux-1-schnell, today's example of an unknown name, is in the catalog now (issue 12).
+	task, err := Resolve("my-private-model")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.Known() || task.Endpoint != "flux-1-schnell" {
+	if task.Known() || task.Endpoint != "my-private-model" {
 		t.Fatalf("got %+v", task)
 	}
 	if err := task.Validate(map[string]any{"anything": 1}); err != nil {

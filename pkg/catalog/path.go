@@ -196,3 +196,77 @@ func kindName(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// elementPath turns a concrete path into the spec form: every array index becomes "[]"
+// ("prompts[0].frames" and "prompts.0.frames" -> "prompts[].frames"). Unparsable paths are returned as is.
+func elementPath(p string) string {
+	segs, err := ParsePath(p)
+	if err != nil || !strings.ContainsAny(p, "0123456789") {
+		return p
+	}
+	var b strings.Builder
+	for i, s := range segs {
+		switch {
+		case s.Index >= 0:
+			b.WriteString("[]")
+		case i > 0:
+			b.WriteString("." + s.Key)
+		default:
+			b.WriteString(s.Key)
+		}
+	}
+	return b.String()
+}
+
+// location is one concrete place a spec path names: the value at rest under root, shown as path.
+type location struct {
+	root any
+	rest string
+	path string
+}
+
+// expand lists the places a spec path names in body: one for a plain path, one per element for each "[]"
+// (none when the array is absent).
+func expand(body map[string]any, spath string) []location { return expandFrom(body, "", spath) }
+
+func expandFrom(root any, prefix, spath string) []location {
+	i := strings.Index(spath, "[]")
+	if i < 0 {
+		return []location{{root, spath, joinPath(prefix, spath)}}
+	}
+	arrPath, rest := spath[:i], strings.TrimPrefix(spath[i+2:], ".")
+	v, ok := getAny(root, arrPath)
+	a, isArr := v.([]any)
+	if !ok || !isArr {
+		return nil
+	}
+	var out []location
+	for j, el := range a {
+		out = append(out, expandFrom(el, fmt.Sprintf("%s[%d]", joinPath(prefix, arrPath), j), rest)...)
+	}
+	return out
+}
+
+func joinPath(prefix, p string) string {
+	switch {
+	case prefix == "":
+		return p
+	case p == "":
+		return prefix
+	case strings.HasPrefix(p, "["):
+		return prefix + p
+	}
+	return prefix + "." + p
+}
+
+// getAny is Get from any value: rest "" is the value itself.
+func getAny(root any, rest string) (any, bool) {
+	if rest == "" {
+		return root, true
+	}
+	m, ok := root.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	return Get(m, rest)
+}

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -10,109 +11,347 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 )
 
-// RuleKind selects what a Rule checks.
-type RuleKind int
+// ViolationKind says what rule a value broke.
+type ViolationKind int
 
 const (
-	RuleRange  RuleKind = iota // a number within [Min, Max]
-	RuleLength                 // a string of Min..Max characters (Max 0 = no upper bound)
-	RuleEnum                   // one of OneOf
+	ViolationMissing  ViolationKind = iota // a required field is absent, null or an empty array
+	ViolationType                          // wrong JSON type (Want says which)
+	ViolationLength                        // string length outside [Min, Max]
+	ViolationRange                         // number outside [Min, Max]
+	ViolationEnum                          // not one of Allowed
+	ViolationItems                         // array length outside [Min, Max]
+	ViolationSum                           // total of Field over the elements above Max
+	ViolationEncoding                      // a file input not encoded as the field takes it
+	ViolationRule                          // a cross-field rule
 )
 
-// Rule is a value check on one body field, applied only when the field is present.
-type Rule struct {
-	Path     string
-	Kind     RuleKind
-	Min, Max float64
-	// OneOf values are compared with the value's text: "5" matches both 5 and "5".
-	OneOf []string
+// Violation is the first broken rule of a body, structured so that the CLI and the sandbox can each word
+// it their way. Problem is the CLI's wording ("must be between 128 and 2048, got 4000").
+type Violation struct {
+	Path    string // concrete path: "request.width", "prompts[1].frames"
+	Param   *Param // the rule's parameter (nil for a cross rule's field without a parameter)
+	Kind    ViolationKind
+	Want    string // ViolationType: "a string", "an integer", ...
+	Min     *float64
+	Max     *float64
+	ExclMin bool
+	Allowed []string // ViolationEnum and ViolationRule
+	Field   string   // ViolationSum
+	Got     any
+	Problem string
 }
 
-// Range is a RuleRange.
-func Range(path string, min, max float64) Rule {
-	return Rule{Path: path, Kind: RuleRange, Min: min, Max: max}
-}
+func (v *Violation) Error() string { return v.Path + " " + v.Problem }
 
-// Length is a RuleLength.
-func Length(path string, min, max int) Rule {
-	return Rule{Path: path, Kind: RuleLength, Min: float64(min), Max: float64(max)}
-}
-
-// OneOf is a RuleEnum.
-func OneOf(path string, values ...string) Rule {
-	return Rule{Path: path, Kind: RuleEnum, OneOf: values}
-}
-
-// Validate checks a full request body against the task's required fields and rules. Errors are usage
-// errors naming the field path and, when a typed flag sets that field, the flag. Pass-through tasks
-// accept anything.
+// Validate checks a full request body against the task's spec. Errors are usage errors naming the
+// field, the flag that sets it and the allowed values. Pass-through tasks accept anything.
 func (t Task) Validate(body map[string]any) error {
-	if !t.Known() {
+	v := t.Check(body)
+	if v == nil {
 		return nil
 	}
-	for _, p := range t.Required {
-		v, ok := Get(body, p)
-		if !ok || v == nil || isEmptyArray(v) {
-			return clierr.Usagef("%s: missing required field %s: %s", t.Name, p, t.howToSet(p))
-		}
+	if v.Kind == ViolationMissing {
+		return clierr.Usagef("%s: missing required field %s: %s", t.Name, v.Path, t.howToSet(v.Path))
 	}
-	for _, r := range t.Rules {
-		v, ok := Get(body, r.Path)
-		if !ok || v == nil {
-			continue
-		}
-		if err := r.check(v); err != nil {
-			return clierr.Usagef("%s: %s %v (%s)", t.Name, r.Path, err, t.howToSet(r.Path))
-		}
-	}
-	return nil
+	return clierr.Usagef("%s: %s %s (%s)", t.Name, v.Path, v.Problem, t.howToSet(v.Path))
 }
 
 // howToSet tells the user how to give a field a value.
 func (t Task) howToSet(path string) string {
-	for _, f := range t.Flags {
-		if f.Path == path {
-			return fmt.Sprintf("set it with --%s or --set %s=VALUE", f.Flag, path)
+	p, ok := t.Param(path)
+	if !ok { // an element of a list field: the list's flag sets it
+		p, ok = t.Param(strings.TrimSuffix(elementPath(path), "[]"))
+	}
+	if ok {
+		for _, f := range t.Flags {
+			if f.Param == p {
+				return fmt.Sprintf("set it with --%s or --set %s=VALUE", f.Flag, path)
+			}
 		}
 	}
 	return fmt.Sprintf("set it with --set %s=VALUE", path)
 }
 
-func (r Rule) check(v any) error {
-	switch r.Kind {
-	case RuleRange:
-		n, ok := number(v)
-		if !ok {
-			return fmt.Errorf("must be a number between %s and %s, got %s", fmtNum(r.Min), fmtNum(r.Max), describe(v))
-		}
-		if n < r.Min || n > r.Max {
-			return fmt.Errorf("must be between %s and %s, got %s", fmtNum(r.Min), fmtNum(r.Max), describe(v))
-		}
-	case RuleLength:
-		s, ok := v.(string)
-		if !ok {
-			return fmt.Errorf("must be a string, got %s", describe(v))
-		}
-		n := utf8.RuneCountInString(s)
-		if float64(n) < r.Min || (r.Max > 0 && float64(n) > r.Max) {
-			if r.Max > 0 {
-				return fmt.Errorf("must be %s-%s characters long, got %d", fmtNum(r.Min), fmtNum(r.Max), n)
-			}
-			return fmt.Errorf("must be at least %s characters long, got %d", fmtNum(r.Min), n)
-		}
-	case RuleEnum:
-		s, ok := text(v)
-		if ok {
-			for _, want := range r.OneOf {
-				if s == want {
-					return nil
-				}
+// Check returns the first rule the body breaks, in spec order, or nil.
+func (t Task) Check(body map[string]any) *Violation {
+	if !t.Known() {
+		return nil
+	}
+	for i := range t.Params {
+		p := &t.Params[i]
+		for _, at := range expand(body, p.Path) {
+			v, ok := getAny(at.root, at.rest)
+			if v := p.checkPresent(at.path, v, ok); v != nil {
+				return v
 			}
 		}
-		return fmt.Errorf("must be one of %s, got %s", strings.Join(r.OneOf, ", "), describe(v))
+	}
+	for i := range t.Rules {
+		if v := t.checkRule(body, &t.Rules[i]); v != nil {
+			return v
+		}
 	}
 	return nil
 }
+
+func (p *Param) checkPresent(path string, v any, ok bool) *Violation {
+	if !ok || v == nil || (isEmptyArray(v) && p.MinItems == nil) {
+		if p.Required {
+			return &Violation{Path: path, Param: p, Kind: ViolationMissing, Problem: "is required"}
+		}
+		return nil
+	}
+	if viol := p.checkValue(v); viol != nil {
+		viol.Path, viol.Param = path+viol.Path, p
+		return viol
+	}
+	return nil
+}
+
+// checkValue checks one present value; the returned Path is a suffix (an element index) or "".
+func (p *Param) checkValue(v any) *Violation {
+	if len(p.Enum) > 0 && p.Type != ParamArray {
+		if s, ok := text(v); ok && contains(p.Enum, s) {
+			return nil
+		}
+		return &Violation{Kind: ViolationEnum, Allowed: p.Enum, Got: v,
+			Problem: fmt.Sprintf("must be one of %s, got %s", strings.Join(p.Enum, ", "), describe(v))}
+	}
+	switch p.Type {
+	case ParamString, ParamEnum:
+		s, ok := v.(string)
+		if !ok {
+			return wrongType("a string", v)
+		}
+		return p.checkLength(s)
+	case ParamInteger, ParamNumber:
+		n, ok := number(v)
+		if !ok || (p.Type == ParamInteger && !isIntegral(v, n)) {
+			want := "a number"
+			if p.Type == ParamInteger {
+				want = "a number (an integer)"
+			}
+			return wrongType(want, v)
+		}
+		return p.checkRange(n, v)
+	case ParamBoolean:
+		if _, ok := v.(bool); !ok {
+			return wrongType("a boolean (true or false)", v)
+		}
+	case ParamObject:
+		if _, ok := v.(map[string]any); !ok {
+			return wrongType("an object", v)
+		}
+	case ParamArray:
+		return p.checkArray(v)
+	case ParamFile:
+		s, ok := v.(string)
+		if !ok {
+			return wrongType("a string", v)
+		}
+		return checkEncoding(p.Encoding, s)
+	}
+	return nil
+}
+
+func wrongType(want string, v any) *Violation {
+	return &Violation{Kind: ViolationType, Want: want, Got: v, Problem: fmt.Sprintf("must be %s, got %s", want, describe(v))}
+}
+
+func (p *Param) checkLength(s string) *Violation {
+	n := utf8.RuneCountInString(s)
+	lo, hi := 0, -1
+	if p.MinLength != nil {
+		lo = *p.MinLength
+	}
+	if p.MaxLength != nil {
+		hi = *p.MaxLength
+	}
+	if n >= lo && (hi < 0 || n <= hi) {
+		return nil
+	}
+	v := &Violation{Kind: ViolationLength, Got: s, Min: ptr(float64(lo))}
+	if hi >= 0 {
+		v.Max = ptr(float64(hi))
+		v.Problem = fmt.Sprintf("must be %d-%d characters long, got %d", lo, hi, n)
+	} else {
+		v.Problem = fmt.Sprintf("must be at least %d characters long, got %d", lo, n)
+	}
+	return v
+}
+
+func (p *Param) checkRange(n float64, v any) *Violation {
+	low := p.Min != nil && (n < *p.Min || (p.ExclusiveMin && n == *p.Min))
+	high := p.Max != nil && n > *p.Max
+	if !low && !high {
+		return nil
+	}
+	return &Violation{Kind: ViolationRange, Min: p.Min, Max: p.Max, ExclMin: p.ExclusiveMin, Got: v,
+		Problem: fmt.Sprintf("must be %s, got %s", rangeText(p.Min, p.Max, p.ExclusiveMin), describe(v))}
+}
+
+// rangeText words a range: "between 128 and 2048", "greater than 1 and at most 4", "at least 0".
+func rangeText(lo, hi *float64, exclMin bool) string {
+	switch {
+	case lo != nil && hi != nil && exclMin:
+		return fmt.Sprintf("greater than %s and at most %s", fmtNum(*lo), fmtNum(*hi))
+	case lo != nil && hi != nil:
+		return fmt.Sprintf("between %s and %s", fmtNum(*lo), fmtNum(*hi))
+	case lo != nil && exclMin:
+		return "greater than " + fmtNum(*lo)
+	case lo != nil:
+		return "at least " + fmtNum(*lo)
+	case hi != nil:
+		return "at most " + fmtNum(*hi)
+	}
+	return "a number"
+}
+
+func (p *Param) checkArray(v any) *Violation {
+	a, ok := v.([]any)
+	if !ok {
+		return wrongType("an array", v)
+	}
+	if (p.MinItems != nil && len(a) < *p.MinItems) || (p.MaxItems != nil && len(a) > *p.MaxItems) {
+		viol := &Violation{Kind: ViolationItems, Got: v}
+		var lo, hi *float64
+		if p.MinItems != nil {
+			lo = ptr(float64(*p.MinItems))
+		}
+		if p.MaxItems != nil {
+			hi = ptr(float64(*p.MaxItems))
+		}
+		viol.Min, viol.Max = lo, hi
+		viol.Problem = fmt.Sprintf("must have %s items, got %d", rangeText(lo, hi, false), len(a))
+		return viol
+	}
+	if p.Items != nil {
+		for i, e := range a {
+			if viol := p.Items.checkValue(e); viol != nil {
+				viol.Path = fmt.Sprintf("[%d]%s", i, viol.Path)
+				return viol
+			}
+		}
+	}
+	if p.Sum != nil {
+		total := 0.0
+		for _, e := range a {
+			if m, ok := e.(map[string]any); ok {
+				if n, ok := number(m[p.Sum.Field]); ok {
+					total += n
+				}
+			}
+		}
+		if total > p.Sum.Max {
+			return &Violation{Kind: ViolationSum, Field: p.Sum.Field, Max: ptr(p.Sum.Max), Got: total,
+				Problem: fmt.Sprintf("must have at most %s %s in all, got %s", fmtNum(p.Sum.Max), p.Sum.Field, fmtNum(total))}
+		}
+	}
+	return nil
+}
+
+// checkEncoding checks a file input's form. base64 fields take raw base64 (the API refuses a data: URI or
+// a URL there); URL fields take http(s) URLs; data-uri fields take data:<mime>;base64,...
+func checkEncoding(enc, s string) *Violation {
+	bad := func(problem string) *Violation {
+		return &Violation{Kind: ViolationEncoding, Want: enc, Got: s, Problem: problem}
+	}
+	url, dataURI := isURL(s), strings.HasPrefix(s, "data:")
+	switch {
+	case s == "":
+		return bad("must not be empty: give a file")
+	case enc == EncodingBase64 && dataURI:
+		return bad("must be raw base64 without a data: URI prefix")
+	case enc == EncodingBase64 && url:
+		return bad("must be the file's base64, not a URL (give a local file, or the URL to --" + "image and it is fetched)")
+	case enc == EncodingBase64:
+		if _, err := DecodeBase64(s); err != nil {
+			return bad("is not valid base64")
+		}
+	case enc == EncodingURL && !url:
+		return bad("must be an http(s) URL")
+	case enc == EncodingDataURI && !dataURI:
+		return bad("must be a data: URI (data:<mime>;base64,...)")
+	case enc == EncodingURLOrDataURI && !url && !dataURI:
+		return bad("must be an http(s) URL or a data: URI")
+	}
+	return nil
+}
+
+// DecodeBase64 decodes standard base64 with or without padding, surrounding whitespace ignored.
+func DecodeBase64(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+		return b, nil
+	}
+	return base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+}
+
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// checkRule applies a cross-field rule; absent fields take their spec default.
+func (t Task) checkRule(body map[string]any, r *CrossRule) *Violation {
+	if !t.condHolds(body, r.If) {
+		return nil
+	}
+	v, ok := t.valueOrDefault(body, r.Then.Path)
+	if !ok {
+		return nil
+	}
+	if s, ok := text(v); ok && contains(r.Then.In, s) {
+		return nil
+	}
+	msg := r.Message
+	if msg == "" {
+		msg = fmt.Sprintf("when %s is %s", r.If.Path, strings.Join(r.If.In, " or "))
+	}
+	p, _ := t.Param(r.Then.Path)
+	return &Violation{Path: r.Then.Path, Param: p, Kind: ViolationRule, Allowed: r.Then.In, Got: v,
+		Problem: fmt.Sprintf("must be %s %s, got %s", strings.Join(r.Then.In, " or "), msg, describe(v))}
+}
+
+// condHolds reports whether the value at c.Path (or its spec default) is one of c.In.
+func (t Task) condHolds(body map[string]any, c Cond) bool {
+	v, ok := t.valueOrDefault(body, c.Path)
+	if !ok {
+		return false
+	}
+	s, ok := text(v)
+	return ok && contains(c.In, s)
+}
+
+// CondHolds is condHolds for other packages (the sandbox and the sync decoder read response conditions).
+func (t Task) CondHolds(body map[string]any, c *Cond) bool { return c == nil || t.condHolds(body, *c) }
+
+func (t Task) valueOrDefault(body map[string]any, path string) (any, bool) {
+	if v, ok := Get(body, path); ok && v != nil {
+		return v, true
+	}
+	if p, ok := t.Param(path); ok {
+		if p.Default != nil {
+			return p.Default, true
+		}
+		if p.APIDefault != nil {
+			return p.APIDefault, true
+		}
+	}
+	return nil, false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func ptr(f float64) *float64 { return &f }
 
 func isEmptyArray(v any) bool {
 	a, ok := v.([]any)
@@ -136,12 +375,22 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
+func isIntegral(v any, f float64) bool {
+	if n, ok := v.(json.Number); ok {
+		_, err := n.Int64()
+		return err == nil
+	}
+	return f == float64(int64(f))
+}
+
 func text(v any) (string, bool) {
 	switch x := v.(type) {
 	case json.Number: // before string: json.Number is a string type
 		return x.String(), true
 	case string:
 		return x, true
+	case bool:
+		return strconv.FormatBool(x), true
 	}
 	if n, ok := number(v); ok {
 		return fmtNum(n), true
@@ -156,8 +405,8 @@ func describe(v any) string {
 	case json.Number:
 		return x.String()
 	case string:
-		if len(x) > 40 {
-			x = x[:40] + "..."
+		if utf8.RuneCountInString(x) > 40 {
+			x = string([]rune(x)[:40]) + "..."
 		}
 		return strconv.Quote(x)
 	case bool:
@@ -166,6 +415,8 @@ func describe(v any) string {
 		return "an object"
 	case []any:
 		return "an array"
+	case nil:
+		return "null"
 	}
 	if n, ok := number(v); ok {
 		return fmtNum(n)

@@ -86,6 +86,9 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 	jobs := make([]*job, len(outputs))
 	for i, o := range outputs {
 		j := &job{out: o, pos: i + 1, url: o.URL, ext: extFromType(o.Type)}
+		if j.ext == "" {
+			j.ext = inlineExt(o)
+		}
 		j.extKnown = j.ext != ""
 		ext := j.ext
 		if ext == "" {

@@ -3,7 +3,6 @@ package download
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -78,6 +77,12 @@ func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err e
 		j.track.end(j.path, j.have, err == nil)
 	}()
 
+	if j.out.Data != nil {
+		if err := f.saveInline(j); err != nil {
+			return File{}, fmt.Errorf("save %s: %w", j.label(), err)
+		}
+		return f.saved(j)
+	}
 	refreshed := false
 	failures := 0
 	var highWater int64
@@ -125,11 +130,7 @@ func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err e
 			return File{}, fmt.Errorf("download %s: %w", j.label(), serr)
 		}
 	}
-	if err := f.commit(j); err != nil {
-		return File{}, err
-	}
-	return File{Kind: j.out.Kind, Index: j.out.Index, URL: j.url, Path: j.path, Bytes: j.have,
-		SHA256: hex.EncodeToString(j.hash.Sum(nil))}, nil
+	return f.saved(j)
 }
 
 func backoff(failures int) time.Duration {

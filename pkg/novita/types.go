@@ -151,15 +151,18 @@ const (
 	KindImage = "image"
 	KindVideo = "video"
 	KindAudio = "audio"
+	KindText  = "text" // synchronous endpoints that answer text (img2prompt, glm-asr)
 )
 
-// Output is one downloadable file of a result, whatever its kind.
+// Output is one file of a result, whatever its kind: a URL to download, or (synchronous endpoints)
+// its content inline in Data.
 type Output struct {
-	Kind  string // image|video|audio
+	Kind  string // image|video|audio|text
 	Index int    // 1-based within its kind
 	URL   string
 	Type  string // png, jpeg, mp4, wav, ... ("" when the API did not say)
 	TTL   int64  // seconds, 0 when unknown
+	Data  []byte // inline content (base64, hex or text answers, decoded); nil for URL outputs
 }
 
 // Outputs lists the result's files: images, then videos, then audios.

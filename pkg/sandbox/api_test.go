@@ -147,20 +147,28 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"txt2img", `{"extra":{}}`, "request: is required and must be an object"},
 		{"txt2img", `not json`, "body must be a JSON object"},
 		{"txt2img", txt2img("cat", `{"response_image_type":"webp"}`, 512, 512, 1), "extra.response_image_type: response_image_type webp is not supported by the sandbox"},
-		{"txt2img", txt2img("cat", `{"response_image_type":"bmp"}`, 512, 512, 1), "extra.response_image_type: must be one of png, jpeg, jpg, webp"},
+		// the documented enum (issue 12: one spec); the sandbox's own "jpg" spelling is gone
+		{"txt2img", txt2img("cat", `{"response_image_type":"bmp"}`, 512, 512, 1), "extra.response_image_type: must be one of png, jpeg, webp"},
 		{"txt2img", txt2img("cat", `{"webhook":{"url":"ftp://x"}}`, 512, 512, 1), "extra.webhook.url: must be an http(s) URL"},
 		{"img2img", txt2img("cat", "", 512, 512, 1), "request.image_base64: is required"},
-		{"upscale", `{"request":{"image_base64":"data:image/png;base64,AAAA"}}`, "request.image_base64: must be raw base64 without a data: URI prefix"},
-		{"upscale", `{"request":{"image_base64":"%%%"}}`, "request.image_base64: is not valid base64"},
+		// model_name and scale_factor are required by the reference (the sandbox copy made them optional)
+		{"upscale", `{"request":{"model_name":"4x-UltraSharp","scale_factor":2,"image_base64":"data:image/png;base64,AAAA"}}`, "request.image_base64: must be raw base64 without a data: URI prefix"},
+		{"upscale", `{"request":{"model_name":"4x-UltraSharp","scale_factor":2,"image_base64":"%%%"}}`, "request.image_base64: is not valid base64"},
 		{"txt2speech", `{"request":{"voice_id":"Bob","language":"en-US","texts":["hi"]}}`, "request.voice_id: must be one of Emily, James, Olivia, Michael, Sarah, John"},
-		{"txt2speech", `{"request":{"voice_id":"Emily","language":"en-US","texts":[]}}`, "request.texts: must have between 1 and 32 items"},
+		// no source caps the number of segments (the 32 was the sandbox copy's)
+		{"txt2speech", `{"request":{"voice_id":"Emily","language":"en-US","texts":[]}}`, "request.texts: must have at least 1 item(s)"},
 		{"txt2video", `{"model_name":"m","prompts":[{"frames":16,"prompt":""}]}`, "prompts[0].prompt: length must be between 1 and 1024"},
 		{"txt2video", `{"model_name":"m","prompts":[{"prompt":"x"}],"width":"512"}`, "width: must be an integer"},
 		{"img2video", `{"model_name":"SVD-XL","image_file":"AAAA"}`, "model_name: must be one of SVD, SVD-XT"},
 		{"wan-t2v", `{"negative_prompt":"x"}`, "prompt: is required"},
 		{"kling-v2.1-t2v-master", `{"prompt":"x","duration":"7"}`, "duration: must be one of 5, 10"},
 		{"minimax-hailuo-02", `{"prompt":"x","image":"/tmp/a.png"}`, "image: must be an http(s) URL or a data: URI"},
-		{"hunyuan-video-fast", `{"prompt":"x","extra":{"response_video_type":"webm"}}`, "extra.response_video_type: must be one of mp4, gif"},
+		// extra.response_video_type is documented for txt2video, img2video and video-merge-face only
+		{"txt2video", `{"extra":{"response_video_type":"webm"},"model_name":"m","width":256,"height":256,"steps":5,"prompts":[{"frames":16,"prompt":"x"}]}`, "extra.response_video_type: must be one of mp4, gif"},
+		{"txt2video", `{"model_name":"m","width":256,"height":256,"steps":5,"prompts":[{"frames":100,"prompt":"x"}]}`, "prompts[0].frames: must be between 8 and 64"},
+		{"img2video", `{"model_name":"SVD","image_file":"AAAA","frames_num":25,"frames_per_second":6,"steps":5}`, "frames_num: must be 14 with model SVD"},
+		{"minimax-hailuo-02", `{"prompt":"x","duration":10,"resolution":"1080P"}`, "duration: must be 6 with 1080P resolution"},
+		{"upscale", `{"request":{"model_name":"4x-UltraSharp","scale_factor":1,"image_base64":"AAAA"}}`, "request.scale_factor: must be greater than 1 and at most 4"},
 	}
 	for _, c := range cases {
 		r := submit(t, s, c.endpoint, c.body)
@@ -177,18 +185,20 @@ func TestValidationNamesTheField(t *testing.T) {
 func TestEveryEndpointSucceedsWithItsTaskType(t *testing.T) {
 	s := start(t, Options{})
 	png := pngBase64(t, 64, 48)
+	// Bodies complete per the specs (the sandbox copy left documented required fields optional); task
+	// types are the confirmed ones, else the catalog's stand-in (issue 12: several were invented).
 	cases := []struct{ endpoint, body, taskType, kind string }{
 		{"txt2img", txt2img("a cat", "", 128, 128, 2), "TXT_TO_IMG", "image"},
 		{"img2img", `{"request":{"model_name":"m","prompt":"p","width":128,"height":128,"image_num":1,"steps":5,"guidance_scale":7,"sampler_name":"Euler a","image_base64":"` + png + `"}}`, "IMG_TO_IMG", "image"},
-		{"inpainting", `{"request":{"model_name":"m","prompt":"p","image_base64":"` + png + `","mask_image_base64":"` + png + `"}}`, "INPAINTING", "image"},
+		{"inpainting", `{"request":{"model_name":"m","prompt":"p","image_num":1,"steps":5,"guidance_scale":7,"sampler_name":"Euler a","image_base64":"` + png + `","mask_image_base64":"` + png + `"}}`, "INPAINTING", "image"},
 		{"upscale", `{"request":{"model_name":"RealESRGAN_x4plus_anime_6B","image_base64":"` + png + `","scale_factor":2}}`, "UPSCALE", "image"},
-		{"txt2speech", `{"request":{"voice_id":"Emily","language":"en-US","texts":["Hello from the sandbox."]}}`, "TXT_TO_SPEECH", "audio"},
-		{"txt2video", `{"model_name":"m","width":128,"height":128,"steps":5,"prompts":[{"frames":16,"prompt":"a boat"}]}`, "TXT_TO_VIDEO", "video"},
-		{"img2video", `{"model_name":"SVD","image_file":"` + png + `"}`, "IMG_TO_VIDEO", "video"},
-		{"hunyuan-video-fast", `{"prompt":"x","width":160,"height":128}`, "HUNYUAN_VIDEO_FAST", "video"},
-		{"wan-t2v", `{"prompt":"x","width":160,"height":128}`, "WAN_TXT_TO_VIDEO", "video"},
+		{"txt2speech", `{"request":{"voice_id":"Emily","language":"en-US","texts":["Hello from the sandbox."]}}`, "TXT2SPEECH", "audio"},
+		{"txt2video", `{"model_name":"m","width":256,"height":256,"steps":5,"prompts":[{"frames":16,"prompt":"a boat"}]}`, "TXT_TO_VIDEO", "video"},
+		{"img2video", `{"model_name":"SVD","image_file":"` + png + `","frames_num":14,"frames_per_second":6,"steps":5}`, "IMG_TO_VIDEO", "video"},
+		{"hunyuan-video-fast", `{"model_name":"hunyuan-video-fast","prompt":"x","width":720,"height":720}`, "HUNYUAN_VIDEO_FAST", "video"},
+		{"wan-t2v", `{"prompt":"x","width":160,"height":128}`, "WAN_T2V", "video"},
 		{"kling-v2.1-t2v-master", `{"prompt":"x","duration":5,"aspect_ratio":"1:1"}`, "KLING_V2_1_T2V_MASTER", "video"},
-		{"minimax-hailuo-02", `{"prompt":"x","duration":"6","resolution":"512P","extra":{"response_video_type":"gif"}}`, "MINIMAX_HAILUO_02", "video"},
+		{"minimax-hailuo-02", `{"prompt":"x","duration":"6","resolution":"768P","extra":{"response_video_type":"gif"}}`, "MINIMAX_HAILUO_02_6S_768P", "video"},
 	}
 	for _, c := range cases {
 		t.Run(c.endpoint, func(t *testing.T) {
@@ -215,7 +225,7 @@ func TestEveryEndpointSucceedsWithItsTaskType(t *testing.T) {
 func TestLifecycleFollowsTheClock(t *testing.T) {
 	clk := newFakeClock()
 	s := start(t, Options{TaskDuration: 10 * time.Second, Now: clk.Now})
-	id := mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"waves"}],"width":128,"height":128}`)
+	id := mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"waves","frames":16}],"width":256,"height":256,"steps":5}`)
 	res, _ := getResult(t, s, id)
 	if res.Task.Status != novita.StatusQueued || res.Task.ETA != 10 || len(res.Videos) != 0 {
 		t.Fatalf("at 0s: %+v", res.Task)

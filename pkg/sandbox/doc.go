@@ -6,24 +6,23 @@
 // 400 MISSING_API_KEY, wrong -> 403 INVALID_API_KEY. Errors are {code, reason, message, metadata}.
 // Unknown endpoint -> 404 API_NOT_FOUND, unknown task -> 404 TASK_NOT_FOUND.
 //
-// Validation (400 INVALID_REQUEST_BODY naming the first bad field, e.g. "request.prompt: length must be
-// between 1 and 1024"). The sandbox has its own table, independent of pkg/catalog. Required fields are the
-// starred ones of novita-api.md plus each endpoint's essential input; other known fields are range-checked
-// when present; unknown fields are ignored.
+// Endpoints and validation come from the catalog specs (pkg/catalog/spec): every catalog endpoint is
+// served at its path, asynchronous ones under /v3/async/<name>, synchronous ones at /v3/<name> or
+// /v3beta/<name> (a synchronous name under /v3/async/ answers 404 API_NOT_FOUND, as on Novita). A body
+// that breaks its spec answers 400 INVALID_REQUEST_BODY naming the first bad field in spec order
+// ("request.prompt: length must be between 1 and 1024"); unknown fields are ignored. task_type is the
+// spec's confirmed value, else the catalog's stand-in derived from the name (INPAINTING).
 //
-//	txt2img      request.{model_name, prompt 1-1024, width/height 128-2048, image_num 1-8, steps 1-100,
-//	             guidance_scale 1-30, sampler_name}
-//	img2img      txt2img + request.image_base64 (raw base64, a data: prefix is refused)
-//	inpainting   request.{model_name, image_base64, mask_image_base64, prompt}
-//	upscale      request.image_base64 (scale_factor 1-4, default 2)
-//	txt2speech   request.{voice_id Emily|James|Olivia|Michael|Sarah|John, language en-US|zh-CN|ja-JP, texts 1-32}
-//	txt2video    prompts[{prompt, frames}]          img2video           image_file (model_name SVD|SVD-XT)
-//	hunyuan-video-fast, wan-t2v, kling-v2.1-t2v-master (duration 5|10), minimax-hailuo-02 (image: URL or
-//	data URI; duration 6|10; resolution 512P|768P|1080P): prompt
+// Outputs follow the spec's kind and output-format field (role output-type): images png|jpeg (webp is
+// refused: "response_image_type webp is not supported by the sandbox"), video mp4|gif, audio wav (an
+// explicit mp3 is refused the same way; where mp3 is only the API's default, WAV is made and reported).
+// Sizes come from width/height, size, resolution, aspect_ratio or the input image (times scale_factor),
+// or their spec defaults. Synchronous endpoints answer at once in the spec's response shape: base64
+// image_file/image_type, images[] links, image_urls[] or binary_data_base64[] (per response_format), hex
+// audio with extra_info.audio_format (a link with output_format url), a raw WAV body (glm-tts) or text
+// (img2prompt, glm-asr); a "[fail]" prompt answers 500 TASK_FAILED.
 //
-// extra: response_image_type png|jpeg (webp is refused: "response_image_type webp is not supported by the
-// sandbox"), response_video_type mp4|gif, response_audio_type wav (mp3 refused the same way),
-// enable_nsfw_detection, webhook{url, test_mode{enabled, return_task_status}}.
+// extra (asynchronous tasks): enable_nsfw_detection, webhook{url, test_mode{enabled, return_task_status}}.
 //
 // Lifecycle: status follows Options.Now: QUEUED for the first fifth of TaskDuration, PROCESSING with
 // progress_percent rising and eta falling, then SUCCEED, or FAILED when the prompt contains "[fail]" or

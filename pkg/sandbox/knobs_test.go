@@ -134,7 +134,7 @@ func TestDownloadCutAfterOncePerFile(t *testing.T) {
 
 func TestDownloadBytesPerSec(t *testing.T) {
 	s := start(t, Options{DownloadBytesPerSec: 100 << 10})
-	res := waitFinal(t, s, mustSubmit(t, s, "txt2video", `{"prompts":[{"prompt":"slow"}],"width":128,"height":128}`))
+	res := waitFinal(t, s, mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"slow","frames":16}],"width":256,"height":256,"steps":5}`))
 	s.SetOptions(Options{DownloadBytesPerSec: 100 << 10, VideoPadBytes: 40 << 10})
 	begin := time.Now()
 	r := download(t, res.Videos[0].VideoURL)

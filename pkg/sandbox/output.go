@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"sync"
 
@@ -28,6 +29,65 @@ type output struct {
 }
 
 func (o *output) key() string { return o.taskID + "/" + o.file }
+
+// planOutputs decides the task's files from the validated parameters; content is generated on first use.
+func (t *task) planOutputs(p map[string]any) {
+	h := fnv.New64a()
+	h.Write([]byte(t.prompt))
+	key := h.Sum64() ^ uint64(t.seed)*0x9e3779b97f4a7c15
+	switch t.ep.kind {
+	case novita.KindImage:
+		w, h := t.ep.size(p)
+		n := imageCount(p)
+		t.units = n
+		for i := range n {
+			t.outputs = append(t.outputs, newImageOutput(t.id, i, w, h, t.outType, key))
+		}
+	case novita.KindVideo:
+		w, h := t.ep.size(p)
+		t.outputs = append(t.outputs, newVideoOutput(t.id, w, h, t.outType, key))
+	case novita.KindAudio:
+		for i, text := range speechTexts(p) {
+			t.outputs = append(t.outputs, newAudioOutput(t.id, i, text, key))
+		}
+	case novita.KindText:
+		w, h := t.ep.size(p)
+		t.outputs = append(t.outputs, newTextOutput(t.id, fmt.Sprintf("a sandbox picture, %dx%d, seed %d", w, h, t.seed)))
+	}
+}
+
+// imageCount is the number of images asked for (image_num, num_images), at least 1.
+func imageCount(p map[string]any) int {
+	for _, k := range []string{"image_num", "num_images"} {
+		if n := intParam(p, k, 0); n > 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+// speechTexts are the segments to speak: texts[] (txt2speech), text (MiniMax) or input (GLM).
+func speechTexts(p map[string]any) []string {
+	if a, ok := p["texts"].([]any); ok {
+		out := make([]string, 0, len(a))
+		for _, x := range a {
+			s, _ := x.(string)
+			out = append(out, s)
+		}
+		return out
+	}
+	for _, k := range []string{"text", "input"} {
+		if s, ok := p[k].(string); ok {
+			return []string{s}
+		}
+	}
+	return []string{"sandbox speech"}
+}
+
+func newTextOutput(taskID, text string) *output {
+	return &output{taskID: taskID, kind: novita.KindText, file: "output.txt", typ: "txt",
+		gen: func() ([]byte, error) { return []byte(text), nil }}
+}
 
 func newImageOutput(taskID string, i, w, h int, typ string, seed uint64) *output {
 	return &output{taskID: taskID, kind: novita.KindImage, file: fmt.Sprintf("image_%02d.%s", i+1, typ), typ: typ,
@@ -73,6 +133,8 @@ func contentType(typ string) string {
 		return "video/mp4"
 	case "wav":
 		return "audio/wav"
+	case "txt":
+		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
 }
@@ -88,4 +150,13 @@ func (o *output) sha256Of(padTo int64) (string, error) {
 		return "", fmt.Errorf("hash %s: %w", o.key(), err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// bytes returns the whole content (without MP4 padding).
+func (o *output) bytes() ([]byte, error) {
+	o.once.Do(func() { o.data, o.err = o.gen() })
+	if o.err != nil {
+		return nil, fmt.Errorf("generate %s: %w", o.key(), o.err)
+	}
+	return o.data, nil
 }

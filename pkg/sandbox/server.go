@@ -95,6 +95,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v3/async/task-result", s.handleResult)
 	mux.HandleFunc("/v3/async/{name}", s.handleSubmit)
+	mux.HandleFunc("/v3/{name}", s.handleSync)
+	mux.HandleFunc("/v3beta/{name}", s.handleSync)
 	mux.HandleFunc("/outputs/{task}/{file}", s.handleOutput)
 	mux.HandleFunc("/v3/model", s.modelsHandler())
 	mux.HandleFunc("/openapi/v1/billing/balance/detail", s.handleBalance)

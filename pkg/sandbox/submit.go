@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -25,8 +26,8 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.authorize(w, r) {
 		return
 	}
-	ep := s.endpoints[r.PathValue("name")]
-	if ep == nil {
+	ep := s.endpoints[r.URL.Path]
+	if ep == nil || ep.sync { // a synchronous endpoint posted under /v3/async/ is not found, as on Novita
 		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
 		return
 	}
@@ -68,24 +69,29 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"task_id": t.id})
 }
 
-// parseTask decodes and validates a submit body; msg names the first bad field.
+// parseTask decodes and validates a request body with the endpoint's spec; msg names the first bad field.
 func (s *Server) parseTask(ep *endpoint, r *http.Request) (t *task, msg string) {
+	if err := ep.load(); err != nil {
+		return nil, err.Error()
+	}
 	var body map[string]any
 	dec := json.NewDecoder(r.Body)
 	dec.UseNumber()
 	if err := dec.Decode(&body); err != nil || body == nil {
 		return nil, "body must be a JSON object"
 	}
-	params := body
-	if ep.nested {
-		p, ok := body["request"].(map[string]any)
-		if !ok {
+	switch ep.spec.Shape {
+	case catalog.ShapeA:
+		if _, ok := body["request"].(map[string]any); !ok {
 			return nil, "request: is required and must be an object"
 		}
-		params = p
+	case catalog.ShapeC:
+		if _, ok := body["input"].(map[string]any); !ok {
+			return nil, "input: is required and must be an object"
+		}
 	}
-	if msg := validate(ep.prefix(), params, ep.rules); msg != "" {
-		return nil, msg
+	if v := ep.spec.Check(body); v != nil {
+		return nil, apiMessage(v)
 	}
 	extra := map[string]any{}
 	if e, ok := body["extra"]; ok && e != nil {
@@ -93,9 +99,15 @@ func (s *Server) parseTask(ep *endpoint, r *http.Request) (t *task, msg string) 
 			return nil, "extra: must be an object"
 		}
 	}
+	params := ep.params(body)
 	t = &task{id: newTaskID(), ep: ep, base: s.baseURL(r), units: 1}
-	if msg := t.readExtra(extra); msg != "" {
+	if msg := t.readOutputType(body); msg != "" {
 		return nil, msg
+	}
+	if !ep.sync {
+		if msg := t.readExtra(extra); msg != "" {
+			return nil, msg
+		}
 	}
 	t.prompt = promptOf(params)
 	t.seed = seedOf(params, ep.name+"\x00"+t.prompt)
@@ -106,29 +118,54 @@ func (s *Server) parseTask(ep *endpoint, r *http.Request) (t *task, msg string) 
 	return t, ""
 }
 
-// readExtra reads the output type, NSFW flag and webhook settings.
-func (t *task) readExtra(extra map[string]any) string {
-	t.nsfw, _ = extra["enable_nsfw_detection"].(bool)
-	typeField, def, allowed := "response_image_type", "png", []string{"png", "jpeg", "jpg", "webp"}
-	switch t.ep.kind {
+// Output formats the sandbox can make, by kind; the first is its default.
+func sandboxTypes(kind string) []string {
+	switch kind {
 	case novita.KindVideo:
-		typeField, def, allowed = "response_video_type", "mp4", []string{"mp4", "gif"}
+		return []string{"mp4", "gif"}
 	case novita.KindAudio:
-		typeField, def, allowed = "response_audio_type", "wav", []string{"wav", "mp3"}
+		return []string{"wav"}
+	case novita.KindText:
+		return []string{"txt"}
 	}
-	t.outType = def
-	if v, ok := extra[typeField]; ok && v != nil {
-		if msg := oneOf(allowed...)("extra."+typeField, v); msg != "" {
-			return msg
+	return []string{"png", "jpeg", "jpg"}
+}
+
+// readOutputType reads the spec's output-format field (role output-type). A format the sandbox cannot
+// make is refused when asked for explicitly; an API default it cannot make (mp3 speech) falls back to
+// its own default, which the result then reports truthfully.
+func (t *task) readOutputType(body map[string]any) string {
+	supported := sandboxTypes(t.ep.kind)
+	t.outType = supported[0]
+	if r := t.ep.spec.Response; r != nil && oneOf(r.Outputs[0].DefaultType, supported...) {
+		t.outType = r.Outputs[0].DefaultType // what the answer says it carries (seedream's JPEG links)
+	}
+	p, ok := t.ep.spec.OutputTypeParam()
+	if !ok {
+		return ""
+	}
+	v, given := catalog.Get(body, p.Path)
+	if !given || v == nil {
+		if d := p.DefaultText(); oneOf(d, supported...) {
+			t.outType = d
 		}
-		t.outType = v.(string)
+	} else {
+		s, _ := v.(string)
+		if !oneOf(s, supported...) {
+			field := p.Path[strings.LastIndex(p.Path, ".")+1:]
+			return fmt.Sprintf("%s: %s %s is not supported by the sandbox", p.Path, field, s)
+		}
+		t.outType = s
 	}
 	if t.outType == "jpg" {
 		t.outType = "jpeg"
 	}
-	if t.outType == "webp" || t.outType == "mp3" {
-		return fmt.Sprintf("extra.%s: %s %s is not supported by the sandbox", typeField, typeField, t.outType)
-	}
+	return ""
+}
+
+// readExtra reads the NSFW flag and webhook settings of an asynchronous task.
+func (t *task) readExtra(extra map[string]any) string {
+	t.nsfw, _ = extra["enable_nsfw_detection"].(bool)
 	wh, ok := extra["webhook"]
 	if !ok || wh == nil {
 		return ""
@@ -138,10 +175,11 @@ func (t *task) readExtra(extra map[string]any) string {
 		return "extra.webhook: must be an object"
 	}
 	t.webhookRaw, _ = json.Marshal(m)
-	if msg := urlOrDataURI("extra.webhook.url", m["url"]); msg != "" || strings.HasPrefix(m["url"].(string), "data:") {
+	u, _ := m["url"].(string)
+	if !isHTTPURL(u) {
 		return "extra.webhook.url: must be an http(s) URL"
 	}
-	t.webhookURL = m["url"].(string)
+	t.webhookURL = u
 	tm, ok := m["test_mode"].(map[string]any)
 	if !ok {
 		return ""
@@ -151,8 +189,8 @@ func (t *task) readExtra(extra map[string]any) string {
 	}
 	st := novita.StatusSucceed
 	if v, ok := tm["return_task_status"]; ok {
-		if msg := oneOf(string(novita.StatusSucceed), string(novita.StatusFailed))("extra.webhook.test_mode.return_task_status", v); msg != "" {
-			return msg
+		if !oneOf(v, string(novita.StatusSucceed), string(novita.StatusFailed)) {
+			return "extra.webhook.test_mode.return_task_status: must be one of " + string(novita.StatusSucceed) + ", " + string(novita.StatusFailed)
 		}
 		st = novita.Status(v.(string))
 	}
@@ -163,8 +201,10 @@ func (t *task) readExtra(extra map[string]any) string {
 // promptOf is the text a task is "about": it seeds outputs and carries the [fail] marker.
 func promptOf(p map[string]any) string {
 	var parts []string
-	if s, ok := p["prompt"].(string); ok {
-		parts = append(parts, s)
+	for _, key := range []string{"prompt", "text", "input"} {
+		if s, ok := p[key].(string); ok {
+			parts = append(parts, s)
+		}
 	}
 	for _, key := range []string{"prompts", "texts"} {
 		if a, ok := p[key].([]any); ok {

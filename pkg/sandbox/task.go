@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"time"
 
@@ -34,31 +33,6 @@ type task struct {
 	submitted  time.Time
 	duration   time.Duration
 	outputs    []*output
-}
-
-// planOutputs decides the task's files from the validated parameters; content is generated on first use.
-func (t *task) planOutputs(p map[string]any) {
-	h := fnv.New64a()
-	h.Write([]byte(t.prompt))
-	key := h.Sum64() ^ uint64(t.seed)*0x9e3779b97f4a7c15
-	switch t.ep.kind {
-	case novita.KindImage:
-		w, h := t.ep.size(p)
-		n := intParam(p, "image_num", 1)
-		t.units = n
-		for i := range n {
-			t.outputs = append(t.outputs, newImageOutput(t.id, i, w, h, t.outType, key))
-		}
-	case novita.KindVideo:
-		w, h := t.ep.size(p)
-		t.outputs = append(t.outputs, newVideoOutput(t.id, w, h, t.outType, key))
-	case novita.KindAudio:
-		texts, _ := p["texts"].([]any)
-		for i, x := range texts {
-			s, _ := x.(string)
-			t.outputs = append(t.outputs, newAudioOutput(t.id, i, s, key))
-		}
-	}
 }
 
 // state is the task's status at now: QUEUED for the first fifth of its duration, then PROCESSING with

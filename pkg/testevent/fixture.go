@@ -8,61 +8,33 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"strings"
-
+	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// TaskType maps a catalog name (txt2img, wan-t2v, ...) to the task_type Novita reports; unknown
-// names are upper-cased with '-' and '.' turned into '_'.
+// TaskType is the task_type a fixture for a task name carries: the spec's confirmed value, else the
+// stand-in the simulators use (catalog.Task.SimulatedTaskType; FLUX_1_SCHNELL for unknown names).
 func TaskType(name string) string {
-	switch strings.ToLower(name) {
-	case "txt2img":
-		return "TXT_TO_IMG"
-	case "img2img":
-		return "IMG_TO_IMG"
-	case "inpainting":
-		return "INPAINTING"
-	case "upscale":
-		return "UPSCALE"
-	case "txt2speech":
-		return "TXT_TO_SPEECH"
-	case "txt2video":
-		return "TXT_TO_VIDEO"
-	case "img2video":
-		return "IMG_TO_VIDEO"
-	case "hunyuan-video-fast":
-		return "HUNYUAN_VIDEO_FAST"
-	case "wan-t2v":
-		return "WAN_TXT_TO_VIDEO"
-	case "kling-v2.1-t2v-master":
-		return "KLING_V2_1_T2V_MASTER"
-	case "minimax-hailuo-02":
-		return "MINIMAX_HAILUO_02"
-	}
-	return strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToUpper(name))
+	t, _ := lookup(name)
+	return t.SimulatedTaskType()
 }
 
-// OutputKind is the kind of file a task produces (novita.KindImage, KindVideo or KindAudio).
+// OutputKind is the kind of file a task produces, from its spec (novita.KindImage for unknown names).
 func OutputKind(name string) string {
-	n := strings.ToLower(name)
-	switch n {
-	case "txt2img", "img2img", "inpainting", "upscale":
-		return novita.KindImage
-	case "txt2speech":
-		return novita.KindAudio
-	}
-	for _, w := range []string{"video", "t2v", "i2v", "hailuo", "kling"} {
-		if strings.Contains(n, w) {
-			return novita.KindVideo
-		}
-	}
-	for _, w := range []string{"speech", "audio", "tts", "voice"} {
-		if strings.Contains(n, w) {
-			return novita.KindAudio
-		}
+	if t, ok := lookup(name); ok && t.OutputKind != "" {
+		return t.OutputKind
 	}
 	return novita.KindImage
+}
+
+// lookup finds a catalog task by name or alias; unknown names give a stand-in named as given.
+func lookup(name string) (catalog.Task, bool) {
+	if c, err := catalog.Load(); err == nil {
+		if t, ok := c.Lookup(name); ok {
+			return t, true
+		}
+	}
+	return catalog.Task{Name: name}, false
 }
 
 // The fixture structs keep the field order of samples/webhook-txt2img-succeed.json.
@@ -120,8 +92,9 @@ const FailureReason = "test event: simulated task failure"
 
 const presign = "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20240602T150041Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&x-id=GetObject&X-Amz-Signature=0000"
 
-// Fixture builds an event body for a catalog task name and status, shaped like a real delivery.
-// An empty status means SUCCEED; an empty taskID gets a random UUID.
+// Fixture builds an event body for a catalog task name (or alias) and status, shaped like a real
+// delivery; its task_type and outputs follow the task's spec. An empty status means SUCCEED; an empty
+// taskID gets a random UUID.
 func Fixture(taskType string, status novita.Status, taskID string) ([]byte, error) {
 	if taskType == "" {
 		taskType = "txt2img"
@@ -151,6 +124,7 @@ func Fixture(taskType string, status novita.Status, taskID string) ([]byte, erro
 			p.Videos = append(p.Videos, fixtureVideo{
 				VideoURL:    "https://faas-output-video.s3.ap-southeast-1.amazonaws.com/test_data/" + taskID + "/output.mp4" + presign,
 				VideoURLTTL: "3600", VideoType: "mp4"})
+		case novita.KindText: // synchronous text endpoints have no webhook outputs to show
 		case novita.KindAudio:
 			p.Audios = append(p.Audios, fixtureAudio{
 				AudioURL:    "https://faas-output-audio.s3.ap-southeast-1.amazonaws.com/test_data/" + taskID + "/speech.wav" + presign,

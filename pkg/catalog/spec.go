@@ -1,0 +1,346 @@
+package catalog
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Parameter types of a spec.
+const (
+	ParamString  = "string"
+	ParamInteger = "integer"
+	ParamNumber  = "number"
+	ParamBoolean = "boolean"
+	ParamEnum    = "enum" // a string from Enum
+	ParamArray   = "array"
+	ParamObject  = "object"
+	ParamFile    = "file" // a file input, encoded as Encoding says
+)
+
+// File encodings: how a file input is put in the body.
+const (
+	EncodingBase64        = "base64"          // raw base64 of the file, no data: prefix
+	EncodingDataURI       = "data-uri"        // data:<mime>;base64,...
+	EncodingURL           = "url"             // an http(s) URL the API fetches
+	EncodingURLOrDataURI  = "url-or-data-uri" // either of the two
+	RoleOutputType        = "output-type"     // Param.Role of the field choosing the output format
+	responseEncodingHex   = "hex"
+	responseEncodingText  = "text"
+	responseEncodingBytes = "binary"
+)
+
+// Param is one documented body field.
+type Param struct {
+	Path         string   `yaml:"path"` // dot path; "[]" marks every element of an array: "prompts[].frames"
+	Type         string   `yaml:"type"`
+	Required     bool     `yaml:"required"`
+	Default      any      `yaml:"default"`     // sent when the user gives no value
+	APIDefault   any      `yaml:"api_default"` // what the API uses when the field is absent: shown, not sent
+	Min          *float64 `yaml:"min"`
+	Max          *float64 `yaml:"max"`
+	ExclusiveMin bool     `yaml:"exclusive_min"` // Min itself is not allowed (1 < x)
+	MinLength    *int     `yaml:"min_length"`
+	MaxLength    *int     `yaml:"max_length"`
+	Enum         []string `yaml:"enum"` // allowed values, compared as text ("5" matches 5 and "5")
+	MinItems     *int     `yaml:"min_items"`
+	MaxItems     *int     `yaml:"max_items"`
+	Items        *Param   `yaml:"items"` // rules for each element of an array of scalars or files
+	Sum          *SumRule `yaml:"sum"`   // arrays of objects: a cap on the total of one field
+	Encoding     string   `yaml:"encoding"`
+	Description  string   `yaml:"description"`
+	Flag         string   `yaml:"flag"`  // typed CLI flag name; "" = no flag (use --set)
+	Short        string   `yaml:"short"` // one-letter shorthand
+	Role         string   `yaml:"role"`  // RoleOutputType
+	Notes        string   `yaml:"notes"`
+}
+
+// SumRule caps the total of one numeric field over the elements of an array of objects.
+type SumRule struct {
+	Field string  `yaml:"field"`
+	Max   float64 `yaml:"max"`
+}
+
+// CrossRule constrains one field by the value of another: when If holds, Then must.
+type CrossRule struct {
+	If      Cond   `yaml:"if"`
+	Then    Cond   `yaml:"then"`
+	Message string `yaml:"message"`
+}
+
+// Cond holds when the value at Path (or its default when absent) is one of In, compared as text.
+type Cond struct {
+	Path string   `yaml:"path"`
+	In   []string `yaml:"in"`
+}
+
+// Response says how a synchronous endpoint answers.
+type Response struct {
+	TaskID  string          `yaml:"task_id"` // path of a task id in the answer, if any
+	Outputs []ResponseField `yaml:"outputs"`
+}
+
+// ResponseField is one place outputs come back in a synchronous answer.
+type ResponseField struct {
+	Field       string `yaml:"field"`        // "image_file", "images[].image_url", "image_urls[]"; "" with binary
+	Encoding    string `yaml:"encoding"`     // url, base64, hex, text, binary (the whole answer is the file)
+	TypeField   string `yaml:"type_field"`   // answer path of the output's type ("image_type", "images[].image_type")
+	TypeParam   string `yaml:"type_param"`   // request path choosing the type when the answer does not say
+	DefaultType string `yaml:"default_type"` // type when neither says
+	TTLField    string `yaml:"ttl_field"`
+	Kind        string `yaml:"kind"` // default: the task's kind
+	When        *Cond  `yaml:"when"` // request condition for this field (seedream response_format, ...)
+}
+
+// specFile is one spec/<name>.yaml.
+type specFile struct {
+	Name     string      `yaml:"name"`
+	Path     string      `yaml:"path"`
+	Mode     string      `yaml:"mode"`
+	Shape    string      `yaml:"shape"`
+	Kind     string      `yaml:"kind"`
+	TaskType string      `yaml:"task_type"`
+	Aliases  []string    `yaml:"aliases"`
+	Summary  string      `yaml:"summary"`
+	Docs     string      `yaml:"docs"`
+	Sources  []string    `yaml:"sources"`
+	Notes    string      `yaml:"notes"`
+	Params   []Param     `yaml:"params"`
+	Rules    []CrossRule `yaml:"rules"`
+	Response *Response   `yaml:"response"`
+}
+
+// parseSpec decodes and checks one spec file and compiles it into a Task.
+func parseSpec(file string, src []byte) (Task, error) {
+	var s specFile
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true) // a typo in a spec key must not pass silently
+	if err := dec.Decode(&s); err != nil {
+		return Task{}, fmt.Errorf("spec %s: %w", file, err)
+	}
+	if err := s.check(file); err != nil {
+		return Task{}, err
+	}
+	return s.compile()
+}
+
+func (s *specFile) check(file string) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("spec %s: %s", file, fmt.Sprintf(format, args...))
+	}
+	if s.Name+".yaml" != file {
+		return bad("name %q does not match the file name", s.Name)
+	}
+	if !validEndpointName(s.Name) || strings.Contains(s.Name, "/") {
+		return bad("invalid name %q", s.Name)
+	}
+	if !strings.HasPrefix(s.Path, "/v3") {
+		return bad("path %q must start with /v3", s.Path)
+	}
+	switch Mode(s.Mode) {
+	case ModeAsync:
+		if !strings.HasPrefix(s.Path, "/v3/async/") {
+			return bad("an async endpoint posts under /v3/async/, not %s", s.Path)
+		}
+		if s.Response != nil {
+			return bad("an async endpoint has no response section")
+		}
+	case ModeSync:
+		if strings.HasPrefix(s.Path, "/v3/async/") {
+			return bad("a sync endpoint cannot post under /v3/async/")
+		}
+		if s.Response == nil || len(s.Response.Outputs) == 0 {
+			return bad("a sync endpoint needs response.outputs")
+		}
+	default:
+		return bad("mode %q: want async or sync", s.Mode)
+	}
+	if _, ok := shapes[s.Shape]; !ok {
+		return bad("shape %q: want A, B or C", s.Shape)
+	}
+	switch s.Kind {
+	case OutputImage, OutputVideo, OutputAudio, OutputText:
+	default:
+		return bad("kind %q: want image, video, audio or text", s.Kind)
+	}
+	if s.Summary == "" || strings.Contains(s.Summary, "\n") {
+		return bad("summary must be one line")
+	}
+	seenFlag := map[string]bool{}
+	for i := range s.Params {
+		p := &s.Params[i]
+		if err := p.check(); err != nil {
+			return bad("param %s: %v", p.Path, err)
+		}
+		if p.Flag != "" {
+			if seenFlag[p.Flag] {
+				return bad("flag --%s is used twice", p.Flag)
+			}
+			seenFlag[p.Flag] = true
+		}
+	}
+	return nil
+}
+
+var shapes = map[string]Shape{"A": ShapeA, "B": ShapeB, "C": ShapeC}
+
+func (p *Param) check() error {
+	if p.Path != "" { // items: carry only rules
+		if _, err := ParsePath(concretePath(p.Path)); err != nil {
+			return err
+		}
+	}
+	switch p.Type {
+	case ParamString, ParamInteger, ParamNumber, ParamBoolean, ParamObject:
+	case ParamEnum:
+		if len(p.Enum) == 0 {
+			return fmt.Errorf("type enum needs enum values")
+		}
+	case ParamArray:
+		if p.Items != nil {
+			if err := p.Items.check(); err != nil {
+				return fmt.Errorf("items: %w", err)
+			}
+		}
+	case ParamFile:
+		switch p.Encoding {
+		case EncodingBase64, EncodingDataURI, EncodingURL, EncodingURLOrDataURI:
+		default:
+			return fmt.Errorf("file encoding %q: want base64, data-uri, url or url-or-data-uri", p.Encoding)
+		}
+	case "":
+		return fmt.Errorf("no type")
+	default:
+		return fmt.Errorf("unknown type %q", p.Type)
+	}
+	for _, d := range []any{p.Default, p.APIDefault} {
+		if d == nil {
+			continue
+		}
+		if msg := p.checkValue(normalize(d)); msg != nil {
+			return fmt.Errorf("default %v: %s", d, msg.Problem)
+		}
+	}
+	return nil
+}
+
+// compile turns the file into the Task the rest of the program uses.
+func (s *specFile) compile() (Task, error) {
+	t := Task{
+		Name: s.Name, Path: s.Path, Mode: Mode(s.Mode), Description: s.Summary, TaskType: s.TaskType,
+		OutputKind: s.Kind, Shape: shapes[s.Shape], Aliases: s.Aliases, Docs: s.Docs, Notes: strings.TrimSpace(s.Notes),
+		Params: s.Params, Rules: s.Rules, Response: s.Response, Defaults: map[string]any{},
+	}
+	t.Endpoint = s.Path
+	if rest, ok := strings.CutPrefix(s.Path, "/v3/async/"); ok && !strings.Contains(rest, "/") {
+		t.Endpoint = rest
+	}
+	for i := range t.Params {
+		p := &t.Params[i]
+		p.Default, p.APIDefault = normalize(p.Default), normalize(p.APIDefault)
+		if p.Default != nil {
+			t.Defaults[concretePath(p.Path)] = p.Default
+		}
+		if p.Required && !strings.Contains(p.Path, "[]") {
+			t.Required = append(t.Required, p.Path)
+		}
+		if p.Flag != "" {
+			t.Flags = append(t.Flags, FlagMap{Flag: p.Flag, Path: concretePath(p.Path), Type: p.valueType(),
+				Override: p.Role == RoleOutputType, Encoding: p.fileEncoding(), Param: p})
+		}
+	}
+	return t, nil
+}
+
+// concretePath addresses the first element of every "[]" in a spec path.
+func concretePath(p string) string { return strings.ReplaceAll(p, "[]", "[0]") }
+
+func (p *Param) fileEncoding() string {
+	if p.Type == ParamFile {
+		return p.Encoding
+	}
+	if p.Type == ParamArray && p.Items != nil && p.Items.Type == ParamFile {
+		return p.Items.Encoding
+	}
+	return ""
+}
+
+func (p *Param) valueType() ValueType {
+	switch p.Type {
+	case ParamInteger:
+		return TypeInt
+	case ParamNumber:
+		return TypeFloat
+	case ParamBoolean:
+		return TypeBool
+	case ParamArray:
+		if p.Items != nil && p.Items.Type == ParamFile {
+			return TypeFileList
+		}
+		return TypeStringList
+	case ParamFile:
+		switch p.Encoding {
+		case EncodingBase64:
+			return TypeImageBase64
+		case EncodingDataURI:
+			return TypeFileDataURI
+		case EncodingURL:
+			return TypeFileURL
+		}
+		return TypeImageURLOrDataURI
+	}
+	return TypeString
+}
+
+// normalize makes YAML values body values: ints as int64, floats as float64, nested maps and lists kept.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case uint64:
+		if x <= math.MaxInt64 {
+			return int64(x)
+		}
+		return float64(x)
+	case float64:
+		return x
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalize(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = normalize(e)
+		}
+		return out
+	}
+	return v
+}
+
+// DefaultText is the default shown in help: the value sent when unset, else the API's own default.
+func (p *Param) DefaultText() string {
+	d := p.Default
+	if d == nil {
+		d = p.APIDefault
+	}
+	switch x := d.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return fmtNum(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(d)
+}

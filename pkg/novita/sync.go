@@ -1,0 +1,114 @@
+package novita
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+)
+
+// maxSyncResponseBytes bounds a synchronous answer, which carries its outputs inline (base64 images,
+// hex audio): far larger than a task result, still bounded.
+const maxSyncResponseBytes = 256 << 20
+
+// SubmitSync posts body to a synchronous endpoint (path "/v3/remove-background", "/v3beta/flux-1-schnell")
+// and returns its 2xx answer as is, for catalog.Task.DecodeSync. Like Submit it retries only when the
+// request surely did not reach the server (connection refused, 429): a synchronous call is billed when
+// it runs. A path under /v3/async/ is refused: synchronous endpoints answer 404 there.
+func (c *Client) SubmitSync(ctx context.Context, path string, body []byte) ([]byte, error) {
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "/v3/async/") {
+		return nil, fmt.Errorf("run %s: not a synchronous endpoint path (want /v3/<name> or /v3beta/<name>)", path)
+	}
+	op := "run " + strings.TrimPrefix(path, "/")
+	u := strings.TrimRight(c.BaseURL, "/") + path
+	attempts := max(c.Retry.MaxAttempts, 1)
+	for n := 1; ; n++ {
+		raw, err := c.syncOnce(ctx, op, u, body)
+		if err == nil {
+			return raw, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", op, ctx.Err())
+		}
+		if n >= attempts || !submitRetryable(err) {
+			if maybeCreated(err) {
+				err = clierr.WithHint(clierr.KindOf(err), err,
+					"the request may have reached Novita and been billed; check your Novita console before running it again")
+			}
+			return nil, err
+		}
+		var ra time.Duration
+		var ae *APIError
+		if errors.As(err, &ae) {
+			ra = ae.RetryAfter
+		}
+		wait := c.Retry.Backoff(n, ra)
+		if c.OnRetry != nil {
+			c.OnRetry(op, n, wait, err)
+		}
+		sleep := c.Sleep
+		if sleep == nil {
+			sleep = sleepCtx
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+	}
+}
+
+// submitRetryable is Submit's rule: only a 429 or a request that surely never left.
+func submitRetryable(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.HTTPStatus == http.StatusTooManyRequests
+	}
+	return surelyNotSent(err)
+}
+
+// syncOnce is one POST; the answer may be JSON or the raw file (some audio endpoints).
+func (c *Client) syncOnce(ctx context.Context, op, u string, body []byte) ([]byte, error) {
+	if c.SubmitTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.SubmitTimeout)
+		defer cancel()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if c.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, */*")
+	req.Header.Set("User-Agent", c.UserAgent)
+	c.traceRequest(req, body)
+	start := time.Now()
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, redactURLError(err))
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxSyncResponseBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading the answer: %w", op, err)
+	}
+	c.traceResponse(resp, b, time.Since(start))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, parseAPIError(op, resp.StatusCode, resp.Header, b)
+	}
+	if len(b) > maxSyncResponseBytes {
+		return nil, errDecode{fmt.Errorf("%s: the answer is larger than %d MiB", op, maxSyncResponseBytes>>20)}
+	}
+	return b, nil
+}

@@ -1,0 +1,274 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/gif"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/novita"
+)
+
+// specBody is a task's spec defaults plus a plain value for every required field without one: what
+// `novita submit <task>` sends with the minimum input.
+func specBody(t *testing.T, task catalog.Task) map[string]any {
+	t.Helper()
+	png := pngBase64(t, 64, 48)
+	body := map[string]any{}
+	for p, v := range task.Defaults {
+		if err := catalog.Set(body, p, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range task.Params {
+		p := &task.Params[i]
+		path := strings.ReplaceAll(p.Path, "[]", "[0]")
+		if v, ok := catalog.Get(body, path); !p.Required || p.Default != nil || (ok && v != nil) {
+			continue
+		}
+		if err := catalog.Set(body, path, sampleFor(p, png)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return body
+}
+
+func sampleFor(p *catalog.Param, png string) any {
+	file := func(enc string) any {
+		switch enc {
+		case catalog.EncodingBase64:
+			return png
+		case catalog.EncodingURL:
+			return "https://example.com/input.png"
+		}
+		return "data:image/png;base64," + png
+	}
+	switch {
+	case p.Type == catalog.ParamFile:
+		return file(p.Encoding)
+	case p.Type == catalog.ParamArray && p.Items != nil && p.Items.Type == catalog.ParamFile:
+		return []any{file(p.Items.Encoding)}
+	case p.Type == catalog.ParamArray:
+		return []any{"Hello from the sandbox."}
+	case len(p.Enum) > 0:
+		return p.Enum[0]
+	case p.Type == catalog.ParamInteger || p.Type == catalog.ParamNumber:
+		if p.Min != nil {
+			return *p.Min + 1
+		}
+		return 1
+	case p.Type == catalog.ParamBoolean:
+		return false
+	case p.Type == catalog.ParamObject:
+		return map[string]any{}
+	}
+	return "a lighthouse on a cliff"
+}
+
+// checkFile asserts the bytes are a real file of that type.
+func checkFile(t *testing.T, typ string, b []byte) {
+	t.Helper()
+	switch typ {
+	case "png", "jpeg":
+		if _, format, err := image.Decode(bytes.NewReader(b)); err != nil || format != typ {
+			t.Errorf("not a %s image: %v (%s)", typ, err, format)
+		}
+	case "gif":
+		if g, err := gif.DecodeAll(bytes.NewReader(b)); err != nil || len(g.Image) < 2 {
+			t.Errorf("not an animated GIF: %v", err)
+		}
+	case "mp4":
+		boxes := strings.Join(topBoxes(t, b), " ")
+		if !strings.HasPrefix(boxes, "ftyp") || !strings.Contains(boxes, "moov") || !strings.Contains(boxes, "mdat") {
+			t.Errorf("not an MP4: boxes %s", boxes)
+		}
+	case "wav":
+		if len(b) < 44 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
+			t.Errorf("not a WAV: %q", b[:min(len(b), 12)])
+		}
+	case "txt":
+		if len(b) == 0 {
+			t.Error("empty text")
+		}
+	default:
+		t.Errorf("unexpected type %q", typ)
+	}
+}
+
+// Every catalog endpoint is accepted with its defaults and answers its spec's output kind with real
+// files: asynchronous ones through task-result, synchronous ones inline.
+func TestEveryCatalogEndpointRunsWithItsDefaults(t *testing.T) {
+	s := start(t, Options{})
+	c, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := c.All()
+	if len(tasks) < 70 {
+		t.Fatalf("only %d tasks", len(tasks))
+	}
+	for _, task := range tasks {
+		t.Run(task.Name, func(t *testing.T) {
+			t.Parallel()
+			body := specBody(t, task)
+			raw, _ := json.Marshal(body)
+			r := call(t, http.MethodPost, s.URL()+task.Path, bearer(s), raw)
+			if r.status != http.StatusOK {
+				t.Fatalf("POST %s %s: %d %s", task.Path, raw, r.status, r.body)
+			}
+			var outs []novita.Output
+			if task.Sync() {
+				ans, err := task.DecodeSync(r.body, body)
+				if err != nil {
+					t.Fatalf("decode %s: %v", r.body, err)
+				}
+				outs = ans.Outputs
+			} else {
+				var sub struct {
+					TaskID string `json:"task_id"`
+				}
+				_ = json.Unmarshal(r.body, &sub)
+				res := waitFinal(t, s, sub.TaskID)
+				if res.Task.Status != novita.StatusSucceed || res.Task.TaskType != task.SimulatedTaskType() {
+					t.Fatalf("task %+v", res.Task)
+				}
+				outs = res.Outputs()
+			}
+			if len(outs) == 0 {
+				t.Fatal("no outputs")
+			}
+			for _, o := range outs {
+				if o.Kind != task.OutputKind {
+					t.Errorf("output kind %s, want %s", o.Kind, task.OutputKind)
+				}
+				data, typ := o.Data, o.Type
+				if o.URL != "" {
+					d := download(t, o.URL)
+					if d.status != 200 {
+						t.Fatalf("download %s: %d", o.URL, d.status)
+					}
+					data = d.body
+				}
+				if typ == "" || strings.Contains(typ, "/") { // sniffed or unstated: ask the content
+					typ = map[string]string{"image/png": "png", "image/jpeg": "jpeg", "audio/wave": "wav"}[strings.Split(httpType(data), ";")[0]]
+				}
+				checkFile(t, typ, data)
+			}
+		})
+	}
+}
+
+func httpType(b []byte) string { return http.DetectContentType(b) }
+
+// A body that breaks its spec is refused naming the field, on every kind of endpoint.
+func TestBrokenBodiesAreRefused(t *testing.T) {
+	s := start(t, Options{})
+	for _, name := range []string{"txt2img", "txt2video", "wan-2.2-t2v", "flux-1-kontext-pro", "remove-background", "flux-1-schnell"} {
+		task, _ := catalog.Lookup(name)
+		body := specBody(t, task)
+		// drop the first required field
+		var field string
+		for _, p := range task.Params {
+			if p.Required && !strings.Contains(p.Path, "[]") {
+				field = p.Path
+				break
+			}
+		}
+		parent, key := "", field
+		if i := strings.LastIndex(field, "."); i >= 0 {
+			parent, key = field[:i], field[i+1:]
+		}
+		m := body
+		if parent != "" {
+			v, _ := catalog.Get(body, parent)
+			m = v.(map[string]any)
+		}
+		delete(m, key)
+		raw, _ := json.Marshal(body)
+		r := call(t, http.MethodPost, s.URL()+task.Path, bearer(s), raw)
+		if r.status != 400 || r.apiError(t).Message != field+": is required" {
+			t.Errorf("%s without %s: %d %s", name, field, r.status, r.body)
+		}
+	}
+}
+
+// Synchronous endpoints answer inline in their documented shapes, and only at their own path.
+func TestSyncEndpointsAnswerInline(t *testing.T) {
+	s := start(t, Options{})
+	png := pngBase64(t, 80, 60)
+	post := func(path, body string) resp {
+		t.Helper()
+		return call(t, http.MethodPost, s.URL()+path, bearer(s), []byte(body))
+	}
+	r := post("/v3/remove-background", `{"image_file":"`+png+`","extra":{"response_image_type":"jpeg"}}`)
+	var rb struct {
+		ImageFile string `json:"image_file"`
+		ImageType string `json:"image_type"`
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &rb) != nil || rb.ImageType != "jpeg" {
+		t.Fatalf("remove-background: %d %.200s", r.status, r.body)
+	}
+	img, err := catalog.DecodeBase64(rb.ImageFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(img)); err != nil || format != "jpeg" || cfg.Width != 80 || cfg.Height != 60 {
+		t.Errorf("image_file: %v %s %dx%d", err, format, cfg.Width, cfg.Height)
+	}
+	// never under /v3/async/, as on Novita; and an async endpoint has no sync path
+	if r := post("/v3/async/remove-background", `{"image_file":"`+png+`"}`); r.status != 404 || r.apiError(t).Reason != "API_NOT_FOUND" {
+		t.Errorf("sync under async: %d %s", r.status, r.body)
+	}
+	if r := post("/v3/txt2img", txt2img("x", "", 128, 128, 1)); r.status != 404 {
+		t.Errorf("async under sync: %d", r.status)
+	}
+	r = post("/v3beta/flux-1-schnell", `{"prompt":"x","seed":1,"steps":4,"width":96,"height":64,"image_num":2}`)
+	var fx struct {
+		Task struct {
+			TaskID string `json:"task_id"`
+		}
+		Images []struct {
+			ImageURL    string `json:"image_url"`
+			ImageURLTTL int64  `json:"image_url_ttl"`
+			ImageType   string `json:"image_type"`
+		}
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &fx) != nil || fx.Task.TaskID == "" || len(fx.Images) != 2 || fx.Images[1].ImageURLTTL != 3600 {
+		t.Fatalf("flux-1-schnell: %d %s", r.status, r.body)
+	}
+	if d := download(t, fx.Images[1].ImageURL); d.status != 200 {
+		t.Errorf("flux image: %d", d.status)
+	}
+	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there."}`)
+	var sp struct {
+		Audio     string
+		ExtraInfo struct {
+			AudioFormat string `json:"audio_format"`
+		} `json:"extra_info"`
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != "wav" || strings.HasPrefix(sp.Audio, "http") {
+		t.Fatalf("speech: %d %.200s", r.status, r.body)
+	}
+	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there.","output_format":"url"}`)
+	if json.Unmarshal(r.body, &sp) != nil || !strings.HasPrefix(sp.Audio, "http") || download(t, sp.Audio).status != 200 {
+		t.Errorf("speech url: %s", r.body)
+	}
+	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"mp3"}}`); r.status != 400 ||
+		!strings.Contains(r.apiError(t).Message, "not supported by the sandbox") {
+		t.Errorf("mp3 asked: %d %s", r.status, r.body)
+	}
+	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong"}`); r.status != 200 || string(r.body[:4]) != "RIFF" ||
+		r.header.Get("Content-Type") != "audio/wav" {
+		t.Errorf("glm-tts: %d %q", r.status, r.body[:min(12, len(r.body))])
+	}
+	if r := post("/v3/remove-background", `{"image_file":"`+png+`","note":"unknown fields are ignored"}`); r.status != 200 {
+		t.Errorf("unknown field refused: %d", r.status)
+	}
+	if r := post("/v3/replace-background", `{"image_file":"`+png+`","prompt":"sea [fail]"}`); r.status != 500 || r.apiError(t).Reason != "TASK_FAILED" {
+		t.Errorf("[fail]: %d %s", r.status, r.body)
+	}
+}

@@ -1,0 +1,151 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/novita-cli/novita/pkg/catalog"
+)
+
+// handleSync answers a synchronous endpoint (POST /v3/<name>, /v3beta/<name>): the request is validated
+// with the spec like a submit, the outputs are made at once and answered inline in the spec's response
+// shape (base64 image_file, images[] links, hex audio, a raw audio body, text). Links point at
+// /outputs/ like task results. A "[fail]" prompt answers 500 TASK_FAILED.
+func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	ep := s.endpoints[r.URL.Path]
+	if ep == nil || !ep.sync {
+		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		s.writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path, nil)
+		return
+	}
+	if s.inject(w, "submit") {
+		return
+	}
+	body, t, msg := s.parseSync(ep, r)
+	if msg != "" {
+		s.writeError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", msg, nil)
+		return
+	}
+	if !s.admit(w, ep.name, t.units) {
+		return
+	}
+	if t.failReason != "" {
+		s.writeError(w, http.StatusInternalServerError, "TASK_FAILED", t.failReason, nil)
+		return
+	}
+	o := s.options()
+	now := o.Now()
+	s.mu.Lock()
+	for _, out := range t.outputs {
+		s.files[out.key()] = out
+	}
+	s.mu.Unlock()
+	rule := answerRule(ep.spec, body)
+	if rule.Encoding == "binary" {
+		data, _, err := t.outputs[0].open(0)
+		if err != nil {
+			s.writeError(w, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error(), nil)
+			return
+		}
+		w.Header().Set("Content-Type", contentType(t.outputs[0].typ))
+		http.ServeContent(w, r, "", now, data)
+		return
+	}
+	answer := map[string]any{}
+	if ep.spec.Response.TaskID != "" {
+		_ = catalog.Set(answer, ep.spec.Response.TaskID, t.id)
+	}
+	asURL := rule.Encoding == "url" || body["output_format"] == "url" // MiniMax speech answers a link on request
+	for i, out := range t.outputs {
+		var value any
+		if asURL {
+			value = s.signURL(t.base, out, now, o.URLTTL)
+		} else {
+			data, err := out.bytes()
+			if err != nil {
+				s.writeError(w, http.StatusInternalServerError, "INTERNAL_ERROR", err.Error(), nil)
+				return
+			}
+			switch rule.Encoding {
+			case "hex":
+				value = hex.EncodeToString(data)
+			case "text":
+				value = string(data)
+			default:
+				value = base64.StdEncoding.EncodeToString(data)
+			}
+		}
+		_ = catalog.Set(answer, elementAt(rule.Field, i), value)
+		if rule.TypeField != "" {
+			_ = catalog.Set(answer, elementAt(rule.TypeField, i), out.typ)
+		}
+		if rule.TTLField != "" && asURL {
+			_ = catalog.Set(answer, elementAt(rule.TTLField, i), int64(o.URLTTL.Seconds()))
+		}
+		if !strings.Contains(rule.Field, "[]") {
+			break // a single-valued field holds one output
+		}
+	}
+	writeJSON(w, http.StatusOK, answer)
+}
+
+// parseSync is parseTask for a synchronous endpoint, keeping the request body (response conditions
+// read it).
+func (s *Server) parseSync(ep *endpoint, r *http.Request) (map[string]any, *task, string) {
+	raw, err := readBody(r)
+	if err != nil {
+		return nil, nil, "body must be a JSON object"
+	}
+	r.Body = raw.reader()
+	t, msg := s.parseTask(ep, r)
+	if msg != "" {
+		return nil, nil, msg
+	}
+	body, _ := raw.object()
+	return body, t, ""
+}
+
+// answerRule is the first response field whose condition holds for the request.
+func answerRule(spec catalog.Task, body map[string]any) catalog.ResponseField {
+	for _, f := range spec.Response.Outputs {
+		if spec.CondHolds(body, f.When) {
+			return f
+		}
+	}
+	return spec.Response.Outputs[0]
+}
+
+// elementAt addresses element i of every "[]" in a response path.
+func elementAt(path string, i int) string {
+	return strings.ReplaceAll(path, "[]", fmt.Sprintf("[%d]", i))
+}
+
+// rawBody is a request body read once and decoded as often as needed.
+type rawBody []byte
+
+func readBody(r *http.Request) (rawBody, error) {
+	return io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+}
+
+func (b rawBody) reader() io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
+
+func (b rawBody) object() (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	err := dec.Decode(&m)
+	return m, err
+}
