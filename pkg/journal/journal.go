@@ -1,36 +1,42 @@
-// Package journal owns the local record of submitted tasks: an append-only JSONL file that is written
-// right after a submit answers and before any waiting, so a crash or Ctrl-C never loses a paid task.
-// Several CLI processes may append at once; each record is one write of one line under a file lock.
+// Package journal owns the local record of submitted tasks and of the webhook deliveries seen: a SQLite
+// database (novita.db in the state directory, through the pure-Go modernc.org/sqlite driver) written
+// right after a submit answers and before any waiting, so a crash, Ctrl-C or kill -9 never loses a paid
+// task. Several CLI processes may write at once on every OS (WAL mode, a busy timeout, immediate write
+// transactions). The database is opened on the first call that needs it, its schema migrated in
+// versioned steps, and the first release's tasks.jsonl imported once, then kept as tasks.jsonl.imported.
 package journal
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"database/sql"
 	"os"
 	"path/filepath"
-	"sort"
+	"sync"
 	"time"
 )
 
-// Event names what a record says.
+// DBName is the database file's name in the state directory.
+const DBName = "novita.db"
+
+// Event names what a Record says (the first release's record kinds, kept for Append).
 const (
 	EventSubmitted = "submitted"
 	EventStatus    = "status"
 	EventFiles     = "files"
 )
 
-// FileRecord is a downloaded file.
+// FileRecord is one output of a task: a downloaded file (Path set) or an output known only by its URL's
+// expiry (Path empty, not yet downloaded).
 type FileRecord struct {
-	Kind   string `json:"kind,omitempty"`
-	Index  int    `json:"index,omitempty"`
-	Path   string `json:"path"`
-	Bytes  int64  `json:"bytes"`
-	SHA256 string `json:"sha256,omitempty"`
+	Kind         string    `json:"kind,omitempty"`
+	Index        int       `json:"index,omitempty"`
+	Path         string    `json:"path"` // absolute, except paths imported from tasks.jsonl (their directory is unknown)
+	Bytes        int64     `json:"bytes"`
+	SHA256       string    `json:"sha256,omitempty"`
+	URLExpiresAt time.Time `json:"url_expires_at,omitzero"`
 }
 
-// Record is one line of the journal.
+// Record is one fact about a task, as the first release's journal line was. Append merges it into the
+// task: non-empty fields win, a status or reason replaces both, files are upserted by kind and index.
 type Record struct {
 	At          time.Time    `json:"at"`
 	Event       string       `json:"event"`
@@ -47,7 +53,7 @@ type Record struct {
 	Output      string       `json:"output,omitempty"` // the -o template used, so a resume writes where the submit would have
 }
 
-// Entry is the latest known state of one task, merged from its records.
+// Entry is the latest known state of one task (the first release's shape, kept for Entries and Find).
 type Entry struct {
 	TaskID      string       `json:"task_id"`
 	Task        string       `json:"task,omitempty"`
@@ -63,10 +69,21 @@ type Entry struct {
 	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
-// Journal is the file at Path.
+// Journal is the database at Path. Its zero cost until used is the point: Open touches nothing.
+//
+// The typed methods (RecordSubmitted, List, ...) keep the database open until Close. The first
+// release's methods (Append, Entries, Find) close it again after the call when nothing else holds it,
+// so a caller that never calls Close leaks no connection or goroutine.
 type Journal struct {
-	Path string
+	Path string // the database file
 	Now  func() time.Time
+	// OnImport is told about a tasks.jsonl this process imported (at most once per Journal).
+	OnImport func(ImportResult)
+
+	mu    sync.Mutex
+	db    *sql.DB
+	users int
+	keep  bool
 }
 
 // Dir resolves the state directory: NOVITA_STATE_DIR, else $XDG_STATE_HOME/novita, else ~/.local/state/novita.
@@ -84,138 +101,58 @@ func Dir(env func(string) string) string {
 	return filepath.Join(home, ".local", "state", "novita")
 }
 
-// Open returns the journal in dir (created on first append).
+// Open returns the journal in dir; nothing is read or created until a method needs the database.
 func Open(dir string) *Journal {
-	return &Journal{Path: filepath.Join(dir, "tasks.jsonl"), Now: time.Now}
+	return &Journal{Path: filepath.Join(dir, DBName), Now: time.Now}
 }
 
-// Append writes one record as a single line.
-func (j *Journal) Append(r Record) error {
-	if r.At.IsZero() {
-		r.At = j.Now().UTC()
+// Close releases the database; the Journal stays usable (the next call opens it again).
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.keep = false
+	if j.users > 0 || j.db == nil {
+		return nil // the last user closes it
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	b = append(b, '\n')
-	if err := os.MkdirAll(filepath.Dir(j.Path), 0o700); err != nil {
-		return fmt.Errorf("journal: create %s: %w", filepath.Dir(j.Path), err)
-	}
-	f, err := os.OpenFile(j.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("journal: open %s: %w", j.Path, err)
-	}
-	defer f.Close()
-	unlock, err := lockFile(f)
-	if err != nil {
-		return fmt.Errorf("journal: lock %s: %w", j.Path, err)
-	}
-	defer unlock()
-	if _, err := f.Write(b); err != nil {
-		return fmt.Errorf("journal: write %s: %w", j.Path, err)
-	}
-	return nil
+	err := j.db.Close()
+	j.db = nil
+	return err
 }
 
-// Read returns every valid record in file order; corrupt lines are reported through warn and skipped.
-func (j *Journal) Read(warn func(line int, err error)) ([]Record, error) {
-	b, err := os.ReadFile(j.Path)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("journal: read %s: %w", j.Path, err)
-	}
-	var out []Record
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
+// acquire opens the database when needed and counts the caller as a user until release is called;
+// keep says the database stays open after the last release (until Close).
+func (j *Journal) acquire(keep bool) (db *sql.DB, release func(), imported *ImportResult, err error) {
+	j.mu.Lock()
+	if j.db == nil {
+		j.db, imported, err = openDB(j.Path, j.now)
+		if err != nil {
+			j.mu.Unlock()
+			return nil, nil, nil, err
 		}
-		var r Record
-		if err := json.Unmarshal(line, &r); err != nil || r.TaskID == "" {
-			if err == nil {
-				err = fmt.Errorf("no task_id")
-			}
-			if warn != nil {
-				warn(n, err)
-			}
-			continue
-		}
-		out = append(out, r)
 	}
-	return out, sc.Err()
+	j.users++
+	j.keep = j.keep || keep
+	db = j.db
+	j.mu.Unlock()
+	if imported != nil && j.OnImport != nil {
+		j.OnImport(*imported)
+	}
+	return db, j.release, imported, nil
 }
 
-// Entries merges records per task, newest submission first.
-func (j *Journal) Entries(warn func(line int, err error)) ([]Entry, error) {
-	recs, err := j.Read(warn)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]*Entry{}
-	var order []*Entry
-	for _, r := range recs {
-		e, ok := byID[r.TaskID]
-		if !ok {
-			e = &Entry{TaskID: r.TaskID}
-			byID[r.TaskID] = e
-			order = append(order, e)
-		}
-		merge(e, r)
-	}
-	sort.SliceStable(order, func(a, b int) bool { return order[a].SubmittedAt.After(order[b].SubmittedAt) })
-	out := make([]Entry, len(order))
-	for i, e := range order {
-		out[i] = *e
-	}
-	return out, nil
-}
-
-func merge(e *Entry, r Record) {
-	setIf := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	setIf(&e.Task, r.Task)
-	setIf(&e.Endpoint, r.Endpoint)
-	setIf(&e.BaseURL, r.BaseURL)
-	setIf(&e.Status, r.Status)
-	setIf(&e.BatchID, r.BatchID)
-	setIf(&e.Output, r.Output)
-	if r.Reason != "" || r.Status != "" {
-		e.Reason = r.Reason
-	}
-	if !r.SubmittedAt.IsZero() {
-		e.SubmittedAt = r.SubmittedAt
-	} else if e.SubmittedAt.IsZero() {
-		e.SubmittedAt = r.At
-	}
-	if r.Line != 0 {
-		e.Line = r.Line
-	}
-	if len(r.Files) > 0 {
-		e.Files = r.Files
-	}
-	if r.At.After(e.UpdatedAt) {
-		e.UpdatedAt = r.At
+func (j *Journal) release() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.users--
+	if j.users == 0 && !j.keep && j.db != nil {
+		_ = j.db.Close() // nothing was left unwritten: every write committed before release
+		j.db = nil
 	}
 }
 
-// Find returns the entry for id.
-func (j *Journal) Find(id string) (Entry, bool, error) {
-	es, err := j.Entries(nil)
-	if err != nil {
-		return Entry{}, false, err
+func (j *Journal) now() time.Time {
+	if j.Now != nil {
+		return j.Now().UTC()
 	}
-	for _, e := range es {
-		if e.TaskID == id {
-			return e, true, nil
-		}
-	}
-	return Entry{}, false, nil
+	return time.Now().UTC()
 }

@@ -1,0 +1,168 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// busyTimeout is how long a write waits for another process's write to finish. Writes are one short
+// transaction each, so only a stuck process (or an sqlite3 shell left inside a transaction) reaches it.
+const busyTimeout = 10 * time.Second
+
+// dsn names the database as a file: URI (so a path with '?', '#' or '%' in it stays a path) with the
+// settings every connection needs: WAL so readers never block the writer, synchronous=FULL so a
+// committed write survives a crash or power loss, foreign keys, BEGIN IMMEDIATE for writes so two
+// processes never deadlock upgrading a read lock, and temporary data in memory.
+func dsn(path string) string {
+	p := filepath.ToSlash(path)
+	if len(p) > 0 && p[0] != '/' {
+		p = "/" + p // a Windows drive path: file:///C:/...
+	}
+	u := url.URL{Scheme: "file", Path: p}
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_foreign_keys", "1")
+	q.Set("_txlock", "immediate")
+	q.Set("_pragma", "temp_store(memory)") // statement journals of upserts stay off the disk
+	return u.String() + "?" + q.Encode()
+}
+
+// openDB opens (creating when needed, mode 0600 in a 0700 directory) the database at path, brings its
+// schema up to date and imports a tasks.jsonl found beside it.
+func openDB(path string, now func() time.Time) (*sql.DB, *ImportResult, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	dir := filepath.Dir(abs)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("journal: create the state directory %s: %w (set NOVITA_STATE_DIR to a writable directory)", dir, err)
+	}
+	// SQLite would create the file 0644; prompts and requests are the user's own business. The WAL and
+	// shared-memory files inherit this mode.
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal: open %s: %w", abs, err)
+	}
+	_ = f.Close()
+	db, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal %s: %w", abs, err)
+	}
+	// Writers take turns anyway; in one process they queue here rather than in SQLite's busy handler,
+	// which polls with sleeps.
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	ctx := context.Background()
+	if err := migrate(ctx, db, len(migrations())); err != nil {
+		_ = db.Close()
+		return nil, nil, wrapErr(abs, "open", err)
+	}
+	res, err := importJSONL(ctx, db, dir, now)
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, wrapErr(abs, "import tasks.jsonl into", err)
+	}
+	return db, res, nil
+}
+
+// wrapErr names the database and, for a lock held too long, what to do about it.
+func wrapErr(path, what string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY {
+		return fmt.Errorf("journal: %s %s: the database stayed locked by another process for %s "+
+			"(an sqlite3 shell inside a transaction?); end it and try again: %w", what, path, busyTimeout, err)
+	}
+	return fmt.Errorf("journal: %s %s: %w", what, path, err)
+}
+
+// write runs fn in one immediate transaction and commits it; an error rolls everything back. keep
+// says whether the database stays open afterwards (see Journal).
+func (j *Journal) write(ctx context.Context, keep bool, what string, fn func(w *wtx) error) error {
+	db, release, _, err := j.acquire(keep)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return writeTx(ctx, db, j.Path, what, fn)
+}
+
+// read hands fn the open database.
+func (j *Journal) read(keep bool, fn func(db *sql.DB) error) error {
+	db, release, _, err := j.acquire(keep)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := fn(db); err != nil {
+		return wrapErr(j.Path, "read", err)
+	}
+	return nil
+}
+
+func writeTx(ctx context.Context, db *sql.DB, path, what string, fn func(w *wtx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapErr(path, what, err)
+	}
+	if err := fn(&wtx{ctx: ctx, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return wrapErr(path, what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return wrapErr(path, what, err)
+	}
+	return nil
+}
+
+// wtx is a write transaction that prepares each statement once: an import runs the same few
+// statements tens of thousands of times, and preparing one costs more than running it.
+type wtx struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (w *wtx) stmt(q string) (*sql.Stmt, error) {
+	if s, ok := w.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := w.tx.PrepareContext(w.ctx, q) // closed with the transaction
+	if err != nil {
+		return nil, err
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	w.stmts[q] = s
+	return s, nil
+}
+
+func (w *wtx) exec(q string, args ...any) error {
+	s, err := w.stmt(q)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(w.ctx, args...)
+	return err
+}
+
+// scan runs a query expected to return one row into dest.
+func (w *wtx) scan(q string, args []any, dest ...any) error {
+	s, err := w.stmt(q)
+	if err != nil {
+		return err
+	}
+	return s.QueryRowContext(w.ctx, args...).Scan(dest...)
+}
