@@ -4,14 +4,17 @@ import (
 	"context"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
 // Item is one task of a batch: a body to submit, or (when resuming) a task submitted earlier.
 type Item struct {
-	Line   int
-	Body   []byte // request body; ignored when TaskID is set
+	Line int
+	// Body is the request body; ignored when TaskID is set. Run sets it to nil in the caller's slice
+	// once the line is sent, so a large batch does not hold every body (some embed whole images).
+	Body   []byte
 	TaskID string // already submitted: only wait for it
 }
 
@@ -29,15 +32,17 @@ const (
 
 // Result is what became of one line.
 type Result struct {
-	Line        int
-	TaskID      string
-	Outcome     Outcome
-	Result      *novita.TaskResult // the final result as read from the API, when there is one
-	DeliveredBy string             // waiter.ByWebhook or waiter.ByPoll
-	Err         error              // why, for Errored (and Pending after an interrupted Finish)
-	Data        any                // whatever Finish stored (the caller's output document)
-	Reads       int                // task-result reads the poller made for this task
-	Elapsed     time.Duration      // from submit (or the start of a resume) to the end
+	Line    int
+	TaskID  string
+	Outcome Outcome
+	// Result is the final result as read from the API, when there is one. Finish and Done get it; the
+	// slice Run returns does not keep it (a large batch would hold every raw result to the end).
+	Result      *novita.TaskResult
+	DeliveredBy string        // waiter.ByWebhook or waiter.ByPoll
+	Err         error         // why, for Errored (and Pending after an interrupted Finish)
+	Data        any           // whatever Finish stored (the caller's output document)
+	Reads       int           // task-result reads the poller made for this task
+	Elapsed     time.Duration // from submit (or the start of a resume) to the end
 }
 
 // Counts is the batch's progress.
@@ -64,7 +69,11 @@ type Config struct {
 	OnSubmitted func(it Item, taskID string)
 	// Read fetches a task's current result.
 	Read func(ctx context.Context, taskID string) (*novita.TaskResult, error)
-	// Webhooks returns the channel on which our receiver delivers results for a task; nil: polling only.
+	// Deliveries carries every result our receiver got (any task): the engine picks the batch's own, as
+	// signals to read those tasks now. Prefer it to Webhooks: it costs nothing per task.
+	Deliveries <-chan *novita.TaskResult
+	// Webhooks returns the channel on which our receiver delivers results for one task. It costs a
+	// forwarding goroutine per pending task; ignored when Deliveries is set. nil (both): polling only.
 	Webhooks func(taskID string) <-chan *novita.TaskResult
 	// Finish runs for every task that reached a final status (download its outputs; set r.Data).
 	// An error makes the line Errored (or Pending when the run was stopped meanwhile).
@@ -77,20 +86,25 @@ type Config struct {
 	// Progress receives the counts after each change.
 	Progress func(c Counts)
 
-	Gate          *Gate                              // shared 429 back-off; default a new one
+	Gate          *Gate                              // shared 429 back-off; default a new one on Clock
 	OnPause       func(d time.Duration, cause error) // a 429 closed the gate (once per burst)
 	Schedule      waiter.Schedule                    // safety-net polling; default waiter.DefaultSchedule()
 	NotFoundGrace time.Duration                      // tolerate TASK_NOT_FOUND this long after a submit; default 30s
 	Timeout       time.Duration                      // for the whole run; 0 = none
-	Now           func() time.Time
+	// Clock drives every wait of the run (reads, the gate, the timeout); default Now with real timers.
+	Clock clock.Clock
+	Now   func() time.Time // older hook, used when Clock is nil; default time.Now
 }
 
 func (c Config) withDefaults() Config {
 	if c.Concurrency <= 0 {
 		c.Concurrency = 4
 	}
+	if c.Clock == nil {
+		c.Clock = clock.FromFuncs(c.Now, nil)
+	}
 	if c.Gate == nil {
-		c.Gate = NewGate()
+		c.Gate = waiter.NewGate(c.Clock)
 	}
 	if c.Schedule == (waiter.Schedule{}) {
 		c.Schedule = waiter.DefaultSchedule()
@@ -98,11 +112,17 @@ func (c Config) withDefaults() Config {
 	if c.NotFoundGrace <= 0 {
 		c.NotFoundGrace = 30 * time.Second
 	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
 	if c.Finish == nil {
 		c.Finish = func(context.Context, *Result) error { return nil }
 	}
 	return c
 }
+
+// Gate is the 429 back-off shared by a batch's submits and reads (see waiter.Gate).
+type Gate = waiter.Gate
+
+// ErrStopped is returned by a Gate's waits once the run it guards has stopped.
+var ErrStopped = waiter.ErrStopped
+
+// NewGate returns an open gate on the real clock.
+func NewGate() *Gate { return waiter.NewGate(nil) }

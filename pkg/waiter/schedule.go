@@ -26,47 +26,58 @@ func DefaultSchedule() Schedule {
 	}
 }
 
-// Planner keeps the state the schedule needs between reads of one task. The waiter uses one per
-// wait; a batch's shared poller keeps one per pending task.
+// Planner keeps the state the schedule needs between reads of one task.
 type Planner struct {
-	s        Schedule
-	webhook  bool
+	s       Schedule
+	webhook bool
+	st      planState
+}
+
+// planState is what a schedule remembers of one task; the engine keeps one per pending task, so it
+// stays small and shares the Schedule.
+type planState struct {
 	deadline time.Time // expected end from the last eta, zero when unknown
-	overdue  int       // reads since the deadline passed (or since the start, without an eta)
+	overdue  int32     // reads since the deadline passed (or since the start, without an eta)
 }
 
 // NewPlanner starts a plan; webhook says whether a receiver is up (polling is then a safety net).
 func NewPlanner(s Schedule, webhook bool) *Planner { return &Planner{s: s, webhook: webhook} }
 
 // First is the pause before the first read.
-func (p *Planner) First() time.Duration {
-	if p.webhook {
-		return p.s.FirstSafe
-	}
-	return p.s.First
-}
+func (p *Planner) First() time.Duration { return p.s.first(p.webhook) }
 
 // Observe records a non-final read and the eta it reported.
-func (p *Planner) Observe(now time.Time, etaSeconds int64) {
+func (p *Planner) Observe(now time.Time, etaSeconds int64) { p.st.observe(now, etaSeconds) }
+
+// Next returns the pause before the next read.
+func (p *Planner) Next(now time.Time) time.Duration { return p.s.next(&p.st, p.webhook, now) }
+
+func (s *Schedule) first(webhook bool) time.Duration {
+	if webhook {
+		return s.FirstSafe
+	}
+	return s.First
+}
+
+func (st *planState) observe(now time.Time, etaSeconds int64) {
 	if etaSeconds > 0 {
-		p.deadline = now.Add(time.Duration(etaSeconds) * time.Second)
-		p.overdue = 0
+		st.deadline = now.Add(time.Duration(etaSeconds) * time.Second)
+		st.overdue = 0
 	}
 }
 
-// Next returns the pause before the next read.
-func (p *Planner) Next(now time.Time) time.Duration {
-	lo, hi := p.s.Min, p.s.Max
-	if p.webhook {
-		lo, hi = p.s.SafetyMin, p.s.SafetyMax
+func (s *Schedule) next(st *planState, webhook bool, now time.Time) time.Duration {
+	lo, hi := s.Min, s.Max
+	if webhook {
+		lo, hi = s.SafetyMin, s.SafetyMax
 	}
 	var d time.Duration
-	if left := p.deadline.Sub(now); !p.deadline.IsZero() && left > 0 {
+	if left := st.deadline.Sub(now); !st.deadline.IsZero() && left > 0 {
 		// The eta comes in whole seconds, so it is only a coarse guide: sleep most of a long wait,
 		// halve the last two seconds, and check often in the final one.
 		switch {
-		case p.webhook:
-			d = left + p.s.SafetyMin // the webhook should come first; check a little after it was due
+		case webhook:
+			d = left + s.SafetyMin // the webhook should come first; check a little after it was due
 		case left > 2*time.Second:
 			d = left * 8 / 10
 		case left > time.Second:
@@ -76,10 +87,10 @@ func (p *Planner) Next(now time.Time) time.Duration {
 		}
 	} else {
 		d = lo
-		for i := 0; i < p.overdue && d < hi; i++ {
-			d = time.Duration(float64(d) * p.s.Growth)
+		for i := int32(0); i < st.overdue && d < hi; i++ {
+			d = time.Duration(float64(d) * s.Growth)
 		}
-		p.overdue++
+		st.overdue++
 	}
 	return min(max(d, lo), hi)
 }

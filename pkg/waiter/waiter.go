@@ -1,16 +1,16 @@
-// Package waiter owns the race to a task's final state: task-result polling and webhook signals are
-// sources, and the first terminal status wins. A webhook is only a signal: the result that counts is
-// re-read from the task-result API with our key, so a forged delivery cannot redirect downloads.
+// Package waiter owns the race to a task's final state, for one task or ten thousand: one Engine
+// keeps every pending task on an adaptive read schedule (Planner), runs the reads on a bounded pool,
+// pauses them all behind a shared 429 Gate, and takes webhook deliveries as signals to read a task
+// now. A webhook is only a signal: the result that counts is re-read from the task-result API with
+// our key, so a forged or early delivery cannot end a wait or redirect downloads. Wait is the engine
+// with one task; pkg/batch drives it for many.
 package waiter
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -48,114 +48,35 @@ type Config struct {
 	OnProgress    func(Progress)
 }
 
-// Outcome is a task's final state.
+// Outcome is how a task's wait ended: with its final result, or with Err.
 type Outcome struct {
-	Result      *novita.TaskResult
-	DeliveredBy string
-	Elapsed     time.Duration
-	Requests    int
+	TaskID      string
+	Ref         int                // the Task's Ref (engine)
+	Result      *novita.TaskResult // the final result as read from the API; nil when Err is set
+	DeliveredBy string             // ByWebhook when a webhook prompted the read that saw the end
+	Elapsed     time.Duration      // since the task was added
+	Requests    int                // task-result reads for this task
+	// Err is why the wait ended without a final result: an error the API will keep giving (an unknown
+	// task id after the grace, another 4xx), or, when errors.Is(Err, ErrStopped), a wait cut short
+	// (interrupt, timeout, rejected key) whose task may still be running.
+	Err error
 }
 
-// Wait blocks until the task ends, the timeout passes or ctx is cancelled.
+// Wait blocks until the task ends, the timeout passes or ctx is cancelled: an engine with one task.
 // A FAILED task is returned as an Outcome, not an error: the caller decides what it means.
 func Wait(ctx context.Context, cfg Config) (Outcome, error) {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	var out Outcome
+	e := Start(ctx, Options{Read: cfg.Read, Webhooks: cfg.Webhooks, Concurrency: 1, Schedule: cfg.Schedule,
+		NotFoundGrace: cfg.NotFoundGrace, Timeout: cfg.Timeout, Clock: clock.FromFuncs(cfg.Now, cfg.After),
+		OnProgress: cfg.OnProgress, OnDone: func(o Outcome) { out = o }})
+	if err := e.Add(Task{ID: cfg.TaskID}); err != nil { // ctx was over before the wait began
+		_ = e.Wait()
+		return Outcome{}, stoppedError{stopWording(e.Err(), cfg.TaskID, cfg.Timeout)}
 	}
-	if cfg.After == nil {
-		cfg.After = time.After
+	e.Close()
+	_ = e.Wait()
+	if out.Err != nil {
+		return Outcome{}, out.Err
 	}
-	if cfg.Schedule == (Schedule{}) {
-		cfg.Schedule = DefaultSchedule()
-	}
-	start := cfg.Now()
-	var timeout <-chan time.Time
-	if cfg.Timeout > 0 {
-		timeout = cfg.After(cfg.Timeout)
-	}
-	p := NewPlanner(cfg.Schedule, cfg.Webhooks != nil)
-	w := &run{cfg: cfg, start: start}
-	tick := cfg.After(p.First())
-	hooks := cfg.Webhooks
-	for {
-		var source string
-		select {
-		case <-ctx.Done():
-			return Outcome{}, clierr.WithHint(clierr.KindInterrupted,
-				fmt.Errorf("interrupted while waiting for task %s; it may still be running", cfg.TaskID),
-				"resume with: novita wait "+cfg.TaskID)
-		case <-timeout:
-			return Outcome{}, clierr.WithHint(clierr.KindTimeout,
-				fmt.Errorf("timed out after %s waiting for task %s; it may still be running", cfg.Timeout, cfg.TaskID),
-				"resume with: novita wait "+cfg.TaskID)
-		case res, ok := <-hooks:
-			if !ok {
-				hooks = nil // receiver gone: polling carries on alone
-				continue
-			}
-			if res == nil || res.Task.TaskID != cfg.TaskID || !res.Task.Status.Final() {
-				continue
-			}
-			source = ByWebhook
-		case <-tick:
-			source = ByPoll
-		}
-		res, err := w.read(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				continue // reported by the ctx case above
-			}
-			if fatal(err, cfg.Now().Sub(start), cfg.NotFoundGrace) {
-				return Outcome{}, err
-			}
-			w.report(Progress{Status: "", Err: err, Source: source})
-			tick = cfg.After(p.Next(cfg.Now()))
-			continue
-		}
-		w.report(Progress{Status: res.Task.Status, Percent: int64(res.Task.ProgressPercent), ETA: int64(res.Task.ETA), Source: source})
-		if res.Task.Status.Final() {
-			return Outcome{Result: res, DeliveredBy: source, Elapsed: cfg.Now().Sub(start), Requests: w.requests}, nil
-		}
-		// A webhook said final but the API does not agree yet (or the body was forged): keep polling.
-		p.Observe(cfg.Now(), int64(res.Task.ETA))
-		tick = cfg.After(p.Next(cfg.Now()))
-	}
-}
-
-type run struct {
-	cfg      Config
-	start    time.Time
-	requests int
-}
-
-func (w *run) read(ctx context.Context) (*novita.TaskResult, error) {
-	w.requests++
-	return w.cfg.Read(ctx, w.cfg.TaskID)
-}
-
-func (w *run) report(p Progress) {
-	if w.cfg.OnProgress == nil {
-		return
-	}
-	p.TaskID = w.cfg.TaskID
-	p.Elapsed = w.cfg.Now().Sub(w.start)
-	p.Requests = w.requests
-	w.cfg.OnProgress(p)
-}
-
-// fatal decides which read errors end the wait: a rejected key, or a task the API does not know
-// (after a grace period, since a fresh task may not be readable at once). Everything else -- 429, 5xx,
-// network trouble -- is ridden out until the timeout.
-func fatal(err error, elapsed, grace time.Duration) bool {
-	var ae *novita.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	if ae.IsAuth() {
-		return true
-	}
-	if ae.HTTPStatus == http.StatusNotFound {
-		return elapsed >= grace
-	}
-	return ae.HTTPStatus >= 400 && ae.HTTPStatus < 500 && ae.HTTPStatus != http.StatusTooManyRequests && ae.HTTPStatus != http.StatusRequestTimeout
+	return out, nil
 }

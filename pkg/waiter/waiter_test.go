@@ -134,3 +134,13 @@ func TestTaskNotFoundIsToleratedOnlyDuringTheGrace(t *testing.T) {
 		t.Fatalf("an unknown task id must end the wait: %v", err)
 	}
 }
+
+func TestAWaitOnAnEndedContextIsAnInterrupt(t *testing.T) {
+	read, count := reader(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Wait(ctx, Config{TaskID: "t3", Read: read, Schedule: fast()})
+	if clierr.Code(err) != clierr.ExitInterrupted || clierr.HintOf(err) != "resume with: novita wait t3" || count.Load() != 0 {
+		t.Fatalf("%v after %d reads", err, count.Load())
+	}
+}

@@ -43,13 +43,21 @@ func runChild(ctx context.Context, dir string, env []string, name string, args .
 
 // cliEnv is a clean environment for the built CLI pointed at sb, with its own HOME and state.
 func cliEnv(dir string, sb *sandbox.Server) ([]string, error) {
+	if sb == nil {
+		return cliEnvFor(dir, "", "")
+	}
+	return cliEnvFor(dir, sb.URL(), sb.APIKey())
+}
+
+// cliEnvFor is cliEnv for an API at baseURL (none when empty), such as a sandbox in its own process.
+func cliEnvFor(dir, baseURL, apiKey string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"NOVITA_STATE_DIR=" + filepath.Join(dir, "state"), "NO_COLOR=1"}
-	if sb != nil {
-		env = append(env, "NOVITA_BASE_URL="+sb.URL(), "NOVITA_API_KEY="+sb.APIKey())
+	if baseURL != "" {
+		env = append(env, "NOVITA_BASE_URL="+baseURL, "NOVITA_API_KEY="+apiKey)
 	}
 	return env, nil
 }

@@ -1,6 +1,7 @@
 // Command benchtool measures the performance and reliability targets of the novita CLI on this machine
 // and prints a table of medians, each with its target and whether it was met. Everything runs against
-// in-process sandboxes on loopback (127.0.0.1); nothing leaves the machine. scripts/bench runs it; see
+// sandboxes on loopback (127.0.0.1), in-process or (for the batches) a separate `novita sandbox`
+// process; nothing leaves the machine. scripts/bench runs it; see
 // docs/performance.md for what each row means.
 package main
 
@@ -22,14 +23,17 @@ type config struct {
 	bin   string // the CLI built with -trimpath -ldflags "-s -w"
 	tmp   string // scratch directory, removed at the end
 	quick bool   // shorter runs for a smoke test
+
+	prebuilt string // -bin: a binary to measure instead of building one
 }
 
 func main() {
 	var c config
-	only := flag.String("only", "lag,download,receiver,startup,batch", "comma-separated sections to run")
+	only := flag.String("only", "lag,download,receiver,startup,batch,ui", "comma-separated sections to run")
 	md := flag.String("md", "", "also write the table as Markdown to this file")
 	flag.StringVar(&c.root, "root", ".", "module root")
 	flag.BoolVar(&c.quick, "quick", false, "short runs (smoke test of the tool itself; figures are rough)")
+	flag.StringVar(&c.prebuilt, "bin", "", "measure this novita binary instead of building one (e.g. an older build, to compare)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -49,16 +53,22 @@ func run(ctx context.Context, c *config, only, md string) error {
 		return err
 	}
 	defer os.RemoveAll(c.tmp)
-	c.bin = filepath.Join(c.tmp, "novita")
-	logf("building %s", c.bin)
-	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", c.bin, ".")
-	build.Dir, build.Stdout, build.Stderr = c.root, os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build: %w", err)
+	if c.prebuilt != "" {
+		if c.bin, err = filepath.Abs(c.prebuilt); err != nil {
+			return err
+		}
+	} else {
+		c.bin = filepath.Join(c.tmp, "novita")
+		logf("building %s", c.bin)
+		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", c.bin, ".")
+		build.Dir, build.Stdout, build.Stderr = c.root, os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
 	}
 
 	sections := map[string]func(context.Context, *config) ([]row, error){
-		"lag": lagRows, "download": downloadRows, "receiver": receiverRows, "startup": startupRows, "batch": batchRows,
+		"lag": lagRows, "download": downloadRows, "receiver": receiverRows, "startup": startupRows, "batch": batchRows, "ui": uiRows,
 	}
 	var rows []row
 	for _, name := range strings.Split(only, ",") {

@@ -1,37 +1,37 @@
-package batch
+package waiter
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/clock"
 )
 
-// ErrStopped is returned by a Gate's waits once the run it guards has stopped.
-var ErrStopped = errors.New("batch stopped")
-
-// Gate is the back-off shared by every submit and read of a batch: a 429 closes it for the Retry-After
-// the API asked for, and nobody sends anything until it reopens. One rate-limited answer thus pauses the
-// whole batch instead of each worker discovering the limit on its own.
+// Gate is the back-off shared by every request of a run (a batch's submits, every task-result read): a
+// 429 closes it for the Retry-After the API asked for, and nobody sends anything until it reopens. One
+// rate-limited answer thus pauses the whole run instead of each worker discovering the limit on its own.
 type Gate struct {
+	clock clock.Clock
 	mu    sync.Mutex
 	until time.Time
 	stop  chan struct{}
 	once  sync.Once
 }
 
-// NewGate returns an open gate.
-func NewGate() *Gate { return &Gate{stop: make(chan struct{})} }
+// NewGate returns an open gate on c (nil: the real clock). The engine that reads through it must use
+// the same clock.
+func NewGate(c clock.Clock) *Gate { return &Gate{clock: clock.OrReal(c), stop: make(chan struct{})} }
 
-// Pause closes the gate for d from now (or keeps a longer pause). It reports whether the gate was open,
-// so the caller says "pausing" once per burst rather than once per request.
+// Pause closes the gate for d from now (or keeps a longer pause); d <= 0 means one second. It reports
+// whether the gate was open, so the caller says "pausing" once per burst rather than once per request.
 func (g *Gate) Pause(d time.Duration) bool {
 	if d <= 0 {
 		d = time.Second
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	now := time.Now()
+	now := g.clock.Now()
 	wasOpen := !g.until.After(now)
 	if t := now.Add(d); t.After(g.until) {
 		g.until = t
@@ -49,7 +49,7 @@ func (g *Gate) Until() time.Time {
 // Wait blocks until the gate is open, ctx ends or the gate is stopped.
 func (g *Gate) Wait(ctx context.Context) error {
 	for {
-		d := time.Until(g.Until())
+		d := g.Until().Sub(g.clock.Now())
 		if d <= 0 {
 			select {
 			case <-g.stop:
@@ -65,7 +65,7 @@ func (g *Gate) Wait(ctx context.Context) error {
 }
 
 // Sleep waits d and then for the gate to open: plug it into the API client as its sleep between
-// retries, so the client's own retries honour the shared pause and end when the batch stops.
+// retries, so the client's own retries honour the shared pause and end when the run stops.
 func (g *Gate) Sleep(ctx context.Context, d time.Duration) error {
 	if err := g.sleep(ctx, d); err != nil {
 		return err
@@ -74,10 +74,13 @@ func (g *Gate) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 func (g *Gate) sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
+	if d <= 0 {
+		return nil
+	}
+	t := g.clock.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-t.C():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
