@@ -13,7 +13,9 @@ import (
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
 )
@@ -61,9 +63,31 @@ task has failed.`,
 // A FAILED task exits 3, like every command that learns a task failed.
 func runResult(ctx context.Context, o *Options) error {
 	f, ios := o.F, o.F.IOStreams
-	outs, err := o.Output.Outputs(f)
+	// A journalled task is saved where its submit would have saved it (its -o, its {task} and {line}),
+	// so "novita result ID --download" completes, or confirms, what that submit started.
+	var en journal.Entry
+	if o.Download {
+		en, _, _ = f.Journal().Find(o.TaskID)
+	}
+	output := o.Output.Output
+	if output == "" {
+		output = en.Output
+	}
+	tmpl, err := cmdutil.Template(f, output)
 	if err != nil {
 		return err
+	}
+	outs := lifecycle.Outputs{Template: tmpl, Overwrite: o.Output.Overwrite}
+	task := en.Task
+	if task == "" {
+		task = "task"
+	}
+	if o.Download {
+		err := tmpl.Preflight(download.Check{Vars: download.Vars{TaskID: o.TaskID, Task: task, Line: en.Line},
+			Overwrite: o.Output.Overwrite, JSON: f.Globals.JSON, Saved: lifecycle.SavedFiles(en.Files)})
+		if err != nil {
+			return err
+		}
 	}
 	api, err := f.API()
 	if err != nil {
@@ -96,12 +120,8 @@ func runResult(ctx context.Context, o *Options) error {
 		}
 		return fmt.Errorf("task %s is %s: nothing to download yet (wait for it with: novita wait %s)", o.TaskID, res.Task.Status.Short(), o.TaskID)
 	}
-	task := "task"
-	if en, ok, _ := f.Journal().Find(o.TaskID); ok && en.Task != "" {
-		task = en.Task
-	}
 	run := cmdutil.Runner(f, api, taskview.Quiet{IO: ios})
-	files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: o.TaskID, Task: task, Result: res, Outputs: outs})
+	files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: o.TaskID, Task: task, Line: en.Line, Result: res, Outputs: outs})
 	doc := &lifecycle.Document{TaskID: o.TaskID, Task: task, TaskType: res.Task.TaskType, Status: string(res.Task.Status),
 		Reason: res.Task.Reason, DeliveredBy: "poll", Result: res.Raw, Files: files}
 	return taskview.Finish(ios, f.Globals.JSON, doc, err)

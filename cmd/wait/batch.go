@@ -48,6 +48,7 @@ func runWaitBatch(ctx context.Context, o *Options) error {
 		Outputs: outs, TaskOf: map[string]string{}, TemplateOf: map[string]*download.Template{},
 		Done: view.Done, Progress: view.Progress, Paused: view.Paused}
 	var items []batch.Item
+	var targets []target
 	warned := false
 	for i := len(entries) - 1; i >= 0; i-- { // oldest first
 		en := entries[i]
@@ -55,7 +56,9 @@ func runWaitBatch(ctx context.Context, o *Options) error {
 			view.Earlier = append(view.Earlier, row)
 			continue
 		}
+		task, tmpl := "task", outs.Template
 		if en.Task != "" {
+			task = en.Task
 			spec.TaskOf[en.TaskID] = en.Task
 		}
 		if o.Output.Output == "" && en.Output != "" {
@@ -63,13 +66,19 @@ func runWaitBatch(ctx context.Context, o *Options) error {
 			if err != nil {
 				return err
 			}
-			spec.TemplateOf[en.TaskID] = t
+			spec.TemplateOf[en.TaskID], tmpl = t, t
 		}
+		targets = append(targets, target{tmpl: tmpl, vars: download.Vars{TaskID: en.TaskID, Task: task, Line: en.Line}, files: en.Files})
 		if en.BaseURL != "" && en.BaseURL != api.BaseURL && !warned {
 			io.Warnf("batch %s was submitted to %s, but the API base URL is now %s", id, en.BaseURL, api.BaseURL)
 			warned = true
 		}
 		items = append(items, batch.Item{Line: en.Line, TaskID: en.TaskID})
+	}
+	if !o.Output.NoDownload {
+		if err := checkTargets(targets, o.Output.Overwrite, f.Globals.JSON); err != nil {
+			return err
+		}
 	}
 	io.Statusf("batch %s: %d of %d tasks to wait for or download (%d already over)", id, len(items), len(entries), len(view.Earlier))
 	view.Start(items)
@@ -85,7 +94,9 @@ func journalRow(en journal.Entry, noDownload bool) (taskview.Row, bool) {
 		row.Outcome, row.Detail = batch.Failed, lifecycle.OrUnknown(en.Reason)
 		return row, true
 	case novita.StatusSucceed:
-		if len(en.Files) == 0 && !noDownload {
+		// Over when its files are still on disk as the journal recorded them (the same check that
+		// reports them as already downloaded); a file deleted or changed since is downloaded again.
+		if !noDownload && !lifecycle.FilesIntact(en.Files) {
 			return row, false
 		}
 		paths := make([]string, len(en.Files))

@@ -127,6 +127,7 @@ func runWait(ctx context.Context, o *Options) error {
 	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
 	run.Schedule = sched
 	specs := make([]lifecycle.Spec, len(o.TaskIDs))
+	targets := make([]target, len(o.TaskIDs))
 	for i, id := range o.TaskIDs {
 		en := byID[id]
 		output := o.Output.Output
@@ -143,8 +144,14 @@ func runWait(ctx context.Context, o *Options) error {
 		}
 		specs[i] = lifecycle.Spec{TaskID: id, Task: task, Line: en.Line, Timeout: o.Timeout,
 			Outputs: lifecycle.Outputs{Template: tmpl, NoDownload: o.Output.NoDownload, Overwrite: o.Output.Overwrite}}
+		targets[i] = target{tmpl: tmpl, vars: download.Vars{TaskID: id, Task: task, Line: en.Line}, files: en.Files}
 		if en.BaseURL != "" && en.BaseURL != api.BaseURL {
 			io.Warnf("task %s was submitted to %s, but the API base URL is now %s", id, en.BaseURL, api.BaseURL)
+		}
+	}
+	if !o.Output.NoDownload {
+		if err := checkTargets(targets, o.Output.Overwrite, f.Globals.JSON); err != nil {
+			return err
 		}
 	}
 	if len(specs) == 1 {

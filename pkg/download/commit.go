@@ -8,35 +8,50 @@ import (
 	"path/filepath"
 )
 
-// commit makes the complete temporary file durable and gives it its final name. Without Overwrite a
-// hard link is used, which fails rather than replace a file that appeared meanwhile.
+// commit makes the complete partial file durable and gives it its final name. Without Overwrite a
+// hard link is used, which fails rather than replace a file that appeared meanwhile. A stream
+// (standard output, a device, a FIFO) has nothing to rename.
 func (f *fetcher) commit(j *job) error {
+	if j.tmp == nil {
+		if j.direct == nil {
+			return nil
+		}
+		err := j.direct.Close()
+		j.direct = nil
+		if err != nil {
+			return fmt.Errorf("write %s: %w", j.path, err)
+		}
+		return nil
+	}
 	if err := j.tmp.Sync(); err != nil {
 		return fmt.Errorf("save %s: %w", j.path, err)
 	}
-	err := j.tmp.Close()
-	j.tmp = nil
-	if err != nil {
-		return fmt.Errorf("save %s: %w", j.path, err)
+	if !renameWhileOpen {
+		err := j.tmp.Close()
+		j.tmp = nil
+		if err != nil {
+			return fmt.Errorf("save %s: %w", j.path, err)
+		}
 	}
-	_ = os.Chmod(j.tmpName, 0o644) // CreateTemp makes 0600; outputs are ordinary files
 	exists := fmt.Errorf("%s already exists; use --overwrite to replace it, or -o to choose another name", j.path)
+	var err error
 	if f.opts.Overwrite {
-		err = os.Rename(j.tmpName, j.path)
-	} else if err = os.Link(j.tmpName, j.path); err == nil {
-		os.Remove(j.tmpName)
+		err = os.Rename(j.part, j.path)
+	} else if err = os.Link(j.part, j.path); err == nil {
+		os.Remove(j.part)
 	} else if errors.Is(err, fs.ErrExist) {
 		return exists
 	} else { // no hard links here (FAT, some network file systems)
 		if _, serr := os.Lstat(j.path); serr == nil {
 			return exists
 		}
-		err = os.Rename(j.tmpName, j.path)
+		err = os.Rename(j.part, j.path)
 	}
 	if err != nil {
 		return fmt.Errorf("save %s: %w", j.path, err)
 	}
-	j.tmpName = ""
+	os.Remove(j.info)
+	j.owned = false // the partial file is the output now
 	syncDir(filepath.Dir(j.path))
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +40,11 @@ type Options struct {
 	// StallTimeout cuts a connection that delivers no byte for this long (default 60 s); the next
 	// attempt resumes where it stopped.
 	StallTimeout time.Duration
+	// Stdout receives the one output of the template "-"; nil refuses that template.
+	Stdout io.Writer
+	// Earlier lists the outputs saved before (the journal's record); it is asked at most once, and
+	// only when a target already exists or its name depends on the response. nil: none.
+	Earlier func() []Saved
 }
 
 const (
@@ -51,9 +55,11 @@ const (
 	writebackChunk      = 16 << 20 // start writing back every 16 MiB so the final fsync is short
 )
 
-// Download saves outputs to the paths tmpl gives them and returns them in output order. On failure it
-// returns the files that were saved plus an error naming each file that was not; no partial file is
-// left behind under a final name or as a temporary file.
+// Download saves outputs to the paths tmpl gives them and returns them in output order. An output
+// whose target already holds the bytes recorded in Options.Earlier is returned without being fetched.
+// On failure it returns the files that were saved plus an error naming each file that was not; no
+// partial file is left behind under a final name. An interrupted download keeps its partial file
+// beside the target (".<name>.part"), and the next Download of that output resumes it.
 func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outputs []novita.Output) ([]File, error) {
 	if tmpl == nil {
 		var err error
@@ -63,6 +69,9 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 	}
 	if len(outputs) == 0 {
 		return nil, nil
+	}
+	if err := tmpl.checkSingle(len(outputs), opts.Stdout); err != nil {
+		return nil, err
 	}
 	if opts.HTTPClient == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -97,13 +106,13 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 		j.guess = tmpl.expand(vars, o, ext, j.pos, len(outputs))
 		jobs[i] = j
 	}
-	if err := precheck(tmpl, jobs, opts.Overwrite); err != nil {
-		return nil, err
-	}
-
 	f := &fetcher{opts: &opts, tmpl: tmpl, vars: vars, total: len(outputs),
 		refresh: &refresher{fn: opts.Refresh}, claimed: map[string]string{}}
 	f.rep = newReporter(opts.Progress, opts.TTY)
+	if err := f.precheck(jobs); err != nil {
+		f.rep.wait()
+		return nil, err
+	}
 
 	files := make([]File, len(jobs))
 	errs := make([]error, len(jobs))
@@ -117,7 +126,11 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 			}
 		})
 	}
-	for i := range jobs {
+	for i, j := range jobs {
+		if j.done != nil {
+			files[i] = *j.done
+			continue
+		}
 		next <- i
 	}
 	close(next)
@@ -131,40 +144,53 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 		}
 	}
 	if ctx.Err() != nil && len(saved) < len(jobs) {
-		return saved, fmt.Errorf("download interrupted, %d of %d files saved: %w", len(saved), len(jobs), ctx.Err())
+		return saved, interrupted(ctx.Err(), len(saved), errs)
 	}
 	return saved, errors.Join(errs...)
 }
 
-// precheck runs before any byte is fetched: two outputs must not share a path, and existing files are
-// kept unless --overwrite was given.
-func precheck(tmpl *Template, jobs []*job, overwrite bool) error {
-	seen := map[string]*job{}
-	for _, j := range jobs {
-		if prev, ok := seen[j.guess]; ok {
-			return clierr.Usagef("output template %q saves %s and %s to the same file %s; add {kind} and {index} to it",
-				tmpl, prev.label(), j.label(), j.guess)
+// interrupted words a download stopped by Ctrl-C or a deadline: what each file got, where its partial
+// file is, and how to resume. The cause stays in the chain: exit 130 (or 5).
+func interrupted(cause error, saved int, errs []error) error {
+	var parts []string
+	kept := false
+	for _, err := range errs {
+		var ie *interruptedError
+		if errors.As(err, &ie) {
+			kept = kept || ie.part != ""
 		}
-		seen[j.guess] = j
-	}
-	if overwrite {
-		return nil
-	}
-	var exist []string
-	for _, j := range jobs {
-		if _, err := os.Lstat(j.guess); err == nil {
-			exist = append(exist, j.guess)
+		if err != nil {
+			parts = append(parts, err.Error())
 		}
 	}
-	switch len(exist) {
-	case 0:
-		return nil
-	case 1:
-		return fmt.Errorf("%s already exists; use --overwrite to replace it, or -o to choose another name", exist[0])
+	msg := strings.Join(parts, "; ")
+	if len(errs) > 1 {
+		msg = fmt.Sprintf("download stopped with %d of %d files saved: %s", saved, len(errs), msg)
 	}
-	return fmt.Errorf("%d files already exist (%s); use --overwrite to replace them, or -o to choose other names",
-		len(exist), strings.Join(exist, ", "))
+	err := error(&causeError{msg: msg, cause: cause})
+	if kept {
+		err = &partialKept{err}
+	}
+	return clierr.New(clierr.KindOf(cause), err)
 }
+
+// ErrPartialKept is in the chain of an interrupted download that kept partial files: downloading
+// the same outputs again resumes them.
+var ErrPartialKept = errors.New("partial files kept for a resume")
+
+type partialKept struct{ error }
+
+func (p *partialKept) Unwrap() error        { return p.error }
+func (p *partialKept) Is(target error) bool { return target == ErrPartialKept }
+
+// causeError is a message that replaces its cause's text but keeps the cause for errors.Is.
+type causeError struct {
+	msg   string
+	cause error
+}
+
+func (e *causeError) Error() string { return e.msg }
+func (e *causeError) Unwrap() error { return e.cause }
 
 // refresher performs the single task-result re-read shared by all files of one Download.
 type refresher struct {

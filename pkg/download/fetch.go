@@ -10,11 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -40,14 +38,20 @@ type job struct {
 	extKnown bool
 	guess    string // path before any response: the one checked for existing files
 
-	path    string // final path, settled when the first response headers arrive
-	tmp     *os.File
-	tmpName string
-	have    int64 // bytes in tmp, all of them hashed
-	flushed int64 // bytes handed to the kernel for writeback
-	size    int64 // expected total, -1 when unknown
-	hash    hash.Hash
-	track   tracker
+	path   string    // final path, settled when the first response headers arrive
+	dst    io.Writer // where the bytes go: the partial file, or standard output or a device
+	tmp    *os.File  // the partial file, open and locked (file targets)
+	owned  bool      // the partial file is this job's to keep or remove
+	part   string    // the partial file's name, and its sidecar's
+	info   string
+	held   partInfo // what the partial file holds
+	direct *os.File // an opened device or FIFO
+	// have bytes are in dst, all of them hashed; flushed were handed to the kernel for writeback.
+	have, flushed int64
+	size          int64 // expected total, -1 when unknown
+	hash          hash.Hash
+	track         tracker
+	done          *File // already on disk from an earlier download: nothing to fetch
 }
 
 func (j *job) label() string { return fmt.Sprintf("%s %d", j.out.Kind, j.out.Index) }
@@ -66,22 +70,28 @@ func (e *errExpired) Error() string { return "HTTP 403 " + e.detail }
 func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err error) {
 	j.size = -1
 	j.hash = sha256.New()
-	j.track = f.rep.track(j.guess)
+	j.track = f.rep.track(displayPath(j.guess))
 	defer func() {
-		if j.tmp != nil {
-			j.tmp.Close()
+		if j.direct != nil {
+			j.direct.Close()
 		}
-		if j.tmpName != "" {
-			os.Remove(j.tmpName)
-		}
+		j.closePart(err != nil && ctx.Err() != nil && j.have > 0)
 		j.track.end(j.path, j.have, err == nil)
 	}()
 
+	if f.tmpl.target == targetFile {
+		j.part, j.info = partPaths(j.guess)
+	}
 	if j.out.Data != nil {
 		if err := f.saveInline(j); err != nil {
 			return File{}, fmt.Errorf("save %s: %w", j.label(), err)
 		}
 		return f.saved(j)
+	}
+	if f.tmpl.target == targetFile {
+		if err := f.resume(j, buf); err != nil {
+			return File{}, fmt.Errorf("download %s: %w", j.label(), err)
+		}
 	}
 	refreshed := false
 	failures := 0
@@ -92,24 +102,26 @@ func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err e
 			break
 		}
 		if ctx.Err() != nil {
-			return File{}, fmt.Errorf("download %s: %w", j.label(), ctx.Err())
+			return File{}, j.interrupted(ctx.Err())
 		}
 		var exp *errExpired
 		if errors.As(aerr, &exp) {
 			where := fmt.Sprintf("download %s from %s", j.label(), shortURL(j.url))
-			hint := fmt.Sprintf("the output URLs expire after their TTL; fetch fresh ones with: novita result %s --download", f.vars.TaskID)
 			if refreshed || f.opts.Refresh == nil {
 				msg := "the URL has expired or access was denied"
 				if refreshed {
 					msg = "access denied even after re-reading the task result"
 				}
-				return File{}, clierr.WithHint(clierr.KindGeneric, fmt.Errorf("%s: %s (%w)", where, msg, aerr), hint)
+				return File{}, fmt.Errorf("%s: %s; output URLs expire after their TTL (%w)", where, msg, aerr)
 			}
 			refreshed = true
 			f.rep.logf("%s: URL expired (%v); re-reading the task result", j.label(), aerr)
 			u, rerr := f.refresh.urlFor(ctx, j.out)
+			if ctx.Err() != nil {
+				return File{}, j.interrupted(ctx.Err())
+			}
 			if rerr != nil {
-				return File{}, clierr.WithHint(clierr.KindGeneric, fmt.Errorf("%s: URL expired (%v) and %w", where, aerr, rerr), hint)
+				return File{}, fmt.Errorf("%s: URL expired (%v) and %w", where, aerr, rerr)
 			}
 			j.url = u
 			continue
@@ -127,6 +139,9 @@ func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err e
 		}
 		f.rep.logf("%s: %v; retrying (attempt %d of %d)", j.label(), aerr, failures+1, f.opts.MaxAttempts)
 		if serr := f.opts.Sleep(ctx, backoff(failures)); serr != nil {
+			if ctx.Err() != nil {
+				return File{}, j.interrupted(ctx.Err())
+			}
 			return File{}, fmt.Errorf("download %s: %w", j.label(), serr)
 		}
 	}
@@ -159,6 +174,9 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 	}
 	if j.have > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", j.have))
+		if v := j.held.ifRange(); v != "" {
+			req.Header.Set("If-Range", v)
+		}
 	}
 	resp, err := f.opts.HTTPClient.Do(req)
 	if err != nil {
@@ -172,7 +190,7 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 
 	switch {
 	case resp.StatusCode == http.StatusOK:
-		if j.have > 0 { // the server ignored Range: start over
+		if j.have > 0 { // the server ignored Range, or If-Range said the output changed: start over
 			if err := j.reset(); err != nil {
 				return err
 			}
@@ -186,8 +204,17 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 			}
 			return &errRetry{fmt.Errorf("server resumed at the wrong offset (Content-Range %q, wanted %d)", resp.Header.Get("Content-Range"), j.have)}
 		}
+		if !j.held.sameVersion(resp, total) {
+			if err := j.reset(); err != nil {
+				return err
+			}
+			return &errRetry{errors.New("the partial file holds another version of this output; starting over")}
+		}
 		j.size = total
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+		if j.complete(resp) { // interrupted after the last byte, before the rename
+			return f.settleOnce(j, resp.Header.Get("Content-Type"))
+		}
 		if err := j.reset(); err != nil {
 			return err
 		}
@@ -200,23 +227,24 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 		return fmt.Errorf("HTTP %s", resp.Status)
 	}
 
-	if j.path == "" {
-		if err := f.settle(j, resp.Header.Get("Content-Type")); err != nil {
-			return err
-		}
+	if err := f.settleOnce(j, resp.Header.Get("Content-Type")); err != nil {
+		return err
+	}
+	if resp.StatusCode == http.StatusOK {
+		j.startInfo(resp)
 	}
 	j.track.setTotal(j.size)
 	j.track.setCurrent(j.have)
 	for {
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
-			if _, werr := j.tmp.Write(buf[:n]); werr != nil {
-				return fmt.Errorf("write %s: %w", j.tmpName, werr)
+			if _, werr := j.dst.Write(buf[:n]); werr != nil {
+				return fmt.Errorf("write %s: %w", j.writingTo(), werr)
 			}
 			j.hash.Write(buf[:n])
 			j.have += int64(n)
 			j.track.add(n)
-			if j.have-j.flushed >= writebackChunk {
+			if j.tmp != nil && j.have-j.flushed >= writebackChunk {
 				startWriteback(j.tmp, j.flushed, j.have-j.flushed)
 				j.flushed = j.have
 			}
@@ -239,65 +267,6 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 			}
 		}
 		return &errRetry{fmt.Errorf("got %d of %d bytes", j.have, j.size)}
-	}
-	return nil
-}
-
-// settle fixes the final path once the first response says what the content is, and opens the
-// temporary file beside it, so rename stays within one file system.
-func (f *fetcher) settle(j *job, contentType string) error {
-	if !j.extKnown {
-		j.ext = extFromContentType(contentType)
-		if j.ext == "" {
-			j.ext = extFromURL(j.out.URL)
-		}
-		if j.ext == "" {
-			j.ext = "bin"
-		}
-	}
-	p := f.tmpl.expand(f.vars, j.out, j.ext, j.pos, f.total)
-	f.mu.Lock()
-	prev, taken := f.claimed[p]
-	if !taken {
-		f.claimed[p] = j.label()
-	}
-	f.mu.Unlock()
-	if taken {
-		return fmt.Errorf("%s and %s would both be saved as %s; use an -o template with {kind} and {index}", prev, j.label(), p)
-	}
-	j.path = p
-	dir, name := filepath.Split(p)
-	if dir == "" {
-		dir = "."
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create directory for %s: %w", p, err)
-	}
-	if len(name) > 200 { // keep the temporary name within NAME_MAX
-		name = name[:200]
-	}
-	tmp, err := os.CreateTemp(dir, "."+name+".part-*")
-	if err != nil {
-		return fmt.Errorf("create temporary file for %s: %w", p, err)
-	}
-	j.tmp, j.tmpName = tmp, tmp.Name()
-	return nil
-}
-
-// reset discards what was downloaded so far.
-func (j *job) reset() error {
-	j.have = 0
-	j.hash.Reset()
-	j.flushed = 0
-	j.track.setCurrent(0)
-	if j.tmp == nil {
-		return nil
-	}
-	if err := j.tmp.Truncate(0); err != nil {
-		return fmt.Errorf("truncate %s: %w", j.tmpName, err)
-	}
-	if _, err := j.tmp.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rewind %s: %w", j.tmpName, err)
 	}
 	return nil
 }

@@ -30,8 +30,8 @@ func (f *fetcher) saveInline(j *job) error {
 		return err
 	}
 	j.track.setTotal(int64(len(data)))
-	if _, err := j.tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", j.tmpName, err)
+	if _, err := j.dst.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", j.writingTo(), err)
 	}
 	j.hash.Write(data)
 	j.have = int64(len(data))

@@ -73,7 +73,10 @@ func (lineTracker) setTotal(int64)   {}
 func (lineTracker) setCurrent(int64) {}
 func (lineTracker) add(int)          {}
 func (t lineTracker) end(path string, n int64, ok bool) {
-	if ok {
+	switch {
+	case ok && path == StdoutPath:
+		t.r.logf("wrote %s to standard output", humanBytes(n))
+	case ok:
 		t.r.logf("downloaded %s (%s)", path, humanBytes(n))
 	}
 }

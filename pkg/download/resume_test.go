@@ -120,8 +120,9 @@ func TestDownloadExpiredURLRefreshesOnce(t *testing.T) {
 			if err == nil {
 				t.Fatal("want an error when the fresh URL is refused too")
 			}
+			// The command adds the hint (novita result ID --download); the error says why.
 			if clierr.Code(err) != clierr.ExitError || !strings.Contains(err.Error(), "AccessDenied") ||
-				!strings.Contains(clierr.HintOf(err), "novita result t9") || strings.Contains(err.Error(), "X-Amz") {
+				!strings.Contains(err.Error(), "expire") || strings.Contains(err.Error(), "X-Amz") {
 				t.Errorf("error %q (hint %q, code %d)", err, clierr.HintOf(err), clierr.Code(err))
 			}
 			if l := listFiles(t, dir); len(l) != 0 {
@@ -157,25 +158,114 @@ func TestDownloadFailureLeavesNothing(t *testing.T) {
 	}
 }
 
-func TestDownloadCancelLeavesNothing(t *testing.T) {
+// An interrupted download keeps its partial file beside the target (never under the final name), says
+// what happened in words, and the next Download of that output resumes it with Range and If-Range.
+// (Until item 12 of issue 13, an interruption discarded the partial file: TestDownloadCancelLeavesNothing.)
+func TestDownloadCancelKeepsPartialFileForResume(t *testing.T) {
 	dir := chdirTemp(t)
+	content := payload(2_000_000, 12)
+	const etag = `"v1"`
 	halfway := make(chan struct{})
+	var mu sync.Mutex
+	var ranges, ifRanges []string
+	first := true
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", "2000000")
-		w.Write(make([]byte, 1_000_000))
+		mu.Lock()
+		ranges, ifRanges = append(ranges, r.Header.Get("Range")), append(ifRanges, r.Header.Get("If-Range"))
+		isFirst := first
+		first = false
+		mu.Unlock()
+		w.Header().Set("ETag", etag)
+		if isFirst {
+			w.Header().Set("Content-Length", fmt.Sprint(len(content)))
+			w.Write(content[:1_000_000])
+			http.NewResponseController(w).Flush()
+			close(halfway)
+			<-r.Context().Done()
+			return
+		}
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(content))
+	}))
+	defer srv.Close()
+	outs := []novita.Output{{Kind: "video", Index: 1, Type: "mp4", URL: srv.URL + "/v.mp4?X-Amz-Signature=one"}}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-halfway; time.Sleep(50 * time.Millisecond); cancel() }()
+	_, err := Download(ctx, opts(srv), nil, Vars{TaskID: "t"}, outs)
+	if !errors.Is(err, context.Canceled) || clierr.Code(err) != clierr.ExitInterrupted {
+		t.Fatalf("error %v; want context.Canceled (exit 130)", err)
+	}
+	part := filepath.Join("t", ".video-1.mp4.part")
+	fi, serr := os.Stat(filepath.Join(dir, part))
+	if serr != nil || fi.Size() == 0 || fi.Size() > 1_000_000 {
+		t.Fatalf("partial file %s after the interruption: %v (listing: %v)", part, serr, listFiles(t, dir))
+	}
+	msg := err.Error()
+	for _, want := range []string{"download of " + filepath.Join("t", "video-1.mp4") + " interrupted after " + fmt.Sprint(fi.Size()) + " of 2000000 bytes",
+		"kept in " + part} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if !errors.Is(err, ErrPartialKept) {
+		t.Errorf("error %q does not say a resume can continue (ErrPartialKept)", msg)
+	}
+	if strings.Contains(msg, "context canceled") {
+		t.Errorf("error %q is the raw context error", msg)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "t", "video-1.mp4")); err == nil {
+		t.Fatal("the partial download carries the final name")
+	}
+
+	// A later run (fresh presigned URL, same object) resumes from the partial file's size.
+	outs[0].URL = srv.URL + "/v.mp4?X-Amz-Signature=two"
+	files, err := Download(context.Background(), opts(srv), nil, Vars{TaskID: "t"}, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if want := fmt.Sprintf("bytes=%d-", fi.Size()); len(ranges) != 2 || ranges[1] != want || ifRanges[1] != etag {
+		t.Errorf("second run sent Range %q If-Range %q; want %q and %s", ranges, ifRanges, want, etag)
+	}
+	mu.Unlock()
+	got, _ := os.ReadFile(filepath.Join(dir, files[0].Path))
+	if !bytes.Equal(got, content) || files[0].SHA256 != sum(content) || files[0].Bytes != int64(len(content)) {
+		t.Errorf("resumed file not byte-exact: %d bytes, sha %s", len(got), files[0].SHA256)
+	}
+	if l := listFiles(t, dir); len(l) != 1 {
+		t.Errorf("files left after the resume: %v", l)
+	}
+}
+
+// Several files interrupted at once: the message counts what was saved and names each partial file.
+func TestDownloadInterruptWithSeveralFiles(t *testing.T) {
+	dir := chdirTemp(t)
+	var started sync.WaitGroup
+	started.Add(2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.Write(make([]byte, 40_000))
 		http.NewResponseController(w).Flush()
-		close(halfway)
+		started.Done()
 		<-r.Context().Done()
 	}))
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-halfway; time.Sleep(50 * time.Millisecond); cancel() }()
-	_, err := Download(ctx, opts(srv), nil, Vars{TaskID: "t"},
-		[]novita.Output{{Kind: "video", Index: 1, Type: "mp4", URL: srv.URL + "/v.mp4"}})
+	go func() { started.Wait(); time.Sleep(50 * time.Millisecond); cancel() }()
+	_, err := Download(ctx, opts(srv), nil, Vars{TaskID: "t"}, []novita.Output{
+		{Kind: "image", Index: 1, Type: "png", URL: srv.URL + "/1"}, {Kind: "image", Index: 2, Type: "png", URL: srv.URL + "/2"}})
 	if !errors.Is(err, context.Canceled) || clierr.Code(err) != clierr.ExitInterrupted {
-		t.Fatalf("error %v; want context.Canceled (exit 130)", err)
+		t.Fatalf("error %v; want exit 130", err)
 	}
-	if l := listFiles(t, dir); len(l) != 0 {
-		t.Errorf("files left after cancel: %v", l)
+	for _, want := range []string{"download stopped with 0 of 2 files saved", "kept in " + filepath.Join("t", ".image-1.png.part"),
+		"kept in " + filepath.Join("t", ".image-2.png.part")} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if !errors.Is(err, ErrPartialKept) {
+		t.Errorf("error %q does not say a resume can continue (ErrPartialKept)", err)
+	}
+	if l := listFiles(t, dir); len(l) != 4 {
+		t.Errorf("files %v; want two partial files and their records", l)
 	}
 }

@@ -27,6 +27,7 @@ type Template struct {
 	segs     []segment
 	dir      string // literal directory prefix, including its trailing separator ("" for the cwd)
 	hasIndex bool   // {index} present: outputs of one kind are already told apart
+	target   target // a new file (the usual), standard output, or an existing device or FIFO
 }
 
 // segment is literal text or, when ph is set, a placeholder name.
@@ -47,10 +48,15 @@ type Vars struct {
 // Rules: placeholders are {task_id} {task} {kind} {index} {ext} {line}; a template whose last path
 // element has no extension gets ".{ext}" appended (so "-o cat" saves cat.png); when the template has
 // no {index} and a task has several outputs, "-N" (N = 1-based position among all outputs) is
-// inserted before the extension (cat-1.png, cat-2.png). Errors are usage errors (exit 2).
+// inserted before the extension (cat-1.png, cat-2.png). "-" writes the one output to standard output,
+// and a literal path naming an existing device or FIFO (/dev/null, a named pipe) is written in place,
+// with no extension added. Errors are usage errors (exit 2).
 func ParseTemplate(s string) (*Template, error) {
 	if s == "" {
 		s = DefaultTemplate
+	}
+	if s == StdoutPath {
+		return &Template{src: s, segs: []segment{{lit: s}}, target: targetStdout}, nil
 	}
 	if strings.ContainsRune(s, 0) {
 		return nil, clierr.Usagef("output template %q contains a NUL byte", s)
@@ -107,6 +113,10 @@ func ParseTemplate(s string) (*Template, error) {
 	if last := comps[len(comps)-1]; last == "." {
 		return nil, clierr.Usagef("output template %q must end in a file name", s)
 	}
+	if len(t.segs) == 1 && t.segs[0].ph == "" && specialTarget(s) {
+		t.target = targetSpecial
+		return t, nil
+	}
 	if !strings.Contains(s, "{ext}") && !t.lastHasExt() {
 		t.segs = append(t.segs, segment{lit: "."}, segment{ph: "ext"})
 	}
@@ -155,6 +165,9 @@ func (t *Template) Dir() string {
 
 // expand renders the path of one output. pos is its 1-based position among total outputs.
 func (t *Template) expand(v Vars, o novita.Output, ext string, pos, total int) string {
+	if t.target != targetFile {
+		return t.src
+	}
 	var b strings.Builder
 	for _, sg := range t.segs {
 		if sg.ph == "" {

@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -62,7 +63,7 @@ func (r *Runner) Await(ctx context.Context, s Spec) (*Document, error) {
 	out, err := waiter.Wait(ctx, waiter.Config{
 		TaskID: s.TaskID, Read: r.Client.TaskResult, Webhooks: s.Webhooks, Timeout: s.Timeout,
 		Schedule: r.Schedule, NotFoundGrace: s.Grace, Now: r.Now, After: r.After,
-		OnProgress: r.observer().Progress,
+		OnProgress: r.journalProgress(s.TaskID),
 	})
 	if s.AfterWait != nil {
 		s.AfterWait()
@@ -92,7 +93,11 @@ func (r *Runner) Finish(ctx context.Context, f Finished) (*Document, error) {
 	doc := &Document{TaskID: f.TaskID, Task: f.Task, TaskType: res.Task.TaskType, Status: string(res.Task.Status),
 		Reason: res.Task.Reason, DeliveredBy: f.DeliveredBy, BatchID: f.BatchID, Line: f.Line, Result: res.Raw,
 		Files: []download.File{}}
-	r.record(journal.Record{Event: journal.EventStatus, TaskID: f.TaskID, Status: doc.Status, Reason: doc.Reason})
+	r.recordStatus(journal.StatusUpdate{TaskID: f.TaskID, Status: doc.Status, Reason: doc.Reason,
+		TaskType: doc.TaskType, Source: sourceOf(f.DeliveredBy), Seed: resultSeed(res)})
+	if res.Task.Status != novita.StatusFailed {
+		r.recordOutputs(f.TaskID, res.Outputs()) // known before the download, which may never finish
+	}
 	r.observer().Ended(Ended{TaskID: f.TaskID, Status: res.Task.Status, Reason: res.Task.Reason,
 		DeliveredBy: f.DeliveredBy, Elapsed: f.Elapsed})
 	if res.Task.Status == novita.StatusFailed {
@@ -104,4 +109,24 @@ func (r *Runner) Finish(ctx context.Context, f Finished) (*Document, error) {
 	files, err := r.Save(ctx, SaveSpec{TaskID: f.TaskID, Task: f.Task, Line: f.Line, Result: res, Outputs: f.Outputs})
 	doc.Files = files
 	return doc, err
+}
+
+// journalProgress tells the observer about progress and journals each change of a task's running
+// status (QUEUED, PROCESSING), so its history shows when it started; the final status is journalled
+// by Finish with the rest of the result.
+func (r *Runner) journalProgress(taskID string) func(waiter.Progress) {
+	var mu sync.Mutex
+	last := novita.StatusQueued // journalled with the submit
+	return func(p waiter.Progress) {
+		if p.Err == nil && p.Status != "" && !journal.Final(string(p.Status)) {
+			mu.Lock()
+			changed := p.Status != last
+			last = p.Status
+			mu.Unlock()
+			if changed {
+				r.recordStatus(journal.StatusUpdate{TaskID: taskID, Status: string(p.Status), Source: sourceOf(p.Source)})
+			}
+		}
+		r.observer().Progress(p)
+	}
 }

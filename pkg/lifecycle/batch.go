@@ -69,9 +69,15 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 				b.Paused(d)
 			}
 		},
-		Submit: func(ctx context.Context, it batch.Item) (string, error) { return c.Submit(ctx, b.Endpoint, it.Body) },
-		OnSubmitted: func(it batch.Item, id string) {
-			r.Journalled(id, Submission{Task: b.Task, Endpoint: b.Endpoint, Output: b.Output, BatchID: b.ID, Line: it.Line})
+		// The task is journalled here, as the submit answers, rather than in OnSubmitted: the body
+		// (for the journal's request and prompt) is dropped from the item once it is sent.
+		Submit: func(ctx context.Context, it batch.Item) (string, error) {
+			id, err := c.Submit(ctx, b.Endpoint, it.Body)
+			if err == nil {
+				r.Journalled(id, Submission{Task: b.Task, Endpoint: b.Endpoint, Body: it.Body, Output: b.Output,
+					BatchID: b.ID, Line: it.Line})
+			}
+			return id, err
 		},
 		Finish: func(ctx context.Context, res *batch.Result) error {
 			start := r.now()

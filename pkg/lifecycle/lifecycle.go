@@ -5,16 +5,19 @@
 //  2. Await: the wait engine races webhooks (signals only) against adaptive polling; the result that
 //     counts is always read back from the API with our key.
 //  3. Save: the outputs of a succeeded task are downloaded through the output template.
-//  4. Journal: the final status and the saved files are recorded as they become known.
+//  4. Journal: status changes, the outputs' URL expiry and the saved files are recorded as they become
+//     known. A journal failure is a warning (Observer.Warn), never the end of a paid task.
 //
 // It knows nothing of the terminal: what happens is reported to an Observer, and commands decide how
 // it looks.
 package lifecycle
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/download"
@@ -79,6 +82,8 @@ type Runner struct {
 	Progress    io.Writer
 	ProgressTTY bool
 	Observer    Observer
+	// Stdout receives the output of -o - (standard output); nil refuses that template.
+	Stdout io.Writer
 }
 
 func (r *Runner) observer() Observer {
@@ -95,12 +100,97 @@ func (r *Runner) now() time.Time {
 	return r.Now()
 }
 
-// record appends to the journal; a journal failure is a warning, never the end of a paid task.
-func (r *Runner) record(rec journal.Record) {
+// The journal writes below never end a paid task: a failure is a warning. They run with a context
+// that a Ctrl-C does not cancel, because the task exists whatever happens to this process and
+// recording it takes milliseconds.
+
+// recordSubmitted journals a task the API just created, before anything waits for it.
+func (r *Runner) recordSubmitted(s journal.Submitted) {
 	if r.Journal == nil {
 		return
 	}
-	if err := r.Journal.Append(rec); err != nil {
+	if err := r.Journal.RecordSubmitted(context.Background(), s); err != nil {
 		r.observer().Warn(err)
 	}
+}
+
+// recordStatus journals a status seen for a task.
+func (r *Runner) recordStatus(u journal.StatusUpdate) {
+	if r.Journal == nil {
+		return
+	}
+	if err := r.Journal.RecordStatus(context.Background(), u); err != nil {
+		r.observer().Warn(err)
+	}
+}
+
+// recordOutputs journals the outputs of a result that was just read, not yet downloaded: each one's
+// URL and when that URL expires, so `novita tasks show` and the "not downloaded" warning know how long
+// they stay fetchable. Inline outputs (synchronous endpoints) have no URL to expire.
+func (r *Runner) recordOutputs(taskID string, outs []novita.Output) {
+	var recs []journal.FileRecord
+	readAt := r.now()
+	for _, o := range outs {
+		if o.URL != "" {
+			recs = append(recs, journal.FileRecord{Kind: o.Kind, Index: o.Index, URLExpiresAt: urlExpiry(readAt, o.TTL)})
+		}
+	}
+	r.writeFiles(taskID, recs)
+}
+
+// recordFiles journals the files a download saved (absolute paths), with the expiry of the URLs they
+// came from (outs, the result's outputs).
+func (r *Runner) recordFiles(taskID string, files []download.File, outs []novita.Output) {
+	if len(files) == 0 {
+		return
+	}
+	readAt := r.now()
+	ttl := map[string]int64{}
+	for _, o := range outs {
+		ttl[o.Kind+"/"+strconv.Itoa(o.Index)] = o.TTL
+	}
+	recs := make([]journal.FileRecord, len(files))
+	for i, f := range files {
+		recs[i] = journal.FileRecord{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256,
+			URLExpiresAt: urlExpiry(readAt, ttl[f.Kind+"/"+strconv.Itoa(f.Index)])}
+	}
+	r.writeFiles(taskID, recs)
+}
+
+func (r *Runner) writeFiles(taskID string, recs []journal.FileRecord) {
+	if r.Journal == nil || len(recs) == 0 {
+		return
+	}
+	if err := r.Journal.RecordFiles(context.Background(), taskID, recs); err != nil {
+		r.observer().Warn(err)
+	}
+}
+
+// urlExpiry is when a URL read at readAt with a TTL of ttl seconds stops working; zero when the API
+// did not say.
+func urlExpiry(readAt time.Time, ttl int64) time.Time {
+	if ttl <= 0 {
+		return time.Time{}
+	}
+	return readAt.Add(time.Duration(ttl) * time.Second).UTC()
+}
+
+// sourceOf names who reported a final status, in the journal's words.
+func sourceOf(deliveredBy string) string {
+	if deliveredBy == waiter.ByWebhook {
+		return journal.SourceWebhook
+	}
+	return journal.SourcePoll
+}
+
+// resultSeed is the seed a result reports in extra.seed (a number or a numeric string; "" while the
+// task runs), which is what a rerun needs when the request asked for a random one (-1).
+func resultSeed(res *novita.TaskResult) *int64 {
+	if len(res.Extra) == 0 {
+		return nil
+	}
+	if seed, ok := journal.RequestSeed(res.Extra); ok {
+		return &seed
+	}
+	return nil
 }

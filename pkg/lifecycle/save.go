@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/novita-cli/novita/pkg/download"
-	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -18,26 +17,24 @@ type SaveSpec struct {
 }
 
 // Save downloads a result's outputs through the template and journals the files that were saved,
-// also when others failed. An expired URL is refreshed once through the task-result API.
+// also when others failed. An expired URL is refreshed once through the task-result API; outputs the
+// journal says were saved, and that are still on disk unchanged, are not fetched again.
 func (r *Runner) Save(ctx context.Context, s SaveSpec) ([]download.File, error) {
 	outs := s.Result.Outputs()
 	if len(outs) == 0 {
 		return []download.File{}, nil
 	}
 	opts := download.Options{
-		HTTPClient: r.HTTP, Overwrite: s.Outputs.Overwrite, UserAgent: r.UserAgent,
+		HTTPClient: r.HTTP, Overwrite: s.Outputs.Overwrite, UserAgent: r.UserAgent, Stdout: r.Stdout,
 		Refresh: func(ctx context.Context) (*novita.TaskResult, error) { return r.Client.TaskResult(ctx, s.TaskID) },
+		Earlier: func() []download.Saved { return r.savedEarlier(s.TaskID) },
 	}
 	if !s.Quiet {
 		opts.Progress, opts.TTY = r.Progress, r.ProgressTTY
 	}
 	files, err := download.Download(ctx, opts, s.Outputs.Template, download.Vars{TaskID: s.TaskID, Task: s.Task, Line: s.Line}, outs)
-	if len(files) > 0 {
-		recs := make([]journal.FileRecord, len(files))
-		for i, f := range files {
-			recs[i] = journal.FileRecord{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256}
-		}
-		r.record(journal.Record{Event: journal.EventFiles, TaskID: s.TaskID, Files: recs})
+	if s.Outputs.Template == nil || s.Outputs.Template.WritesFiles() { // not standard output, not /dev/null
+		r.recordFiles(s.TaskID, files, outs)
 	}
 	if files == nil {
 		files = []download.File{}

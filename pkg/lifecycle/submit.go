@@ -11,7 +11,7 @@ import (
 type Submission struct {
 	Task     string // catalog name
 	Endpoint string
-	Body     []byte // the request as sent
+	Body     []byte // the request as sent (the journal elides large base64 inputs and indexes the prompt)
 	Output   string // the -o template given, so a resume writes where the submit would have
 	BatchID  string
 	Line     int
@@ -28,9 +28,10 @@ func (r *Runner) Submit(ctx context.Context, s Submission) (string, error) {
 	return id, nil
 }
 
-// Journalled records a task created by a submit made elsewhere (the batch engine sends its own).
+// Journalled records a task created by a submit made elsewhere, in one durable write: when it
+// returns, a crash or kill of this process cannot lose the task. A failure is only a warning.
 func (r *Runner) Journalled(id string, s Submission) {
-	r.record(journal.Record{Event: journal.EventSubmitted, TaskID: id, Task: s.Task, Endpoint: s.Endpoint,
-		BaseURL: r.BaseURL, SubmittedAt: r.now().UTC(), Status: string(novita.StatusQueued), Output: s.Output,
-		BatchID: s.BatchID, Line: s.Line})
+	r.recordSubmitted(journal.Submitted{TaskID: id, Task: s.Task, Endpoint: s.Endpoint, BaseURL: r.BaseURL,
+		SubmittedAt: r.now().UTC(), Status: string(novita.StatusQueued), BatchID: s.BatchID, Line: s.Line,
+		Output: s.Output, Request: s.Body})
 }
