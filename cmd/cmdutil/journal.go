@@ -1,42 +1,107 @@
 package cmdutil
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 )
 
-// JournalEntries reads the journal, newest first; unreadable records are warned about, never fatal.
+// JournalEntries reads the whole journal, newest first, in the first release's shape; a failure is a
+// warning, never fatal. Prefer f.Journal().List with a Query and a limit: this reads every task.
 func JournalEntries(f *factory.Factory, j *journal.Journal) []journal.Entry {
 	if j == nil {
 		return nil
 	}
-	es, err := j.Entries(func(line int, err error) {
-		f.IOStreams.Warnf("journal %s line %d skipped: %v", j.Path, line, err)
-	})
+	es, err := j.Entries(nil) // broken lines of an imported tasks.jsonl are reported by the factory's OnImport
 	if err != nil {
 		f.IOStreams.Warnf("%v", err)
 	}
 	return es
 }
 
+// completionLimit bounds the task ids offered by completion: the newest are the ones people resume.
+const completionLimit = 50
+
 // TaskIDCompletion offers task ids from the journal, newest first, described by task and status.
 func TaskIDCompletion(f *factory.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		entries, err := f.Journal().Entries(nil)
+	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background() // a completion run outside Execute (tests, docs)
+		}
+		tasks, err := f.Journal().List(ctx, journal.Query{Limit: completionLimit})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var out []string
-		for _, e := range entries {
-			if len(out) >= 50 {
-				break
+		for _, t := range tasks {
+			desc := strings.TrimSpace(t.Name + " " + strings.TrimPrefix(t.Status, "TASK_STATUS_"))
+			if iostreams.Safe(t.ID) != t.ID || iostreams.Safe(desc) != desc {
+				continue // an id from the network with control characters would break the shell's parsing
 			}
-			out = append(out, e.TaskID+"\t"+strings.TrimSpace(e.Task+" "+strings.TrimPrefix(e.Status, "TASK_STATUS_")))
+			out = append(out, t.ID+"\t"+desc)
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// ExpiryWarnWindow is how close to expiry the URLs of outputs left undownloaded must be for a warning:
+// after that the outputs can only be fetched again through a fresh task-result read, if at all.
+const ExpiryWarnWindow = 10 * time.Minute
+
+// ExpiringOutputsWarning is the warning for a task's outputs that were not downloaded (files without a
+// path) and whose URLs expire within ExpiryWarnWindow of now (or have expired), or "" when there is
+// nothing to say: every output saved, or URLs that stay valid long enough, or an unknown expiry.
+func ExpiringOutputsWarning(taskID string, files []journal.FileRecord, now time.Time) string {
+	var first time.Time
+	for _, f := range files {
+		if f.Path != "" || f.URLExpiresAt.IsZero() {
+			continue
+		}
+		if first.IsZero() || f.URLExpiresAt.Before(first) {
+			first = f.URLExpiresAt
+		}
+	}
+	if first.IsZero() {
+		return ""
+	}
+	id := iostreams.Safe(taskID)
+	left := first.Sub(now)
+	switch {
+	case left > ExpiryWarnWindow:
+		return ""
+	case left <= 0:
+		return fmt.Sprintf("outputs of task %s were not downloaded and their URLs have expired: "+
+			"run novita result %s --download (it asks the API for fresh URLs)", id, id)
+	case left < time.Minute:
+		return fmt.Sprintf("outputs of task %s were not downloaded and their URLs expire in less than a minute: "+
+			"run novita result %s --download", id, id)
+	}
+	mins := int((left + time.Minute - 1) / time.Minute)
+	return fmt.Sprintf("outputs of task %s were not downloaded and their URLs expire in %d min: run novita result %s --download",
+		id, mins, id)
+}
+
+// WarnUndownloaded warns (on stderr, even with -q) when outputs of the task were left undownloaded and
+// their URLs are about to expire, reading what the lifecycle journalled about them. Call it after a
+// task ended and its downloads (if any) are over. Nothing is said after an in-process --sandbox run,
+// whose outputs vanish with the command anyway.
+func WarnUndownloaded(ctx context.Context, f *factory.Factory, taskID string) {
+	if taskID == "" || f.InProcessSandbox() {
+		return
+	}
+	d, ok, err := f.Journal().Get(ctx, taskID)
+	if err != nil || !ok {
+		return // the journal's own failure was already warned about when it was written
+	}
+	if msg := ExpiringOutputsWarning(taskID, d.Files, f.Now()); msg != "" {
+		f.IOStreams.Warnf("%s", msg)
 	}
 }

@@ -55,7 +55,7 @@ func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifec
 	return &lifecycle.Runner{
 		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
 		Schedule: f.Schedule(), Now: f.Now, After: f.After,
-		Progress: f.IOStreams.Progress(), ProgressTTY: f.IOStreams.ErrTTY, Observer: obs,
+		Progress: f.IOStreams.Progress(), ProgressTTY: f.IOStreams.ErrTTY, Observer: obs, Stdout: f.IOStreams.Out,
 	}
 }
 

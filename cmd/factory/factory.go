@@ -44,6 +44,7 @@ type TestHooks struct {
 	TunnelConnectTimeout time.Duration
 	SandboxReady         chan<- string // receives the URL of `novita sandbox` once it serves
 	ListenReady          chan<- string // receives the hook URL of `novita listen` once it serves
+	UIReady              chan<- string // receives the inspector's URL, token included (ui, listen --ui), once it serves
 }
 
 // Factory is one command line's surroundings.
@@ -67,6 +68,7 @@ type Factory struct {
 	cleanups []func()
 	cfg      *config.File
 	api      *API
+	journal  *journal.Journal
 }
 
 // API is the resolved API access of this command line.
@@ -90,7 +92,7 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, 
 	f.Globals.Changed = func(string) bool { return false }
 	f.Config = f.loadConfig
 	f.API = f.resolveAPI
-	f.Journal = func() *journal.Journal { return journal.Open(journal.Dir(f.Getenv)) }
+	f.Journal = f.openJournal
 	return f
 }
 

@@ -1,9 +1,11 @@
 package taskview
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
@@ -24,11 +26,16 @@ func Finish(io *iostreams.IOStreams, jsonOut bool, doc *lifecycle.Document, err 
 		return nil
 	}
 	for _, f := range doc.Files {
-		fmt.Fprintln(io.Out, f.Path)
+		if f.Path != download.StdoutPath { // -o -: stdout carries the output itself, nothing else
+			fmt.Fprintln(io.Out, f.Path)
+		}
 	}
 	if err != nil && clierr.KindOf(err) != clierr.KindTaskFailed {
-		return clierr.WithHint(clierr.KindOf(err), fmt.Errorf("task %s: %w", doc.TaskID, err),
-			"the task succeeded; fetch its files again with: novita result "+doc.TaskID+" --download")
+		hint := "the task succeeded; fetch its files again with: novita result " + doc.TaskID + " --download"
+		if errors.Is(err, download.ErrPartialKept) {
+			hint = "resume the download with: novita result " + doc.TaskID + " --download"
+		}
+		return clierr.WithHint(clierr.KindOf(err), fmt.Errorf("task %s: %w", doc.TaskID, err), hint)
 	}
 	return err
 }

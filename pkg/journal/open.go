@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"modernc.org/sqlite"
@@ -19,7 +20,8 @@ import (
 const busyTimeout = 10 * time.Second
 
 // dsn names the database as a file: URI (so a path with '?', '#' or '%' in it stays a path) with the
-// settings every connection needs: WAL so readers never block the writer, synchronous=FULL so a
+// settings every connection needs (WAL, which the file keeps once set, is set by ensureWAL):
+// synchronous=FULL so a
 // committed write survives a crash or power loss, foreign keys, BEGIN IMMEDIATE for writes so two
 // processes never deadlock upgrading a read lock, and temporary data in memory.
 func dsn(path string) string {
@@ -30,7 +32,6 @@ func dsn(path string) string {
 	u := url.URL{Scheme: "file", Path: p}
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
-	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
 	q.Set("_foreign_keys", "1")
 	q.Set("_txlock", "immediate")
@@ -65,6 +66,10 @@ func openDB(path string, now func() time.Time) (*sql.DB, *ImportResult, error) {
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
 	ctx := context.Background()
+	if err := ensureWAL(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, nil, wrapErr(abs, "open", err)
+	}
 	if err := migrate(ctx, db, len(migrations())); err != nil {
 		_ = db.Close()
 		return nil, nil, wrapErr(abs, "open", err)
@@ -75,6 +80,35 @@ func openDB(path string, now func() time.Time) (*sql.DB, *ImportResult, error) {
 		return nil, nil, wrapErr(abs, "import tasks.jsonl into", err)
 	}
 	return db, res, nil
+}
+
+// ensureWAL puts the database in WAL mode, so readers never block the writer. The mode is stored in
+// the file, so this changes something only once; but that change needs the database to itself, and
+// SQLite answers SQLITE_BUSY at once (without its busy handler) when several processes open a brand
+// new database together: retry within the busy timeout instead.
+func ensureWAL(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := 5 * time.Millisecond; ; wait = min(wait*2, 200*time.Millisecond) {
+		var mode string
+		err := db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		if err == nil {
+			if !strings.EqualFold(mode, "wal") {
+				return fmt.Errorf("cannot use WAL mode (the database is in %s mode; is the directory on a network file system?)", mode)
+			}
+			return nil
+		}
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // wrapErr names the database and, for a lock held too long, what to do about it.

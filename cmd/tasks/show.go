@@ -1,0 +1,137 @@
+package tasks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
+)
+
+// ShowOptions is what `novita tasks show` was asked to do.
+type ShowOptions struct {
+	F      *factory.Factory
+	TaskID string
+}
+
+// NewCmdShow builds `novita tasks show <id>`; runF replaces the run function in tests.
+func NewCmdShow(f *factory.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	o := &ShowOptions{F: f}
+	return &cobra.Command{
+		Use:   "show <task-id>",
+		Short: "Show everything the journal knows of one task",
+		Long: `Show one task from the journal: the request as sent (large base64 inputs were not kept: their
+sha256 and size stand in their place), the status history and who reported each status, the
+files with whether each is still on disk and whether its download URL has expired, and the
+webhook deliveries seen for it.
+
+With --json, one document: the task's fields as in novita tasks --json, plus request,
+history, events, elided_inputs, and per file exists, changed and url_expired.`,
+		Example: `  $ novita tasks show 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
+  $ novita tasks show "$(novita tasks --limit 1 --json | jq -r .task_id)" --json`,
+		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.TaskID = strings.TrimSpace(args[0])
+			if o.TaskID == "" {
+				return clierr.Usagef("empty task id: give one from novita tasks")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runShow(cmd.Context(), o)
+		},
+	}
+}
+
+// Document is the --json output of `novita tasks show`.
+type Document struct {
+	journal.Detail
+	ElidedInputs []journal.Elided `json:"elided_inputs,omitempty"`
+	Files        []FileState      `json:"files"`
+}
+
+// FileState is a journalled output and what is true of it now.
+type FileState struct {
+	journal.FileRecord
+	Exists     bool `json:"exists"`      // the file is at its path
+	Changed    bool `json:"changed"`     // it exists with another size than was downloaded
+	URLExpired bool `json:"url_expired"` // its download URL's expiry has passed (false when unknown)
+}
+
+func runShow(ctx context.Context, o *ShowOptions) error {
+	f := o.F
+	d, ok, err := f.Journal().Get(ctx, o.TaskID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return clierr.WithHint(clierr.KindUsage, fmt.Errorf("task %s is not in the journal", iostreams.Safe(o.TaskID)),
+			"list the tasks submitted from this machine with: novita tasks (or read any task's result with: novita result <id>)")
+	}
+	doc := Document{Detail: d, Files: fileStates(d.Files, f.Now())}
+	doc.ElidedInputs, _ = journal.ElidedPaths(d.Request) // a stored request is JSON; nothing else is shown as elided
+	if f.Globals.JSON {
+		return iostreams.WriteJSON(f.IOStreams.Out, doc)
+	}
+	return writeDetail(f.IOStreams.Out, doc, f.Now())
+}
+
+func fileStates(files []journal.FileRecord, now time.Time) []FileState {
+	out := make([]FileState, len(files))
+	for i, fr := range files {
+		s := FileState{FileRecord: fr}
+		if fr.Path != "" {
+			if info, err := os.Stat(fr.Path); err == nil && info.Mode().IsRegular() {
+				s.Exists = true
+				s.Changed = fr.Bytes > 0 && info.Size() != fr.Bytes
+			}
+		}
+		s.URLExpired = !fr.URLExpiresAt.IsZero() && !now.Before(fr.URLExpiresAt)
+		out[i] = s
+	}
+	return out
+}
+
+// fileLine is one file in words: where it is, whether it is still there, and how long its URL lasts.
+func fileLine(s FileState, now time.Time) string {
+	where := "not downloaded"
+	if s.Path != "" {
+		where = iostreams.Safe(s.Path)
+		switch _, err := os.Stat(s.Path); {
+		case s.Changed:
+			where += "  (changed on disk since the download)"
+		case s.Exists:
+			where += fmt.Sprintf("  (on disk, %d bytes)", s.Bytes)
+		case errors.Is(err, fs.ErrNotExist):
+			where += "  (missing: moved or deleted)"
+		default:
+			where += "  (not a readable file)"
+		}
+	}
+	return fmt.Sprintf("%s %d  %s  %s", iostreams.Safe(s.Kind), s.Index, where, urlState(s, now))
+}
+
+func urlState(s FileState, now time.Time) string {
+	switch {
+	case s.URLExpiresAt.IsZero():
+		return "URL expiry unknown"
+	case s.URLExpired:
+		return "URL expired " + s.URLExpiresAt.Local().Format("2006-01-02 15:04")
+	}
+	left := s.URLExpiresAt.Sub(now).Round(time.Minute)
+	if left < time.Minute {
+		return "URL expires in less than a minute"
+	}
+	return fmt.Sprintf("URL expires in %s", strings.TrimSuffix(left.String(), "0s"))
+}
