@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/journal"
 )
 
@@ -123,5 +124,47 @@ func TestImageFlagCompletesFiles(t *testing.T) {
 	_, dir := c.complete("submit", "img2img", "--image", "")
 	if dir&cobra.ShellCompDirectiveNoFileComp != 0 {
 		t.Errorf("--image completion forbids file names (directive %d)", dir)
+	}
+}
+
+// Completion offers the canonical task names (not the aliases), each task's own enum values, for an
+// alias too, and task names after common flags; catalog completes names and kinds.
+func TestTaskAndEnumCompletion(t *testing.T) {
+	c := newCLI(t)
+	names, _ := c.complete("submit", "t")
+	if !slices.Contains(names, "txt2img") || !slices.Contains(names, "txt2speech") || slices.Contains(names, "t2i") || slices.Contains(names, "tts") {
+		t.Errorf("completing `submit t` offers %q: want canonical names only", names)
+	}
+	if all, _ := c.complete("submit", ""); len(all) != len(catalog.Names()) {
+		t.Errorf("completing `submit ` offers %d names for %d tasks", len(all), len(catalog.Names()))
+	}
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"submit", "kling-v2.1-t2v-master", "--duration", ""}, []string{"5", "10"}},
+		{[]string{"submit", "kling-v2.1-t2v-master", "--aspect-ratio", ""}, []string{"16:9", "9:16", "1:1"}},
+		{[]string{"submit", "t2i", "--sampler", ""}, []string{"Euler a", "DPM++ 2M Karras"}},
+		{[]string{"submit", "Txt2Img", "--image-type", ""}, []string{"png", "jpeg", "webp"}},
+		{[]string{"submit", "txt2speech", "--audio-type", ""}, []string{"mp3", "wav"}},
+		{[]string{"submit", "--wait", ""}, []string{"txt2img", "remove-background"}},
+		{[]string{"catalog", ""}, []string{"txt2img", "wan-t2v"}},
+		{[]string{"catalog", "--kind", ""}, []string{"image", "video", "audio", "text"}},
+	}
+	for _, tc := range cases {
+		values, dir := c.complete(tc.args...)
+		for _, w := range tc.want {
+			if !slices.Contains(values, w) {
+				t.Errorf("completing %q offers %q, want %q among them", tc.args, values, w)
+			}
+		}
+		if dir&cobra.ShellCompDirectiveNoFileComp == 0 {
+			t.Errorf("completing %q allows file names (directive %d)", tc.args, dir)
+		}
+	}
+	// A task's completion knows only its own flags.
+	flags, _ := c.complete("submit", "wan-t2v", "--")
+	if !slices.Contains(flags, "--prompt") || slices.Contains(flags, "--voice") || slices.Contains(flags, "--mask") {
+		t.Errorf("completing `submit wan-t2v --` offers %q", flags)
 	}
 }

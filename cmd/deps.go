@@ -33,6 +33,8 @@ type Deps struct {
 	SandboxReady chan<- string
 	// ListenReady, when set, receives the hook URL of `novita listen` once it serves.
 	ListenReady chan<- string
+	// UIReady, when set, receives the inspector's URL with its token (`novita ui`, `listen --ui`).
+	UIReady chan<- string
 }
 
 // factory turns the dependencies into the factory commands use.
@@ -50,7 +52,7 @@ func (d *Deps) factory() *factory.Factory {
 	}
 	f.Test = factory.TestHooks{Schedule: d.Schedule, SandboxOptions: d.SandboxOptions, NgrokConnectURL: d.NgrokConnectURL,
 		NgrokRootCAs: d.NgrokRootCAs, TunnelConnectTimeout: d.TunnelConnectTimeout, SandboxReady: d.SandboxReady,
-		ListenReady: d.ListenReady}
+		ListenReady: d.ListenReady, UIReady: d.UIReady}
 	return f
 }
 

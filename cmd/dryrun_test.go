@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/body"
@@ -11,25 +13,39 @@ import (
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
-// taskArgs are the typed flags each catalog task is submitted with; they mirror pkg/body's golden
-// inputs, so the command line must produce the same bodies as the library.
-func taskArgs(dir string) map[string][]string {
-	img := filepath.Join(dir, "pixel.png")
-	mask := filepath.Join(dir, "mask.png")
-	return map[string][]string{
-		"txt2img": {"--prompt", "a lighthouse on a cliff at dusk, oil painting", "--negative-prompt", "blurry, low quality",
-			"--image-type", "jpeg", "--width", "1024", "--height", "1024"},
-		"img2img":               {"--prompt", "the same scene in winter", "--image", img, "--seed", "42", "--sampler", "DPM++ 2M Karras"},
-		"inpainting":            {"--prompt", "a red door", "--image", img, "--mask", mask, "-n", "2"},
-		"upscale":               {"--image", img, "--image-type", "png"},
-		"txt2speech":            {"--voice", "James", "--audio-type", "mp3", "--text", "Hello there.", "--text", "Second sentence."},
-		"txt2video":             {"--prompt", "a paper boat on a river", "--frames", "16", "--guidance-scale", "8", "--video-type", "gif"},
-		"img2video":             {"--image", img, "--model", "SVD", "--frames", "14"},
-		"hunyuan-video-fast":    {"--prompt", "waves at night", "--width", "720", "--height", "1280"},
-		"wan-t2v":               {"--prompt", "a fox in the snow", "--negative-prompt", "text, watermark", "--guidance-scale", "6", "--seed", "7"},
-		"kling-v2.1-t2v-master": {"--prompt", "a drone shot over a canyon", "--duration", "10"},
-		"minimax-hailuo-02":     {"--prompt", "the picture comes alive", "--image", img},
+// sampleArgs is the command line of a task's sample input (pkg/body's SampleInput, which its golden
+// bodies are built from): typed flags, repeated flags, --set and --set-file, so the command line must
+// produce the same body as the library. Adding an endpoint adds its case here with nothing to write.
+func sampleArgs(task catalog.Task, testdata string) []string {
+	in := body.SampleInput(task, testdata)
+	var args []string
+	for _, name := range sortedKeys(in.Flags) {
+		args = append(args, "--"+name, in.Flags[name])
 	}
+	for _, name := range sortedKeys(in.Lists) {
+		for _, v := range in.Lists[name] {
+			args = append(args, "--"+name, v)
+		}
+	}
+	for _, s := range in.Sets {
+		args = append(args, "--set", s)
+	}
+	for _, s := range in.SetFiles {
+		args = append(args, "--set-file", s)
+	}
+	if in.Data != "" {
+		args = append(args, "--data", in.Data)
+	}
+	return args
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func canonical(t *testing.T, v any) string {
@@ -46,15 +62,13 @@ func canonical(t *testing.T, v any) string {
 
 func TestDryRunMatchesTheGoldenBodyOfEveryTask(t *testing.T) {
 	testdata := filepath.Join(repoRoot, "pkg", "body", "testdata")
-	args := taskArgs(testdata)
 	c := newCLI(t)
-	for _, task := range catalog.All() {
-		a, ok := args[task.Name]
-		if !ok {
-			t.Errorf("no command-line case for catalog task %s: add one", task.Name)
-			continue
-		}
-		r := c.run(append(append([]string{"submit", task.Name}, a...), "--dry-run")...)
+	all := catalog.All()
+	if len(all) < 70 {
+		t.Fatalf("the catalog has %d tasks; the test would prove little", len(all))
+	}
+	for _, task := range all {
+		r := c.run(append(append([]string{"submit", task.Name}, sampleArgs(task, testdata)...), "--dry-run")...)
 		if r.code != 0 {
 			t.Errorf("%s: exit %d\n%s", task.Name, r.code, r.stderr)
 			continue
@@ -77,28 +91,34 @@ func TestDryRunMatchesTheGoldenBodyOfEveryTask(t *testing.T) {
 }
 
 // TestEveryCatalogTaskIsAcceptedByTheSandbox submits each task's command line for real: the catalog's
-// defaults and the simulator's validation must agree.
+// defaults and the simulator's validation must agree, asynchronous tasks answer a task id and
+// synchronous ones save their outputs.
 func TestEveryCatalogTaskIsAcceptedByTheSandbox(t *testing.T) {
-	args := taskArgs(filepath.Join(repoRoot, "pkg", "body", "testdata"))
+	testdata := filepath.Join(repoRoot, "pkg", "body", "testdata")
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
 	for _, task := range catalog.All() {
-		a := args[task.Name]
+		a := slices.Clone(sampleArgs(task, testdata))
 		for i := range a {
-			if (a[i] == "mp3") || (a[i] == "1024" && task.Name == "txt2img") {
-				// the sandbox encodes neither mp3 nor big images quickly; keep the request valid and small
-				a = append([]string(nil), a...)
-				if a[i] == "mp3" {
-					a[i] = "wav"
-				} else {
-					a[i] = "256"
-				}
+			// the sandbox encodes neither mp3 nor big images quickly; keep the request valid and small
+			if a[i] == "mp3" {
+				a[i] = "wav"
+			} else if a[i] == "1024" && task.Name == "txt2img" {
+				a[i] = "256"
 			}
 		}
-		r := c.run(append([]string{"submit", task.Name}, a...)...)
-		if r.code != 0 || len(r.lines()) != 1 {
+		r := c.run(append([]string{"submit", task.Name, "-o", "out/" + task.Name + "-{index}.{ext}"}, a...)...)
+		if r.code != 0 || len(r.lines()) < 1 {
 			t.Errorf("%s: the sandbox refused the CLI's body: exit %d\n%s", task.Name, r.code, r.stderr)
+			continue
+		}
+		if task.Sync() {
+			for _, path := range r.lines() {
+				c.mustExist(path) // a synchronous task prints the files it saved
+			}
+		} else if len(r.lines()) != 1 {
+			t.Errorf("%s: an asynchronous submit prints one task id, got %q", task.Name, r.stdout)
 		}
 	}
 }

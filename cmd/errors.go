@@ -47,7 +47,7 @@ func report(f *factory.Factory, jsonOut bool, err error) {
 	io := f.IOStreams
 	msg := iostreams.Safe(f.Scrub(err.Error()))
 	hint := iostreams.Safe(f.Scrub(hintOf(err)))
-	if f.InProcessSandbox() && strings.Contains(hint, "novita wait") {
+	if f.InProcessSandbox() && (strings.Contains(hint, "novita wait") || strings.Contains(hint, "novita result")) {
 		hint = factory.SandboxGoneHint
 	}
 	if jsonOut && !clierr.IsReported(err) {

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
+
+	"github.com/novita-cli/novita/pkg/catalog"
 )
 
 // visibleCommands walks the tree, skipping cobra's hidden __complete* commands and the auto help command.
@@ -30,7 +32,8 @@ func TestEveryCommandHasGoodHelpText(t *testing.T) {
 		paths = append(paths, c.CommandPath())
 	}
 	// The walk must reach nested commands, or it proves nothing.
-	for _, want := range []string{"novita submit", "novita test-event", "novita config set", "novita config path", "novita version"} {
+	for _, want := range []string{"novita submit", "novita submit txt2img", "novita submit remove-background", "novita catalog",
+		"novita test-event", "novita config set", "novita config path", "novita version"} {
 		if !slices.Contains(paths, want) {
 			t.Fatalf("command walk missed %q; got %v", want, paths)
 		}
@@ -95,9 +98,10 @@ func TestRootHelpGroupsCommands(t *testing.T) {
 		title string
 		cmds  []string
 	}{
-		{"Tasks:", []string{"submit", "wait", "result", "tasks"}},
+		{"Tasks:", []string{"submit", "wait", "result", "tasks", "rerun", "catalog"}}, // rerun: issue 15; catalog: issue 12
+		{"Account:", []string{"models", "balance"}},                                   // issue 16
 		{"Webhooks:", []string{"listen", "test-event"}},
-		{"Local:", []string{"sandbox"}},
+		{"Local:", []string{"sandbox", "ui"}},
 		{"Settings:", []string{"config", "completion", "version"}},
 	}
 	for _, w := range want {
@@ -122,7 +126,7 @@ func TestRootHelpGroupsCommands(t *testing.T) {
 	}
 }
 
-var groupTitles = []string{"Tasks:", "Webhooks:", "Local:", "Settings:"}
+var groupTitles = []string{"Tasks:", "Account:", "Webhooks:", "Local:", "Settings:"}
 
 // helpSections maps each "Title:" section of cobra's help to the command names listed under it.
 func helpSections(help string) map[string][]string {
@@ -161,6 +165,82 @@ func TestSubcommandHelpShowsExamples(t *testing.T) {
 		}
 		if !strings.Contains(res.stdout, "Examples:\n") || !strings.Contains(res.stdout, "$ novita") {
 			t.Errorf("novita %v shows no examples:\n%s", args, res.stdout)
+		}
+	}
+}
+
+// Each task's --help shows its own typed flags only, with their types and defaults, apart from the
+// flags every submit shares.
+func TestTaskHelpShowsOnlyItsOwnTypedFlags(t *testing.T) {
+	c := newCLI(t)
+	help := func(task string) (own, rest string) {
+		t.Helper()
+		r := c.run("submit", task, "--help")
+		if r.code != 0 {
+			t.Fatalf("submit %s --help: exit %d\n%s", task, r.code, r.stderr)
+		}
+		own, rest, ok := strings.Cut(r.stdout, "Flags of "+task+":\n")
+		if !ok {
+			t.Fatalf("submit %s --help has no section of its own flags:\n%s", task, r.stdout)
+		}
+		own, _, _ = strings.Cut(rest, "\n\n")
+		return own, r.stdout
+	}
+	own, all := help("kling-v2.1-t2v-master")
+	for _, flag := range []string{"--mask", "--voice", "--sampler", "--image "} {
+		if strings.Contains(all, flag) {
+			t.Errorf("kling-v2.1-t2v-master --help mentions %s, a flag of other tasks:\n%s", flag, all)
+		}
+	}
+	if !strings.Contains(own, "--duration string") || !strings.Contains(own, `(default "5")`) || !strings.Contains(own, "one of 5, 10") {
+		t.Errorf("kling's --duration is not shown with its values and default:\n%s", own)
+	}
+	own, all = help("wan-t2v")
+	if strings.Contains(all, "--voice") || strings.Contains(all, "--mask") {
+		t.Errorf("wan-t2v --help mentions --voice or --mask:\n%s", all)
+	}
+	own, _ = help("txt2img")
+	for _, want := range []string{"--steps int", "--guidance-scale float", "--prompt string", "-n, --image-num int",
+		"(default 20)", `(default "Euler a")`, "--seed int", "(default -1)"} {
+		if !strings.Contains(own, want) {
+			t.Errorf("txt2img --help: no %q among its flags:\n%s", want, own)
+		}
+	}
+	if strings.Contains(own, "--wait") || strings.Contains(own, "--data") {
+		t.Errorf("the common flags are listed among txt2img's own:\n%s", own)
+	}
+	_, all = help("remove-background")
+	if !strings.Contains(all, "Synchronous: POST /v3/remove-background") || !strings.Contains(all, "--wait, --timeout and the tunnel flags change nothing") {
+		t.Errorf("remove-background --help does not say it is synchronous and --wait changes nothing:\n%s", all)
+	}
+}
+
+// An alias or another letter case shows the canonical task's help.
+func TestTaskHelpByAliasShowsTheCanonicalName(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"submit", "T2I", "--help"}, {"help", "submit", "txt2image"}, {"submit", "Txt2Img", "-h"}} {
+		r := c.run(args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "novita submit txt2img [flags]") || !strings.Contains(r.stdout, "Flags of txt2img:") {
+			t.Errorf("%v: exit %d, not txt2img's help:\n%s", args, r.code, r.stdout)
+		}
+	}
+}
+
+// submit --help lists every catalog task by kind and documents both --set forms.
+func TestSubmitHelpListsEveryTaskAndTheSetForms(t *testing.T) {
+	r := newCLI(t).run("submit", "--help")
+	if r.code != 0 {
+		t.Fatalf("exit %d", r.code)
+	}
+	for _, name := range catalog.Names() {
+		if !strings.Contains(r.stdout, "\n  "+name+" ") {
+			t.Errorf("submit --help does not list %s", name)
+		}
+	}
+	for _, want := range []string{"Image tasks:", "Video tasks:", "Audio tasks:", "Text tasks:", "path:=JSON", "--set prompt=42",
+		`delivered_by "sync"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("submit --help does not mention %q", want)
 		}
 	}
 }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/novita-cli/novita/cmd/rerun"
 	"github.com/novita-cli/novita/cmd/root"
+	"github.com/novita-cli/novita/cmd/submit"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
 )
@@ -35,7 +37,8 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 	}
 	ran := false
 	cmd := root.NewCmdRoot(f, &ran)
-	cmd.SetArgs(args)
+	cmd.SetArgs(submit.Prepare(f, cmd, args)) // builds the one task command args name, from its spec
+	rerun.Prepare(f, cmd, args)               // the flags of a rerun are those of the task it reruns
 	err := cmd.ExecuteContext(ctx)
 	f.Cleanup()
 	if err == nil {
@@ -60,7 +63,9 @@ func NewRootForDocs(build BuildInfo) *cobra.Command {
 	ios, _, _, _ := iostreams.Test()
 	d := &Deps{IO: ios, Build: build}
 	ran := false
-	c := root.NewCmdRoot(d.factory(), &ran)
+	f := d.factory()
+	c := root.NewCmdRoot(f, &ran)
+	submit.PrepareAll(f, c) // every task command with its flags, not the start-up stubs
 	c.DisableAutoGenTag = true
 	return c
 }

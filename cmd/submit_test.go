@@ -283,3 +283,146 @@ func TestUsageErrorsExit2(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12: the first command of the product brief, with Novita's own name for the task.
+func TestTxt2imageWaitWorksAgainstTheSandbox(t *testing.T) {
+	c := newCLI(t)
+	for _, name := range []string{"txt2image", "Txt2Img"} {
+		r := c.run("--sandbox", "submit", name, "--prompt", "x", "--width", "128", "--height", "128", "--wait")
+		if r.code != 0 || len(r.lines()) != 1 || !strings.HasSuffix(r.lines()[0], ".png") {
+			t.Fatalf("submit %s --wait: exit %d, stdout %q\n%s", name, r.code, r.stdout, r.stderr)
+		}
+		c.mustExist(r.lines()[0])
+		if !strings.Contains(r.stderr, "submitted txt2img task") {
+			t.Errorf("submit %s should say it submitted txt2img:\n%s", name, r.stderr)
+		}
+	}
+}
+
+// A typo in the task name is answered with the close names before any key check or request: with no
+// key set, the user hears the suggestion, not "no API key".
+func TestTypoGetsASuggestionBeforeTheKeyCheck(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.env["NOVITA_BASE_URL"] = sb.URL() // and no key
+	r := c.run("submit", "txt2imgg", "--prompt", "a cat")
+	if r.code != 2 || !strings.Contains(r.stderr, "did you mean txt2img?") || strings.Contains(r.stderr, "API key") {
+		t.Errorf("typo with a typed flag: exit %d\n%s", r.code, r.stderr)
+	}
+	r = c.run("submit", "txt2imgg")
+	if r.code != 2 || !strings.Contains(r.stderr, "did you mean txt2img?") || !strings.Contains(r.stderr, "--data") {
+		t.Errorf("typo without a body: exit %d\n%s", r.code, r.stderr)
+	}
+	// With a body the name is posted as given, but the suggestion still comes first.
+	r = c.run("submit", "txt2imgg", "--data", `{"prompt": "a cat"}`)
+	hint, key := strings.Index(r.stderr, "did you mean txt2img?"), strings.Index(r.stderr, "no API key")
+	if r.code != 4 || hint < 0 || key < 0 || hint > key {
+		t.Errorf("typo with --data and no key: exit %d, the suggestion should come before the key check\n%s", r.code, r.stderr)
+	}
+	if n := len(sb.Requests()); n != 0 {
+		t.Errorf("%d requests reached the API", n)
+	}
+}
+
+// A name the catalog does not know is posted under /v3/async/ with the body from --data and --set;
+// without a body it is a usage error naming --data, found before anything is sent.
+func TestUnknownEndpointTakesItsBodyFromData(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	r := c.run("submit", "some-new-endpoint")
+	if r.code != 2 || !strings.Contains(r.stderr, "--data") {
+		t.Errorf("no body: exit %d\n%s", r.code, r.stderr)
+	}
+	r = c.run("submit", "some-new-endpoint", "--data", `{"prompt": "a cat"}`, "--set", "seed=7", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stderr, "/v3/async/some-new-endpoint") ||
+		canonical(t, json.RawMessage(r.stdout)) != `{"prompt":"a cat","seed":7}` {
+		t.Errorf("dry run: exit %d, stdout %s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := len(sb.Requests()); n != 0 {
+		t.Errorf("%d requests reached the API", n)
+	}
+	c.run("submit", "some-new-endpoint", "--data", `{"prompt": "a cat"}`)
+	reqs := sb.Requests()
+	if len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].Path != "/v3/async/some-new-endpoint" {
+		t.Errorf("requests %+v, want one POST /v3/async/some-new-endpoint", reqs)
+	}
+}
+
+// A synchronous endpoint runs at once: its outputs are written through -o, journalled, and --json
+// prints the document with delivered_by "sync". It is never posted under /v3/async/.
+func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	img := filepath.Join(repoRoot, "pkg", "body", "testdata", "pixel.png")
+	r := c.run("--json", "submit", "remove-background", "--image", img, "-o", "cut/{task}-{index}.{ext}", "--wait")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	d := decodeDoc(t, r.stdout)
+	if d.DeliveredBy != "sync" || d.Status != "TASK_STATUS_SUCCEED" || len(d.Files) != 1 ||
+		d.Files[0].Path != filepath.Join("cut", "remove-background-1.png") {
+		t.Fatalf("document %+v", d)
+	}
+	data := c.mustExist(d.Files[0].Path)
+	sum := sha256.Sum256(data)
+	if _, format, err := image.Decode(bytes.NewReader(data)); err != nil || format != "png" || hex.EncodeToString(sum[:]) != d.Files[0].SHA256 {
+		t.Errorf("%s is not the PNG the document describes: %v", d.Files[0].Path, err)
+	}
+	entries, err := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("journal: %v %+v", err, entries)
+	}
+	if e := entries[0]; e.TaskID != d.TaskID || e.Task != "remove-background" || e.Status != "TASK_STATUS_SUCCEED" || len(e.Files) != 1 {
+		t.Errorf("journal entry %+v", e)
+	}
+	if !strings.Contains(r.stderr, "journalled as "+d.TaskID) {
+		t.Errorf("stderr should say the answer had no task id and what id was journalled:\n%s", r.stderr)
+	}
+	// Without --json, stdout is the path; the request went to the endpoint's own path.
+	r = c.run("submit", "rembg", "--image", img, "-o", "plain.{ext}")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "plain.png" {
+		t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, req := range sb.Requests() {
+		if req.Method == "POST" && req.Path != "/v3/remove-background" {
+			t.Errorf("POST %s: a synchronous endpoint is posted at its own path only", req.Path)
+		}
+	}
+	// --webhook-url cannot apply: nothing would call it.
+	if r := c.run("submit", "remove-background", "--image", img, "--webhook-url", "https://example.com/h"); r.code != 2 {
+		t.Errorf("--webhook-url on a synchronous task: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// A batch of a synchronous task makes one call per line and prints each line's document.
+func TestSyncBatchRunsEveryLine(t *testing.T) {
+	c := newCLI(t)
+	c.useSandbox(startSandbox(t, sandbox.Options{}))
+	file := writeBatchFile(t, c, "prompts.txt", []string{"a fox", "a cat", `{"prompt": "a dog", "seed": 3}`})
+	r := c.run("--json", "submit", "flux-1-schnell", "--batch", file, "-o", "out/{line}-{index}.{ext}", "--concurrency", "2")
+	if r.code != 0 || len(r.lines()) != 3 {
+		t.Fatalf("exit %d, %d lines\n%s%s", r.code, len(r.lines()), r.stdout, r.stderr)
+	}
+	lines := map[int]bool{}
+	for _, l := range r.lines() {
+		var d batchDoc
+		if err := json.Unmarshal([]byte(l), &d); err != nil || d.Status != "TASK_STATUS_SUCCEED" || d.DeliveredBy != "sync" || len(d.Files) != 1 {
+			t.Fatalf("line document %q: %v", l, err)
+		}
+		c.mustExist(d.Files[0].Path)
+		lines[d.Line] = true
+	}
+	if len(lines) != 3 {
+		t.Errorf("lines %v, want 1, 2 and 3", lines)
+	}
+}
+
+// Flags may come before the task name, and a common flag there still reaches the task.
+func TestFlagsBeforeTheTaskName(t *testing.T) {
+	r := newCLI(t).run("submit", "--dry-run", "-o", "x.png", "txt2img", "--prompt", "a cat", "--steps", "7")
+	if r.code != 0 || !strings.Contains(r.stdout, `"steps": 7`) {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -1,10 +1,12 @@
 // Package listen is the `novita listen` command: a webhook receiver behind a tunnel that prints,
-// forwards, saves and downloads what arrives.
+// forwards, saves and downloads what arrives, answers with injected faults when asked, and with
+// --ui serves the web inspector beside the receiver.
 package listen
 
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -19,6 +21,7 @@ import (
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/ui"
 )
 
 // Options is what `novita listen` was asked to do.
@@ -33,6 +36,14 @@ type Options struct {
 	SaveDir   string
 	PrintURL  bool
 	MaxEvents int
+
+	RespondStatus []string // [STATUS=]CODE rules
+	RespondDelay  []string // [STATUS=]DURATION rules
+
+	UI        bool
+	UIAddr    string
+	UIAddrSet bool
+	Open      bool
 }
 
 // NewCmdListen builds `novita listen`; runF replaces the run function in tests.
@@ -46,14 +57,38 @@ event as one JSON line with --json). Point Novita's extra.webhook.url at the URL
 
 --forward-to relays each request (method, headers, body) to your local app and answers
 Novita with your app's status, so Novita's retries behave as in production. --save writes
-each event to a file you can replay with: novita test-event --from-file FILE --to URL.`,
+each event to a file you can replay with: novita test-event --from-file FILE --to URL.
+
+Fault injection exercises Novita's retry policy (up to 5 retries on a non-2xx answer or after
+5 s without one) without writing an app: --respond-status 500 answers every delivery with
+500, --respond-status FAILED=500 only deliveries of failed tasks (rules are [STATUS=]VALUE,
+comma-separated or repeated; a status's own rule wins over the bare one); --respond-delay 6s
+answers after 6 s, FAILED=6s only failed ones. With --forward-to the app still gets every
+delivery: an injected status replaces the app's (its body is kept) and a delay is added to
+the app's time. Injected answers carry the header X-Novita-Listen-Injected; each printed
+<-- line shows the status the sender got.
+
+--ui serves the web inspector (live events, replay, edit and replay, test events, the task
+gallery) on 127.0.0.1:4949, beside the receiver and never through the tunnel; its URL, with
+the token every request needs, is printed on stderr. Events are kept in the journal, so
+novita ui shows them later.`,
 		Example: `  $ novita listen
   $ novita listen --forward-to http://localhost:3000/hooks/novita
   $ novita listen --tunnel local --listen-addr 127.0.0.1:9000 --public-url https://hooks.example.com
   $ novita listen --status FAILED --save ./events --json
+  $ novita listen --ui --open --forward-to http://localhost:3000/hooks/novita
+  $ novita listen --respond-status FAILED=500 --respond-delay SUCCEED=6s
   $ URL=$(novita listen --print-url --max-events 1 | head -1)`,
 		Args: cmdutil.UsageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.UIAddrSet = cmd.Flags().Changed("ui-addr")
+			if !o.UI && (o.UIAddrSet || o.Open) {
+				return clierr.Usagef("--ui-addr and --open need --ui: add --ui to serve the inspector")
+			}
+			if _, _, err := net.SplitHostPort(o.UIAddr); o.UI && err == nil && !ui.IsLoopbackAddr(o.UIAddr) { // a malformed one is ui's to word
+				return clierr.Usagef("--ui-addr %q: listen serves the inspector on a loopback address only (such as 127.0.0.1:4949); "+
+					"to browse the journal from elsewhere use novita ui --allow-remote", o.UIAddr)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -68,11 +103,16 @@ each event to a file you can replay with: novita test-event --from-file FILE --t
 	fl.StringVar(&o.SaveDir, "save", "", "write each event as a JSON file in this directory")
 	fl.BoolVar(&o.PrintURL, "print-url", false, "print the webhook URL alone on stdout first")
 	fl.IntVar(&o.MaxEvents, "max-events", 0, "exit after N events (0 = until Ctrl-C)")
+	fl.StringArrayVar(&o.RespondStatus, "respond-status", nil, "answer deliveries with this HTTP status: 500, or per task status: FAILED=500 (repeatable)")
+	fl.StringArrayVar(&o.RespondDelay, "respond-delay", nil, "answer deliveries after a delay (Novita gives up after 5s): 6s, or FAILED=6s (repeatable)")
+	fl.BoolVar(&o.UI, "ui", false, "also serve the web inspector (live events, replay, gallery) on loopback")
+	fl.StringVar(&o.UIAddr, "ui-addr", ui.DefaultAddr, "where the inspector listens with --ui (loopback)")
+	fl.BoolVar(&o.Open, "open", false, "open the inspector in your browser (with --ui)")
 	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
 	fl.StringVar(&o.Tunnel.Path, "path", "", "fixed receiver path instead of a random secret one")
 	o.Output = cmdutil.AddOutputFlags(cmd, false)
 	_ = cmd.RegisterFlagCompletionFunc("status", cmdutil.FixedCompletions("SUCCEED", "FAILED"))
-	cmdutil.NoFileCompletions(cmd, "forward-to", "header")
+	cmdutil.NoFileCompletions(cmd, "forward-to", "header", "respond-status", "respond-delay", "ui-addr")
 	_ = cmd.RegisterFlagCompletionFunc("save", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return nil, cobra.ShellCompDirectiveFilterDirs
 	})
@@ -94,15 +134,28 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	faults, err := listen.ParseFaults(o.RespondStatus, o.RespondDelay)
+	if err != nil {
+		return err
+	}
 	v := &view{io: io, json: f.Globals.JSON, forwardTo: o.ForwardTo}
 	cfg := listen.Config{ForwardTo: o.ForwardTo, Headers: headers, HTTPClient: f.HTTPClient, Statuses: statuses,
-		SaveDir: o.SaveDir, MaxEvents: o.MaxEvents, Visitor: v}
+		SaveDir: o.SaveDir, MaxEvents: o.MaxEvents, Faults: faults, Visitor: v}
 	api, err := f.API()
 	if err != nil {
 		return err
 	}
 	if o.Download {
 		cfg.OnSucceeded = downloadHook(f, api, outs)
+	}
+	var insp *inspector
+	if o.UI {
+		// Bound before the tunnel opens: a busy or bad --ui-addr is reported before anything else.
+		if insp, err = openInspector(f, o); err != nil {
+			return err
+		}
+		defer insp.close()
+		cfg.Visitor = listen.Tee(v, insp.recorder)
 	}
 	eng, err := listen.New(cfg)
 	if err != nil {
@@ -127,6 +180,12 @@ func runListen(ctx context.Context, o *Options) error {
 	io.Statusf("Ready! Your webhook URL is %s", srv.URL)
 	if o.ForwardTo != "" {
 		io.Statusf("Forwarding events to %s", o.ForwardTo)
+	}
+	if insp != nil {
+		insp.start(ctx, eng, srv)
+	}
+	if faults.Active() {
+		io.Statusf("Injecting: %s", faults.Rules())
 	}
 	if o.Download && api.Key == "" {
 		io.Warnf("--download without an API key saves whatever a delivery names: anyone who learns this URL can choose the files; set NOVITA_API_KEY so results are re-read from the API")

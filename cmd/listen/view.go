@@ -6,6 +6,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
@@ -35,12 +36,25 @@ func (v *view) Delivery(d webhook.Delivery) {
 	}
 }
 
-func (v *view) Forwarded(d webhook.Delivery) {
+// Answered prints the answer the sender got: `<-- [status] POST target (ms)` for a relay, with what
+// fault injection changed, or `<-- [status] injected: rules (ms)` when listen answered alone.
+func (v *view) Answered(d webhook.Delivery) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	line := fmt.Sprintf("<-- [%d] %s %s (%d ms)", d.Response.Status, d.Method, v.forwardTo, d.Response.Latency.Milliseconds())
-	if d.Response.Err != nil {
-		v.io.Errorf("%s: %s", line, iostreams.Safe(d.Response.Err.Error()))
+	r := d.Response
+	injected := iostreams.Safe(r.Header.Get(listen.InjectedHeader))
+	var line string
+	switch {
+	case v.forwardTo != "":
+		line = fmt.Sprintf("<-- [%d] %s %s (%d ms)", r.Status, iostreams.Safe(d.Method), v.forwardTo, r.Latency.Milliseconds())
+		if injected != "" {
+			line += " injected: " + injected
+		}
+	default:
+		line = fmt.Sprintf("<-- [%d] injected: %s (%d ms)", r.Status, injected, r.Latency.Milliseconds())
+	}
+	if r.Err != nil {
+		v.io.Errorf("%s: %s", line, iostreams.Safe(r.Err.Error()))
 		return
 	}
 	w := v.io.Out

@@ -41,7 +41,7 @@ inversions). QUERY searches model file names, names and tags. The NAME column is
 request: --model, or --set request.loras.0.model_name=NAME. Unavailable models are hidden unless
 --include-unavailable. With --json, each model is printed as one line exactly as the API sent it.
 
-Without --all only the first page is shown (--limit models); --all follows every page.
+Without --all only the first page (--limit models, default 20) is shown; --all follows every page.
 
 A local copy of the whole list ($XDG_CACHE_HOME/novita/models.json, fresh for a day) feeds shell
 completion of model names and the "did you mean" warning of submit. --refresh fetches it again;

@@ -14,9 +14,9 @@ import (
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// maxTagsWidth keeps a row within about 110 columns for the longest names Novita serves (about 60
-// characters), so a table reads on a 120-column terminal; NAME is never cut, it is what users copy.
-const maxTagsWidth = 30
+// maxTagsWidth keeps a row within 120 columns for names up to 55 characters (the longest sandbox
+// name; real ones are alike); NAME is never cut, it is what users copy.
+const maxTagsWidth = 26
 
 // printNDJSON writes each model as one line, exactly as the API sent it.
 func printNDJSON(w io.Writer, ms []novita.Model) error {

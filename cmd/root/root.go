@@ -8,23 +8,26 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/novita-cli/novita/cmd/balance"
+	cmdcatalog "github.com/novita-cli/novita/cmd/catalog"
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/completion"
 	cmdconfig "github.com/novita-cli/novita/cmd/config"
 	"github.com/novita-cli/novita/cmd/factory"
 	cmdlisten "github.com/novita-cli/novita/cmd/listen"
 	cmdmodels "github.com/novita-cli/novita/cmd/models"
+	"github.com/novita-cli/novita/cmd/rerun"
 	"github.com/novita-cli/novita/cmd/result"
 	cmdsandbox "github.com/novita-cli/novita/cmd/sandbox"
 	"github.com/novita-cli/novita/cmd/submit"
 	"github.com/novita-cli/novita/cmd/tasks"
 	cmdtestevent "github.com/novita-cli/novita/cmd/testevent"
+	cmdui "github.com/novita-cli/novita/cmd/ui"
 	"github.com/novita-cli/novita/cmd/version"
 	"github.com/novita-cli/novita/cmd/wait"
 	"github.com/novita-cli/novita/pkg/clierr"
 )
 
-// NewCmdRoot builds the command tree for one command line. Its PersistentPreRun marks ran, so the
+// NewCmdRoot builds the command tree for one command line. Its PersistentPreRunE marks ran, so the
 // caller can tell cobra's own validation errors (which come before it) from the commands' errors.
 func NewCmdRoot(f *factory.Factory, ran *bool) *cobra.Command {
 	g := &f.Globals
@@ -46,7 +49,14 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 		SilenceUsage:               true,
 		Args:                       unknownCommand,
 		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			// cobra validates required flags and flag groups (MarkFlagsMutuallyExclusive) only after
+			// this hook, with untyped errors: check them here, as usage errors.
+			for _, check := range []func() error{cmd.ValidateRequiredFlags, cmd.ValidateFlagGroups} {
+				if err := check(); err != nil {
+					return clierr.WithHint(clierr.KindUsage, err, "see: "+cmd.CommandPath()+" --help")
+				}
+			}
 			*ran = true
 			g.Changed = cmd.Flags().Changed
 			io := f.IOStreams
@@ -58,6 +68,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 			if !g.Changed("sandbox") && truthy(f.Getenv("NOVITA_SANDBOX")) {
 				g.Sbx = true
 			}
+			return nil
 		},
 	}
 	root.SetIn(f.IOStreams.In)
@@ -91,10 +102,10 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 		}
 	}
 	add("tasks", submit.NewCmdSubmit(f, nil), wait.NewCmdWait(f, nil), result.NewCmdResult(f, nil),
-		tasks.NewCmdTasks(f, nil))
+		tasks.NewCmdTasks(f, nil), rerun.NewCmdRerun(f), cmdcatalog.NewCmdCatalog(f, nil))
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
-	add("local", cmdsandbox.NewCmdSandbox(f, nil))
+	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil))
 	add("settings", cmdconfig.NewCmdConfig(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
 	root.SetHelpCommandGroupID("settings")
 	root.SetCompletionCommandGroupID("settings")

@@ -10,15 +10,15 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
-	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
-	"github.com/novita-cli/novita/pkg/novita"
 )
 
 // BatchOptions is what --batch adds to a submit, whose flags build the base body of every line.
@@ -33,54 +33,97 @@ type BatchOptions struct {
 	set           bool
 }
 
+// batchLines are the bodies of a batch's valid lines and the invalid lines left out.
+type batchLines struct {
+	bodies  []map[string]any
+	valid   []batch.Line
+	invalid []taskview.Invalid
+}
+
+// buildBatch reads the batch file and builds every line's body, all before anything is sent: invalid
+// lines stop the batch (exit 2, each listed) unless --skip-invalid, where they are warned about.
+func buildBatch(ctx context.Context, o *Options) (*batchLines, error) {
+	io, b, task := o.F.IOStreams, o.Batch, o.Task
+	if b.Concurrency < 1 {
+		return nil, clierr.Usagef("--concurrency must be at least 1, got %d", b.Concurrency)
+	}
+	lines, err := readBatchLines(o.Input, b.File)
+	if err != nil {
+		return nil, err
+	}
+	base, err := body.ReadData(task, o.Input) // once: a file or stdin cannot be read again per line
+	if err != nil {
+		return nil, err
+	}
+	in := o.Input
+	in.Data = ""
+	out := &batchLines{}
+	for _, l := range lines {
+		req, err := buildLine(ctx, task, in, base, l)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			out.invalid = append(out.invalid, taskview.Invalid{Line: l.N, Err: err})
+			continue
+		}
+		out.bodies, out.valid = append(out.bodies, req), append(out.valid, l)
+	}
+	if len(out.invalid) > 0 && !b.SkipInvalid {
+		return nil, invalidLinesError(b.File, out.invalid)
+	}
+	for _, iv := range out.invalid {
+		io.Warnf("%s line %d skipped: %v", batchName(b.File), iv.Line, iv.Err)
+	}
+	if len(out.valid) == 0 {
+		return nil, clierr.Usagef("%s has no task lines (blank lines and # comments are skipped)", batchName(b.File))
+	}
+	return out, nil
+}
+
+// dryRunBatch prints each line's body as one NDJSON line and sends nothing.
+func dryRunBatch(o *Options, api *factory.API, bl *batchLines) error {
+	io := o.F.IOStreams
+	io.Statusf("dry run: would POST %d bodies to %s%s (nothing sent)", len(bl.bodies), api.BaseURL, o.Task.Path)
+	for i, req := range bl.bodies {
+		if err := iostreams.WriteJSONLine(io.Out, map[string]any{"line": bl.valid[i].N, "body": body.Elide(req)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// warnBatchModels warns once about each model name of the batch's bodies the cached list does not know.
+func warnBatchModels(o *Options, api *factory.API, bodies []map[string]any) {
+	if !o.Task.Known() {
+		return
+	}
+	warn, seen := cmdutil.ModelWarner(o.F, api), map[string]bool{}
+	for _, req := range bodies {
+		for _, w := range warn(o.Task.Name, req) {
+			if !seen[w] {
+				seen[w] = true
+				o.F.IOStreams.Warnf("%s", w)
+			}
+		}
+	}
+}
+
 // runBatch submits one task per line of a batch file and, with --wait, waits for all of them through
 // one webhook receiver and one shared poller, then downloads their outputs.
 func runBatch(ctx context.Context, o *Options) error {
-	f, io, b := o.F, o.F.IOStreams, o.Batch
-	if b.Concurrency < 1 {
-		return clierr.Usagef("--concurrency must be at least 1, got %d", b.Concurrency)
-	}
-	task, err := catalog.Resolve(o.Task)
-	if err != nil {
-		return err
-	}
+	f, io, b, task := o.F, o.F.IOStreams, o.Batch, o.Task
 	outs, err := o.Output.Outputs(f)
 	if err != nil {
 		return err // before paying for any task
 	}
-	if o.Input.HTTPClient == nil {
-		o.Input.HTTPClient = f.HTTPClient
-	}
-	lines, err := readBatchLines(o.Input, b.File)
+	bl, err := buildBatch(ctx, o)
 	if err != nil {
 		return err
 	}
-	base, err := baseData(task, &o.Input)
-	if err != nil {
-		return err
-	}
-	bodies := make([]map[string]any, 0, len(lines))
-	var valid []batch.Line
-	var invalid []taskview.Invalid
-	for _, l := range lines {
-		req, err := buildLine(ctx, task, o.Input, base, l)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			invalid = append(invalid, taskview.Invalid{Line: l.N, Err: err})
-			continue
-		}
-		bodies, valid = append(bodies, req), append(valid, l)
-	}
-	if len(invalid) > 0 && !b.SkipInvalid {
-		return invalidLinesError(b.File, invalid)
-	}
-	for _, iv := range invalid {
-		io.Warnf("%s line %d skipped: %v", batchName(b.File), iv.Line, iv.Err)
-	}
-	if len(valid) == 0 {
-		return clierr.Usagef("%s has no task lines (blank lines and # comments are skipped)", batchName(b.File))
+	bodies, valid, invalid := bl.bodies, bl.valid, bl.invalid
+	if err := checkBatchOutputs(o, outs, valid, o.Wait); err != nil {
+		return err // before paying for any task
 	}
 	for _, req := range bodies {
 		if o.WebhookURL != "" {
@@ -91,18 +134,14 @@ func runBatch(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	warnBatchModels(o, api, bodies)
 	if o.DryRun {
-		io.Statusf("dry run: would POST %d bodies to %s%s (nothing sent)", len(bodies), api.BaseURL, novita.EndpointPath(task.Endpoint))
-		for i, req := range bodies {
-			if err := iostreams.WriteJSONLine(io.Out, map[string]any{"line": valid[i].N, "body": body.Elide(req)}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return dryRunBatch(o, api, bl)
 	}
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
+	cmdutil.PrintBalance(ctx, f, api)
 	id := newBatchID()
 	io.Statusf("batch %s: %d tasks from %s, %d at a time (%s)", id, len(valid), batchName(b.File), b.Concurrency,
 		f.ResumeHint("novita wait --batch "+id))
@@ -124,7 +163,7 @@ func runBatch(ctx context.Context, o *Options) error {
 		}
 		items[i] = batch.Item{Line: valid[i].N, Body: raw}
 	}
-	bodies = nil
+	bodies, bl = nil, nil
 	view := &taskview.BatchView{IO: io, JSON: f.Globals.JSON, ID: id, Wait: o.Wait, Timeout: o.Timeout,
 		Every: b.ProgressEvery, Skipped: invalid}
 	spec := lifecycle.Batch{ID: id, Endpoint: task.Endpoint, Task: task.Name, Output: o.Output.Output,
@@ -136,6 +175,31 @@ func runBatch(ctx context.Context, o *Options) error {
 	view.Start(items)
 	results, err := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
 	return view.Finish(ctx, results, err)
+}
+
+// checkBatchOutputs refuses a template that would give several tasks the same files (-o out.png for
+// a batch), also without --wait since wait --batch uses the journalled template, and when this run
+// saves (--wait, or a synchronous task) checks each line's outputs can be saved.
+func checkBatchOutputs(o *Options, outs lifecycle.Outputs, valid []batch.Line, saves bool) error {
+	if outs.NoDownload {
+		return nil
+	}
+	vars := make([]download.Vars, len(valid))
+	for i, l := range valid {
+		vars[i] = download.Vars{Task: o.Task.Name, Line: l.N}
+	}
+	if err := outs.Template.CheckTasks(vars); err != nil {
+		return err
+	}
+	if !saves {
+		return nil
+	}
+	for _, v := range vars {
+		if err := outs.Template.Preflight(download.Check{Vars: v, Overwrite: outs.Overwrite, JSON: o.F.Globals.JSON}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func invalidLinesError(file string, invalid []taskview.Invalid) error {

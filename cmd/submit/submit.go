@@ -1,152 +1,124 @@
 // Package submit is the `novita submit` command: one task, or a batch of them with --batch.
+//
+// Each catalog task is its own subcommand (`novita submit txt2img`), built from its spec with only its
+// own typed flags, plus the common flags every submit shares (addCommonFlags). Start-up never parses
+// the specs: the tree holds header-only stubs (name, aliases, summary), and Prepare builds the one task
+// command a command line names before it runs, asks for help or completes. The `submit` command itself
+// runs the names the catalog does not know, posting to /v3/async/<name> with the body from --data and
+// --set.
 package submit
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
-	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// DefaultTimeout bounds --wait unless --timeout says otherwise.
-const DefaultTimeout = 30 * time.Minute
-
-// Options is what `novita submit` was asked to do.
-type Options struct {
-	F     *factory.Factory
-	Task  string
-	Input body.Input // typed flags, --data, --set, --set-file
-
-	WebhookURL string
-	DryRun     bool
-	Wait       bool
-	Timeout    time.Duration
-	Tunnel     *cmdutil.TunnelFlags
-	Output     *cmdutil.OutputFlags
-	Batch      BatchOptions
-}
-
-// NewCmdSubmit builds `novita submit`; runF replaces the run function in tests.
+// NewCmdSubmit builds `novita submit` with a header-only stub per catalog task (see Prepare); runF
+// replaces the run function of the command itself (endpoints not in the catalog) in tests.
 func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{F: f}
-	typed := map[string]*string{}
-	lists := map[string]*[]string{}
-	var imgTyp string
+	cat, catErr := catalog.Load()
 	cmd := &cobra.Command{
-		Use:   "submit <task>",
-		Short: "Submit an async task, optionally wait for it and download the outputs",
-		Long: `Submit one async task. <task> is a catalog name (see the list below) or any other endpoint
-name under /v3/async/ (the body then comes from --data and --set).
-
-The body is built from catalog defaults, then typed flags, then --data (merged), then each
---set path=value and --set-file path=file. For extra+request tasks (txt2img, ...) a --set path
-that does not start with "extra." or "request." is taken under "request.".
-
-Known tasks: ` + joinNames() + `
-
-With --wait, a webhook receiver is opened behind a tunnel (see --tunnel), the task is submitted
-with extra.webhook.url pointing at it, and polling runs as a safety net; the outputs are then
-downloaded and their paths printed on stdout.
-
-With --batch FILE (or - for stdin), each line is one task: a JSON object merged onto the body
-built from the flags, or plain text used as the prompt; blank lines and # comments are skipped.
-All tasks share one receiver and one poller; resume with: novita wait --batch <batch-id>.`,
-		Example: `  $ novita submit txt2img --prompt "a cat" --wait
-  $ novita submit txt2img --prompt "a cat" -n 4 --wait -o "cats/{index}.{ext}"
-  $ novita submit img2img --image photo.jpg --prompt "watercolour" --wait
-  $ novita submit txt2speech --text "Hello there" --voice Emily --wait
-  $ novita submit wan-t2v --prompt "a paper boat" --wait --timeout 1h
-  $ novita submit txt2img --data @body.json --set request.steps=30 --dry-run
-  $ novita submit txt2img --batch prompts.txt --wait --concurrency 8 -o "out/{line}-{index}.{ext}"`,
-		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
-		ValidArgsFunction: taskCompletion,
+		Use:     "submit <task> [flags]",
+		Short:   "Submit a task, optionally wait for it and download the outputs",
+		Long:    submitLong,
+		Example: submitExample,
+		Args:    cmdutil.UsageArgs(taskArg),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Task = args[0]
-			o.Input.Flags = map[string]string{}
-			o.Input.Lists = map[string][]string{}
-			for name, v := range typed {
-				if cmd.Flags().Changed(name) {
-					o.Input.Flags[name] = *v
-				}
+			if catErr != nil {
+				return catErr
 			}
-			for name, v := range lists {
-				if cmd.Flags().Changed(name) {
-					o.Input.Lists[name] = *v
-				}
+			task, err := cat.Resolve(args[0])
+			if err != nil {
+				return err
 			}
-			if cmd.Flags().Changed("image-type") {
-				o.Input.Flags["image-type"] = imgTyp
+			o.Task = task
+			if err := o.ready(cmd); err != nil {
+				return err
 			}
-			o.Input.Stdin = f.IOStreams.In
-			o.Batch.set = cmd.Flags().Changed("batch")
-			if !o.Batch.set && (cmd.Flags().Changed("concurrency") || cmd.Flags().Changed("skip-invalid")) {
-				return clierr.Usagef("--concurrency and --skip-invalid go with --batch FILE")
+			if !task.Known() {
+				notInCatalog(o)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
-			if o.Batch.set {
-				return runBatch(cmd.Context(), o)
-			}
-			return runSubmit(cmd.Context(), o)
+			return run(cmd.Context(), o)
 		},
 	}
-	fl := cmd.Flags()
-	for _, spec := range catalog.FlagSpecs() {
-		if spec.Name == "image-type" {
-			continue
+	addCommonFlags(cmd, o, "")
+	cmd.SetFlagErrorFunc(passThroughFlagError(cat))
+	cmd.AddGroup(kindGroups()...)
+	if cat != nil {
+		for _, h := range cat.Headers() {
+			cmd.AddCommand(stubCmd(h))
 		}
-		if spec.Repeatable {
-			v := new([]string)
-			lists[spec.Name] = v
-			fl.StringArrayVarP(v, spec.Name, spec.Shorthand, nil, spec.Usage)
-		} else {
-			v := new(string)
-			typed[spec.Name] = v
-			fl.StringVarP(v, spec.Name, spec.Shorthand, "", spec.Usage)
+		// Completing `submit --wait <TAB>`: cobra lists subcommands only before any local flag.
+		cmd.ValidArgsFunction = func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 || !localFlagGiven(c) {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []string
+			for _, h := range cat.Headers() {
+				out = append(out, h.Name+"\t"+h.Summary)
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
 		}
-		_ = cmd.RegisterFlagCompletionFunc(spec.Name, flagCompletion(spec.Name))
 	}
-	fl.StringVar(&imgTyp, "image-type", "", "output image format: png, jpeg, webp")
-	_ = cmd.RegisterFlagCompletionFunc("image-type", cmdutil.FixedCompletions("png", "jpeg", "webp"))
-	fl.StringVar(&o.Input.Data, "data", "", "whole request body: JSON, @file or - (stdin), merged over the defaults")
-	fl.StringArrayVar(&o.Input.Sets, "set", nil, "set a body field: path=value (JSON when valid JSON, else a string); repeatable")
-	fl.StringArrayVar(&o.Input.SetFiles, "set-file", nil, "set a body field to a file's base64: path=file; repeatable")
-	fl.StringVar(&o.WebhookURL, "webhook-url", "", "ask Novita to deliver the result webhook to your own endpoint")
-	fl.BoolVar(&o.DryRun, "dry-run", false, "print the body that would be sent (base64 elided) and send nothing")
-	fl.BoolVarP(&o.Wait, "wait", "w", false, "wait for the task to end, then download its outputs")
-	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", DefaultTimeout, "how long --wait waits before giving up (the task keeps running)")
-	fl.StringVar(&o.Batch.File, "batch", "", "submit one task per line of FILE (- = stdin): a JSON object merged onto the body, or a prompt")
-	fl.IntVar(&o.Batch.Concurrency, "concurrency", 4, "with --batch: submissions (and result reads) in flight")
-	fl.BoolVar(&o.Batch.SkipInvalid, "skip-invalid", false, "with --batch: submit the valid lines even when some are invalid")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
-	o.Output = cmdutil.AddOutputFlags(cmd, true)
-	cmdutil.NoFileCompletions(cmd, "webhook-url", "set")
 	return cmd
 }
 
-// runSubmit submits one task and, with --wait, waits for it and downloads its outputs.
+// taskArg asks for exactly one task name.
+func taskArg(_ *cobra.Command, args []string) error {
+	switch len(args) {
+	case 0:
+		return fmt.Errorf("submit needs a task: novita submit <task> [flags] (novita catalog lists the tasks)")
+	case 1:
+		return nil
+	}
+	return fmt.Errorf("submit takes one task, got %d words (%s): quote values with spaces, e.g. --prompt \"a cat\"",
+		len(args), strings.Join(args, " "))
+}
+
+func localFlagGiven(c *cobra.Command) bool {
+	given := false
+	c.LocalNonPersistentFlags().VisitAll(func(fl *pflag.Flag) { given = given || fl.Changed })
+	return given
+}
+
+// notInCatalog says, before any key check or request, that the name is not a catalog task: with a
+// "did you mean" when a known name is close. Without a body the build refuses it (naming --data).
+func notInCatalog(o *Options) {
+	if !o.hasBody() {
+		return
+	}
+	io, t := o.F.IOStreams, o.Task
+	if len(t.Suggestions) > 0 {
+		io.Warnf("%s is not in the catalog (did you mean %s?): posting to %s as given, with nothing checked locally",
+			iostreams.Safe(t.Name), strings.Join(t.Suggestions, " or "), iostreams.Safe(t.Path))
+		return
+	}
+	io.Statusf("%s is not in the catalog: posting to %s with the body from --data and --set, with nothing checked locally",
+		iostreams.Safe(t.Name), iostreams.Safe(t.Path))
+}
+
+// runSubmit submits one asynchronous task and, with --wait, waits for it and downloads its outputs.
 func runSubmit(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
-	task, err := catalog.Resolve(o.Task)
-	if err != nil {
-		return err
-	}
-	if o.Input.HTTPClient == nil {
-		o.Input.HTTPClient = f.HTTPClient
-	}
+	f, io, task := o.F, o.F.IOStreams, o.Task
 	req, err := body.Build(ctx, task, o.Input)
 	if err != nil {
 		return err
@@ -155,6 +127,13 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err // before paying for a task
 	}
+	if err := o.preflight(outs, o.Wait); err != nil {
+		return err
+	}
+	mode, err := o.previewMode()
+	if err != nil {
+		return err
+	}
 	if o.WebhookURL != "" {
 		body.SetWebhook(req, o.WebhookURL)
 	}
@@ -162,6 +141,7 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
+	warnModels(o, api, req)
 	if o.DryRun {
 		io.Statusf("dry run: would POST %s%s (nothing sent)", api.BaseURL, novita.EndpointPath(task.Endpoint))
 		return iostreams.WriteJSON(io.Out, body.Elide(req))
@@ -209,5 +189,7 @@ func runSubmit(ctx context.Context, o *Options) error {
 	run.Observer = waiting
 	doc, err := run.Await(ctx, spec)
 	waiting.Stop()
-	return taskview.Finish(io, f.Globals.JSON, doc, err)
+	err = taskview.Finish(io, f.Globals.JSON, doc, err)
+	afterSave(ctx, o, doc, mode)
+	return err
 }

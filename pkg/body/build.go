@@ -66,6 +66,9 @@ type Input struct {
 	// NoFetch (--dry-run) never fetches an http(s) input: a base64 field shows "<fetched at submit: URL>"
 	// instead of the file's content. Local files are still read and checked.
 	NoFetch bool
+	// Base is a whole earlier request (`novita rerun`), laid over the defaults and under everything
+	// the user gives now, so any flag or --set overrides what was sent before.
+	Base map[string]any
 }
 
 // Build returns the validated request body for task.
@@ -96,6 +99,9 @@ func (b *builder) build() (map[string]any, error) {
 		if err := catalog.Set(body, p, copyValue(b.task.Defaults[p])); err != nil {
 			return nil, fmt.Errorf("catalog default %s for %s: %w", p, b.task.Name, err)
 		}
+	}
+	if b.in.Base != nil {
+		merge(body, copyValue(b.in.Base).(map[string]any))
 	}
 	if err := b.applyFlags(body, false); err != nil {
 		return nil, err
@@ -175,7 +181,7 @@ func (b *builder) set(body map[string]any, what, path string, value any) error {
 	return nil
 }
 
-// copyValue copies spec defaults that are maps or lists, so a body never aliases the spec.
+// copyValue copies spec defaults and a rerun's base that are maps or lists, so a body never aliases them.
 func copyValue(v any) any {
 	switch x := v.(type) {
 	case map[string]any:

@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -17,128 +15,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/*.json from the current output")
 
-// goldenInputs are the typed flags each catalog task is built from in its golden file.
-func goldenInputs() map[string]Input {
-	return map[string]Input{
-		"txt2img": {Flags: map[string]string{
-			"prompt": "a lighthouse on a cliff at dusk, oil painting", "negative-prompt": "blurry, low quality",
-			"image-type": "jpeg", "width": "1024", "height": "1024",
-		}},
-		"img2img": {Flags: map[string]string{
-			"prompt": "the same scene in winter", "image": "testdata/pixel.png", "seed": "42", "sampler": "DPM++ 2M Karras",
-		}},
-		"inpainting": {Flags: map[string]string{
-			"prompt": "a red door", "image": "testdata/pixel.png", "mask": "testdata/mask.png", "image-num": "2",
-		}},
-		"upscale":    {Flags: map[string]string{"image": "testdata/pixel.png", "image-type": "png"}},
-		"txt2speech": {Flags: map[string]string{"voice": "James", "audio-type": "mp3"}, Lists: map[string][]string{"text": {"Hello there.", "Second sentence."}}},
-		"txt2video": {Flags: map[string]string{
-			"prompt": "a paper boat on a river", "frames": "16", "guidance-scale": "8", "video-type": "gif",
-		}},
-		"img2video":          {Flags: map[string]string{"image": "testdata/pixel.png", "model": "SVD", "frames": "14"}},
-		"hunyuan-video-fast": {Flags: map[string]string{"prompt": "waves at night", "width": "720", "height": "1280"}},
-		"wan-t2v": {Flags: map[string]string{
-			"prompt": "a fox in the snow", "negative-prompt": "text, watermark", "guidance-scale": "6", "seed": "7",
-		}},
-		"kling-v2.1-t2v-master": {Flags: map[string]string{"prompt": "a drone shot over a canyon", "duration": "10"}},
-		"minimax-hailuo-02":     {Flags: map[string]string{"prompt": "the picture comes alive", "image": "testdata/pixel.png"}},
-	}
-}
-
-// goldenInput is a task's golden input: the hand-written one above, else the minimum the spec requires.
-func goldenInput(task catalog.Task) Input {
-	if in, ok := goldenInputs()[task.Name]; ok {
-		return in
-	}
-	return minimalInput(task)
-}
-
-// minimalInput gives every required field without a default a plain value, by its flag when it has one.
-func minimalInput(task catalog.Task) Input {
-	in := Input{Flags: map[string]string{}, Lists: map[string][]string{}}
-	for i := range task.Params {
-		p := &task.Params[i]
-		if !p.Required || p.Default != nil || !containerRequired(task, p.Path) || hasElements(task, p.Path) {
-			continue
-		}
-		flag := ""
-		for _, f := range task.Flags {
-			if f.Param == p {
-				flag = f.Flag
-			}
-		}
-		value, list := sampleValue(p)
-		switch {
-		case flag != "" && list:
-			in.Lists[flag] = []string{value}
-		case flag != "":
-			in.Flags[flag] = value
-		case p.Type == catalog.ParamArray:
-			in.Sets = append(in.Sets, strings.ReplaceAll(p.Path, "[]", "[0]")+":=[]")
-		default:
-			in.Sets = append(in.Sets, strings.ReplaceAll(p.Path, "[]", "[0]")+"="+value)
-		}
-	}
-	return in
-}
-
-// containerRequired reports whether the array holding an element field ("prompts[].prompt") is itself
-// required: element fields of optional lists (loras[].model_name) need no value.
-func containerRequired(task catalog.Task, path string) bool {
-	i := strings.LastIndex(path, "[]")
-	if i < 0 {
-		return true
-	}
-	p, ok := task.Param(path[:i])
-	return ok && p.Required
-}
-
-// hasElements reports whether a list field has element fields, which fill it.
-func hasElements(task catalog.Task, path string) bool {
-	for _, p := range task.Params {
-		if strings.HasPrefix(p.Path, path+"[]") {
-			return true
-		}
-	}
-	return false
-}
-
-// sampleValue is a plain valid value for a parameter, as flag text; list reports a repeatable flag.
-func sampleValue(p *catalog.Param) (value string, list bool) {
-	enc := p.Encoding
-	if p.Type == catalog.ParamArray && p.Items != nil {
-		list, enc = true, p.Items.Encoding
-		if p.Items.Type != catalog.ParamFile {
-			return "Hello there.", true
-		}
-	}
-	switch {
-	case enc == catalog.EncodingBase64 || enc == catalog.EncodingDataURI:
-		return "testdata/pixel.png", list
-	case enc != "":
-		return "https://example.com/input.png", list
-	case len(p.Enum) > 0:
-		return p.Enum[0], false
-	}
-	switch p.Type {
-	case catalog.ParamInteger, catalog.ParamNumber:
-		if p.Min != nil {
-			return strconv.FormatFloat(*p.Min+1, 'f', -1, 64), false
-		}
-		return "1", false
-	case catalog.ParamBoolean:
-		return "false", false
-	}
-	if strings.Contains(p.Path, "prompt") || strings.Contains(p.Path, "text") || strings.HasSuffix(p.Path, "input") {
-		return "a lighthouse on a cliff at dusk", false
-	}
-	return "example", false
-}
-
 func TestGoldenBodies(t *testing.T) {
 	for _, task := range catalog.All() {
 		t.Run(task.Name, func(t *testing.T) {
-			in := goldenInput(task)
+			in := SampleInput(task, "testdata")
 			in.NoFetch = true // goldens never touch the network
 			body, err := Build(context.Background(), task, in)
 			if err != nil {
@@ -191,7 +71,7 @@ func TestTxt2imgMatchesPublishedSample(t *testing.T) {
 	delete(sample["extra"].(map[string]any), "webhook")
 
 	task, _ := catalog.Lookup("txt2img")
-	body, err := Build(context.Background(), task, goldenInputs()["txt2img"])
+	body, err := Build(context.Background(), task, SampleInput(task, "testdata"))
 	if err != nil {
 		t.Fatal(err)
 	}

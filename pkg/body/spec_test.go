@@ -169,7 +169,7 @@ func TestKnownWrongThroughFlags(t *testing.T) {
 // Every catalog endpoint builds from its defaults plus the minimum required input, to the right shape.
 func TestEveryEndpointBuildsToItsShape(t *testing.T) {
 	for _, task := range catalog.All() {
-		in := minimalInput(task)
+		in := MinimalInput(task, "testdata/pixel.png")
 		in.NoFetch = true
 		body, err := Build(context.Background(), task, in)
 		if err != nil {

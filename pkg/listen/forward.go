@@ -57,16 +57,17 @@ func newForwarder(cfg Config) *forwarder {
 	return &forwarder{target: cfg.ForwardTo, headers: cfg.Headers, timeout: cfg.ForwardTimeout, client: c}
 }
 
-// respond is the receiver's synchronous responder: the target's answer is what the sender sees,
-// and an unreachable target is a 502 so that Novita retries as it would against a dead app.
-func (f *forwarder) respond(r *http.Request, body []byte) webhook.Response {
-	ctx, cancel := context.WithTimeout(r.Context(), f.timeout)
+// forward relays one request to the target: the target's answer is what the sender sees, and an
+// unreachable target is a 502 so that Novita retries as it would against a dead app. Replays from
+// the inspector take the same path, so they reach the app exactly as a delivery does.
+func (f *forwarder) forward(ctx context.Context, method string, header http.Header, body []byte) webhook.Response {
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, r.Method, f.target, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, method, f.target, bytes.NewReader(body))
 	if err != nil {
 		return badGateway(fmt.Errorf("forward to %s: %w", f.target, err))
 	}
-	copyEndToEnd(req.Header, r.Header)
+	copyEndToEnd(req.Header, header)
 	for k, vs := range f.headers {
 		req.Header[textproto.CanonicalMIMEHeaderKey(k)] = append([]string(nil), vs...)
 	}

@@ -37,7 +37,7 @@ func (r *recorder) Delivery(d webhook.Delivery) {
 	r.shown = append(r.shown, d)
 	r.mu.Unlock()
 }
-func (r *recorder) Forwarded(d webhook.Delivery) {
+func (r *recorder) Answered(d webhook.Delivery) {
 	r.mu.Lock()
 	r.forwarded = append(r.forwarded, d)
 	r.mu.Unlock()

@@ -1,8 +1,10 @@
 // Package listen owns the engine of `novita listen`: for each delivery a served webhook receiver
 // accepts, it applies the status filter, relays the request to the developer's application (inside
 // the receiver's answer, so Novita sees the application's status and retries as in production),
-// saves the event for replay, and hands succeeded results to a download hook on a bounded pool. It
-// reports every step to a Visitor and never writes to a terminal itself.
+// shapes that answer when fault injection asks (--respond-status, --respond-delay), saves the event
+// for replay, and hands succeeded results to a download hook on a bounded pool. It also replays a
+// body to the application on request (the web inspector's Replay). It reports every step to a
+// Visitor and never writes to a terminal itself.
 package listen
 
 import (
@@ -37,7 +39,9 @@ type Config struct {
 	// OnSucceeded runs for each new succeeded event (--download), at most Workers at once.
 	OnSucceeded func(ctx context.Context, res *novita.TaskResult) error
 	Workers     int
-	Visitor     Visitor
+	// Faults shape the answer each delivery gets (ParseFaults); the zero value injects nothing.
+	Faults  Faults
+	Visitor Visitor
 }
 
 // Visitor is told what happens, from several goroutines; the command decides how it looks.
@@ -45,8 +49,9 @@ type Visitor interface {
 	// Delivery is an accepted request the filter lets through: an ASYNC_TASK_RESULT event (d.Result
 	// set), another event type (d.Ignored) or an undecodable one (d.DecodeErr).
 	Delivery(d webhook.Delivery)
-	// Forwarded is the relay of a delivery to the application (d.Response set).
-	Forwarded(d webhook.Delivery)
+	// Answered is the answer the engine gave a delivery itself (d.Response set): the application's
+	// relayed answer, and/or one shaped by Faults (then d.Response.Header has InjectedHeader).
+	Answered(d webhook.Delivery)
 	// Saved reports an event written with SaveDir (or why it could not be).
 	Saved(path string, err error)
 	// Rejected is a request the receiver refused (wrong path, method, size, not JSON).
@@ -61,6 +66,8 @@ type Engine struct {
 	filter map[novita.Status]bool
 	fw     *forwarder
 	slots  chan struct{}
+	quit   chan struct{} // closed when Run returns: delayed answers stop waiting
+	once   sync.Once
 	hooks  sync.WaitGroup
 	errMu  sync.Mutex
 	errs   []error
@@ -86,7 +93,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
 	}
-	e := &Engine{cfg: cfg, filter: map[novita.Status]bool{}, slots: make(chan struct{}, cfg.Workers)}
+	e := &Engine{cfg: cfg, filter: map[novita.Status]bool{}, slots: make(chan struct{}, cfg.Workers), quit: make(chan struct{})}
 	for _, st := range cfg.Statuses {
 		e.filter[st] = true
 	}
@@ -104,14 +111,37 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// ReceiverOptions are the receiver settings the session needs: the relay as the synchronous
-// responder, and rejected requests reported to the visitor.
+// ReceiverOptions are the receiver settings the session needs: the relay and the fault injection
+// as the synchronous responder, and rejected requests reported to the visitor.
 func (e *Engine) ReceiverOptions() webhook.Options {
 	opts := webhook.Options{OnProblem: e.cfg.Visitor.Rejected}
-	if e.fw != nil {
+	if e.fw != nil || e.cfg.Faults.Active() {
 		opts.Respond = e.respond
 	}
 	return opts
+}
+
+// ErrNoForwardTarget is Replay's error in a session without --forward-to.
+var ErrNoForwardTarget = errors.New("listen: no forward target: replays need --forward-to URL")
+
+// ForwardTarget is the --forward-to URL ("" without one).
+func (e *Engine) ForwardTarget() string { return e.cfg.ForwardTo }
+
+// Replay sends body to the forward target with method and header as a delivery is relayed (hop-by-hop
+// headers dropped, -H headers added, the same timeout). Fault injection does not apply: it shapes
+// what the sender sees, and a replay has no sender. The answer's Latency is measured here; a target
+// that could not be reached gives a 502 with Err set, as in a relay.
+func (e *Engine) Replay(ctx context.Context, method string, header http.Header, body []byte) (webhook.Response, error) {
+	if e.fw == nil {
+		return webhook.Response{}, ErrNoForwardTarget
+	}
+	if method == "" {
+		method = http.MethodPost
+	}
+	start := time.Now()
+	resp := e.fw.forward(ctx, method, header, body)
+	resp.Latency = time.Since(start)
+	return resp, nil
 }
 
 // Probe tells whether the forward target answers at all (nil without --forward-to).
@@ -126,6 +156,7 @@ func (e *Engine) Probe(ctx context.Context) error {
 // errors, if any), the tunnel is lost or the receiver stops (an error).
 func (e *Engine) Run(ctx context.Context, deliveries <-chan webhook.Delivery, stopped <-chan error, tunnelDone <-chan struct{}) error {
 	defer e.hooks.Wait()
+	defer e.once.Do(func() { close(e.quit) })
 	shown := 0
 	for {
 		select {
@@ -158,12 +189,19 @@ func (e *Engine) filtered(d webhook.Delivery) bool {
 	return len(e.filter) > 0 && d.Result != nil && !e.filter[d.Result.Task.Status]
 }
 
-// respond forwards what the filter lets through and acknowledges the rest locally.
+// respond forwards what the filter lets through and acknowledges the rest locally, then applies
+// the fault rules (to every delivery: the filter only decides what is shown).
 func (e *Engine) respond(r *http.Request, body []byte) webhook.Response {
-	if e.filtered(webhook.NewDelivery(time.Time{}, r.Method, r.Header, body)) {
-		return webhook.Response{Status: http.StatusOK, Body: []byte(`{"ok":true}`)}
+	d := webhook.NewDelivery(time.Time{}, r.Method, r.Header, body)
+	forwarded := e.fw != nil && !e.filtered(d)
+	resp := webhook.Response{Status: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"ok":true}`)}
+	if forwarded {
+		resp = e.fw.forward(r.Context(), r.Method, r.Header, body)
 	}
-	return e.fw.respond(r, body)
+	if !e.cfg.Faults.Active() {
+		return resp
+	}
+	return e.inject(r.Context(), d, resp, forwarded)
 }
 
 // handle shows, saves and hands over one delivery; it reports whether the event counted as shown.
@@ -173,8 +211,8 @@ func (e *Engine) handle(ctx context.Context, d webhook.Delivery) bool {
 	}
 	v := e.cfg.Visitor
 	v.Delivery(d)
-	if d.Response != nil {
-		v.Forwarded(d)
+	if d.Response != nil && (e.fw != nil || d.Response.Header.Get(InjectedHeader) != "") { // not the plain acknowledgement
+		v.Answered(d)
 	}
 	if d.Ignored || d.Result == nil {
 		return false

@@ -117,7 +117,7 @@ func TestSaveAndReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := <-srv.Deliveries()
-	if !bytes.Equal(d.Body, sent) || d.Result.Task.TaskType != "TXT_TO_SPEECH" {
+	if !bytes.Equal(d.Body, sent) || d.Result.Task.TaskType != testevent.TaskType("txt2speech") {
 		t.Fatalf("replayed %q", d.Body)
 	}
 }

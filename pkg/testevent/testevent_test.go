@@ -266,7 +266,9 @@ func TestSendTimeoutCounted(t *testing.T) {
 	if len(seen) != 2 || seen[0].Err == nil || seen[0].Status != 0 || !strings.Contains(seen[0].Err.Error(), "timed out") || !seen[1].OK() {
 		t.Fatalf("attempts %+v", seen)
 	}
-	if seen[0].Latency < 100*time.Millisecond {
+	// The attempt waited for its timeout rather than failing at once (the clocks of the timer and of
+	// the latency start a moment apart, so no exact bound).
+	if seen[0].Latency < 50*time.Millisecond {
 		t.Fatalf("timeout latency %v", seen[0].Latency)
 	}
 }

@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
+	"image/color/palette"
+	"image/draw"
+	"image/gif"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -62,12 +66,13 @@ func demoEvents(t *testing.T, now time.Time, target string) []Event {
 		dup              bool
 		fwd              int
 	}
+	// Confirmed task types only (novita-api.md): TXT_TO_IMG, IMG_TO_IMG, UPSCALE, TXT_TO_VIDEO, IMG_TO_VIDEO.
 	specs := []spec{
 		{"txt2img", "TASK_STATUS_SUCCEED", "3f9c2a71-5b8e-4d0a-9c1e-2b7f6a8d4e10", 9 * time.Minute, false, 200},
 		{"txt2img", "TASK_STATUS_SUCCEED", "3f9c2a71-5b8e-4d0a-9c1e-2b7f6a8d4e10", 9*time.Minute - 5*time.Second, true, 200},
-		{"wan-t2v", "TASK_STATUS_FAILED", "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", 7 * time.Minute, false, 500},
-		{"wan-t2v", "TASK_STATUS_FAILED", "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", 7*time.Minute - 10*time.Second, true, 200},
-		{"txt2speech", "TASK_STATUS_SUCCEED", "c47e0b9d-2a6f-4e13-8d5c-91b3f07a2e64", 5 * time.Minute, false, 200},
+		{"img2video", "TASK_STATUS_FAILED", "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", 7 * time.Minute, false, 500},
+		{"img2video", "TASK_STATUS_FAILED", "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", 7*time.Minute - 10*time.Second, true, 200},
+		{"upscale", "TASK_STATUS_SUCCEED", "c47e0b9d-2a6f-4e13-8d5c-91b3f07a2e64", 5 * time.Minute, false, 200},
 		{"img2img", "TASK_STATUS_SUCCEED", "e2b58f3c-9d14-4a7e-a0c6-5f8d2b1e9c07", 3 * time.Minute, false, 0},
 		{"txt2img", "TASK_STATUS_SUCCEED", "71d0e6a4-3c9b-4f28-be15-a6c4d9f03b52", 90 * time.Second, false, 200},
 		{"txt2video", "TASK_STATUS_SUCCEED", "9b3e7f15-6a2d-4c80-93fe-d1a05c8b7e26", 20 * time.Second, false, 201},
@@ -75,6 +80,9 @@ func demoEvents(t *testing.T, now time.Time, target string) []Event {
 	var out []Event
 	for i, s := range specs {
 		body, err := testevent.Fixture(s.task, novita.Status(s.status), s.id)
+		if err == nil && s.status == "TASK_STATUS_FAILED" {
+			body, err = testevent.Edit(body, []string{"payload.task.reason=Out Of Memory"})
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,17 +142,46 @@ func demoTasks(t *testing.T, dir string, now time.Time) []Task {
 			Request: fmt.Appendf(nil, `{"extra":{"response_image_type":"png"},"request":{"model_name":"sd_xl_base_1.0.safetensors","prompt":%q,"width":1024,"height":1024,"image_num":1,"steps":30,"seed":%d,"guidance_scale":7.5,"sampler_name":"DPM++ 2M Karras"}}`, s.prompt, s.seed),
 			Files:   []TaskFile{{Kind: "image", Index: 1, Path: path, Bytes: int64(len(png)), Exists: true, URLExpired: i < 4}}})
 	}
-	wav := media.Speech("Welcome to the novita inspector.", 5)
-	wavPath := filepath.Join(dir, "speech-1.wav")
-	writeFile(t, wavPath, wav)
+	gif := duskGIF(t, 320, 320, 16)
+	gifPath := filepath.Join(dir, "9b3e7f15-6a2d-4c80-93fe-d1a05c8b7e26", "video-1.gif")
+	if err := os.MkdirAll(filepath.Dir(gifPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, gifPath, gif)
 	at := now.Add(-2 * time.Minute)
 	tasks = append(tasks,
-		Task{ID: "c47e0b9d-2a6f-4e13-8d5c-91b3f07a2e64", Task: "txt2speech", TaskType: "TXT_TO_SPEECH", Status: "TASK_STATUS_SUCCEED",
-			Prompt: "Welcome to the novita inspector.", SubmittedAt: at, EndedAt: at.Add(2 * time.Second),
-			Files: []TaskFile{{Kind: "audio", Index: 1, Path: wavPath, Bytes: int64(len(wav)), Exists: true}}},
-		Task{ID: "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", Task: "wan-t2v", TaskType: "WAN_TXT_TO_VIDEO", Status: "TASK_STATUS_FAILED",
-			Reason: "content policy", Prompt: "a paper boat drifting down a rainy street", SubmittedAt: at.Add(30 * time.Second)})
+		Task{ID: "9b3e7f15-6a2d-4c80-93fe-d1a05c8b7e26", Task: "txt2video", TaskType: "TXT_TO_VIDEO", Status: "TASK_STATUS_SUCCEED",
+			Prompt: "timelapse of dusk falling over rolling hills", SubmittedAt: at, EndedAt: at.Add(40 * time.Second),
+			Request: []byte(`{"model_name":"dreamshaper_8_93211.safetensors","width":512,"height":512,"steps":20,"prompts":[{"frames":32,"prompt":"timelapse of dusk falling over rolling hills"}],"extra":{"response_video_type":"gif"}}`),
+			Files:   []TaskFile{{Kind: "video", Index: 1, Path: gifPath, Bytes: int64(len(gif)), Exists: true}}},
+		Task{ID: "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", Task: "img2video", TaskType: "IMG_TO_VIDEO", Status: "TASK_STATUS_FAILED",
+			Reason: "Out Of Memory", Prompt: "", SubmittedAt: at.Add(30 * time.Second)})
 	return tasks
+}
+
+// duskGIF is a short animated GIF of one landscape whose sky turns from afternoon to dusk: what a
+// txt2video task answering video_type gif looks like in the gallery.
+func duskGIF(t *testing.T, w, h, frames int) []byte {
+	t.Helper()
+	rgb := func(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 255} }
+	day, dusk := [2]color.NRGBA{rgb(120, 180, 240), rgb(250, 220, 170)}, [2]color.NRGBA{rgb(40, 30, 90), rgb(240, 120, 90)}
+	anim := &gif.GIF{}
+	for k := range frames {
+		f := float64(k) / float64(frames-1)
+		mix := func(a, b color.NRGBA) color.NRGBA {
+			l := func(x, y uint8) uint8 { return uint8(float64(x)*(1-f) + float64(y)*f) }
+			return color.NRGBA{l(a.R, b.R), l(a.G, b.G), l(a.B, b.B), 255}
+		}
+		img := landscape(w, h, [2]color.NRGBA{mix(day[0], dusk[0]), mix(day[1], dusk[1])}, mix(rgb(70, 120, 80), rgb(30, 30, 60)), 5)
+		pal := image.NewPaletted(img.Bounds(), palette.Plan9)
+		draw.FloydSteinberg.Draw(pal, img.Bounds(), img, image.Point{})
+		anim.Image, anim.Delay = append(anim.Image, pal), append(anim.Delay, 12)
+	}
+	var buf bytes.Buffer
+	if err := gif.EncodeAll(&buf, anim); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // landscape paints a sky gradient, a sun and three ridges of hills: demo art that reads as a

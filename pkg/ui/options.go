@@ -26,6 +26,7 @@ const (
 // sources are meant for commands; the rest exist for tests.
 type Options struct {
 	Addr        string // host:port; default DefaultAddr; port 0 picks a free port
+	AddrFlag    string // the flag that set Addr, named in errors (default "--addr"; listen has --ui-addr)
 	AllowRemote bool   // required for an address that is not loopback
 	Token       string // "" = a random 192-bit token; else at least 32 URL-safe characters
 	// OpenBrowser, when set, is called once with URL() after the server starts serving (--open).
@@ -48,13 +49,16 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
 	}
+	if o.AddrFlag == "" {
+		o.AddrFlag = "--addr"
+	}
 	host, _, err := net.SplitHostPort(o.Addr)
 	if err != nil {
-		return o, clierr.Usagef("--addr %q: want host:port, e.g. %s", o.Addr, DefaultAddr)
+		return o, clierr.Usagef("%s %q: want host:port, e.g. %s", o.AddrFlag, o.Addr, DefaultAddr)
 	}
 	if !isLoopbackHost(host) && !o.AllowRemote {
-		return o, clierr.Usagef("--addr %s is not a loopback address: the inspector shows your webhooks, requests and files, "+
-			"so it listens on 127.0.0.1 by default; add --allow-remote to serve it on the network anyway", o.Addr)
+		return o, clierr.Usagef("%s %s is not a loopback address: the inspector shows your webhooks, requests and files, "+
+			"so it listens on 127.0.0.1 by default; add --allow-remote to serve it on the network anyway", o.AddrFlag, o.Addr)
 	}
 	if o.Token == "" {
 		o.Token = newToken()
@@ -78,6 +82,12 @@ func (o Options) withDefaults() (Options, error) {
 		o.StreamWriteTimeout = DefaultStreamWriteTimeout
 	}
 	return o, nil
+}
+
+// IsLoopbackAddr reports whether host:port names this machine only: "localhost" or a loopback IP.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && isLoopbackHost(host)
 }
 
 // isLoopbackHost accepts "localhost" and loopback IP literals; any other name could resolve anywhere.

@@ -41,7 +41,7 @@ func New(opts Options) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("ui: listen on %s: %w (is another novita ui running? choose another port with --addr)", opts.Addr, err)
+		return nil, fmt.Errorf("ui: listen on %s: %w (is another novita ui running? choose another port with %s)", opts.Addr, err, opts.AddrFlag)
 	}
 	s := &Server{opts: opts, log: opts.Logger, ln: ln, assets: as}
 	s.initHosts(ln.Addr().(*net.TCPAddr))

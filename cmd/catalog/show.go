@@ -1,0 +1,240 @@
+package catalog
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	spec "github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/iostreams"
+)
+
+// taskDoc is one task's --json document.
+type taskDoc struct {
+	Name     string     `json:"name"`
+	Path     string     `json:"path"`
+	Mode     string     `json:"mode"`
+	Kind     string     `json:"kind"`
+	Shape    string     `json:"shape"`
+	TaskType string     `json:"task_type,omitempty"`
+	Aliases  []string   `json:"aliases"`
+	Summary  string     `json:"summary"`
+	Docs     string     `json:"docs,omitempty"`
+	Notes    string     `json:"notes,omitempty"`
+	Params   []paramDoc `json:"params"`
+	Example  string     `json:"example"`
+}
+
+// paramDoc is one parameter of a task's --json document, as its spec gives it.
+type paramDoc struct {
+	Path         string    `json:"path"`
+	Flag         string    `json:"flag,omitempty"`
+	Short        string    `json:"short,omitempty"`
+	Type         string    `json:"type"`
+	Items        *paramDoc `json:"items,omitempty"`
+	Required     bool      `json:"required"`
+	Default      any       `json:"default,omitempty"`
+	APIDefault   any       `json:"api_default,omitempty"`
+	Min          *float64  `json:"min,omitempty"`
+	Max          *float64  `json:"max,omitempty"`
+	ExclusiveMin bool      `json:"exclusive_min,omitempty"`
+	MinLength    *int      `json:"min_length,omitempty"`
+	MaxLength    *int      `json:"max_length,omitempty"`
+	Enum         []string  `json:"enum,omitempty"`
+	MinItems     *int      `json:"min_items,omitempty"`
+	MaxItems     *int      `json:"max_items,omitempty"`
+	Encoding     string    `json:"encoding,omitempty"`
+	Description  string    `json:"description,omitempty"`
+	Notes        string    `json:"notes,omitempty"`
+}
+
+func docOf(p *spec.Param) *paramDoc {
+	if p == nil {
+		return nil
+	}
+	return &paramDoc{Path: p.Path, Flag: p.Flag, Short: p.Short, Type: p.Type, Items: docOf(p.Items), Required: p.Required,
+		Default: p.Default, APIDefault: p.APIDefault, Min: p.Min, Max: p.Max, ExclusiveMin: p.ExclusiveMin,
+		MinLength: p.MinLength, MaxLength: p.MaxLength, Enum: p.Enum, MinItems: p.MinItems, MaxItems: p.MaxItems,
+		Encoding: p.Encoding, Description: strings.TrimSpace(p.Description), Notes: strings.TrimSpace(p.Notes)}
+}
+
+// runShow prints one task: its endpoint, its parameters as a table, its notes and an example.
+func runShow(o *Options) error {
+	io := o.F.IOStreams
+	cat, err := spec.Load()
+	if err != nil {
+		return err
+	}
+	t, err := resolve(o, cat)
+	if err != nil {
+		return err
+	}
+	if o.F.Globals.JSON {
+		d := taskDoc{Name: t.Name, Path: t.Path, Mode: string(t.Mode), Kind: t.OutputKind, Shape: t.Shape.String(),
+			TaskType: t.TaskType, Aliases: t.Aliases, Summary: t.Description, Docs: t.Docs, Notes: t.Notes,
+			Params: make([]paramDoc, len(t.Params)), Example: t.Example()}
+		if d.Aliases == nil {
+			d.Aliases = []string{}
+		}
+		for i := range t.Params {
+			d.Params[i] = *docOf(&t.Params[i])
+		}
+		return iostreams.WriteJSON(io.Out, d)
+	}
+	w := io.Out
+	fmt.Fprintf(w, "%s: %s\n\n", t.Name, t.Description)
+	answers := "asynchronous: answers a task id; the result comes by webhook or polling"
+	if t.Sync() {
+		answers = "synchronous: answers the outputs at once"
+	}
+	fmt.Fprintf(w, "  endpoint   POST %s (%s)\n", t.Path, answers)
+	fmt.Fprintf(w, "  output     %s\n", t.OutputKind)
+	fmt.Fprintf(w, "  body       %s\n", t.Shape)
+	if t.TaskType != "" {
+		fmt.Fprintf(w, "  task_type  %s\n", t.TaskType)
+	}
+	if len(t.Aliases) > 0 {
+		fmt.Fprintf(w, "  aliases    %s\n", strings.Join(t.Aliases, ", "))
+	}
+	if t.Docs != "" {
+		fmt.Fprintf(w, "  reference  %s\n", t.Docs)
+	}
+	fmt.Fprintln(w, "\nParameters (set a field without a flag with --set path=value):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  FLAG\tPATH\tTYPE\tREQUIRED\tDEFAULT\tALLOWED\tDESCRIPTION")
+	for i := range t.Params {
+		p := &t.Params[i]
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", flagCell(p), p.Path, typeCell(p), yes(p.Required),
+			dash(defaultCell(p)), dash(allowedCell(p)), firstSentence(p.Description))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if t.Notes != "" {
+		fmt.Fprintf(w, "\nNotes:\n  %s\n", strings.ReplaceAll(t.Notes, "\n", "\n  "))
+	}
+	fmt.Fprintf(w, "\nExample:\n  $ %s\n", t.Example())
+	return nil
+}
+
+func flagCell(p *spec.Param) string {
+	switch {
+	case p.Flag == "":
+		return "-"
+	case p.Short != "":
+		return "-" + p.Short + ", --" + p.Flag
+	}
+	return "--" + p.Flag
+}
+
+func typeCell(p *spec.Param) string {
+	t := p.Type
+	if p.Items != nil {
+		t += " of " + p.Items.Type
+		if p.Items.Encoding != "" {
+			t += " (" + p.Items.Encoding + ")"
+		}
+	}
+	if p.Type == spec.ParamFile {
+		t += " (" + p.Encoding + ")"
+	}
+	return t
+}
+
+// defaultCell is the value sent when the field is not given, else the API's own default, marked so.
+func defaultCell(p *spec.Param) string {
+	d := p.DefaultText()
+	if d != "" && p.Default == nil {
+		return d + " (API)"
+	}
+	return d
+}
+
+// allowedCell sums up a parameter's rules: enum values, numeric range, length, number of items.
+func allowedCell(p *spec.Param) string {
+	var parts []string
+	enum := p.Enum
+	if enum == nil && p.Items != nil {
+		enum = p.Items.Enum
+	}
+	if len(enum) > 0 {
+		parts = append(parts, enumText(enum))
+	}
+	if r := rangeCell(p.Min, p.Max, p.ExclusiveMin); r != "" {
+		parts = append(parts, r)
+	}
+	if r := countCell(p.MinLength, p.MaxLength, "chars"); r != "" {
+		parts = append(parts, r)
+	}
+	if r := countCell(p.MinItems, p.MaxItems, "items"); r != "" {
+		parts = append(parts, r)
+	}
+	if p.Sum != nil {
+		parts = append(parts, fmt.Sprintf("total %s ≤ %s", p.Sum.Field, num(p.Sum.Max)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// enumText lists the values, the first few of a long list.
+func enumText(values []string) string {
+	const show = 6
+	if len(values) <= show {
+		return strings.Join(values, "|")
+	}
+	return strings.Join(values[:show], "|") + fmt.Sprintf("|... (%d values)", len(values))
+}
+
+func rangeCell(lo, hi *float64, exclMin bool) string {
+	ge := "≥ "
+	if exclMin {
+		ge = "> "
+	}
+	switch {
+	case lo != nil && hi != nil && !exclMin:
+		return num(*lo) + " to " + num(*hi)
+	case lo != nil && hi != nil:
+		return ge + num(*lo) + ", ≤ " + num(*hi)
+	case lo != nil:
+		return ge + num(*lo)
+	case hi != nil:
+		return "≤ " + num(*hi)
+	}
+	return ""
+}
+
+func countCell(lo, hi *int, unit string) string {
+	switch {
+	case lo != nil && hi != nil:
+		return fmt.Sprintf("%d-%d %s", *lo, *hi, unit)
+	case lo != nil:
+		return fmt.Sprintf("≥ %d %s", *lo, unit)
+	case hi != nil:
+		return fmt.Sprintf("≤ %d %s", *hi, unit)
+	}
+	return ""
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func firstSentence(d string) string {
+	d = strings.Join(strings.Fields(d), " ")
+	if i := strings.Index(d, ". "); i > 0 {
+		d = d[:i+1]
+	}
+	return d
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "-"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

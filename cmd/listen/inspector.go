@@ -1,0 +1,86 @@
+package listen
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	cmdui "github.com/novita-cli/novita/cmd/ui"
+	"github.com/novita-cli/novita/pkg/hooks"
+	"github.com/novita-cli/novita/pkg/inspect"
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/listen"
+	"github.com/novita-cli/novita/pkg/ui"
+)
+
+// inspector is the web inspector of `listen --ui`: its own loopback server beside the receiver
+// (never on the tunnel's listener), fed by a Recorder that keeps each shown delivery in the journal
+// and publishes it live under the same id.
+type inspector struct {
+	f        *factory.Factory
+	srv      *ui.Server
+	journal  *journal.Journal
+	recorder *inspect.Recorder
+	actions  *inspect.Actions
+	cancel   context.CancelFunc
+	done     chan error
+}
+
+// openInspector binds the inspector's address; it serves once start is called.
+func openInspector(f *factory.Factory, o *Options) (*inspector, error) {
+	io := f.IOStreams
+	j := f.Journal()
+	hub := ui.NewHub(0, 0)
+	rec := &inspect.Recorder{Journal: j, Hub: hub, Target: o.ForwardTo, OnError: func(err error) {
+		io.Warnf("events are shown in the inspector but not kept in the journal %s: %v", j.Path, err)
+	}}
+	store := &inspect.Store{Journal: j, Now: f.Now}
+	acts := &inspect.Actions{NoReplay: inspect.NoReplayListen, Recorder: rec, Download: cmdui.Downloader(f, store), Now: f.Now}
+	c := cmdui.ServeConfig{Addr: o.UIAddr, AddrFlag: "--ui-addr", AddrSet: o.UIAddrSet, Events: hub, Store: store, Actions: acts}
+	if o.Open {
+		c.Open = cmdui.OpenBrowser
+	}
+	srv, err := cmdui.Bind(f, c)
+	if err != nil {
+		_ = j.Close()
+		return nil, err
+	}
+	return &inspector{f: f, srv: srv, journal: j, recorder: rec, actions: acts, done: make(chan error, 1)}, nil
+}
+
+// start connects the buttons to the running session (replays through the engine's forwarder, test
+// events through the receiver's handler), prints the URL and serves until close.
+func (in *inspector) start(ctx context.Context, eng *listen.Engine, srv *hooks.Server) {
+	io := in.f.IOStreams
+	if eng.ForwardTarget() != "" {
+		in.actions.Replayer = eng
+	}
+	in.actions.Receiver, in.actions.HookPath = srv.Receiver.Handler(), srv.Receiver.Path()
+	in.actions.OnReplay = func(ev ui.Event) {
+		fw := ev.Forward
+		line := fmt.Sprintf("replayed event %s to %s: ", iostreams.Safe(ev.ReplayOf), fw.Target)
+		if fw.Err != "" {
+			io.Warnf("%sno answer: %s", line, iostreams.Safe(fw.Err))
+			return
+		}
+		io.Statusf("%s<-- [%d] (%d ms)", line, fw.Status, fw.Latency.Milliseconds())
+	}
+	cmdui.Announce(ctx, in.f, in.srv)
+	sctx, cancel := context.WithCancel(ctx)
+	in.cancel = cancel
+	go func() { in.done <- in.srv.Serve(sctx) }()
+}
+
+// close stops serving (open event streams end), then releases the journal.
+func (in *inspector) close() {
+	if in.cancel != nil {
+		in.cancel()
+		if err := <-in.done; err != nil {
+			in.f.IOStreams.Warnf("inspector: %v", err)
+		}
+	} else {
+		_ = in.srv.Close()
+	}
+	_ = in.journal.Close()
+}

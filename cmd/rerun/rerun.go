@@ -1,0 +1,171 @@
+// Package rerun is the `novita rerun` command: submit a journalled request again, with overrides.
+package rerun
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/submit"
+	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/journal"
+)
+
+const (
+	use   = "rerun <task-id> [flags of its task]"
+	short = "Submit a journalled request again, with overrides (--seed, any flag of its task, --set)"
+	long  = `Submit the request of a task from the journal again (see: novita tasks). Any flag of the
+task's own command (novita submit <task> --help) overrides the stored request, as do --set and
+--set-file; the common submit flags (--wait, -o, --dry-run, ...) work as in submit.
+
+Large inputs (images, audio) are kept in the journal only as their size and sha256: a rerun
+asks for them again by their flag, e.g. --image photo.png.`
+	example = `  $ novita rerun 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --seed 42 --wait
+  $ novita rerun 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --prompt "a fox at dawn" --dry-run
+  $ novita rerun 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --image photo.png --wait`
+)
+
+// NewCmdRerun is the start-up stand-in of `novita rerun`: its flags depend on the task the id names,
+// so Prepare replaces it once the id is known. Run without Prepare (no id, an unknown id), it explains.
+func NewCmdRerun(f *factory.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use: use, Short: short, Long: long, Example: example,
+		Args:               cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction:  cmdutil.TaskIDCompletion(f),
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if slices.Contains(args, "-h") || slices.Contains(args, "--help") {
+				return cmd.Help()
+			}
+			_, err := lookup(context.Background(), f, args[0])
+			return err
+		},
+	}
+}
+
+// lookup finds a journalled task and its catalog task.
+func lookup(ctx context.Context, f *factory.Factory, id string) (*journal.Detail, error) {
+	d, ok, err := f.Journal().Get(ctx, strings.TrimSpace(id))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, clierr.Usagef("task %q is not in the journal of this machine (see: novita tasks)", id)
+	}
+	if len(d.Request) == 0 {
+		return nil, clierr.Usagef("task %s was journalled without its request (by an earlier release), so it cannot be rerun", d.ID)
+	}
+	return &d, nil
+}
+
+// Prepare builds the real rerun command when args name one: the task's flags come from its spec.
+func Prepare(f *factory.Factory, root *cobra.Command, args []string) {
+	i := slices.Index(args, "rerun")
+	if i < 0 || i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") {
+		return
+	}
+	for _, a := range args[:i] { // only global flags may come before the command word
+		if !strings.HasPrefix(a, "-") && a != cobra.ShellCompRequestCmd && a != cobra.ShellCompNoDescRequestCmd && a != "help" {
+			return
+		}
+	}
+	d, err := lookup(context.Background(), f, args[i+1])
+	if err != nil {
+		return // the stand-in says why
+	}
+	task, ok := catalog.Lookup(d.Name)
+	if !ok {
+		return
+	}
+	cmd := submit.NewRerunCmd(f, task, root.PersistentFlags(), cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		func(o *submit.Options, _ []string) error { return withBase(o, d) })
+	cmd.Use, cmd.Short, cmd.Long, cmd.Example = use, short, long+"\n\nThis task is a "+task.Name+": its flags are listed below.", example
+	for _, c := range root.Commands() {
+		if c.Name() == "rerun" {
+			cmd.GroupID = c.GroupID
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(cmd)
+}
+
+// withBase lays the stored request under the user's overrides. A webhook of the earlier run pointed
+// at a receiver that is gone, so it is dropped; an input the journal did not keep must be given again.
+func withBase(o *submit.Options, d *journal.Detail) error {
+	var base map[string]any
+	if err := json.Unmarshal(d.Request, &base); err != nil {
+		return fmt.Errorf("task %s: the stored request is not a JSON object: %w", d.ID, err)
+	}
+	if extra, ok := base["extra"].(map[string]any); ok {
+		delete(extra, "webhook")
+		if len(extra) == 0 {
+			delete(base, "extra")
+		}
+	}
+	elided, err := journal.ElidedPaths(d.Request)
+	if err != nil {
+		return err
+	}
+	given := givenPaths(o)
+	for _, e := range elided {
+		if given[fieldOf(e.Path)] {
+			continue // the flag or --set given now replaces the marker
+		}
+		how := "--set-file " + e.Path + "=FILE"
+		if fl := flagFor(o.Task, e.Path); fl != "" {
+			how = "--" + fl + " FILE"
+		}
+		return clierr.Usagef("%s was not kept in the journal (a %d-byte input, sha256 %.12s...): give it again with %s", e.Path, e.Bytes, e.SHA256, how)
+	}
+	o.Input.Base = base
+	o.F.IOStreams.Statusf("rerunning %s task %s", d.Name, d.ID)
+	return nil
+}
+
+// givenPaths are the body paths the user sets on this command line (typed flags, --set, --set-file).
+func givenPaths(o *submit.Options) map[string]bool {
+	out := map[string]bool{}
+	for _, fs := range o.Task.FlagSpecs() {
+		_, one := o.Input.Flags[fs.Name]
+		_, many := o.Input.Lists[fs.Name]
+		if one || many {
+			out[fieldOf(o.Task.FullPath(fs.Path))] = true
+		}
+	}
+	for _, s := range append(slices.Clone(o.Input.Sets), o.Input.SetFiles...) {
+		p, _, _ := strings.Cut(s, "=")
+		out[fieldOf(o.Task.FullPath(strings.TrimSuffix(p, ":")))] = true
+	}
+	return out
+}
+
+// fieldOf names a field without its array indexes ("images.0", "images[0]", "images[]" -> "images"),
+// since a list flag gives the whole list.
+func fieldOf(path string) string {
+	var keep []string
+	for _, seg := range strings.Split(strings.ReplaceAll(path, "[", "."), ".") {
+		seg = strings.TrimSuffix(seg, "]")
+		if seg == "" || strings.Trim(seg, "0123456789") == "" {
+			continue
+		}
+		keep = append(keep, seg)
+	}
+	return strings.Join(keep, ".")
+}
+
+// flagFor is the typed flag that sets path, if any.
+func flagFor(t catalog.Task, path string) string {
+	for _, fs := range t.FlagSpecs() {
+		if fieldOf(t.FullPath(fs.Path)) == fieldOf(path) {
+			return fs.Name
+		}
+	}
+	return ""
+}

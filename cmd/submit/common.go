@@ -1,0 +1,160 @@
+package submit
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/body"
+	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+)
+
+// DefaultTimeout bounds --wait unless --timeout says otherwise.
+const DefaultTimeout = 30 * time.Minute
+
+// Options is what one `novita submit` command line asks for.
+type Options struct {
+	F     *factory.Factory
+	Task  catalog.Task // a catalog task, or a pass-through one (Task.Known() is false)
+	Input body.Input   // typed flags, --data, --set, --set-file
+
+	WebhookURL string
+	DryRun     bool
+	Wait       bool
+	Timeout    time.Duration
+	Tunnel     *cmdutil.TunnelFlags
+	Output     *cmdutil.OutputFlags
+	Preview    *string // --preview; "" when not given
+	Batch      BatchOptions
+}
+
+// addCommonFlags defines the flags every submit command shares (the body beyond the typed flags, the
+// wait, the outputs, batches) on cmd, bound to o. taskName ("" for an endpoint not in the catalog)
+// selects the model-name completion of --set values.
+func addCommonFlags(cmd *cobra.Command, o *Options, taskName string) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.Input.Data, "data", "", "whole request body: JSON, @file or - (stdin), merged over the defaults and typed flags")
+	fl.StringArrayVar(&o.Input.Sets, "set", nil, "set a body field: path=value (typed from the spec) or path:=JSON (raw JSON); repeatable")
+	fl.StringArrayVar(&o.Input.SetFiles, "set-file", nil, "set a body field to a file, encoded as the field takes it: path=file; repeatable")
+	fl.StringVar(&o.WebhookURL, "webhook-url", "", "ask Novita to deliver the result webhook to your own endpoint (asynchronous tasks)")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "print the body that would be sent (base64 elided) and send nothing")
+	fl.BoolVarP(&o.Wait, "wait", "w", false, "wait for the task to end, then download its outputs (a synchronous task always does)")
+	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", DefaultTimeout, "how long --wait waits before giving up (the task keeps running)")
+	fl.StringVar(&o.Batch.File, "batch", "", "one task per line of FILE (- = stdin): a JSON object merged onto the body, or a prompt")
+	fl.IntVar(&o.Batch.Concurrency, "concurrency", 4, "with --batch: submissions (and result reads) in flight")
+	fl.BoolVar(&o.Batch.SkipInvalid, "skip-invalid", false, "with --batch: submit the valid lines even when some are invalid")
+	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
+	o.Output = cmdutil.AddOutputFlags(cmd, true)
+	o.Preview = cmdutil.AddPreviewFlag(cmd)
+	cmdutil.NoFileCompletions(cmd, "webhook-url", "concurrency")
+	if taskName != "" {
+		_ = cmd.RegisterFlagCompletionFunc("set", cmdutil.ModelSetCompletion(o.F, taskName))
+	} else {
+		cmdutil.NoFileCompletions(cmd, "set")
+	}
+}
+
+// reservedFlag reports whether a typed flag's name or shorthand is taken on cmd (by the common flags,
+// defined first) or among globals (the root's persistent flags; nil for none), so a typed flag never
+// clashes with them.
+func reservedFlag(cmd *cobra.Command, globals *pflag.FlagSet) func(name, short string) bool {
+	taken := func(fs *pflag.FlagSet, name, short string) bool {
+		return fs != nil && (fs.Lookup(name) != nil || (short != "" && fs.ShorthandLookup(short) != nil))
+	}
+	return func(name, short string) bool {
+		return name == "help" || short == "h" || taken(cmd.Flags(), name, short) || taken(globals, name, short)
+	}
+}
+
+// ready completes the options from the parsed command line and checks the flag combinations that
+// cobra cannot (all usage errors, before anything is read or sent).
+func (o *Options) ready(cmd *cobra.Command) error {
+	o.Input.Stdin = o.F.IOStreams.In
+	o.Input.NoFetch = o.DryRun // a dry run never fetches a URL input
+	if o.Input.HTTPClient == nil {
+		o.Input.HTTPClient = o.F.HTTPClient
+	}
+	o.Batch.set = cmd.Flags().Changed("batch")
+	if !o.Batch.set && (cmd.Flags().Changed("concurrency") || cmd.Flags().Changed("skip-invalid")) {
+		return clierr.Usagef("--concurrency and --skip-invalid go with --batch FILE")
+	}
+	if o.Task.Sync() && o.WebhookURL != "" {
+		return clierr.Usagef("--webhook-url: %s is synchronous: its outputs come in the answer and no webhook is sent; leave --webhook-url out", o.Task.Name)
+	}
+	return nil
+}
+
+// hasBody tells whether anything besides typed flags gives the body (an endpoint not in the catalog
+// takes its body only from these).
+func (o *Options) hasBody() bool {
+	return o.Input.Data != "" || len(o.Input.Sets) > 0 || len(o.Input.SetFiles) > 0 || o.Batch.set
+}
+
+// run sends the task the options describe: one task or a batch, asynchronous or synchronous.
+func run(ctx context.Context, o *Options) error {
+	switch {
+	case o.Task.Sync() && o.Batch.set:
+		return runSyncBatch(ctx, o)
+	case o.Task.Sync():
+		return runSync(ctx, o)
+	case o.Batch.set:
+		return runBatch(ctx, o)
+	}
+	return runSubmit(ctx, o)
+}
+
+// warnModels warns about model names a body gives that the cached model list does not know.
+func warnModels(o *Options, api *factory.API, req map[string]any) {
+	if !o.Task.Known() {
+		return
+	}
+	for _, w := range cmdutil.ModelWarnings(o.F, api, o.Task.Name, req) {
+		o.F.IOStreams.Warnf("%s", w)
+	}
+}
+
+// previewMode resolves --preview (and NOVITA_PREVIEW, config preview) before anything is paid for.
+func (o *Options) previewMode() (string, error) {
+	flag := ""
+	if o.Preview != nil {
+		flag = *o.Preview
+	}
+	return cmdutil.PreviewMode(o.F, flag)
+}
+
+// preflight checks, before anything is paid for, that the outputs of one task can be saved where
+// the template says: no existing file in the way (without --overwrite), no file where a directory
+// should be, a writable directory, names the file system takes.
+func (o *Options) preflight(outs lifecycle.Outputs, saves bool) error {
+	if !saves || outs.NoDownload {
+		return nil
+	}
+	return outs.Template.Preflight(download.Check{Vars: download.Vars{Task: o.Task.Name},
+		Overwrite: outs.Overwrite, JSON: o.F.Globals.JSON})
+}
+
+// afterSave tells about outputs left behind whose links expire soon, then shows thumbnails of the
+// images saved, once the paths are on stdout.
+func afterSave(ctx context.Context, o *Options, doc *lifecycle.Document, mode string) {
+	if doc == nil {
+		return
+	}
+	cmdutil.WarnUndownloaded(ctx, o.F, doc.TaskID)
+	cmdutil.ShowPreviews(ctx, o.F, mode, doc.Files)
+}
+
+// quoteList renders flag names for a message: "--prompt, --seed".
+func quoteList(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return "--" + strings.Join(names, ", --")
+}

@@ -1,0 +1,245 @@
+package submit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/clierr"
+)
+
+// kindGroups file the task commands by output kind in `novita submit --help`.
+func kindGroups() []*cobra.Group {
+	return []*cobra.Group{
+		{ID: catalog.OutputImage, Title: "Image tasks:"}, {ID: catalog.OutputVideo, Title: "Video tasks:"},
+		{ID: catalog.OutputAudio, Title: "Audio tasks:"}, {ID: catalog.OutputText, Title: "Text tasks:"},
+	}
+}
+
+// groupOf is the help group of a task of that output kind; cobra refuses to run with a command in a
+// group it does not have, so an unknown kind is left ungrouped.
+func groupOf(kind string) string {
+	for _, g := range kindGroups() {
+		if g.ID == kind {
+			return kind
+		}
+	}
+	return ""
+}
+
+// stubCmd stands for a catalog task in the tree until Prepare builds it: enough for listings and name
+// completion (name, aliases, summary), read from the spec's header without parsing it.
+func stubCmd(h catalog.Header) *cobra.Command {
+	return &cobra.Command{
+		Use: h.Name + " [flags]", Aliases: h.Aliases, Short: h.Summary, GroupID: groupOf(h.Kind),
+		RunE: func(*cobra.Command, []string) error {
+			return fmt.Errorf("internal error: novita submit %s ran without its flags (cmd.Run must call submit.Prepare)", h.Name)
+		},
+	}
+}
+
+// newTaskCmd builds the command of one catalog task: its typed flags from the spec, the common flags,
+// the help (parameters, synchronous or not, an example). globals are the root's persistent flags, which
+// a typed flag must not shadow (nil when there is no root). runF replaces the run function in tests.
+func newTaskCmd(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, runF func(context.Context, *Options) error) *cobra.Command {
+	o := &Options{F: f, Task: task}
+	var typed *typedFlags
+	cmd := &cobra.Command{
+		Use:     task.Name + " [flags]",
+		Aliases: task.Aliases,
+		Short:   task.Description,
+		Long:    taskLong(task),
+		Example: taskExample(task),
+		GroupID: groupOf(task.OutputKind),
+		Args:    noWords(task.Name),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Input.Flags, o.Input.Lists = typed.input()
+			if err := o.ready(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return run(cmd.Context(), o)
+		},
+	}
+	addCommonFlags(cmd, o, task.Name)
+	typed = addTypedFlags(cmd, f, task, reservedFlag(cmd, globals))
+	cmd.SetUsageFunc(taskUsage(task, typed.names()))
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if name, ok := unknownFlag(err); ok {
+			return clierr.WithHint(clierr.KindUsage,
+				fmt.Errorf("%s: %s does not take this flag (its own flags: %s)", name, task.Name, quoteList(typed.names())),
+				fmt.Sprintf("set any body field with --set path=value; see: novita submit %s --help or novita catalog %s", task.Name, task.Name))
+		}
+		return rootFlagError(c, err)
+	})
+	return cmd
+}
+
+// rootFlagError words a flag error the root's way (a usage error with a pointer to the help).
+func rootFlagError(c *cobra.Command, err error) error {
+	if r := c.Root(); r != c {
+		return r.FlagErrorFunc()(c, err)
+	}
+	return clierr.WithHint(clierr.KindUsage, err, "see: "+c.CommandPath()+" --help")
+}
+
+// noWords refuses positional words after a task: the body comes from flags.
+func noWords(task string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return clierr.WithHint(clierr.KindUsage,
+			fmt.Errorf("submit %s takes flags, not words: got %q (quote a prompt with spaces: --prompt \"a cat on a mat\")", task, args[0]),
+			"see: "+cmd.CommandPath()+" --help")
+	}
+}
+
+// unknownFlag returns the flag an "unknown flag" parse error names, as the user typed it.
+func unknownFlag(err error) (string, bool) {
+	var ne *pflag.NotExistError
+	if !errors.As(err, &ne) {
+		return "", false
+	}
+	if s := ne.GetSpecifiedShortnames(); s != "" {
+		return "-" + ne.GetSpecifiedName(), true
+	}
+	return "--" + ne.GetSpecifiedName(), true
+}
+
+// passThroughFlagError words a flag error of `submit <name>` for a name the catalog does not know: the
+// typed flags belong to catalog tasks, so a typo in the name is the likely cause, and is said first.
+func passThroughFlagError(cat *catalog.Catalog) func(*cobra.Command, error) error {
+	return func(c *cobra.Command, err error) error {
+		name, unknown := unknownFlag(err)
+		words := c.Flags().Args() // the words parsed before the flag that failed
+		if !unknown || len(words) == 0 || cat == nil {
+			return rootFlagError(c, err)
+		}
+		task := words[0]
+		if s := cat.Suggest(task); len(s) > 0 {
+			return clierr.Usagef("%s is not in the catalog: did you mean %s? (%s is a flag of catalog tasks; an endpoint not in the catalog takes its body from --data JSON and --set path=value)",
+				task, strings.Join(s, " or "), name)
+		}
+		return clierr.Usagef("%s: %s is not in the catalog, so typed flags do not apply: build the body with --data JSON and --set path=value (novita catalog lists the known tasks)",
+			name, task)
+	}
+}
+
+// Prepare readies the command tree for one command line and returns the arguments to execute. The
+// task command that args name (by name, alias or path, in any letter case, whether it is to run, show
+// its help or complete) is built from its spec, and the word naming it becomes the canonical name so
+// that cobra finds it. Every other task command stays a header-only stub: no other spec is parsed, so
+// start-up does not pay for the catalog.
+func Prepare(f *factory.Factory, root *cobra.Command, args []string) []string {
+	sub := submitCmd(root)
+	if sub == nil {
+		return args
+	}
+	i := taskWordIndex(root, sub, args)
+	if i < 0 {
+		return args
+	}
+	cat, err := catalog.Load()
+	if err != nil {
+		return args
+	}
+	name, ok := cat.Canonical(args[i])
+	if !ok {
+		return args
+	}
+	task, ok := cat.Lookup(name)
+	if !ok {
+		return args // a spec that does not parse: the catalog's tests rule it out
+	}
+	build(f, root, sub, task)
+	if args[i] == name {
+		return args
+	}
+	out := slices.Clone(args)
+	out[i] = name
+	return out
+}
+
+// PrepareAll builds every task command (for generated documentation: man pages, help tests).
+func PrepareAll(f *factory.Factory, root *cobra.Command) {
+	sub := submitCmd(root)
+	if sub == nil {
+		return
+	}
+	cat, err := catalog.Load()
+	if err != nil {
+		return
+	}
+	for _, task := range cat.All() {
+		build(f, root, sub, task)
+	}
+}
+
+func submitCmd(root *cobra.Command) *cobra.Command {
+	for _, c := range root.Commands() {
+		if c.Name() == "submit" {
+			return c
+		}
+	}
+	return nil
+}
+
+// build replaces the stub of task with its full command.
+func build(f *factory.Factory, root, sub *cobra.Command, task catalog.Task) {
+	for _, c := range sub.Commands() {
+		if c.Name() == task.Name {
+			sub.RemoveCommand(c)
+		}
+	}
+	sub.AddCommand(newTaskCmd(f, task, root.PersistentFlags(), nil))
+}
+
+// taskWordIndex finds the word after `submit` that names its task, skipping flags and their values
+// as cobra does when it looks for subcommands (a flag it does not know takes the next word as value),
+// and the words that lead to submit in a completion or help request (__complete, help). -1: none.
+func taskWordIndex(root, sub *cobra.Command, args []string) int {
+	globals := root.PersistentFlags()
+	fs := globals
+	inSubmit := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return -1
+		case strings.HasPrefix(a, "--"):
+			if !strings.Contains(a, "=") && takesValue(fs.Lookup(a[2:])) {
+				i++
+			}
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			if len(a) == 2 && takesValue(fs.ShorthandLookup(a[1:])) {
+				i++
+			}
+		case inSubmit:
+			return i
+		case a == "submit":
+			inSubmit = true
+			merged := pflag.NewFlagSet("submit", pflag.ContinueOnError)
+			merged.AddFlagSet(sub.Flags())
+			merged.AddFlagSet(globals)
+			fs = merged
+		case a == cobra.ShellCompRequestCmd || a == cobra.ShellCompNoDescRequestCmd || a == "help":
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// takesValue mirrors cobra's rule while it looks for subcommands: a flag it does not know, and any
+// flag that is not a switch (--wait is one), takes the next word as its value.
+func takesValue(fl *pflag.Flag) bool { return fl == nil || fl.NoOptDefVal == "" }

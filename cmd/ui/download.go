@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/taskview"
+	"github.com/novita-cli/novita/pkg/inspect"
+	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/ui"
+)
+
+// noKey is what "Download again" answers without an API key.
+const noKey = "downloading again re-reads the task from the API, which needs a key: " +
+	"set NOVITA_API_KEY or run: novita config set api_key, then start the inspector again"
+
+// Downloader is the inspector's "Download again". It re-reads the task's result through the API
+// (what the journal or a webhook said must not choose what is fetched), records when the fresh URLs
+// expire, and saves the outputs with the task lifecycle through the output template the task was
+// submitted with, replacing the files there: the user asked for them again. One download runs at a
+// time. The API is resolved on first use, so the inspector starts without a key.
+func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, ui.Task) ([]ui.TaskFile, error) {
+	var mu sync.Mutex
+	return func(ctx context.Context, t ui.Task) ([]ui.TaskFile, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		api, err := f.API()
+		if err != nil {
+			return nil, err
+		}
+		if api.Key == "" {
+			return nil, ui.Unavailablef("%s", noKey)
+		}
+		d, found, err := store.Journal.Get(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, ui.ErrNotFound
+		}
+		tmpl, err := cmdutil.Template(f, d.Output)
+		if err != nil {
+			return nil, fmt.Errorf("the output template of task %s: %w", t.ID, err)
+		}
+		res, err := api.Client.TaskResult(ctx, t.ID)
+		if err != nil {
+			if d.BaseURL != "" && d.BaseURL != api.BaseURL {
+				return nil, fmt.Errorf("%w (task %s was submitted to %s, but the API base URL is now %s)", err, t.ID, d.BaseURL, api.BaseURL)
+			}
+			return nil, err
+		}
+		if res.Task.Status != novita.StatusSucceed {
+			return nil, ui.Unavailablef("task %s is %s now: there is nothing to download", t.ID, res.Task.Status.Short())
+		}
+		recordExpiry(ctx, f, store.Journal, t.ID, res)
+		name := d.Name
+		if name == "" {
+			name = "task"
+		}
+		run := cmdutil.Runner(f, api, taskview.Quiet{IO: f.IOStreams})
+		files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: t.ID, Task: name, Line: d.Line, Result: res, Quiet: true,
+			Outputs: lifecycle.Outputs{Template: tmpl, Overwrite: true}})
+		for _, fl := range files {
+			f.IOStreams.Statusf("saved %s", fl.Path)
+		}
+		if err != nil {
+			return nil, err
+		}
+		now, err := store.Task(ctx, t.ID)
+		return now.Files, err
+	}
+}
+
+// recordExpiry notes when each output URL of a fresh result stops working (its TTL from now), so the
+// gallery knows without guessing; a failure only costs that knowledge.
+func recordExpiry(ctx context.Context, f *factory.Factory, j *journal.Journal, id string, res *novita.TaskResult) {
+	var recs []journal.FileRecord
+	for _, o := range res.Outputs() {
+		if o.TTL > 0 {
+			recs = append(recs, journal.FileRecord{Kind: o.Kind, Index: o.Index, URLExpiresAt: f.Now().Add(time.Duration(o.TTL) * time.Second)})
+		}
+	}
+	if len(recs) > 0 {
+		if err := j.RecordFiles(ctx, id, recs); err != nil {
+			f.IOStreams.Warnf("journal: %v", err)
+		}
+	}
+}

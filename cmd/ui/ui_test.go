@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/iostreams"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestOpenerPerSystem(t *testing.T) {
+	for goos, want := range map[string]string{"linux": "xdg-open", "freebsd": "xdg-open", "darwin": "open", "windows": "cmd /c start "} {
+		name, args := opener(goos)
+		if got := strings.Join(append([]string{name}, args...), " "); got != want {
+			t.Errorf("%s: %q, want %q", goos, got, want)
+		}
+	}
+}
+
+// --open hands the tokened URL to the opener once the server serves; a failing opener is a warning
+// and the inspector keeps serving.
+func TestOpenLaunchesTheBrowserOnTheServedURL(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	dir := t.TempDir()
+	env := map[string]string{"NOVITA_STATE_DIR": filepath.Join(dir, "state"), "HOME": dir, "XDG_CONFIG_HOME": filepath.Join(dir, "config")}
+	f := factory.New(ios, func(k string) string { return env[k] }, factory.BuildInfo{}, &http.Client{})
+	ready := make(chan string, 1)
+	f.Test.UIReady = ready
+	opened := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := NewCmdUI(f, func(ctx context.Context, o *Options) error {
+		o.OpenBrowser = func(url string) error {
+			opened <- url
+			return errors.New("no display")
+		}
+		return runUI(ctx, o)
+	})
+	cmd.SetArgs([]string{"--addr", "127.0.0.1:0", "--open"})
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	var url string
+	select {
+	case url = <-opened:
+	case err := <-done:
+		t.Fatalf("ui ended: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the browser was never opened")
+	}
+	if got := <-ready; got != url || !strings.Contains(url, "?token=") {
+		t.Fatalf("opened %q, announced %q", url, got)
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the opened URL answers %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "could not open a browser (no display)") {
+		t.Fatalf("the opener's failure should be a warning:\n%s", errOut)
+	}
+}
+
+// A busy default port (another inspector) moves to a free one; a port the user chose does not.
+func TestBindMovesOffABusyDefaultPortOnly(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	ios, _, _, errOut := iostreams.Test()
+	f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+	srv, err := Bind(f, ServeConfig{Addr: busy.Addr().String(), AddrFlag: "--addr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.Addr() == busy.Addr().String() || !strings.Contains(errOut.String(), "is busy") {
+		t.Fatalf("served on %s; stderr %q", srv.Addr(), errOut)
+	}
+	if _, err := Bind(f, ServeConfig{Addr: busy.Addr().String(), AddrFlag: "--ui-addr", AddrSet: true}); err == nil ||
+		!strings.Contains(err.Error(), "--ui-addr") {
+		t.Fatalf("a chosen busy port: %v", err)
+	}
+}
