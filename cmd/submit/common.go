@@ -130,6 +130,41 @@ func (o *Options) previewMode() (string, error) {
 	return cmdutil.PreviewMode(o.F, flag)
 }
 
+// prepared is one task ready to send: everything that can be checked locally was.
+type prepared struct {
+	req  map[string]any
+	outs lifecycle.Outputs
+	mode string // --preview, resolved
+	api  *factory.API
+}
+
+// prepare builds and checks one task's body, outputs and settings, in the order that keeps a
+// mistake from costing anything: nothing here sends a request. saves says the outputs will be
+// written by this command (--wait, or a synchronous task).
+func (o *Options) prepare(ctx context.Context, saves bool) (*prepared, error) {
+	req, err := body.Build(ctx, o.Task, o.Input)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := o.Output.Outputs(o.F)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.preflight(outs, saves); err != nil {
+		return nil, err
+	}
+	mode, err := o.previewMode()
+	if err != nil {
+		return nil, err
+	}
+	api, err := o.F.API()
+	if err != nil {
+		return nil, err
+	}
+	warnModels(o, api, req)
+	return &prepared{req: req, outs: outs, mode: mode, api: api}, nil
+}
+
 // preflight checks, before anything is paid for, that the outputs of one task can be saved where
 // the template says: no existing file in the way (without --overwrite), no file where a directory
 // should be, a writable directory, names the file system takes.

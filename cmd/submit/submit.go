@@ -119,29 +119,14 @@ func notInCatalog(o *Options) {
 // runSubmit submits one asynchronous task and, with --wait, waits for it and downloads its outputs.
 func runSubmit(ctx context.Context, o *Options) error {
 	f, io, task := o.F, o.F.IOStreams, o.Task
-	req, err := body.Build(ctx, task, o.Input)
+	p, err := o.prepare(ctx, o.Wait)
 	if err != nil {
 		return err
 	}
-	outs, err := o.Output.Outputs(f)
-	if err != nil {
-		return err // before paying for a task
-	}
-	if err := o.preflight(outs, o.Wait); err != nil {
-		return err
-	}
-	mode, err := o.previewMode()
-	if err != nil {
-		return err
-	}
+	req, outs, mode, api := p.req, p.outs, p.mode, p.api
 	if o.WebhookURL != "" {
 		body.SetWebhook(req, o.WebhookURL)
 	}
-	api, err := f.API()
-	if err != nil {
-		return err
-	}
-	warnModels(o, api, req)
 	if o.DryRun {
 		io.Statusf("dry run: would POST %s%s (nothing sent)", api.BaseURL, novita.EndpointPath(task.Endpoint))
 		return iostreams.WriteJSON(io.Out, body.Elide(req))

@@ -20,26 +20,11 @@ import (
 // async --wait (the saved paths, or with --json the document, delivered_by "sync").
 func runSync(ctx context.Context, o *Options) error {
 	f, io, task := o.F, o.F.IOStreams, o.Task
-	req, err := body.Build(ctx, task, o.Input)
+	p, err := o.prepare(ctx, true)
 	if err != nil {
 		return err
 	}
-	outs, err := o.Output.Outputs(f)
-	if err != nil {
-		return err // before paying for the call
-	}
-	if err := o.preflight(outs, true); err != nil {
-		return err
-	}
-	mode, err := o.previewMode()
-	if err != nil {
-		return err
-	}
-	api, err := f.API()
-	if err != nil {
-		return err
-	}
-	warnModels(o, api, req)
+	req, outs, mode, api := p.req, p.outs, p.mode, p.api
 	if o.DryRun {
 		io.Statusf("dry run: would POST %s%s (synchronous; nothing sent)", api.BaseURL, task.Path)
 		return iostreams.WriteJSON(io.Out, body.Elide(req))

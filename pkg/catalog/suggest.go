@@ -3,6 +3,8 @@ package catalog
 import (
 	"sort"
 	"strings"
+
+	"github.com/novita-cli/novita/pkg/textdist"
 )
 
 // maxSuggestions bounds a "did you mean" list.
@@ -22,7 +24,7 @@ func (c *Catalog) Suggest(name string) []string {
 		for _, key := range append([]string{e.Name}, e.Aliases...) {
 			k := strings.ToLower(key)
 			score := -1
-			if d := editDistance(q, k, limit); d <= limit {
+			if d := textdist.Distance(q, k, limit); d <= limit {
 				score = d
 			} else if len(q) >= 3 && strings.HasPrefix(k, q) {
 				score = limit + 1 + len(k) - len(q)
@@ -49,38 +51,4 @@ func (c *Catalog) Suggest(name string) []string {
 		out = out[:maxSuggestions]
 	}
 	return out
-}
-
-// editDistance is the Damerau-Levenshtein (optimal string alignment) distance of a and b; it stops
-// early and returns limit+1 once the distance must exceed limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

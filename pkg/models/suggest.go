@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/textdist"
 )
 
 // Suggest returns up to n names of available models of kind that look like name, best first: the
@@ -40,11 +41,11 @@ func Suggest(ms []novita.Model, kind Kind, name string, n int) []string {
 		case len(in) >= 4 && strings.Contains(scn, sin):
 			c.rank = 2
 		default:
-			if c.dist = distance(in, cn, maxDist); c.dist <= maxDist {
+			if c.dist = textdist.Runes(in, cn, maxDist); c.dist <= maxDist {
 				c.rank = 3
 			} else if len(in) >= 6 && len(cn) > len(in) {
 				// A typo in a shortened name: "dreamshapr_8" for dreamshaper_8_93211.
-				if c.dist = distance(in, cn[:len(in)], maxDist); c.dist > maxDist {
+				if c.dist = textdist.Runes(in, cn[:len(in)], maxDist); c.dist > maxDist {
 					continue
 				}
 				c.rank = 4
@@ -76,38 +77,6 @@ func normName(s string) string {
 		s = strings.TrimSuffix(s, ext)
 	}
 	return s
-}
-
-// distance is the optimal string alignment distance (Levenshtein plus adjacent transpositions),
-// giving up with limit+1 as soon as it must exceed limit.
-func distance(a, b []rune, limit int) int {
-	if abs(len(a)-len(b)) > limit {
-		return limit + 1
-	}
-	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 func abs(n int) int {

@@ -26,9 +26,7 @@ func (s *Server) handleBalance(w http.ResponseWriter, r *http.Request) {
 	if !s.authorize(w, r) {
 		return
 	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		s.writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path, nil)
+	if !s.allow(w, r, http.MethodGet) {
 		return
 	}
 	b := DefaultBalance()

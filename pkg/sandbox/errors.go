@@ -128,3 +128,27 @@ func (s *Server) admit(w http.ResponseWriter, endpoint string, units int) bool {
 	}
 	return ok
 }
+
+// allow answers 405 (with Allow) unless the request uses method; it reports whether to go on.
+func (s *Server) allow(w http.ResponseWriter, r *http.Request, method string) bool {
+	if r.Method == method {
+		return true
+	}
+	w.Header().Set("Allow", method)
+	s.writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path, nil)
+	return false
+}
+
+// postTo finds the endpoint a POST names: async ones under /v3/async/, synchronous ones at their own
+// path (posting one where the other belongs is not found, as on Novita). nil means an error was answered.
+func (s *Server) postTo(w http.ResponseWriter, r *http.Request, sync bool) *endpoint {
+	ep := s.endpoints[r.URL.Path]
+	if ep == nil || ep.sync != sync {
+		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
+		return nil
+	}
+	if !s.allow(w, r, http.MethodPost) {
+		return nil
+	}
+	return ep
+}

@@ -35,9 +35,7 @@ func (s *Server) modelsHandler() http.HandlerFunc {
 		if !s.authorize(w, r) {
 			return
 		}
-		if r.Method != http.MethodGet {
-			w.Header().Set("Allow", http.MethodGet)
-			s.writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path, nil)
+		if !s.allow(w, r, http.MethodGet) {
 			return
 		}
 		f, msg := parseModelFilter(r.URL.Query())

@@ -26,14 +26,8 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	if !s.authorize(w, r) {
 		return
 	}
-	ep := s.endpoints[r.URL.Path]
-	if ep == nil || ep.sync { // a synchronous endpoint posted under /v3/async/ is not found, as on Novita
-		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
-		return
-	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		s.writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path, nil)
+	ep := s.postTo(w, r, false)
+	if ep == nil {
 		return
 	}
 	if s.inject(w, "submit") {

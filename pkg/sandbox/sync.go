@@ -21,14 +21,8 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 	if !s.authorize(w, r) {
 		return
 	}
-	ep := s.endpoints[r.URL.Path]
-	if ep == nil || !ep.sync {
-		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
-		return
-	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		s.writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path, nil)
+	ep := s.postTo(w, r, true)
+	if ep == nil {
 		return
 	}
 	if s.inject(w, "submit") {

@@ -110,15 +110,25 @@ func (s *Server) findEvent(ctx context.Context, id string) (Event, error) {
 	return s.opts.Store.Event(ctx, id)
 }
 
-func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
-	f, err := parseEventFilter(r, defaultEventList, maxEventList)
+// filteredEvents answers the event list a request's filters select (with limits def and max); ok is
+// false once an error was answered.
+func (s *Server) filteredEvents(w http.ResponseWriter, r *http.Request, def, max int) (evs []Event, ok bool) {
+	f, err := parseEventFilter(r, def, max)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "%v", err)
-		return
+		return nil, false
 	}
-	evs, err := s.events(r.Context(), f)
+	evs, err = s.events(r.Context(), f)
 	if err != nil {
 		s.fail(w, err)
+		return nil, false
+	}
+	return evs, true
+}
+
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
+	evs, ok := s.filteredEvents(w, r, defaultEventList, maxEventList)
+	if !ok {
 		return
 	}
 	out := make([]eventJSON, 0, len(evs))
@@ -139,14 +149,8 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
 
 // export writes the filtered list as NDJSON, one event per line with its body embedded as JSON.
 func (s *Server) export(w http.ResponseWriter, r *http.Request) {
-	f, err := parseEventFilter(r, maxEventExport, maxEventExport)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "%v", err)
-		return
-	}
-	evs, err := s.events(r.Context(), f)
-	if err != nil {
-		s.fail(w, err)
+	evs, ok := s.filteredEvents(w, r, maxEventExport, maxEventExport)
+	if !ok {
 		return
 	}
 	h := w.Header()
