@@ -101,3 +101,41 @@ func TestTasksListsTheJournalNewestFirst(t *testing.T) {
 		t.Fatalf("tasks --json:\n%s", r.stdout)
 	}
 }
+
+// Issue 13, items 9 and 12: secrets stay hidden unless asked for, and unset says what it did.
+func TestConfigGetRedactsSecretsUnlessRevealAndUnsetSaysWhatItDid(t *testing.T) {
+	c := newCLI(t)
+	if r := c.run("config", "set", "api_key", "sk_test_1234567890"); r.code != 0 {
+		t.Fatalf("set: exit %d\n%s", r.code, r.stderr)
+	}
+	r := c.run("config", "get", "api_key") // stdout is not a terminal here, as in a pipe
+	if r.code != 0 || strings.Contains(r.stdout, "sk_test_1234567890") {
+		t.Fatalf("get without --reveal must not print the key: exit %d %q", r.code, r.stdout)
+	}
+	if r := c.run("config", "get", "api_key", "--reveal"); strings.TrimSpace(r.stdout) != "sk_test_1234567890" {
+		t.Fatalf("get --reveal: %q", r.stdout)
+	}
+	if r := c.run("config", "unset", "ngrok_authtoken"); r.code != 0 || !strings.Contains(r.stderr, "was not set") || strings.Contains(r.stderr, "removed") {
+		t.Fatalf("unset of an unset key: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := c.run("config", "unset", "api_key"); r.code != 0 || !strings.Contains(r.stderr, "removed api_key") {
+		t.Fatalf("unset: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, kv := range [][]string{{"tunnel", "bogus"}, {"base_url", "notaurl"}, {"output", "{nope}"}} {
+		if r := c.run("config", "set", kv[0], kv[1]); r.code != 2 || !strings.Contains(r.stderr, kv[0]) {
+			t.Fatalf("set %s %s: exit %d\n%s", kv[0], kv[1], r.code, r.stderr)
+		}
+	}
+}
+
+// Issue 13, item 9: a bad value written into the file by hand is named, with the file, when used.
+func TestBadConfigValueNamesTheFile(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(c.dir, "config", "novita", "config.yaml")
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	os.WriteFile(path, []byte("# mine\ntunnel: bogus\n"), 0o600)
+	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "x", "--wait")
+	if r.code != 2 || !strings.Contains(r.stderr, path) || !strings.Contains(r.stderr, "tunnel") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}

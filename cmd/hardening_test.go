@@ -185,3 +185,39 @@ func TestListenDownloadWithoutKeyWarns(t *testing.T) {
 		t.Fatalf("banner lacks the warning:\n%s", r.stderr)
 	}
 }
+
+// Issue 13, item 12: `wait A B A` waits for A once.
+func TestWaitTheSameIDTwiceWaitsOnce(t *testing.T) {
+	c := newCLI(t)
+	c.useSandbox(startSandbox(t, sandbox.Options{}))
+	var ids []string
+	for _, p := range []string{"one", "two"} {
+		r := c.run("submit", "txt2img", "--prompt", p, "--width", "128", "--height", "128")
+		if r.code != 0 {
+			t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
+		}
+		ids = append(ids, strings.TrimSpace(r.stdout))
+	}
+	r := c.run("--json", "wait", ids[0], ids[1], ids[0])
+	if r.code != 0 || len(r.lines()) != 2 {
+		t.Fatalf("exit %d, want two documents:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// Issue 13, item 12: a FAILED event's line says why.
+func TestListenLineOfAFailedEventShowsTheReason(t *testing.T) {
+	c := newCLI(t)
+	ready := make(chan string, 1)
+	c.deps.ListenReady = ready
+	done := make(chan result, 1)
+	go func() { done <- c.run("listen", "--tunnel", "local", "--max-events", "1") }()
+	hook := <-ready
+	r := c.run("test-event", "--local", "--to", hook, "--status", "FAILED", "--set", "payload.task.reason=out of credits")
+	if r.code != 0 {
+		t.Fatalf("test-event: exit %d\n%s", r.code, r.stderr)
+	}
+	l := <-done
+	if !strings.Contains(l.stdout, "FAILED") || !strings.Contains(l.stdout, `reason="out of credits"`) {
+		t.Fatalf("listen line: %q", l.stdout)
+	}
+}

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"bytes"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/models"
@@ -34,44 +32,28 @@ func (c *cli) factoryFor() (*factory.Factory, *bytes.Buffer) {
 
 // completeFlag runs cobra's __complete against a small command carrying submit-like --model and --set
 // flags wired to the cmdutil completions, as submit wires them (submit itself is being rebuilt).
+// completeFlag completes a flag value of `novita submit txt2img` through the real command line.
 func (c *cli) completeFlag(args ...string) []string {
 	c.t.Helper()
-	f, _ := c.factoryFor()
-	root := &cobra.Command{Use: "novita"}
-	root.PersistentFlags().Bool("sandbox", false, "")
-	sub := &cobra.Command{Use: "txt2img", Run: func(*cobra.Command, []string) {}}
-	sub.Flags().String("model", "", "")
-	sub.Flags().StringArray("set", nil, "")
-	_ = sub.RegisterFlagCompletionFunc("model", cmdutil.ModelCompletion(f, models.KindCheckpoint))
-	_ = sub.RegisterFlagCompletionFunc("set", cmdutil.ModelSetCompletion(f, "txt2img"))
-	root.AddCommand(sub)
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(io.Discard)
-	root.SetArgs(append([]string{cobra.ShellCompRequestCmd, "txt2img"}, args...))
-	if err := root.Execute(); err != nil {
-		c.t.Fatal(err)
-	}
-	var values []string
-	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		if v, _, _ := strings.Cut(l, "\t"); v != "" && !strings.HasPrefix(v, ":") {
-			values = append(values, v)
-		}
-	}
+	values, _ := c.complete(append([]string{"submit", "txt2img"}, args...)...)
 	return values
 }
 
-// warnings is what submit would warn about for a body naming these checkpoint and LoRA names.
+// warnings are the model warnings a real (dry-run) submit of txt2img prints for these names.
 func (c *cli) warnings(checkpoint, lora string) []string {
 	c.t.Helper()
-	f, _ := c.factoryFor()
-	api, err := f.API()
-	if err != nil {
-		c.t.Fatal(err)
+	r := c.run("submit", "txt2img", "--prompt", "p", "--model", checkpoint,
+		"--set", "request.loras:=[{\"model_name\":\""+lora+"\",\"strength\":0.7}]", "--dry-run")
+	if r.code != 0 {
+		c.t.Fatalf("dry run: exit %d\n%s", r.code, r.stderr)
 	}
-	body := map[string]any{"request": map[string]any{"model_name": checkpoint,
-		"loras": []any{map[string]any{"model_name": lora, "strength": 0.7}}}}
-	return cmdutil.ModelWarnings(f, api, "txt2img", body)
+	var out []string
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "warning: ") {
+			out = append(out, strings.TrimPrefix(l, "warning: "))
+		}
+	}
+	return out
 }
 
 func (c *cli) cachePath() string {
