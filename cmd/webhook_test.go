@@ -87,7 +87,7 @@ func TestNgrokBadTokenFailsFastWithExit4(t *testing.T) {
 	c.deps.TunnelConnectTimeout = 15 * time.Second
 	start := time.Now()
 	r := c.run("submit", "txt2img", "--prompt", "a fox", "--wait", "--tunnel", "ngrok")
-	if r.code != 4 || !strings.Contains(r.stderr, "NGROK_AUTHTOKEN") {
+	if r.code != 4 || !strings.Contains(r.stderr, "NGROK_AUTHTOKEN") || !strings.Contains(r.stderr, "novita config set ngrok_authtoken") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	if el := time.Since(start); el > 8*time.Second {

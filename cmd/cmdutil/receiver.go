@@ -15,10 +15,16 @@ import (
 const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks set NGROK_AUTHTOKEN " +
 	"(or run: novita config set ngrok_authtoken) or pass --public-url"
 
-// TunnelError words a tunnel failure for the user.
+// ngrokTokenHint says how to give ngrok an authtoken.
+const ngrokTokenHint = "set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken"
+
+// TunnelError words a tunnel failure for the user: a missing or rejected authtoken says how to set one.
 func TunnelError(err error) error {
 	if errors.Is(err, hooks.ErrNgrokToken) {
-		return clierr.Authf("--tunnel ngrok needs an authtoken: set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken")
+		return clierr.WithHint(clierr.KindAuth, errors.New("--tunnel ngrok needs an authtoken"), ngrokTokenHint)
+	}
+	if clierr.KindOf(err) == clierr.KindAuth && clierr.HintOf(err) == "" {
+		return clierr.WithHint(clierr.KindAuth, err, ngrokTokenHint)
 	}
 	return err
 }

@@ -9,7 +9,7 @@ import (
 	"fmt"
 )
 
-// Kind classifies an error for the exit code table in design.md.
+// Kind classifies an error for the exit code table (README "Exit codes").
 type Kind int
 
 const (

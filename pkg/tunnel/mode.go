@@ -11,17 +11,13 @@ import (
 // Mode is the value of --tunnel.
 type Mode string
 
-// The tunnel modes of design.md "Tunnel modes".
+// The tunnel modes (README "Tunnels and the receiver").
 const (
 	ModeAuto  Mode = "auto"
 	ModeNgrok Mode = "ngrok"
 	ModeLocal Mode = "local"
 	ModeNone  Mode = "none"
 )
-
-// NoTunnelHint is printed (by the caller, on stderr) when auto resolves to none.
-const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks set NGROK_AUTHTOKEN " +
-	"(or run: novita config set ngrok_authtoken) or pass --public-url"
 
 // ParseMode parses a --tunnel value; the empty string means auto.
 func ParseMode(s string) (Mode, error) {
@@ -59,7 +55,7 @@ func ResolveMode(requested Mode, apiBaseURL, publicURL string, haveNgrokToken bo
 	case haveNgrokToken:
 		return ModeNgrok, "", nil
 	}
-	return ModeNone, NoTunnelHint, nil
+	return ModeNone, "no way for the API to reach a receiver here", nil
 }
 
 // isLoopbackURL reports whether raw names this machine (localhost or a loopback IP).

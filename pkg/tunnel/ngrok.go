@@ -78,7 +78,7 @@ type ngrokTunnel struct {
 func openNgrok(ctx context.Context, cfg Config) (Tunnel, error) {
 	if strings.TrimSpace(cfg.NgrokAuthtoken) == "" {
 		return nil, clierr.New(clierr.KindAuth, errors.New(
-			"the ngrok tunnel needs an authtoken: set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken"))
+			"the ngrok tunnel needs an authtoken (NGROK_AUTHTOKEN)"))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open ngrok tunnel: %w", err)

@@ -104,7 +104,7 @@ func permanentError(msg string, opening bool) error {
 	switch code {
 	case "ERR_NGROK_105", "ERR_NGROK_106", "ERR_NGROK_107", "ERR_NGROK_4018":
 		return clierr.New(clierr.KindAuth, fmt.Errorf(
-			"ngrok rejected the authtoken (%s: %s): set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken",
+			"ngrok rejected the authtoken (%s: %s): check NGROK_AUTHTOKEN",
 			code, detail))
 	case "ERR_NGROK_108":
 		if !opening {
