@@ -19,10 +19,30 @@ import (
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
+// batchDoc is a batch line's --json document; its error has the shape of the top-level error
+// document (issue 13, item 6: it used to be a string).
 type batchDoc struct {
 	doc
-	Line  int    `json:"line"`
-	Error string `json:"error"`
+	Line    int       `json:"line"`
+	BatchID string    `json:"batch_id"`
+	Error   *errorObj `json:"error"`
+}
+
+type errorObj struct {
+	ExitCode   int    `json:"exit_code"`
+	HTTPStatus int    `json:"http_status"`
+	Reason     string `json:"reason"`
+	Message    string `json:"message"`
+	Hint       string `json:"hint"`
+	TaskID     string `json:"task_id"`
+	BatchID    string `json:"batch_id"`
+}
+
+func (e *errorObj) String() string {
+	if e == nil {
+		return "no error"
+	}
+	return e.Message
 }
 
 func writeBatchFile(t *testing.T, c *cli, name string, lines []string) string {
@@ -177,18 +197,19 @@ func TestBatch200TasksThroughOneTunnel(t *testing.T) {
 	}
 }
 
-// TestBatchInterruptThenWaitBatchResumes stops a batch while the rate limit holds the second half back,
-// then resumes the submitted half with wait --batch.
-func TestBatchInterruptThenWaitBatchResumes(t *testing.T) {
-	c := newCLI(t)
-	const n, limit = 40, 20
-	sb := startSandbox(t, sandbox.Options{RateLimitPerMinute: limit, TaskDuration: time.Second})
-	c.useSandbox(sb)
+// tilesFile writes a batch file of n prompts, "tile 1" to "tile n".
+func tilesFile(t *testing.T, c *cli, n int) string {
+	t.Helper()
 	lines := make([]string, n)
 	for i := range lines {
 		lines[i] = fmt.Sprintf("tile %d", i+1)
 	}
-	file := writeBatchFile(t, c, "tiles.txt", lines)
+	return writeBatchFile(t, c, "tiles.txt", lines)
+}
+
+// interruptAtFirst429 is a context that a Ctrl-C ends as soon as the sandbox answers a submit with 429
+// (its rate limit holds the rest of a batch back).
+func interruptAtFirst429(sb *sandbox.Server) context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for {
@@ -199,6 +220,18 @@ func TestBatchInterruptThenWaitBatchResumes(t *testing.T) {
 		}
 		cancel()
 	}()
+	return ctx
+}
+
+// TestBatchInterruptThenWaitBatchResumes stops a batch while the rate limit holds the second half back,
+// then resumes the submitted half with wait --batch.
+func TestBatchInterruptThenWaitBatchResumes(t *testing.T) {
+	c := newCLI(t)
+	const n, limit = 40, 20
+	sb := startSandbox(t, sandbox.Options{RateLimitPerMinute: limit, TaskDuration: time.Second})
+	c.useSandbox(sb)
+	file := tilesFile(t, c, n)
+	ctx := interruptAtFirst429(sb)
 	r := c.runCtx(ctx, "submit", "txt2img", "--width", "128", "--height", "128", "--batch", file, "--wait")
 	if r.code != 130 {
 		t.Fatalf("exit %d, want 130\nstderr: %s", r.code, r.stderr)

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -30,48 +32,31 @@ func wantsJSON(args []string, parsed bool) bool {
 	return false
 }
 
-// errorDoc is the --json error document (README "Exit codes and the JSON contract").
-type errorDoc struct {
-	ExitCode   int    `json:"exit_code"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-	Reason     string `json:"reason"`
-	Message    string `json:"message"`
-	Hint       string `json:"hint,omitempty"`
-	TaskID     string `json:"task_id,omitempty"`
-	BatchID    string `json:"batch_id,omitempty"`
-}
-
 // report tells the user what went wrong: one line on stderr (and a hint line), plus with --json one
 // error document on stdout unless the command already wrote its document there.
 func report(f *factory.Factory, jsonOut bool, err error) {
 	io := f.IOStreams
 	msg := iostreams.Safe(f.Scrub(err.Error()))
-	hint := iostreams.Safe(f.Scrub(hintOf(err)))
+	hint := hintOf(f, err)
 	if f.InProcessSandbox() && (strings.Contains(hint, "novita wait") || strings.Contains(hint, "novita result")) {
 		hint = factory.SandboxGoneHint
 	}
 	if jsonOut && !clierr.IsReported(err) {
-		doc := errorDoc{ExitCode: clierr.Code(err), Reason: clierr.ReasonOf(err), Message: msg, Hint: hint}
-		var ae *novita.APIError
-		if errors.As(err, &ae) {
-			doc.HTTPStatus, doc.Reason = ae.HTTPStatus, ae.Reason
-			if doc.Reason == "" {
-				doc.Reason = clierr.ReasonOf(err)
-			}
-		}
-		s := clierr.SubjectOf(err)
-		doc.TaskID, doc.BatchID = s.TaskID, s.BatchID
-		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": doc})
+		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": taskview.NewErrorDoc(err, hint, f.Scrub)})
 	}
 	io.Errorf("%s", msg)
-	if hint != "" {
+	if hint = iostreams.Safe(f.Scrub(hint)); hint != "" {
 		fmt.Fprintln(io.ErrOut, hint)
 	}
 }
 
-// hintOf is the hint an error carries, or the one its kind of failure calls for.
-func hintOf(err error) string {
+// hintOf is the hint an error carries, or the one its kind of failure calls for: how to resume a wait
+// that was cut short, what to do about an API error.
+func hintOf(f *factory.Factory, err error) string {
 	if h := clierr.HintOf(err); h != "" {
+		return h
+	}
+	if h := cmdutil.Advice(f).StopHint(err); h != "" {
 		return h
 	}
 	return apiHint(err)

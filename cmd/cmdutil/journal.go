@@ -13,19 +13,6 @@ import (
 	"github.com/novita-cli/novita/pkg/journal"
 )
 
-// JournalEntries reads the whole journal, newest first, in the first release's shape; a failure is a
-// warning, never fatal. Prefer f.Journal().List with a Query and a limit: this reads every task.
-func JournalEntries(f *factory.Factory, j *journal.Journal) []journal.Entry {
-	if j == nil {
-		return nil
-	}
-	es, err := j.Entries(nil) // broken lines of an imported tasks.jsonl are reported by the factory's OnImport
-	if err != nil {
-		f.IOStreams.Warnf("%v", err)
-	}
-	return es
-}
-
 // completionLimit bounds the task ids offered by completion: the newest are the ones people resume.
 const completionLimit = 50
 

@@ -278,7 +278,11 @@ func (f *Factory) resolveAPI() (*API, error) {
 		c.Trace = f.ScrubWriter(f.IOStreams.ErrOut)
 	}
 	c.OnRetry = func(op string, attempt int, wait time.Duration, err error) {
-		f.IOStreams.Statusf("%s: %s; retrying in %s", op, f.Scrub(err.Error()), wait.Round(time.Millisecond))
+		msg := f.Scrub(err.Error())
+		if !strings.HasPrefix(msg, op) { // the client's errors name their operation already
+			msg = op + ": " + msg
+		}
+		f.IOStreams.Statusf("%s; retrying in %s", msg, wait.Round(time.Millisecond))
 	}
 	api.Client = c
 	f.mu.Lock()

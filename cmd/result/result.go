@@ -26,6 +26,7 @@ type Options struct {
 	TaskID   string
 	Download bool
 	Output   *cmdutil.OutputFlags
+	Preview  *string // --preview, set by NewCmdResult; "" when not given
 }
 
 // NewCmdResult builds `novita result`; runF replaces the run function in tests.
@@ -56,6 +57,7 @@ task has failed.`,
 	}
 	cmd.Flags().BoolVar(&o.Download, "download", false, "save the outputs")
 	o.Output = cmdutil.AddOutputFlags(cmd, false)
+	o.Preview = cmdutil.AddPreviewFlag(cmd)
 	return cmd
 }
 
@@ -65,9 +67,18 @@ func runResult(ctx context.Context, o *Options) error {
 	f, ios := o.F, o.F.IOStreams
 	// A journalled task is saved where its submit would have saved it (its -o, its {task} and {line}),
 	// so "novita result ID --download" completes, or confirms, what that submit started.
-	var en journal.Entry
+	var en journal.Task
+	mode := "off"
 	if o.Download {
-		en, _, _ = f.Journal().Find(o.TaskID)
+		var err error
+		if mode, err = cmdutil.PreviewMode(f, *o.Preview); err != nil {
+			return err // before any request
+		}
+		if d, ok, err := f.Journal().Get(ctx, o.TaskID); err != nil {
+			ios.Warnf("%v", err) // the download does not need the journal, only its defaults
+		} else if ok {
+			en = d.Task
+		}
 	}
 	output := o.Output.Output
 	if output == "" {
@@ -78,7 +89,7 @@ func runResult(ctx context.Context, o *Options) error {
 		return err
 	}
 	outs := lifecycle.Outputs{Template: tmpl, Overwrite: o.Output.Overwrite}
-	task := en.Task
+	task := en.Name
 	if task == "" {
 		task = "task"
 	}
@@ -124,7 +135,10 @@ func runResult(ctx context.Context, o *Options) error {
 	files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: o.TaskID, Task: task, Line: en.Line, Result: res, Outputs: outs})
 	doc := &lifecycle.Document{TaskID: o.TaskID, Task: task, TaskType: res.Task.TaskType, Status: string(res.Task.Status),
 		Reason: res.Task.Reason, DeliveredBy: "poll", Result: res.Raw, Files: files}
-	return taskview.Finish(ios, f.Globals.JSON, doc, err)
+	err = taskview.Finish(ios, f.Globals.JSON, doc, err, cmdutil.Advice(f))
+	cmdutil.WarnUndownloaded(ctx, f, o.TaskID)
+	cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
+	return err
 }
 
 func reportedIf(err error) error {

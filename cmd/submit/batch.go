@@ -33,15 +33,17 @@ type BatchOptions struct {
 	set           bool
 }
 
-// batchLines are the bodies of a batch's valid lines and the invalid lines left out.
+// batchLines are the bodies of a batch's valid lines, each kept encoded (a map per line would cost
+// kilobytes each until its submit), and the invalid lines left out.
 type batchLines struct {
-	bodies  []map[string]any
+	bodies  [][]byte
 	valid   []batch.Line
 	invalid []taskview.Invalid
 }
 
 // buildBatch reads the batch file and builds every line's body, all before anything is sent: invalid
-// lines stop the batch (exit 2, each listed) unless --skip-invalid, where they are warned about.
+// lines stop the batch (exit 2, each listed) unless --skip-invalid, where they are warned about. The
+// webhook URL is added to each body as it is sent.
 func buildBatch(ctx context.Context, o *Options) (*batchLines, error) {
 	io, b, task := o.F.IOStreams, o.Batch, o.Task
 	if b.Concurrency < 1 {
@@ -67,7 +69,11 @@ func buildBatch(ctx context.Context, o *Options) (*batchLines, error) {
 			out.invalid = append(out.invalid, taskview.Invalid{Line: l.N, Err: err})
 			continue
 		}
-		out.bodies, out.valid = append(out.bodies, req), append(out.valid, l)
+		raw, err := body.Marshal(req)
+		if err != nil {
+			return nil, err
+		}
+		out.bodies, out.valid = append(out.bodies, raw), append(out.valid, l)
 	}
 	if len(out.invalid) > 0 && !b.SkipInvalid {
 		return nil, invalidLinesError(b.File, out.invalid)
@@ -85,7 +91,14 @@ func buildBatch(ctx context.Context, o *Options) (*batchLines, error) {
 func dryRunBatch(o *Options, api *factory.API, bl *batchLines) error {
 	io := o.F.IOStreams
 	io.Statusf("dry run: would POST %d bodies to %s%s (nothing sent)", len(bl.bodies), api.BaseURL, o.Task.Path)
-	for i, req := range bl.bodies {
+	for i, raw := range bl.bodies {
+		req, err := body.Decode(raw)
+		if err != nil {
+			return err
+		}
+		if o.WebhookURL != "" {
+			body.SetWebhook(req, o.WebhookURL)
+		}
 		if err := iostreams.WriteJSONLine(io.Out, map[string]any{"line": bl.valid[i].N, "body": body.Elide(req)}); err != nil {
 			return err
 		}
@@ -94,12 +107,16 @@ func dryRunBatch(o *Options, api *factory.API, bl *batchLines) error {
 }
 
 // warnBatchModels warns once about each model name of the batch's bodies the cached list does not know.
-func warnBatchModels(o *Options, api *factory.API, bodies []map[string]any) {
+func warnBatchModels(o *Options, api *factory.API, bodies [][]byte) {
 	if !o.Task.Known() {
 		return
 	}
 	warn, seen := cmdutil.ModelWarner(o.F, api), map[string]bool{}
-	for _, req := range bodies {
+	for _, raw := range bodies {
+		req, err := body.Decode(raw) // one line at a time: the maps do not pile up
+		if err != nil {
+			continue
+		}
 		for _, w := range warn(o.Task.Name, req) {
 			if !seen[w] {
 				seen[w] = true
@@ -125,11 +142,6 @@ func runBatch(ctx context.Context, o *Options) error {
 	if err := checkBatchOutputs(o, outs, valid, o.Wait); err != nil {
 		return err // before paying for any task
 	}
-	for _, req := range bodies {
-		if o.WebhookURL != "" {
-			body.SetWebhook(req, o.WebhookURL)
-		}
-	}
 	api, err := f.API()
 	if err != nil {
 		return err
@@ -153,24 +165,17 @@ func runBatch(ctx context.Context, o *Options) error {
 		defer router.Close()
 	}
 	items := make([]batch.Item, len(valid))
-	for i, req := range bodies {
-		if router != nil {
-			body.SetWebhook(req, router.URL)
-		}
-		raw, err := body.Marshal(req)
-		if err != nil {
-			return err
-		}
+	for i, raw := range bodies {
 		items[i] = batch.Item{Line: valid[i].N, Body: raw}
 	}
 	bodies, bl = nil, nil
 	view := &taskview.BatchView{IO: io, JSON: f.Globals.JSON, ID: id, Wait: o.Wait, Timeout: o.Timeout,
-		Every: b.ProgressEvery, Skipped: invalid}
-	spec := lifecycle.Batch{ID: id, Endpoint: task.Endpoint, Task: task.Name, Output: o.Output.Output,
-		Concurrency: b.Concurrency, Wait: o.Wait, Timeout: o.Timeout, Outputs: outs,
+		Every: b.ProgressEvery, Skipped: invalid, Advice: cmdutil.Advice(f)}
+	spec := lifecycle.Batch{ID: id, File: b.File, Endpoint: task.Endpoint, Task: task.Name, Output: o.Output.Output,
+		Concurrency: b.Concurrency, Wait: o.Wait, Timeout: o.Timeout, Outputs: outs, WebhookURL: o.WebhookURL,
 		Done: view.Done, Progress: view.Progress, Paused: view.Paused}
 	if router != nil {
-		spec.Webhooks, spec.AfterWait = router.Subscribe, router.CloseAsync
+		spec.WebhookURL, spec.Deliveries, spec.AfterWait = router.URL, router.Results(), router.CloseAsync
 	}
 	view.Start(items)
 	results, err := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)

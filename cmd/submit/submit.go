@@ -167,14 +167,14 @@ func runSubmit(ctx context.Context, o *Options) error {
 	}
 	spec := lifecycle.Spec{TaskID: id, Task: task.Name, Timeout: o.Timeout, Grace: 30 * time.Second, Outputs: outs}
 	if router != nil {
-		spec.Webhooks = router.Subscribe(id)
+		spec.Webhooks = router.Results()
 		spec.AfterWait = router.CloseAsync
 	}
 	waiting := taskview.NewWaiting(io, f.Now, id, router != nil)
 	run.Observer = waiting
 	doc, err := run.Await(ctx, spec)
 	waiting.Stop()
-	err = taskview.Finish(io, f.Globals.JSON, doc, err)
+	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
 	afterSave(ctx, o, doc, mode)
 	return err
 }

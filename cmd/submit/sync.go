@@ -51,7 +51,7 @@ func runSync(ctx context.Context, o *Options) error {
 	} else {
 		io.Statusf("%s task %s answered in %s", task.Name, doc.TaskID, taskview.Round(msDuration(doc.ElapsedMS)))
 	}
-	if werr := taskview.Finish(io, f.Globals.JSON, doc, nil); werr != nil {
+	if werr := taskview.Finish(io, f.Globals.JSON, doc, nil, cmdutil.Advice(f)); werr != nil {
 		return werr
 	}
 	cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
@@ -94,8 +94,8 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	cmdutil.PrintBalance(ctx, f, api)
 	lines := make([]lifecycle.SyncLine, len(bl.valid))
 	items := make([]batch.Item, len(bl.valid))
-	for i, req := range bl.bodies {
-		raw, err := body.Marshal(req)
+	for i, raw := range bl.bodies {
+		req, err := body.Decode(raw) // the decoder reads response conditions from the request
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,8 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	}
 	id := newBatchID()
 	io.Statusf("batch %s: %d calls to %s (synchronous) from %s, %d at a time", id, len(lines), task.Path, batchName(b.File), b.Concurrency)
-	view := &taskview.BatchView{IO: io, JSON: f.Globals.JSON, ID: id, Wait: true, Every: b.ProgressEvery, Skipped: bl.invalid}
+	view := &taskview.BatchView{IO: io, JSON: f.Globals.JSON, ID: id, Wait: true, Every: b.ProgressEvery, Skipped: bl.invalid,
+		Advice: cmdutil.Advice(f)}
 	view.Start(items)
 	results := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunSyncBatch(ctx, lifecycle.SyncBatch{ID: id, Task: task,
 		Output: o.Output.Output, Outputs: outs, Concurrency: b.Concurrency, Done: view.Done, Progress: view.Progress}, lines)

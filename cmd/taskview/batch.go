@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/batch"
+	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
@@ -21,14 +22,19 @@ type Invalid struct {
 // BatchView shows a batch: progress on stderr, each line's data on stdout as it ends (task ids in line
 // order without --wait), then the summary table and the exit error.
 type BatchView struct {
-	IO      *iostreams.IOStreams
-	JSON    bool
-	ID      string
-	Wait    bool
-	Timeout time.Duration
-	Every   time.Duration // period of the plain progress lines; 0 = 5 s
-	Skipped []Invalid     // lines left out with --skip-invalid
-	Earlier []Row         // lines already over before this run (a resume)
+	IO   *iostreams.IOStreams
+	JSON bool
+	ID   string // the batch's id ("" for tasks of several batches, wait --pending)
+	// Label names the run in progress and summary lines; default "batch ID".
+	Label string
+	// ResumeCommand picks the run up again after a stop; default "novita wait --batch ID".
+	ResumeCommand string
+	Wait          bool
+	Timeout       time.Duration
+	Every         time.Duration // period of the plain progress lines; 0 = 5 s
+	Skipped       []Invalid     // lines left out with --skip-invalid
+	Earlier       []Row         // lines already over before this run (a resume), or never submitted
+	Advice        Advice        // how advice is worded, and what is scrubbed from messages
 
 	mu     sync.Mutex
 	order  *lineOrder
@@ -47,7 +53,22 @@ func (v *BatchView) Start(items []batch.Item) {
 		v.order = newLineOrder(lines)
 	}
 	v.counts = batch.Counts{Total: len(items)}
-	v.meter = v.IO.StartMeter("batch "+v.ID, len(items), v.Every, v.text)
+	v.meter = v.IO.StartMeter(v.name(), len(items), v.Every, v.text)
+}
+
+// name is how the run is called: "batch b-1a2b3c4d5e", or the label.
+func (v *BatchView) name() string {
+	if v.Label != "" {
+		return v.Label
+	}
+	return "batch " + v.ID
+}
+
+func (v *BatchView) resumeCommand() string {
+	if v.ResumeCommand != "" {
+		return v.ResumeCommand
+	}
+	return "novita wait --batch " + v.ID
 }
 
 // Progress takes the counts after each change.
@@ -64,7 +85,7 @@ func (v *BatchView) Progress(c batch.Counts) {
 
 // Paused says once per burst that a 429 paused the batch.
 func (v *BatchView) Paused(d time.Duration) {
-	v.IO.Statusf("batch %s: rate limited (429): pausing all submits and reads for %s", v.ID, d.Round(time.Millisecond))
+	v.IO.Statusf("%s: rate limited (429): pausing all submits and reads for %s", v.name(), d.Round(time.Millisecond))
 }
 
 func (v *BatchView) text(long bool) string {
@@ -88,12 +109,14 @@ func (v *BatchView) text(long bool) string {
 		}
 	}
 	if long {
-		return "batch " + v.ID + ": " + s
+		return v.name() + ": " + s
 	}
 	return s
 }
 
 // Done prints a line that is over (or submitted, without --wait) on stdout, in completion order.
+// Once printed, a line's document keeps only what the summary needs: a batch of thousands must not
+// hold every raw result and URL until its end.
 func (v *BatchView) Done(r batch.Result) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -117,31 +140,52 @@ func (v *BatchView) Done(r batch.Result) {
 			}
 		}
 	}
+	if doc, ok := r.Data.(*lifecycle.Document); ok {
+		keepForSummary(doc)
+	}
 	if err != nil && v.outErr == nil {
 		v.outErr = fmt.Errorf("write stdout: %w", err)
 	}
 }
 
-// lineDoc is a batch line's --json document: the submit --wait document plus the error that kept it
-// from succeeding when it is not the task's own failure.
-type lineDoc struct {
+// keepForSummary drops from a printed document what the summary does not show: the raw result, the
+// output URLs and checksums (the reason and the paths stay).
+func keepForSummary(doc *lifecycle.Document) {
+	doc.Result, doc.TaskType, doc.DeliveredBy = nil, "", ""
+	for i := range doc.Files {
+		doc.Files[i].URL, doc.Files[i].SHA256 = "", ""
+	}
+}
+
+// LineDoc is a batch line's --json document: the task's document, plus the error that kept the line
+// from succeeding (the task's failure, a submit, read or download error) in the shape of the top-level
+// error document.
+type LineDoc struct {
 	*lifecycle.Document
-	Error string `json:"error,omitempty"`
+	Error *ErrorDoc `json:"error,omitempty"`
 }
 
 // docOf is the --json document of a line; lines without a final result get status "ERROR".
-func (v *BatchView) docOf(r batch.Result) lineDoc {
-	d := lineDoc{}
+func (v *BatchView) docOf(r batch.Result) LineDoc {
+	d := LineDoc{}
 	if doc, ok := r.Data.(*lifecycle.Document); ok {
 		d.Document = doc
 	} else {
 		d.Document = &lifecycle.Document{TaskID: r.TaskID, Status: "ERROR", BatchID: v.ID, Line: r.Line,
 			ElapsedMS: r.Elapsed.Milliseconds(), Result: []byte("null"), Files: []download.File{}}
 	}
-	if r.Err != nil {
-		d.Error = r.Err.Error()
+	if d.BatchID == "" {
+		d.BatchID = v.ID
+	}
+	err := r.Err
+	if err == nil && r.Outcome == batch.Failed {
+		err = &lifecycle.TaskFailedError{TaskID: d.TaskID, Reason: d.Reason}
+	}
+	if err != nil {
+		e := NewErrorDoc(err, "", v.Advice.Scrub)
+		d.Error = e.about(d.TaskID, d.BatchID)
 		if d.Reason == "" {
-			d.Reason = d.Error
+			d.Reason = e.Message
 		}
 	}
 	return d
@@ -158,10 +202,18 @@ func (v *BatchView) Finish(ctx context.Context, results []batch.Result, runErr e
 	}
 	rows := v.rows(results)
 	if !v.IO.Quiet {
-		writeSummary(v.IO.ErrOut, v.ID, rows)
+		writeSummary(v.IO.ErrOut, v.name(), rows)
 	}
 	if v.outErr != nil {
 		return v.outErr
 	}
-	return v.exitError(ctx, rows, runErr)
+	err := v.exitError(ctx, rows, runErr)
+	if v.JSON && err != nil && !clierr.IsReported(err) {
+		// stdout is NDJSON: the run's own error is one more line of it, not an indented document.
+		if werr := iostreams.WriteJSONLine(v.IO.Out, map[string]any{"error": NewErrorDoc(err, clierr.HintOf(err), v.Advice.Scrub)}); werr != nil {
+			return werr
+		}
+		err = clierr.Reported(err)
+	}
+	return err
 }

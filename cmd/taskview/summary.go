@@ -71,17 +71,21 @@ func statusWord(o batch.Outcome) string {
 const summaryFullRows = 50
 
 // writeSummary prints the table of the lines (all of them, or the ones that did not succeed in a big
-// batch) and a count line.
-func writeSummary(w io.Writer, id string, rows []Row) {
+// batch) and a count line, under the run's name.
+func writeSummary(w io.Writer, name string, rows []Row) {
 	shown, hidden := rows, 0
+	var unsent []int // in a big batch, one line for them all: a stop can leave thousands
 	if len(rows) > summaryFullRows {
 		shown = nil
 		for _, r := range rows {
-			if r.Outcome == batch.Succeeded {
+			switch r.Outcome {
+			case batch.Succeeded:
 				hidden++
-				continue
+			case batch.NotSubmitted:
+				unsent = append(unsent, r.Line)
+			default:
+				shown = append(shown, r)
 			}
-			shown = append(shown, r)
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -89,13 +93,24 @@ func writeSummary(w io.Writer, id string, rows []Row) {
 		fmt.Fprintln(tw, "LINE\tTASK ID\tSTATUS\tFILES / REASON")
 	}
 	for _, r := range shown {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.Line, dash(r.ID), statusWord(r.Outcome), r.Detail)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", lineCell(r.Line), dash(r.ID), statusWord(r.Outcome), r.Detail)
 	}
 	_ = tw.Flush()
 	if hidden > 0 {
 		fmt.Fprintf(w, "(%d succeeded lines not listed; --json prints a document for every line)\n", hidden)
 	}
-	fmt.Fprintf(w, "batch %s: %s\n", id, countWords(rows))
+	if len(unsent) > 0 {
+		fmt.Fprintf(w, "(%d lines not submitted: lines %s)\n", len(unsent), LineList(unsent))
+	}
+	fmt.Fprintf(w, "%s: %s\n", name, countWords(rows))
+}
+
+// lineCell is a row's line number; a task that came from no batch file has none.
+func lineCell(line int) string {
+	if line <= 0 {
+		return "-"
+	}
+	return strconv.Itoa(line)
 }
 
 func countWords(rows []Row) string {
@@ -114,58 +129,97 @@ func countWords(rows []Row) string {
 
 // exitError turns the batch's outcome into the exit code: 130 interrupted, 5 timed out (both with the
 // resume command), the stop cause (a rejected key: 4), 1 when a line hit an error, 3 when a task failed.
-// Lines skipped with --skip-invalid were warned about and do not change it.
+// Lines skipped with --skip-invalid were warned about and do not change it; nor do lines a resume
+// found never submitted (the resume warned about them). Counts of tasks count tasks, not lines.
 func (v *BatchView) exitError(ctx context.Context, rows []Row, runErr error) error {
-	var failed, errored, notSent []int
+	var failed, errored []Row
+	var notSent, invalid []int
 	var pending []string
+	tasks := 0
 	for _, r := range rows {
+		if r.ID != "" {
+			tasks++
+		}
 		switch r.Outcome {
 		case batch.Failed:
-			failed = append(failed, r.Line)
+			failed = append(failed, r)
 		case batch.Errored:
-			errored = append(errored, r.Line)
+			errored = append(errored, r)
 		case batch.NotSubmitted:
 			notSent = append(notSent, r.Line)
+		case OutcomeInvalid:
+			invalid = append(invalid, r.Line)
 		case batch.Pending:
 			pending = append(pending, r.ID)
 		}
 	}
-	hint := "resume with: novita wait --batch " + v.ID
+	name := v.name()
+	about := func(err error) error { return clierr.About(err, clierr.Subject{BatchID: v.ID}) }
+	hint := v.Advice.resume(v.resumeCommand())
+	unsent := ""
+	if len(notSent) > 0 {
+		unsent = fmt.Sprintf("; lines %s were not submitted (submit them again)", LineList(notSent))
+	}
 	stopped := func(what string) string {
-		msg := fmt.Sprintf("batch %s %s: %d tasks still pending", v.ID, what, len(pending))
+		msg := fmt.Sprintf("%s %s: %d tasks still pending", name, what, len(pending))
 		if len(pending) > 0 {
 			msg += " (" + idList(pending) + "); they may still be running"
 		}
-		if len(notSent) > 0 {
-			msg += fmt.Sprintf("; lines %s were not submitted (submit them again)", LineList(notSent))
-		}
-		return msg
+		return msg + unsent
 	}
 	switch {
 	case runErr != nil && (ctx.Err() != nil || errors.Is(runErr, context.Canceled)):
-		return clierr.WithHint(clierr.KindInterrupted, errors.New(stopped("interrupted")), hint)
+		return about(clierr.WithHint(clierr.KindInterrupted, errors.New(stopped("interrupted")), hint))
 	case errors.Is(runErr, batch.ErrTimeout):
-		return clierr.WithHint(clierr.KindTimeout, errors.New(stopped(fmt.Sprintf("timed out after %s", v.Timeout))), hint)
+		return about(clierr.WithHint(clierr.KindTimeout, errors.New(stopped(fmt.Sprintf("timed out after %s", v.Timeout))), hint))
 	case runErr != nil:
-		return clierr.WithHint(clierr.KindOf(runErr), fmt.Errorf("batch %s stopped: %w", v.ID, runErr), hint)
+		return about(clierr.WithHint(clierr.KindOf(runErr), fmt.Errorf("%s stopped: %w", name, runErr), hint))
+	}
+	if len(invalid) > 0 {
+		unsent += fmt.Sprintf("; %d invalid lines were skipped (lines %s)", len(invalid), LineList(invalid))
 	}
 	var err error
 	switch {
 	case len(errored) > 0:
-		msg := fmt.Sprintf("batch %s: %d of %d lines did not complete (lines %s)", v.ID, len(errored), len(rows), LineList(errored))
+		msg := fmt.Sprintf("%s: %d of %d %s did not complete (%s)", name, len(errored), len(rows)-len(invalid), v.unit(), v.which(errored))
 		if len(failed) > 0 {
-			msg += fmt.Sprintf("; %d tasks failed (lines %s)", len(failed), LineList(failed))
+			msg += fmt.Sprintf("; %d of %d tasks failed (%s)", len(failed), tasks, v.which(failed))
 		}
-		err = clierr.New(clierr.KindGeneric, errors.New(msg))
+		err = clierr.New(clierr.KindGeneric, errors.New(msg+unsent))
 	case len(failed) > 0:
-		err = clierr.New(clierr.KindTaskFailed, fmt.Errorf("batch %s: %d of %d tasks failed (lines %s)", v.ID, len(failed), len(rows), LineList(failed)))
+		err = clierr.New(clierr.KindTaskFailed, fmt.Errorf("%s: %d of %d tasks failed (%s)%s", name, len(failed), tasks, v.which(failed), unsent))
 	default:
 		return nil
 	}
+	err = about(err)
 	if v.JSON {
 		err = clierr.Reported(err) // every line has its document on stdout already
 	}
 	return err
+}
+
+// unit is what the rows are: the lines of one batch file, or tasks from anywhere (wait --pending).
+func (v *BatchView) unit() string {
+	if v.ID == "" {
+		return "tasks"
+	}
+	return "lines"
+}
+
+// which names rows in a message: "lines 3, 7-9" in a batch, else their task ids.
+func (v *BatchView) which(rows []Row) string {
+	if v.ID == "" {
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		return idList(ids)
+	}
+	lines := make([]int, len(rows))
+	for i, r := range rows {
+		lines[i] = r.Line
+	}
+	return "lines " + LineList(lines)
 }
 
 func idList(ids []string) string {

@@ -3,7 +3,6 @@ package wait
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,10 +12,8 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
-	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
-	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
@@ -27,9 +24,11 @@ type Options struct {
 	TaskIDs     []string
 	Last        bool
 	BatchID     string
+	Pending     bool
 	Concurrency int
 	Timeout     time.Duration
 	Output      *cmdutil.OutputFlags
+	Preview     *string // --preview, set by NewCmdWait; "" when not given
 	// ProgressEvery is the period of the plain batch progress lines; 0 = 5s.
 	ProgressEvery time.Duration
 }
@@ -45,11 +44,13 @@ func NewCmdWait(f *factory.Factory, runF func(context.Context, *Options) error) 
 		Short: "Wait for submitted tasks to end (polling), then download their outputs",
 		Long: `Wait for one or more tasks submitted earlier, by polling the task-result API, then
 download their outputs. Use it to resume after a timeout, a Ctrl-C or a crash: every
-submitted task is in the journal (see: novita tasks).`,
+submitted task is in the journal (see: novita tasks). --pending waits for every task
+the journal never saw end, at once.`,
 		Example: `  $ novita wait 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
   $ novita wait --last
   $ novita wait ID1 ID2 --json
-  $ novita wait --batch b-1a2b3c4d5e`,
+  $ novita wait --batch b-1a2b3c4d5e
+  $ novita wait --pending`,
 		Args:              cmdutil.UsageArgs(cobra.ArbitraryArgs),
 		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,23 +59,31 @@ submitted task is in the journal (see: novita tasks).`,
 			if batchSet && (len(args) > 0 || o.Last) {
 				return clierr.Usagef("give --batch, task ids or --last, not several")
 			}
-			if !batchSet && cmd.Flags().Changed("concurrency") {
-				return clierr.Usagef("--concurrency goes with --batch <batch-id>")
+			if o.Pending && (batchSet || len(args) > 0 || o.Last) {
+				return clierr.Usagef("--pending waits for every unfinished task: give it alone, without task ids, --last or --batch")
+			}
+			if !batchSet && !o.Pending && cmd.Flags().Changed("concurrency") {
+				return clierr.Usagef("--concurrency goes with --batch <batch-id> or --pending")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
-			if batchSet {
+			switch {
+			case batchSet:
 				return runWaitBatch(cmd.Context(), o)
+			case o.Pending:
+				return runWaitPending(cmd.Context(), o)
 			}
 			return runWait(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.Last, "last", false, "wait for the newest task in the journal")
 	cmd.Flags().StringVar(&o.BatchID, "batch", "", "resume a batch: wait for its unfinished tasks and download missing outputs")
-	cmd.Flags().IntVar(&o.Concurrency, "concurrency", 4, "with --batch: result reads and downloads in flight")
+	cmd.Flags().BoolVar(&o.Pending, "pending", false, "wait for every task the journal never saw end, and download what is still downloadable")
+	cmd.Flags().IntVar(&o.Concurrency, "concurrency", 4, "with --batch or --pending: result reads and downloads in flight")
 	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", DefaultTimeout, "how long to wait before giving up (the task keeps running)")
 	o.Output = cmdutil.AddOutputFlags(cmd, true)
+	o.Preview = cmdutil.AddPreviewFlag(cmd)
 	return cmd
 }
 
@@ -92,6 +101,38 @@ func dedupe(ids []string) []string {
 	return out
 }
 
+// journalled reads what the journal knows of the tasks to wait for: the newest one (--last), or each
+// id given. A task the journal does not know is waited for all the same, with the defaults.
+func journalled(ctx context.Context, o *Options) ([]journal.Task, error) {
+	f, j := o.F, o.F.Journal()
+	if o.Last {
+		t, ok, err := j.Newest(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, clierr.Usagef("the journal (%s) has no tasks yet: submit one with: novita submit", j.Path)
+		}
+		return []journal.Task{t}, nil
+	}
+	tasks := make([]journal.Task, len(o.TaskIDs))
+	warned := false
+	for i, id := range o.TaskIDs {
+		d, ok, err := j.Get(ctx, id)
+		switch {
+		case err != nil && !warned:
+			f.IOStreams.Warnf("%v", err) // the wait does not need the journal, only its defaults
+			warned = true
+		case ok:
+			d.Task.Request = nil
+			tasks[i] = d.Task
+			continue
+		}
+		tasks[i] = journal.Task{ID: id}
+	}
+	return tasks, nil
+}
+
 // runWait waits (by polling) for tasks submitted earlier, then downloads their outputs.
 func runWait(ctx context.Context, o *Options) error {
 	f, io := o.F, o.F.IOStreams
@@ -101,13 +142,13 @@ func runWait(ctx context.Context, o *Options) error {
 	if !o.Last && len(o.TaskIDs) == 0 {
 		return clierr.Usagef("no task id: give one or more task ids, or --last for the newest task (see: novita tasks)")
 	}
-	j := f.Journal()
-	entries := cmdutil.JournalEntries(f, j)
-	if o.Last {
-		if len(entries) == 0 {
-			return clierr.Usagef("the journal (%s) has no tasks yet: submit one with: novita submit", j.Path)
-		}
-		o.TaskIDs = []string{entries[0].TaskID}
+	mode, err := cmdutil.PreviewMode(f, *o.Preview)
+	if err != nil {
+		return err // before any waiting
+	}
+	tasks, err := journalled(ctx, o)
+	if err != nil {
+		return err
 	}
 	api, err := f.API()
 	if err != nil {
@@ -116,37 +157,25 @@ func runWait(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
-	byID := map[string]journal.Entry{}
-	for _, en := range entries {
-		byID[en.TaskID] = en
-	}
 	// Tasks resumed with wait have usually ended already: look at once rather than after the
 	// schedule's usual first pause.
 	sched := f.Schedule()
 	sched.First = 0
 	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
 	run.Schedule = sched
-	specs := make([]lifecycle.Spec, len(o.TaskIDs))
-	targets := make([]target, len(o.TaskIDs))
-	for i, id := range o.TaskIDs {
-		en := byID[id]
-		output := o.Output.Output
-		if output == "" {
-			output = en.Output
-		}
-		tmpl, err := cmdutil.Template(f, output)
+	specs := make([]lifecycle.Spec, len(tasks))
+	targets := make([]target, len(tasks))
+	for i, t := range tasks {
+		tmpl, err := cmdutil.Template(f, cmpOr(o.Output.Output, t.Output))
 		if err != nil {
 			return err
 		}
-		task := en.Task
-		if task == "" {
-			task = "task"
-		}
-		specs[i] = lifecycle.Spec{TaskID: id, Task: task, Line: en.Line, Timeout: o.Timeout,
+		task := cmpOr(t.Name, "task")
+		specs[i] = lifecycle.Spec{TaskID: t.ID, Task: task, Line: t.Line, Timeout: o.Timeout,
 			Outputs: lifecycle.Outputs{Template: tmpl, NoDownload: o.Output.NoDownload, Overwrite: o.Output.Overwrite}}
-		targets[i] = target{tmpl: tmpl, vars: download.Vars{TaskID: id, Task: task, Line: en.Line}, files: en.Files}
-		if en.BaseURL != "" && en.BaseURL != api.BaseURL {
-			io.Warnf("task %s was submitted to %s, but the API base URL is now %s", id, en.BaseURL, api.BaseURL)
+		targets[i] = target{tmpl: tmpl, vars: download.Vars{TaskID: t.ID, Task: task, Line: t.Line}, files: t.Files}
+		if t.BaseURL != "" && t.BaseURL != api.BaseURL {
+			io.Warnf("task %s was submitted to %s, but the API base URL is now %s", t.ID, t.BaseURL, api.BaseURL)
 		}
 	}
 	if !o.Output.NoDownload {
@@ -154,100 +183,40 @@ func runWait(ctx context.Context, o *Options) error {
 			return err
 		}
 	}
-	if len(specs) == 1 {
-		io.Statusf("waiting for task %s", specs[0].TaskID)
-		waiting := taskview.NewWaiting(io, f.Now, specs[0].TaskID, false)
-		run.Observer = waiting
-		doc, err := run.Await(ctx, specs[0])
-		waiting.Stop()
-		return taskview.Finish(io, f.Globals.JSON, doc, err)
+	if len(specs) > 1 {
+		return waitMany(ctx, o, run, specs)
 	}
-	return waitMany(ctx, o, run, specs)
+	io.Statusf("waiting for task %s", specs[0].TaskID)
+	waiting := taskview.NewWaiting(io, f.Now, specs[0].TaskID, false)
+	run.Observer = waiting
+	doc, err := run.Await(ctx, specs[0])
+	waiting.Stop()
+	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
+	if doc != nil {
+		cmdutil.WarnUndownloaded(ctx, f, doc.TaskID)
+		cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
+	}
+	return err
 }
 
-// waitMany waits for several tasks with one shared poller, prints each as it ends and reports the
-// worst outcome.
-func waitMany(ctx context.Context, o *Options, run *lifecycle.Runner, specs []lifecycle.Spec) error {
-	io := o.F.IOStreams
-	io.Statusf("waiting for %d tasks", len(specs))
-	items := make([]batch.Item, len(specs))
-	taskOf, tmplOf := map[string]string{}, map[string]*download.Template{}
-	for i, s := range specs {
-		items[i] = batch.Item{Line: s.Line, TaskID: s.TaskID}
-		taskOf[s.TaskID], tmplOf[s.TaskID] = s.Task, s.Outputs.Template
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
 	}
-	var outErr error
-	done := func(r batch.Result) {
-		doc, _ := r.Data.(*lifecycle.Document)
-		if doc == nil {
-			return
-		}
-		var err error
-		if o.F.Globals.JSON {
-			err = iostreams.WriteJSONLine(io.Out, doc)
-		} else {
-			for _, f := range doc.Files {
-				if _, err = fmt.Fprintln(io.Out, f.Path); err != nil {
-					break
-				}
-			}
-		}
-		if err != nil && outErr == nil {
-			outErr = fmt.Errorf("write stdout: %w", err)
-		}
-	}
-	results, runErr := run.RunBatch(ctx, lifecycle.Batch{Task: "task", Concurrency: max(o.Concurrency, 4), Wait: true,
-		Timeout: o.Timeout, Outputs: specs[0].Outputs, TaskOf: taskOf, TemplateOf: tmplOf, Done: done}, items)
-	if outErr != nil {
-		return outErr
-	}
-	var worst error
-	failed := 0
-	for _, r := range results {
-		var err error
-		switch {
-		case r.Outcome == batch.Failed:
-			err = &lifecycle.TaskFailedError{TaskID: r.TaskID, Reason: reasonOf(r)}
-		case r.Err != nil:
-			err = fmt.Errorf("task %s: %w", r.TaskID, r.Err)
-		case r.Outcome == batch.Pending && runErr != nil:
-			err = pendingError(r.TaskID, runErr)
-		}
-		if err == nil {
-			continue
-		}
-		failed++
-		if r.Data == nil || !o.F.Globals.JSON {
-			io.Errorf("%v", err)
-		}
-		worst = worse(worst, err)
-	}
-	if worst != nil {
-		return clierr.Reported(clierr.New(clierr.KindOf(worst), fmt.Errorf("%d of %d tasks did not succeed", failed, len(specs))))
-	}
-	return nil
+	return b
 }
 
-func reasonOf(r batch.Result) string {
-	if doc, ok := r.Data.(*lifecycle.Document); ok {
-		return doc.Reason
+// pendingError words a task the wait left unfinished (interrupted or timed out), about that task.
+func pendingError(id string, runErr error, a taskview.Advice) error {
+	var err error
+	if isTimeout(runErr) {
+		err = clierr.New(clierr.KindTimeout, fmt.Errorf("timed out waiting for task %s; it may still be running", id))
+	} else {
+		err = clierr.New(clierr.KindOf(runErr), fmt.Errorf("stopped waiting for task %s: %w", id, runErr))
 	}
-	return ""
-}
-
-// pendingError words a task the wait left unfinished (interrupted or timed out).
-func pendingError(id string, runErr error) error {
-	if errors.Is(runErr, batch.ErrTimeout) {
-		return clierr.WithHint(clierr.KindTimeout, fmt.Errorf("timed out waiting for task %s; it may still be running", id), "resume with: novita wait "+id)
+	err = clierr.About(err, clierr.Subject{TaskID: id})
+	if h := a.StopHint(err); h != "" {
+		err = clierr.WithHint(clierr.KindOf(err), err, h)
 	}
-	return clierr.WithHint(clierr.KindOf(runErr), fmt.Errorf("stopped waiting for task %s: %w", id, runErr), "resume with: novita wait "+id)
-}
-
-// worse keeps the error whose exit code matters most: interrupted, timeout, auth, failure, other.
-func worse(a, b error) error {
-	rank := map[clierr.Kind]int{clierr.KindInterrupted: 5, clierr.KindTimeout: 4, clierr.KindAuth: 3, clierr.KindGeneric: 2, clierr.KindTaskFailed: 1}
-	if a == nil || rank[clierr.KindOf(b)] > rank[clierr.KindOf(a)] {
-		return b
-	}
-	return a
+	return err
 }

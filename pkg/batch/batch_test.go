@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,27 +79,37 @@ func (f *fakeAPI) submit(_ context.Context, it Item) (string, error) {
 	return id, nil
 }
 
-// hooks delivers a final webhook for each task when it ends, unless dropped.
+// hooks delivers, on one stream as the router does, a final webhook for each task when it ends,
+// unless dropped.
 type hooks struct {
 	api  *fakeAPI
 	drop func(id string) bool
 	wg   sync.WaitGroup
 }
 
-func (h *hooks) subscribe(id string) <-chan *novita.TaskResult {
-	ch := make(chan *novita.TaskResult, 1)
-	if h.drop != nil && h.drop(id) {
-		return ch
+// stream sends the webhooks of items' tasks in the order they end, then closes.
+func (h *hooks) stream(items []Item) <-chan *novita.TaskResult {
+	ch := make(chan *novita.TaskResult, len(items))
+	type end struct {
+		id string
+		at time.Time
 	}
+	var ends []end
 	h.api.mu.Lock()
-	end := h.api.ends[id]
+	for _, it := range items {
+		if h.drop == nil || !h.drop(it.TaskID) {
+			ends = append(ends, end{it.TaskID, h.api.ends[it.TaskID]})
+		}
+	}
 	h.api.mu.Unlock()
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		time.Sleep(time.Until(end))
-		ch <- &novita.TaskResult{Task: novita.Task{TaskID: id, Status: novita.StatusSucceed}}
-	}()
+	slices.SortFunc(ends, func(a, b end) int { return a.at.Compare(b.at) })
+	h.wg.Go(func() {
+		defer close(ch)
+		for _, e := range ends {
+			time.Sleep(time.Until(e.at))
+			ch <- &novita.TaskResult{Task: novita.Task{TaskID: e.id, Status: novita.StatusSucceed}}
+		}
+	})
 	return ch
 }
 
@@ -113,7 +124,7 @@ func TestSharedPollerBoundsReadsAndTrustsWebhooks(t *testing.T) {
 	}
 	h := &hooks{api: api}
 	var delivered [2]atomic.Int32
-	res, err := Run(context.Background(), Config{Concurrency: conc, Wait: true, Read: api.read, Webhooks: h.subscribe,
+	res, err := Run(context.Background(), Config{Concurrency: conc, Wait: true, Read: api.read, Deliveries: h.stream(items),
 		Schedule: fastSchedule(), Done: func(r Result) {
 			if r.DeliveredBy == waiter.ByWebhook {
 				delivered[0].Add(1)
@@ -155,7 +166,7 @@ func TestSharedPollerFindsTasksWhoseWebhookWasDropped(t *testing.T) {
 		items[i] = Item{Line: i + 1, TaskID: id}
 	}
 	h := &hooks{api: api, drop: func(id string) bool { return strings.HasSuffix(id, "0") }}
-	res, err := Run(context.Background(), Config{Concurrency: conc, Wait: true, Read: api.read, Webhooks: h.subscribe,
+	res, err := Run(context.Background(), Config{Concurrency: conc, Wait: true, Read: api.read, Deliveries: h.stream(items),
 		Schedule: fastSchedule()}, items)
 	h.wg.Wait()
 	if err != nil {

@@ -42,12 +42,13 @@ func Run(ctx context.Context, cfg Config, items []Item) ([]Result, error) {
 	}
 	r.progress()
 	if cfg.Wait {
-		r.startWaiting()
+		var resumed []waiter.Task // waited for from the engine's start, before any webhook is looked at
 		for i, it := range items {
 			if it.TaskID != "" {
-				r.wait(i, it.TaskID)
+				resumed = append(resumed, waiter.Task{ID: it.TaskID, Ref: i})
 			}
 		}
+		r.startWaiting(resumed)
 	}
 	var finishers sync.WaitGroup
 	for range cfg.Concurrency {
@@ -68,9 +69,6 @@ func Run(ctx context.Context, cfg Config, items []Item) ([]Result, error) {
 		r.eng.Close()
 		if r.eng.Wait() == nil && cfg.AfterWait != nil {
 			cfg.AfterWait() // nothing left to wait for: the receiver can go while downloads finish
-		}
-		if r.hooks != nil {
-			r.hooks.stop()
 		}
 	}
 	close(r.finish)
@@ -115,7 +113,7 @@ type run struct {
 	// eng waits for every task; nil without Wait. At most its Backlog of final results wait for a
 	// finisher (each holds a whole result), so a slow download does not pile them up in memory.
 	eng    *waiter.Engine
-	hooks  *forwarders    // per-task webhook channels (Config.Webhooks); nil otherwise
+	engMu  sync.Mutex     // held while eng is being set: the engine may deliver before Start returns
 	finish chan *finished // tasks that reached a final status; buffered for every item, never blocks
 
 	mu      sync.Mutex // guards results and counts, and serialises the callbacks
@@ -131,42 +129,36 @@ type finished struct {
 
 // startWaiting starts the one engine that waits for every task of the batch. A rejected key seen by
 // a read stops the submits too.
-func (r *run) startWaiting() {
-	hooks := r.cfg.Deliveries
-	if hooks == nil && r.cfg.Webhooks != nil {
-		r.hooks = newForwarders(r.cfg.Webhooks, r.cfg.Concurrency)
-		hooks = r.hooks.out
-	}
-	r.eng = waiter.Start(r.ctx, waiter.Options{Read: r.cfg.Read, Webhooks: hooks, Concurrency: r.cfg.Concurrency,
+func (r *run) startWaiting(resumed []waiter.Task) {
+	r.engMu.Lock()
+	defer r.engMu.Unlock()
+	r.eng = waiter.Start(r.ctx, waiter.Options{Read: r.cfg.Read, Webhooks: r.cfg.Deliveries, Concurrency: r.cfg.Concurrency,
 		Schedule: r.cfg.Schedule, NotFoundGrace: r.cfg.NotFoundGrace, Gate: r.cfg.Gate, Clock: r.cfg.Clock,
-		OnPause: r.cfg.OnPause, OnDone: r.waited, Backlog: 2 * r.cfg.Concurrency})
+		OnPause: r.cfg.OnPause, OnDone: r.waited, Backlog: 2 * r.cfg.Concurrency, Tasks: resumed})
 }
 
 // wait hands a created task to the engine; after the run has stopped, it stays Pending.
 func (r *run) wait(i int, id string) {
-	if r.hooks != nil {
-		r.hooks.add(id)
-	}
 	_ = r.eng.Add(waiter.Task{ID: id, Ref: i})
 }
 
 // waited takes a task's outcome from the engine (on its goroutine: it must not block).
 func (r *run) waited(out waiter.Outcome) {
-	if r.hooks != nil {
-		r.hooks.remove(out.TaskID)
-	}
+	r.engMu.Lock() // the resumed tasks' outcomes can come (a stop) before startWaiting has set eng
+	eng := r.eng
+	r.engMu.Unlock()
 	i := out.Ref
 	res := Result{Line: r.items[i].Line, TaskID: out.TaskID, Result: out.Result, DeliveredBy: out.DeliveredBy,
 		Reads: out.Requests, Elapsed: out.Elapsed}
 	switch {
 	case errors.Is(out.Err, waiter.ErrStopped):
-		r.eng.Release()
+		eng.Release()
 		if waiter.IsAuth(out.Err) {
 			r.cancel(out.Err) // a read found the key refused: stop the submits too
 		}
 		return // the line stays Pending, resumable
 	case out.Err != nil:
-		r.eng.Release()
+		eng.Release()
 		res.Outcome, res.Err = Errored, out.Err
 		r.over(&res, i)
 		return

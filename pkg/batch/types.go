@@ -70,11 +70,8 @@ type Config struct {
 	// Read fetches a task's current result.
 	Read func(ctx context.Context, taskID string) (*novita.TaskResult, error)
 	// Deliveries carries every result our receiver got (any task): the engine picks the batch's own, as
-	// signals to read those tasks now. Prefer it to Webhooks: it costs nothing per task.
+	// signals to read those tasks now; it costs nothing per task. nil: polling only.
 	Deliveries <-chan *novita.TaskResult
-	// Webhooks returns the channel on which our receiver delivers results for one task. It costs a
-	// forwarding goroutine per pending task; ignored when Deliveries is set. nil (both): polling only.
-	Webhooks func(taskID string) <-chan *novita.TaskResult
 	// Finish runs for every task that reached a final status (download its outputs; set r.Data).
 	// An error makes the line Errored (or Pending when the run was stopped meanwhile).
 	Finish func(ctx context.Context, r *Result) error

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -45,12 +46,13 @@ type Options struct {
 	// Earlier lists the outputs saved before (the journal's record); it is asked at most once, and
 	// only when a target already exists or its name depends on the response. nil: none.
 	Earlier func() []Saved
+	// Buffers lends the copy buffers; share one across the downloads of a batch. nil: one per file.
+	Buffers *Buffers
 }
 
 const (
 	defaultParallel     = 4
 	defaultMaxAttempts  = 5
-	copyBufferSize      = 512 << 10 // one per worker: memory stays flat whatever the file size
 	defaultStallTimeout = 60 * time.Second
 	writebackChunk      = 16 << 20 // start writing back every 16 MiB so the final fsync is short
 )
@@ -86,7 +88,7 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 		opts.MaxAttempts = defaultMaxAttempts
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleepCtx
+		opts.Sleep = clock.Sleep
 	}
 	if opts.StallTimeout <= 0 {
 		opts.StallTimeout = defaultStallTimeout
@@ -120,9 +122,8 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 	var wg sync.WaitGroup
 	for range min(opts.Parallel, len(jobs)) {
 		wg.Go(func() {
-			buf := make([]byte, copyBufferSize)
 			for i := range next {
-				files[i], errs[i] = f.run(ctx, jobs[i], buf)
+				files[i], errs[i] = f.run(ctx, jobs[i])
 			}
 		})
 	}
@@ -222,15 +223,4 @@ func (r *refresher) urlFor(ctx context.Context, o novita.Output) (string, error)
 		}
 	}
 	return "", fmt.Errorf("the re-read task result has no %s %d", o.Kind, o.Index)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -67,7 +67,7 @@ type errExpired struct{ detail string }
 
 func (e *errExpired) Error() string { return "HTTP 403 " + e.detail }
 
-func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err error) {
+func (f *fetcher) run(ctx context.Context, j *job) (file File, err error) {
 	j.size = -1
 	j.hash = sha256.New()
 	j.track = f.rep.track(displayPath(j.guess))
@@ -89,7 +89,7 @@ func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err e
 		return f.saved(j)
 	}
 	if f.tmpl.target == targetFile {
-		if err := f.resume(j, buf); err != nil {
+		if err := f.resume(j); err != nil {
 			return File{}, fmt.Errorf("download %s: %w", j.label(), err)
 		}
 	}
@@ -97,7 +97,7 @@ func (f *fetcher) run(ctx context.Context, j *job, buf []byte) (file File, err e
 	failures := 0
 	var highWater int64
 	for {
-		aerr := f.attempt(ctx, j, buf)
+		aerr := f.attempt(ctx, j)
 		if aerr == nil {
 			break
 		}
@@ -153,7 +153,7 @@ func backoff(failures int) time.Duration {
 }
 
 // attempt makes one request, resuming from j.have, and streams the body into the temporary file.
-func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
+func (f *fetcher) attempt(ctx context.Context, j *job) error {
 	// A connection that stops delivering without closing would hang the command forever: cut it
 	// after StallTimeout without a byte, and the next attempt resumes with Range.
 	actx, cancel := context.WithCancel(ctx)
@@ -235,6 +235,12 @@ func (f *fetcher) attempt(ctx context.Context, j *job, buf []byte) error {
 	}
 	j.track.setTotal(j.size)
 	j.track.setCurrent(j.have)
+	left := int64(-1)
+	if j.size >= 0 {
+		left = j.size - j.have
+	}
+	buf, giveBack := f.opts.Buffers.get(left)
+	defer giveBack()
 	for {
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {

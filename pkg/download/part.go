@@ -69,7 +69,7 @@ func errBusy(j *job) error {
 
 // resume opens the partial file an interrupted run left and checks it is this output's; its bytes are
 // hashed so the sha256 covers the whole file. A part that cannot be trusted is emptied.
-func (f *fetcher) resume(j *job, buf []byte) error {
+func (f *fetcher) resume(j *job) error {
 	fi, err := os.Lstat(j.part)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -98,6 +98,8 @@ func (f *fetcher) resume(j *job, buf []byte) error {
 		f.rep.logf("%s: discarding the partial file %s (%s)", j.label(), j.part, why)
 		return j.reset()
 	}
+	buf, giveBack := f.opts.Buffers.get(size)
+	defer giveBack()
 	if _, err := io.CopyBuffer(j.hash, io.NewSectionReader(file, 0, size), buf); err != nil {
 		return fmt.Errorf("read the partial file %s: %w", j.part, err)
 	}

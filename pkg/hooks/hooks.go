@@ -1,7 +1,7 @@
 // Package hooks owns the one lifecycle of a webhook receiver behind a tunnel, shared by submit --wait,
 // batches, listen and test-event: resolve the tunnel mode, open the tunnel, serve the receiver on it,
-// wait until it is ready, and close both. Router (router.go) hands task results to the waiters that
-// asked for them.
+// wait until it is ready, and close both, serving at most MaxConns connections at once. Router
+// (router.go) turns the deliveries into the one stream of task results the wait engine reads.
 package hooks
 
 import (
@@ -10,6 +10,8 @@ import (
 	"errors"
 	"log/slog"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/tunnel"
@@ -88,6 +90,12 @@ type Server struct {
 	served chan error
 }
 
+// MaxConns bounds the connections a receiver serves at once. Each costs read and write buffers (and
+// a body being read); a burst of thousands of senders, as the results of a large batch arrive together,
+// would otherwise hold thousands of them. Connections beyond it wait in the kernel's accept queue
+// until one closes, and the senders retry what times out.
+const MaxConns = 128
+
 // Serve starts a receiver on tun and returns once it accepts requests. On error the tunnel is closed.
 func Serve(ctx context.Context, tun tunnel.Tunnel, opts webhook.Options) (*Server, error) {
 	rcv, err := webhook.New(opts)
@@ -96,7 +104,8 @@ func Serve(ctx context.Context, tun tunnel.Tunnel, opts webhook.Options) (*Serve
 		return nil, err
 	}
 	s := &Server{Tunnel: tun, Receiver: rcv, URL: rcv.URL(tun.URL()), served: make(chan error, 1)}
-	go func() { s.served <- rcv.Serve(tun.Listener()) }()
+	l := netutil.LimitListener(tun.Listener(), MaxConns)
+	go func() { s.served <- rcv.Serve(l) }()
 	select {
 	case <-rcv.Ready():
 		return s, nil

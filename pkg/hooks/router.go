@@ -7,15 +7,20 @@ import (
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// Router hands the task results a Server receives to the waiters that asked for them. Results that
-// arrive before anyone asked (a fast task, a test event) are kept until claimed.
+// resultsBuffer is how many results may wait for the engine. The engine reads its stream at once, so
+// this only absorbs bursts; beyond it the router waits (and the receiver's own buffer fills), it never
+// holds more.
+const resultsBuffer = 64
+
+// Router turns what a Server receives into the one stream of task results the wait engine reads: every
+// delivery that decoded to a result, minus byte-identical retries. It costs nothing per task, whether
+// one task or ten thousand are waited for: the engine itself picks its tasks' results out of the stream.
 type Router struct {
 	*Server
 
-	mu      sync.Mutex
-	subs    map[string]chan *novita.TaskResult
-	pending map[string]*novita.TaskResult
-	done    chan struct{}
+	results chan *novita.TaskResult
+	closing chan struct{} // closed by CloseAsync: the stream's reader is gone or going
+	done    chan struct{} // closed when route has returned
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -23,66 +28,74 @@ type Router struct {
 
 // NewRouter starts routing srv's deliveries. Close it instead of srv.
 func NewRouter(srv *Server) *Router {
-	r := &Router{Server: srv, subs: map[string]chan *novita.TaskResult{}, pending: map[string]*novita.TaskResult{},
-		done: make(chan struct{}), closed: make(chan struct{})}
+	r := &Router{Server: srv, results: make(chan *novita.TaskResult, resultsBuffer),
+		closing: make(chan struct{}), done: make(chan struct{}), closed: make(chan struct{})}
 	go r.route()
 	return r
 }
 
+// Results is the stream of deduplicated task results, for any task; it is closed once the receiver
+// has shut down. Hand it to the wait engine (waiter.Options.Webhooks, lifecycle.Spec.Webhooks,
+// lifecycle.Batch.Deliveries).
+func (r *Router) Results() <-chan *novita.TaskResult { return r.results }
+
 func (r *Router) route() {
 	defer close(r.done)
+	defer close(r.results)
 	// The receiver flags a repeat of (task, status) as a duplicate, but a forged event could then mask
-	// the genuine one. Waiters re-read the result anyway, so only byte-identical retries are skipped.
-	seen := map[[32]byte]bool{}
+	// the genuine one. The engine re-reads the result anyway, so only byte-identical retries are
+	// skipped, and only the recent ones are remembered: a retry comes within minutes, not a batch later.
+	seen := newRecent(recentBodies)
 	for d := range r.Deliveries() {
-		sum := sha256.Sum256(d.Body)
-		if d.Result == nil || seen[sum] {
+		if d.Result == nil || !seen.add(sha256.Sum256(d.Body)) {
 			continue
 		}
-		seen[sum] = true
-		id := d.Result.Task.TaskID
-		r.mu.Lock()
-		if ch, ok := r.subs[id]; ok {
-			select {
-			case ch <- d.Result:
-			default: // the waiter already has a signal queued; one is enough
-			}
-		} else {
-			r.pending[id] = d.Result
+		select {
+		case r.results <- d.Result:
+		case <-r.closing: // nobody reads any more: drain the receiver until it closes
 		}
-		r.mu.Unlock()
 	}
 }
 
-// Subscribe returns the channel on which results for id arrive.
-func (r *Router) Subscribe(id string) <-chan *novita.TaskResult {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ch := make(chan *novita.TaskResult, 1)
-	r.subs[id] = ch
-	if res, ok := r.pending[id]; ok {
-		ch <- res
-		delete(r.pending, id)
-	}
-	return ch
+// recentBodies bounds the bodies remembered for deduplication (32 bytes each, plus the map's share).
+const recentBodies = 4096
+
+// recent is a set of the last max sums added: the oldest is forgotten first.
+type recent struct {
+	set  map[[32]byte]struct{}
+	ring [][32]byte
+	next int // the ring's oldest slot once it is full
 }
 
-// Unsubscribe forgets a waiter that has its answer, so a long batch keeps no state for finished tasks.
-func (r *Router) Unsubscribe(id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.subs, id)
-	delete(r.pending, id)
+func newRecent(max int) *recent {
+	return &recent{set: make(map[[32]byte]struct{}, max), ring: make([][32]byte, 0, max)}
+}
+
+// add reports whether sum is new, remembering it.
+func (s *recent) add(sum [32]byte) bool {
+	if _, ok := s.set[sum]; ok {
+		return false
+	}
+	if len(s.ring) < cap(s.ring) {
+		s.ring = append(s.ring, sum)
+	} else {
+		delete(s.set, s.ring[s.next])
+		s.ring[s.next] = sum
+		s.next = (s.next + 1) % len(s.ring)
+	}
+	s.set[sum] = struct{}{}
+	return true
 }
 
 // CloseAsync starts shutting the receiver and tunnel down without waiting: once the final states are
 // known they are not needed, and closing an ngrok session takes a moment that can overlap the
-// downloads. It is safe on a nil router and more than once.
+// downloads. Results stop flowing at once. It is safe on a nil router and more than once.
 func (r *Router) CloseAsync() {
 	if r == nil {
 		return
 	}
 	r.closeOnce.Do(func() {
+		close(r.closing)
 		go func() {
 			defer close(r.closed)
 			r.Server.Close(0)

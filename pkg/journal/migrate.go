@@ -106,6 +106,15 @@ func migrations() []string {
 
 		// 5: small facts about the database itself (which tasks.jsonl files were imported).
 		`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+
+		// 6: the lines each batch set out to submit (a JSON list of [first, last] runs), recorded before
+		// the first submit, so a resume can name the lines that never became tasks, even after a kill.
+		`CREATE TABLE batches (
+			id         TEXT PRIMARY KEY,
+			file       TEXT NOT NULL DEFAULT '',
+			created_at INTEGER NOT NULL,
+			lines      TEXT NOT NULL DEFAULT '[]'
+		) WITHOUT ROWID;`,
 	}
 }
 

@@ -22,10 +22,12 @@ type Outputs struct {
 
 // Spec is one task to wait for.
 type Spec struct {
-	TaskID   string
-	Task     string // catalog name, for {task}
-	Line     int
-	Webhooks <-chan *novita.TaskResult // nil without a receiver
+	TaskID string
+	Task   string // catalog name, for {task}
+	Line   int
+	// Webhooks is every result our receiver got, for any task (hooks.Router.Results): the engine
+	// takes this task's as a signal to read it now. nil without a receiver.
+	Webhooks <-chan *novita.TaskResult
 	Timeout  time.Duration
 	// Grace tolerates TASK_NOT_FOUND for a while right after a submit.
 	Grace   time.Duration

@@ -1,31 +1,38 @@
 package lifecycle
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/batch"
+	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
 // Batch is many tasks through one receiver and one shared poller: a submit --batch, a wait --batch
-// resume or a wait of several ids.
+// resume, a wait --pending or a wait of several ids.
 type Batch struct {
 	ID          string
+	File        string // the batch file, recorded with the batch's plan before the first submit
 	Endpoint    string // for items with a body
-	Task        string // catalog name for {task}, unless TaskOf says otherwise
+	Task        string // catalog name for {task}, unless Resumed says otherwise
 	Output      string // the -o template as given, journalled with each submit
 	Concurrency int
 	Wait        bool
 	Timeout     time.Duration
 	Outputs     Outputs
-	// TaskOf and TemplateOf override Task and Outputs.Template per task id (a resume).
-	TaskOf     map[string]string
-	TemplateOf map[string]*download.Template
-	Webhooks   func(taskID string) <-chan *novita.TaskResult // nil: polling only
+	// WebhookURL is set as extra.webhook.url on each body as it is sent (our receiver's, or the
+	// user's --webhook-url); "" sends the bodies as they are.
+	WebhookURL string
+	// Resumed says, by task id, what the journal knows of tasks submitted earlier.
+	Resumed map[string]Resumed
+	// Deliveries is every result our receiver got, for any task (hooks.Router.Results); nil: polling only.
+	Deliveries <-chan *novita.TaskResult
 	AfterWait  func()
 
 	// Done receives every line that is over (and, without Wait, every submitted line) in completion
@@ -34,6 +41,13 @@ type Batch struct {
 	Done     func(batch.Result)
 	Progress func(batch.Counts)
 	Paused   func(d time.Duration)
+}
+
+// Resumed is a task submitted earlier, as the journal recorded it: where its outputs go.
+type Resumed struct {
+	Task     string             // catalog name for {task}; "" = Batch.Task
+	Template *download.Template // nil = Batch.Outputs.Template
+	BatchID  string             // its batch, for its document; "" = Batch.ID
 }
 
 // RunBatch runs a batch to its end and returns one result per item, in item order (see batch.Run).
@@ -60,9 +74,12 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 	}
 	sub := *r
 	sub.Client = &c
+	if sub.Buffers == nil {
+		sub.Buffers = &download.Buffers{} // the batch's downloads reuse a few buffers, not one per file
+	}
 	cfg := batch.Config{
 		Concurrency: b.Concurrency, Wait: b.Wait, Read: c.TaskResult, Gate: gate, Schedule: r.Schedule,
-		Timeout: b.Timeout, Now: r.Now, Webhooks: b.Webhooks, AfterWait: b.AfterWait,
+		Timeout: b.Timeout, Now: r.Now, Deliveries: b.Deliveries, AfterWait: b.AfterWait,
 		Done: b.Done, Progress: b.Progress,
 		OnPause: func(d time.Duration, _ error) {
 			if b.Paused != nil {
@@ -72,25 +89,27 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 		// The task is journalled here, as the submit answers, rather than in OnSubmitted: the body
 		// (for the journal's request and prompt) is dropped from the item once it is sent.
 		Submit: func(ctx context.Context, it batch.Item) (string, error) {
-			id, err := c.Submit(ctx, b.Endpoint, it.Body)
+			sent, err := body.WithWebhook(it.Body, b.WebhookURL) // the line's body stays small until now
+			if err != nil {
+				return "", err
+			}
+			id, err := c.Submit(ctx, b.Endpoint, sent)
 			if err == nil {
-				r.Journalled(id, Submission{Task: b.Task, Endpoint: b.Endpoint, Body: it.Body, Output: b.Output,
+				r.Journalled(id, Submission{Task: b.Task, Endpoint: b.Endpoint, Body: sent, Output: b.Output,
 					BatchID: b.ID, Line: it.Line})
 			}
 			return id, err
 		},
 		Finish: func(ctx context.Context, res *batch.Result) error {
 			start := r.now()
-			task, tmpl := b.Task, b.Outputs.Template
-			if t, ok := b.TaskOf[res.TaskID]; ok {
-				task = t
+			task, outs, batchID := b.Task, b.Outputs, b.ID
+			if k, ok := b.Resumed[res.TaskID]; ok {
+				task, batchID = cmp.Or(k.Task, task), cmp.Or(k.BatchID, batchID)
+				if k.Template != nil {
+					outs.Template = k.Template
+				}
 			}
-			if t, ok := b.TemplateOf[res.TaskID]; ok {
-				tmpl = t
-			}
-			outs := b.Outputs
-			outs.Template = tmpl
-			doc, err := sub.finishQuiet(ctx, Finished{TaskID: res.TaskID, Task: task, BatchID: b.ID, Line: res.Line,
+			doc, err := sub.finishQuiet(ctx, Finished{TaskID: res.TaskID, Task: task, BatchID: batchID, Line: res.Line,
 				Result: res.Result, DeliveredBy: res.DeliveredBy, Outputs: outs, Elapsed: res.Elapsed})
 			doc.ElapsedMS = (res.Elapsed + r.now().Sub(start)).Milliseconds()
 			res.Data = doc
@@ -101,7 +120,28 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 			return err
 		},
 	}
+	r.recordPlan(b, items)
 	return batch.Run(ctx, cfg, items)
+}
+
+// recordPlan journals the lines a batch is about to submit, before the first is sent, so a resume can
+// tell the lines that never became tasks (a stop, a refusal, a kill) from the tasks to wait for.
+func (r *Runner) recordPlan(b Batch, items []batch.Item) {
+	if r.Journal == nil || b.ID == "" {
+		return
+	}
+	var lines []int
+	for _, it := range items {
+		if it.TaskID == "" {
+			lines = append(lines, it.Line)
+		}
+	}
+	if len(lines) == 0 {
+		return // a resume: the plan was recorded when the batch started
+	}
+	if err := r.Journal.RecordBatchPlan(context.Background(), journal.BatchPlan{ID: b.ID, File: b.File, Lines: lines}); err != nil {
+		r.observer().Warn(err)
+	}
 }
 
 // finishQuiet is Finish without download progress: a batch shows its own.

@@ -84,6 +84,9 @@ type Runner struct {
 	Observer    Observer
 	// Stdout receives the output of -o - (standard output); nil refuses that template.
 	Stdout io.Writer
+	// Buffers lends the downloads their copy buffers; RunBatch sets one for its downloads. nil: one
+	// per file.
+	Buffers *download.Buffers
 }
 
 func (r *Runner) observer() Observer {

@@ -9,23 +9,28 @@ import (
 // wait --batch recognises outputs already on disk: same bytes (size and sha256) means already
 // downloaded, whatever the command.
 
-// SavedFiles turns the journal's file records into what download compares targets with.
+// SavedFiles turns the journal's records of saved files into what download compares targets with;
+// records of outputs known only by their URL (never saved) are left out.
 func SavedFiles(files []journal.FileRecord) []download.Saved {
-	out := make([]download.Saved, len(files))
-	for i, f := range files {
-		out[i] = download.Saved{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256}
+	out := make([]download.Saved, 0, len(files))
+	for _, f := range files {
+		if f.Path != "" {
+			out = append(out, download.Saved{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256})
+		}
 	}
 	return out
 }
 
-// FilesIntact tells whether a task has recorded files and every one is still on disk, unchanged.
+// FilesIntact tells whether a task has recorded outputs, every one saved and still on disk, unchanged.
+// An output recorded but never saved (its download failed) makes it false.
 func FilesIntact(files []journal.FileRecord) bool {
-	for _, s := range SavedFiles(files) {
+	saved := SavedFiles(files)
+	for _, s := range saved {
 		if !s.Intact(s.Path) {
 			return false
 		}
 	}
-	return len(files) > 0
+	return len(saved) > 0 && len(saved) == len(files)
 }
 
 // savedEarlier reads the journal's record of a task's files; without a journal there is none.

@@ -25,7 +25,7 @@ func (r *Runner) Save(ctx context.Context, s SaveSpec) ([]download.File, error) 
 		return []download.File{}, nil
 	}
 	opts := download.Options{
-		HTTPClient: r.HTTP, Overwrite: s.Outputs.Overwrite, UserAgent: r.UserAgent, Stdout: r.Stdout,
+		HTTPClient: r.HTTP, Overwrite: s.Outputs.Overwrite, UserAgent: r.UserAgent, Stdout: r.Stdout, Buffers: r.Buffers,
 		Refresh: func(ctx context.Context) (*novita.TaskResult, error) { return r.Client.TaskResult(ctx, s.TaskID) },
 		Earlier: func() []download.Saved { return r.savedEarlier(s.TaskID) },
 	}

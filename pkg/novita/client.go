@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 )
 
 // DefaultBaseURL is the production API.
@@ -150,7 +151,7 @@ func (c *Client) do(ctx context.Context, op, method, u string, body []byte, time
 		}
 		sleep := c.Sleep
 		if sleep == nil {
-			sleep = sleepCtx
+			sleep = clock.Sleep
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%s: %w", op, err)

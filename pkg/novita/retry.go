@@ -1,7 +1,6 @@
 package novita
 
 import (
-	"context"
 	"errors"
 	"math/rand/v2"
 	"net"
@@ -67,18 +66,4 @@ func surelyNotSent(err error) bool {
 	}
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr) && !dnsErr.IsTimeout
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

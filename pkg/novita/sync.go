@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 )
 
 // maxSyncResponseBytes bounds a synchronous answer, which carries its outputs inline (base64 images,
@@ -54,7 +55,7 @@ func (c *Client) SubmitSync(ctx context.Context, path string, body []byte) ([]by
 		}
 		sleep := c.Sleep
 		if sleep == nil {
-			sleep = sleepCtx
+			sleep = clock.Sleep
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -48,7 +49,7 @@ func (s *Server) scheduleWebhook(t *task) {
 		wait += t.duration
 	}
 	s.goAsync(func(ctx context.Context) {
-		if sleepCtx(ctx, wait) {
+		if clock.Sleep(ctx, wait) == nil {
 			s.deliver(ctx, t)
 		}
 	})
@@ -83,7 +84,7 @@ func (s *Server) deliver(ctx context.Context, t *task) {
 	}
 	for c := 1; c <= copies; c++ {
 		for n := 1; n <= 1+o.WebhookMaxRetries; n++ {
-			if n > 1 && !sleepCtx(ctx, backoff(o.WebhookRetryBackoff, n-1)) {
+			if n > 1 && clock.Sleep(ctx, backoff(o.WebhookRetryBackoff, n-1)) != nil {
 				return
 			}
 			a := base
@@ -136,19 +137,4 @@ func post(ctx context.Context, client *http.Client, url string, body []byte, tim
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	return resp.StatusCode, nil
-}
-
-// sleepCtx waits d and reports true, or false when ctx ends first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

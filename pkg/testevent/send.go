@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/clock"
 )
 
 // Novita's delivery policy, as documented: 5 s per attempt, up to 5 retries.
@@ -79,7 +81,7 @@ func Send(ctx context.Context, o SendOptions) (Result, error) {
 		if n > o.Retries {
 			return res, fmt.Errorf("deliver to %s: all %d attempts failed; last: %s", o.URL, n, describe(a))
 		}
-		if err := sleep(ctx, delay(o.RetryDelay, n)); err != nil {
+		if err := clock.Sleep(ctx, delay(o.RetryDelay, n)); err != nil {
 			return res, fmt.Errorf("deliver to %s: %w", o.URL, err)
 		}
 	}
@@ -136,18 +138,4 @@ func delay(fixed time.Duration, n int) time.Duration {
 		d = 30 * time.Second
 	}
 	return d
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

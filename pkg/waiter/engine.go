@@ -45,6 +45,8 @@ type Options struct {
 	// (downloads), each holding a whole task result. Webhooks are still taken (as cheap flags) and
 	// timeouts still end tasks. 0 = no bound (Release is then not needed).
 	Backlog int
+	// Tasks are waited for from the start (a resume), as if added before any webhook was looked at.
+	Tasks []Task
 }
 
 // Task is one task to wait for.
@@ -103,6 +105,10 @@ func Start(ctx context.Context, o Options) *Engine {
 		done: make(chan struct{})}
 	e.ctx, e.stop = context.WithCancelCause(ctx)
 	e.loopState = newLoopState()
+	for _, t := range o.Tasks {
+		e.admit(e.newTask(t))
+	}
+	e.o.Tasks = nil
 	for range o.Concurrency {
 		e.readers.Add(1)
 		go e.reader()
@@ -116,10 +122,7 @@ func Start(ctx context.Context, o Options) *Engine {
 // After the engine has stopped, Add returns ErrStopped (and no Outcome will come); after Close,
 // ErrClosed.
 func (e *Engine) Add(t Task) error {
-	nt := &task{id: t.ID, ref: t.Ref, added: e.clk.Now(), heapAt: [2]int32{-1, -1}}
-	if t.Timeout > 0 {
-		nt.deadline = nt.added.Add(t.Timeout)
-	}
+	nt := e.newTask(t)
 	e.mu.Lock()
 	switch {
 	case e.stopped:
@@ -133,6 +136,14 @@ func (e *Engine) Add(t Task) error {
 	e.mu.Unlock()
 	e.poke()
 	return nil
+}
+
+func (e *Engine) newTask(t Task) *task {
+	nt := &task{id: t.ID, ref: t.Ref, added: e.clk.Now(), heapAt: [2]int32{-1, -1}}
+	if t.Timeout > 0 {
+		nt.deadline = nt.added.Add(t.Timeout)
+	}
+	return nt
 }
 
 // Release gives back one outcome of the Backlog once the consumer is through with it.
@@ -259,7 +270,7 @@ func (e *Engine) shutdown() {
 		e.admit(t)
 	}
 	for _, t := range e.pendingTasks() {
-		e.end(t, Outcome{Err: stoppedError{stopWording(cause, t.id, e.o.Timeout)}})
+		e.end(t, Outcome{Err: stopped(cause, t.id, e.o.Timeout)})
 	}
 	e.err = cause
 	e.stop(nil)

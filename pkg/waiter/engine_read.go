@@ -104,7 +104,7 @@ func (e *Engine) expired(t *task, now time.Time) bool {
 	if t.deadline.IsZero() || now.Before(t.deadline) {
 		return false
 	}
-	e.end(t, Outcome{Err: stoppedError{stopWording(ErrTimeout, t.id, t.deadline.Sub(t.added))}})
+	e.end(t, Outcome{Err: stopped(ErrTimeout, t.id, t.deadline.Sub(t.added))})
 	return true
 }
 
@@ -115,6 +115,10 @@ func (e *Engine) signal(res *novita.TaskResult) {
 	}
 	id := res.Task.TaskID
 	t := e.tasks[id]
+	if t == nil {
+		e.takeIncoming() // its Add may be on its way: a fast task's webhook can beat it
+		t = e.tasks[id]
+	}
 	switch {
 	case t == nil:
 		e.rememberEarly(id)

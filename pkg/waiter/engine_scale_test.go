@@ -124,3 +124,33 @@ func TestEarlyWebhooksAreBoundedAndTheNewestKept(t *testing.T) {
 		t.Fatalf("%d early webhooks remembered", len(e.early))
 	}
 }
+
+// Tasks given at Start (a resume of thousands) are all known before the first webhook is looked at:
+// a stream of their webhooks, more than the early ones remembered, ends every one of them.
+func TestTasksGivenAtStartCatchEveryWebhook(t *testing.T) {
+	const n = 3 * maxEarly
+	clk := clock.NewFake(t0())
+	hooks := make(chan *novita.TaskResult, n)
+	tasks := make([]Task, n)
+	for i := range tasks {
+		id := fmt.Sprintf("r-%d", i)
+		tasks[i] = Task{ID: id, Ref: i}
+		hooks <- final(id)
+	}
+	read := func(_ context.Context, id string) (*novita.TaskResult, error) { return final(id), nil }
+	got := newOutcomes()
+	e := Start(context.Background(), Options{Read: read, Webhooks: hooks, Schedule: testSchedule(), Clock: clk,
+		OnDone: got.add, Tasks: tasks})
+	e.Close()
+	if err := e.Wait(); err != nil { // no time passes: only the webhooks can end these waits
+		t.Fatal(err)
+	}
+	if got.count() != n {
+		t.Fatalf("%d of %d tasks ended", got.count(), n)
+	}
+	for range n {
+		if out := got.next(t); out.DeliveredBy != ByWebhook || out.Result == nil {
+			t.Fatalf("outcome %+v", out)
+		}
+	}
+}

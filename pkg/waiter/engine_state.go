@@ -112,7 +112,7 @@ func (e *Engine) launch(now time.Time) time.Time {
 		}
 		heap.Pop(&e.byDeadline)
 		if t.state != reading { // a read in flight decides when it comes back
-			e.end(t, Outcome{Err: stoppedError{stopWording(ErrTimeout, t.id, t.deadline.Sub(t.added))}})
+			e.end(t, Outcome{Err: stopped(ErrTimeout, t.id, t.deadline.Sub(t.added))})
 		}
 	}
 	var wake time.Time

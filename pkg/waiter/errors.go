@@ -20,29 +20,44 @@ var (
 	ErrTimeout = errors.New("wait timed out")
 )
 
-// stoppedError is a task's error when the run ended before the task did. It reads as its cause and
-// keeps the cause's kind and hint; it only adds errors.Is(err, ErrStopped).
-type stoppedError struct{ err error }
+// StopError is a task's error when the run ended before the task did: the task may still be running
+// and can be waited for again. errors.Is(err, ErrStopped) holds; it unwraps to its cause (ErrTimeout,
+// context.Canceled on an interrupt, or the API's refusal of the key), whose exit kind it takes, and
+// clierr.SubjectOf names the task. It says nothing of commands: how to resume is the caller's to word.
+type StopError struct {
+	TaskID string
+	Cause  error
+	After  time.Duration // how long the task was waited for, for a timeout
+}
 
-func (s stoppedError) Error() string        { return s.err.Error() }
-func (s stoppedError) Unwrap() error        { return s.err }
-func (s stoppedError) Is(target error) bool { return target == ErrStopped }
-
-// stopWording is the only place where the waiter words a wait it cut short for a person, with the
-// command that resumes it. A rejected key says what went wrong already; any other end of the
-// caller's context is an interrupt.
-// TODO(lead): move the words and the hint to cmd once errors carry kinds as data.
-func stopWording(cause error, id string, timeout time.Duration) error {
-	hint := "resume with: novita wait " + id
+func (e *StopError) Error() string {
 	switch {
-	case errors.Is(cause, ErrTimeout):
-		return clierr.WithHint(clierr.KindTimeout,
-			fmt.Errorf("timed out after %s waiting for task %s; it may still be running", timeout, id), hint)
-	case IsAuth(cause):
-		return cause
+	case errors.Is(e.Cause, ErrTimeout):
+		return fmt.Sprintf("timed out after %s waiting for task %s; it may still be running", e.After, e.TaskID)
+	case IsAuth(e.Cause):
+		return e.Cause.Error() // a rejected key says what went wrong already
 	}
-	return clierr.WithHint(clierr.KindInterrupted,
-		fmt.Errorf("interrupted while waiting for task %s; it may still be running", id), hint)
+	return fmt.Sprintf("interrupted while waiting for task %s; it may still be running", e.TaskID)
+}
+
+func (e *StopError) Unwrap() error        { return e.Cause }
+func (e *StopError) Is(target error) bool { return target == ErrStopped }
+
+// ExitKind is a timeout (5) for ErrTimeout, the cause's own for a refused key (4), else an interrupt
+// (130): any other end of the caller's context is a Ctrl-C.
+func (e *StopError) ExitKind() clierr.Kind {
+	switch {
+	case errors.Is(e.Cause, ErrTimeout):
+		return clierr.KindTimeout
+	case IsAuth(e.Cause):
+		return clierr.KindOf(e.Cause)
+	}
+	return clierr.KindInterrupted
+}
+
+// stopped is the outcome error of task id whose wait the run cut short after waited.
+func stopped(cause error, id string, waited time.Duration) error {
+	return clierr.About(&StopError{TaskID: id, Cause: cause, After: waited}, clierr.Subject{TaskID: id})
 }
 
 // permanent decides which read errors end a task's wait: a task the API does not know (after a grace

@@ -37,7 +37,8 @@ type Config struct {
 	TaskID string
 	// Read fetches the task result (the client's TaskResult).
 	Read func(ctx context.Context, id string) (*novita.TaskResult, error)
-	// Webhooks carries results delivered to our receiver for this task; nil when there is no receiver.
+	// Webhooks carries the results our receiver got, for this task or any other (the engine picks
+	// this task's); nil when there is no receiver.
 	Webhooks <-chan *novita.TaskResult
 	Timeout  time.Duration // 0 = no limit
 	Schedule Schedule
@@ -71,7 +72,7 @@ func Wait(ctx context.Context, cfg Config) (Outcome, error) {
 		OnProgress: cfg.OnProgress, OnDone: func(o Outcome) { out = o }})
 	if err := e.Add(Task{ID: cfg.TaskID}); err != nil { // ctx was over before the wait began
 		_ = e.Wait()
-		return Outcome{}, stoppedError{stopWording(e.Err(), cfg.TaskID, cfg.Timeout)}
+		return Outcome{}, stopped(e.Err(), cfg.TaskID, cfg.Timeout)
 	}
 	e.Close()
 	_ = e.Wait()

@@ -72,17 +72,26 @@ func TestWebhookTheAPIDoesNotConfirmKeepsWaiting(t *testing.T) {
 	}
 }
 
-func TestTimeoutAndInterruptCarryTheResumeHint(t *testing.T) {
+// A wait cut short says which task it was about as data (the command words how to resume it) and
+// names no command itself.
+func TestTimeoutAndInterruptCarryTheTaskID(t *testing.T) {
 	read, _ := reader(1 << 30)
 	_, err := Wait(context.Background(), Config{TaskID: "t9", Read: read, Schedule: fast(), Timeout: 20 * time.Millisecond})
-	if clierr.Code(err) != clierr.ExitTimeout || clierr.HintOf(err) != "resume with: novita wait t9" {
-		t.Fatalf("timeout: %v (%d) hint %q", err, clierr.Code(err), clierr.HintOf(err))
+	var se *StopError
+	if clierr.Code(err) != clierr.ExitTimeout || clierr.SubjectOf(err).TaskID != "t9" || !errors.As(err, &se) ||
+		se.TaskID != "t9" || !errors.Is(err, ErrTimeout) {
+		t.Fatalf("timeout: %v (%d) subject %+v", err, clierr.Code(err), clierr.SubjectOf(err))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(20*time.Millisecond, cancel)
 	_, err = Wait(ctx, Config{TaskID: "t9", Read: read, Schedule: fast()})
-	if clierr.Code(err) != clierr.ExitInterrupted || !strings.Contains(clierr.HintOf(err), "novita wait t9") {
+	if clierr.Code(err) != clierr.ExitInterrupted || clierr.SubjectOf(err).TaskID != "t9" || !errors.Is(err, ErrStopped) {
 		t.Fatalf("interrupt: %v", err)
+	}
+	for _, e := range []error{err, se} {
+		if strings.Contains(e.Error(), "novita") || clierr.HintOf(e) != "" {
+			t.Errorf("the engine words commands: %q, hint %q", e.Error(), clierr.HintOf(e))
+		}
 	}
 }
 
@@ -140,7 +149,7 @@ func TestAWaitOnAnEndedContextIsAnInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := Wait(ctx, Config{TaskID: "t3", Read: read, Schedule: fast()})
-	if clierr.Code(err) != clierr.ExitInterrupted || clierr.HintOf(err) != "resume with: novita wait t3" || count.Load() != 0 {
+	if clierr.Code(err) != clierr.ExitInterrupted || clierr.SubjectOf(err).TaskID != "t3" || count.Load() != 0 {
 		t.Fatalf("%v after %d reads", err, count.Load())
 	}
 }
