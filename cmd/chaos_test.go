@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -27,7 +28,8 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	sb := startSandbox(t, sandbox.Options{
 		TaskDuration:  300 * time.Millisecond,
-		Submit429Rate: 0.2, Result429Rate: 0.2, RetryAfter: 50 * time.Millisecond,
+		// The first submit is refused for sure, so the knob is seen whatever the random draws.
+		Submit429First: 1, Submit429Rate: 0.2, Result429Rate: 0.2, RetryAfter: 50 * time.Millisecond,
 		Result5xxRate:   0.2,
 		WebhookDropRate: 0.3, WebhookDuplicate: true, WebhookRetryBackoff: 20 * time.Millisecond,
 		DownloadCutAfter: 10 << 10,
@@ -55,11 +57,15 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 		defer dropper.Done()
 		drop := time.NewTicker(700 * time.Millisecond) // a flaky uplink: the edge forgets every agent session
 		defer drop.Stop()
-		// Every URL issued so far expires now and then, as a TTL running out would. Seconds apart: the
-		// downloader re-reads the result once per download by design, so two expiries within one
-		// download's life would (rightly) fail it; a real TTL never kills a URL just issued.
-		expire := time.NewTicker(4 * time.Second)
-		defer expire.Stop()
+		// Every URL issued so far expires now and then, as a TTL running out would, and always in the
+		// middle of a download (right after the sandbox cut one): waiting for a clock tick instead could
+		// miss every download on a fast machine. Seconds apart: the downloader re-reads the result once
+		// per download by design, so two expiries within one download's life would (rightly) fail it; a
+		// real TTL never kills a URL just issued.
+		poll := time.NewTicker(5 * time.Millisecond)
+		defer poll.Stop()
+		var lastExpiry time.Time
+		seen := 0
 		for {
 			select {
 			case <-stop:
@@ -68,8 +74,17 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 				opening.Lock()
 				dropped += edge.DropSessions()
 				opening.Unlock()
-			case <-expire.C:
-				sb.ExpireAllURLs()
+			case <-poll.C:
+				reqs := sb.Requests()
+				cut := false
+				for _, r := range reqs[seen:] {
+					cut = cut || (strings.HasPrefix(r.Path, "/outputs/") && r.Status == http.StatusPartialContent)
+				}
+				seen = len(reqs)
+				if cut && time.Since(lastExpiry) > 2*time.Second {
+					sb.ExpireAllURLs()
+					lastExpiry = time.Now()
+				}
 			}
 		}
 	}()
