@@ -27,7 +27,7 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 	}
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	sb := startSandbox(t, sandbox.Options{
-		TaskDuration:  300 * time.Millisecond,
+		TaskDuration: 300 * time.Millisecond,
 		// The first submit is refused for sure, so the knob is seen whatever the random draws.
 		Submit429First: 1, Submit429Rate: 0.2, Result429Rate: 0.2, RetryAfter: 50 * time.Millisecond,
 		Result5xxRate:   0.2,

@@ -51,16 +51,13 @@ func runSync(ctx context.Context, o *Options) error {
 	} else {
 		io.Statusf("%s task %s answered in %s", task.Name, doc.TaskID, taskview.Round(msDuration(doc.ElapsedMS)))
 	}
-	if werr := taskview.Finish(io, f.Globals.JSON, doc, nil, cmdutil.Advice(f)); werr != nil {
-		return werr
-	}
-	cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
 	if err != nil {
-		err = fmt.Errorf("%s answered, but saving its outputs failed (the answer is not kept by Novita; run it again): %w", task.Name, err)
-		if f.Globals.JSON {
-			return clierr.Reported(err) // the document on stdout lists what was saved
-		}
+		// The outputs existed only in the answer: the advice is to run the call again, not to fetch.
+		err = clierr.WithHint(clierr.KindOf(err), fmt.Errorf("%s answered, but saving its outputs failed: %w", task.Name, err),
+			"the answer is not kept by Novita: run the call again (a synchronous call is billed each time)")
 	}
+	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
+	cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
 	return err
 }
 

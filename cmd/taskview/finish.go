@@ -25,7 +25,7 @@ func Finish(io *iostreams.IOStreams, jsonOut bool, doc *lifecycle.Document, err 
 	if doc == nil {
 		return err
 	}
-	if err != nil && clierr.KindOf(err) != clierr.KindTaskFailed {
+	if err != nil && clierr.KindOf(err) != clierr.KindTaskFailed && clierr.HintOf(err) == "" {
 		hint := "the task succeeded; " + a.resume("novita result "+doc.TaskID+" --download")
 		if errors.Is(err, download.ErrPartialKept) {
 			hint = a.resume("novita result " + doc.TaskID + " --download")

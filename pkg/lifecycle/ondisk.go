@@ -1,6 +1,8 @@
 package lifecycle
 
 import (
+	"context"
+
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/journal"
 )
@@ -38,7 +40,7 @@ func (r *Runner) savedEarlier(taskID string) []download.Saved {
 	if r.Journal == nil {
 		return nil
 	}
-	en, ok, err := r.Journal.Find(taskID)
+	d, ok, err := r.Journal.Get(context.Background(), taskID)
 	if err != nil {
 		r.observer().Warn(err)
 		return nil
@@ -46,5 +48,5 @@ func (r *Runner) savedEarlier(taskID string) []download.Saved {
 	if !ok {
 		return nil
 	}
-	return SavedFiles(en.Files)
+	return SavedFiles(d.Files)
 }
