@@ -61,7 +61,7 @@ func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifec
 	return &lifecycle.Runner{
 		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
 		Schedule: f.Schedule(), Now: f.Now, After: f.After,
-		Progress: f.IOStreams.Progress(), ProgressTTY: f.IOStreams.ErrTTY, Observer: obs, Stdout: f.IOStreams.Out,
+		Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
 	}
 }
 

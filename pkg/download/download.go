@@ -12,6 +12,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/clock"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -35,8 +36,7 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Refresh re-reads the task result once when a URL has expired (HTTP 403); nil disables it.
 	Refresh   func(ctx context.Context) (*novita.TaskResult, error)
-	Progress  io.Writer // nil = silent
-	TTY       bool      // progress bars (true) or one plain line per file (false)
+	Progress  iostreams.Transfers // where progress is shown (bars, lines); nil = nowhere
 	UserAgent string
 	// StallTimeout cuts a connection that delivers no byte for this long (default 60 s); the next
 	// attempt resumes where it stopped.
@@ -110,9 +110,12 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 	}
 	f := &fetcher{opts: &opts, tmpl: tmpl, vars: vars, total: len(outputs),
 		refresh: &refresher{fn: opts.Refresh}, claimed: map[string]string{}}
-	f.rep = newReporter(opts.Progress, opts.TTY)
+	f.rep = opts.Progress
+	if f.rep == nil {
+		f.rep = iostreams.NoTransfers()
+	}
 	if err := f.precheck(jobs); err != nil {
-		f.rep.wait()
+		f.rep.Wait()
 		return nil, err
 	}
 
@@ -136,7 +139,7 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 	}
 	close(next)
 	wg.Wait()
-	f.rep.wait()
+	f.rep.Wait()
 
 	var saved []File
 	for i := range files {

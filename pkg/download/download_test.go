@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -108,7 +109,7 @@ func TestDownloadParallelByteExact(t *testing.T) {
 
 	var progress bytes.Buffer
 	o := opts(srv)
-	o.Progress = &progress
+	o.Progress = iostreams.NewTransfers(&progress, false)
 	files, err := Download(context.Background(), o, nil, Vars{TaskID: "task-1"}, outs)
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +269,7 @@ func TestDownloadProgressBars(t *testing.T) {
 	defer srv.Close()
 	var out bytes.Buffer
 	o := opts(srv)
-	o.Progress, o.TTY = &out, true
+	o.Progress = iostreams.NewTransfers(&out, true)
 	_, err := Download(context.Background(), o, nil, Vars{TaskID: "t"}, []novita.Output{
 		{Kind: "image", Index: 1, Type: "png", URL: srv.URL + "/a"},
 		{Kind: "image", Index: 2, Type: "png", URL: srv.URL + "/missing"},
@@ -278,14 +279,6 @@ func TestDownloadProgressBars(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "t/image-1.png") {
 		t.Errorf("bars %q do not name the file", out.String())
-	}
-}
-
-func TestHumanBytes(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1234: "1.2 kB", 1_200_000: "1.2 MB", 999_999_999: "1.0 GB"} {
-		if got := humanBytes(n); got != want {
-			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
-		}
 	}
 }
 

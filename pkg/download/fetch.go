@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -23,7 +24,7 @@ type fetcher struct {
 	vars    Vars
 	total   int
 	refresh *refresher
-	rep     reporter
+	rep     iostreams.Transfers
 
 	mu      sync.Mutex
 	claimed map[string]string // final path -> label, for paths settled only by Content-Type
@@ -50,7 +51,7 @@ type job struct {
 	have, flushed int64
 	size          int64 // expected total, -1 when unknown
 	hash          hash.Hash
-	track         tracker
+	track         iostreams.Transfer
 	done          *File // already on disk from an earlier download: nothing to fetch
 }
 
@@ -70,13 +71,13 @@ func (e *errExpired) Error() string { return "HTTP 403 " + e.detail }
 func (f *fetcher) run(ctx context.Context, j *job) (file File, err error) {
 	j.size = -1
 	j.hash = sha256.New()
-	j.track = f.rep.track(displayPath(j.guess))
+	j.track = f.rep.Track(displayPath(j.guess))
 	defer func() {
 		if j.direct != nil {
 			j.direct.Close()
 		}
 		j.closePart(err != nil && ctx.Err() != nil && j.have > 0)
-		j.track.end(j.path, j.have, err == nil)
+		j.track.End(j.path, j.have, err == nil)
 	}()
 
 	if f.tmpl.target == targetFile {
@@ -115,7 +116,7 @@ func (f *fetcher) run(ctx context.Context, j *job) (file File, err error) {
 				return File{}, fmt.Errorf("%s: %s; output URLs expire after their TTL (%w)", where, msg, aerr)
 			}
 			refreshed = true
-			f.rep.logf("%s: URL expired (%v); re-reading the task result", j.label(), aerr)
+			f.rep.Logf("%s: URL expired (%v); re-reading the task result", j.label(), aerr)
 			u, rerr := f.refresh.urlFor(ctx, j.out)
 			if ctx.Err() != nil {
 				return File{}, j.interrupted(ctx.Err())
@@ -137,7 +138,7 @@ func (f *fetcher) run(ctx context.Context, j *job) (file File, err error) {
 		if failures >= f.opts.MaxAttempts {
 			return File{}, fmt.Errorf("download %s from %s: giving up after %d attempts: %w", j.label(), shortURL(j.url), failures, aerr)
 		}
-		f.rep.logf("%s: %v; retrying (attempt %d of %d)", j.label(), aerr, failures+1, f.opts.MaxAttempts)
+		f.rep.Logf("%s: %v; retrying (attempt %d of %d)", j.label(), aerr, failures+1, f.opts.MaxAttempts)
 		if serr := f.opts.Sleep(ctx, backoff(failures)); serr != nil {
 			if ctx.Err() != nil {
 				return File{}, j.interrupted(ctx.Err())
@@ -233,8 +234,8 @@ func (f *fetcher) attempt(ctx context.Context, j *job) error {
 	if resp.StatusCode == http.StatusOK {
 		j.startInfo(resp)
 	}
-	j.track.setTotal(j.size)
-	j.track.setCurrent(j.have)
+	j.track.SetTotal(j.size)
+	j.track.SetCurrent(j.have)
 	left := int64(-1)
 	if j.size >= 0 {
 		left = j.size - j.have
@@ -249,7 +250,7 @@ func (f *fetcher) attempt(ctx context.Context, j *job) error {
 			}
 			j.hash.Write(buf[:n])
 			j.have += int64(n)
-			j.track.add(n)
+			j.track.Add(n)
 			if j.tmp != nil && j.have-j.flushed >= writebackChunk {
 				startWriteback(j.tmp, j.flushed, j.have-j.flushed)
 				j.flushed = j.have

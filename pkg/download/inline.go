@@ -29,13 +29,13 @@ func (f *fetcher) saveInline(j *job) error {
 	if err := f.settle(j, http.DetectContentType(data)); err != nil {
 		return err
 	}
-	j.track.setTotal(int64(len(data)))
+	j.track.SetTotal(int64(len(data)))
 	if _, err := j.dst.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", j.writingTo(), err)
 	}
 	j.hash.Write(data)
 	j.have = int64(len(data))
-	j.track.add(len(data))
+	j.track.Add(len(data))
 	return nil
 }
 

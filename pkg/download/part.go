@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
 // A download in progress lives in ".<name>.part" beside its target, with ".<name>.part.info" recording
@@ -95,7 +97,7 @@ func (f *fetcher) resume(j *job) error {
 	}
 	info, why := f.readInfo(j, size)
 	if why != "" {
-		f.rep.logf("%s: discarding the partial file %s (%s)", j.label(), j.part, why)
+		f.rep.Logf("%s: discarding the partial file %s (%s)", j.label(), j.part, why)
 		return j.reset()
 	}
 	buf, giveBack := f.opts.Buffers.get(size)
@@ -104,7 +106,7 @@ func (f *fetcher) resume(j *job) error {
 		return fmt.Errorf("read the partial file %s: %w", j.part, err)
 	}
 	j.have, j.flushed, j.held = size, size, info
-	f.rep.logf("%s: resuming %s after %s", j.label(), j.guess, humanBytes(size))
+	f.rep.Logf("%s: resuming %s after %s", j.label(), j.guess, iostreams.HumanBytes(size))
 	return nil
 }
 

@@ -76,7 +76,7 @@ func (f *fetcher) precheck(jobs []*job) error {
 		}
 		if done := f.onDisk(j, earlier); done != nil {
 			j.done = done
-			f.rep.logf("already downloaded %s (same sha256 as recorded in the journal)", done.Path)
+			f.rep.Logf("already downloaded %s (same sha256 as recorded in the journal)", done.Path)
 			continue
 		}
 		if there && !f.opts.Overwrite {

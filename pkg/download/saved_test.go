@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -34,7 +35,7 @@ func TestAlreadyDownloadedIsNotRefetchedNorRefused(t *testing.T) {
 		{Kind: "image", Index: 2, Type: "png", URL: srv.URL + "/b.png"}}
 	var progress bytes.Buffer
 	o := opts(srv)
-	o.Earlier, o.Progress = earlier, &progress
+	o.Earlier, o.Progress = earlier, iostreams.NewTransfers(&progress, false)
 	files, err := Download(context.Background(), o, tmpl, Vars{TaskID: "t"}, outs)
 	if err != nil {
 		t.Fatal(err)

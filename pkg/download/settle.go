@@ -79,7 +79,7 @@ func (j *job) reset() error {
 	j.have = 0
 	j.hash.Reset()
 	j.flushed = 0
-	j.track.setCurrent(0)
+	j.track.SetCurrent(0)
 	if j.tmp == nil {
 		return nil
 	}

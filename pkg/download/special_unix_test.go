@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -32,7 +33,7 @@ func TestDeviceTargetIsWrittenInPlace(t *testing.T) {
 	}
 	var progress bytes.Buffer
 	o := opts(srv)
-	o.Progress = &progress
+	o.Progress = iostreams.NewTransfers(&progress, false)
 	files, err := Download(context.Background(), o, tmpl, Vars{TaskID: "t"},
 		[]novita.Output{{Kind: "image", Index: 1, Type: "png", URL: srv.URL + "/a.png"}})
 	for _, junk := range []string{"/dev/null.png", "/dev/.null.part", "/dev/.null.part.info"} {

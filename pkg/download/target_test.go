@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -24,7 +25,7 @@ func TestStdoutTargetWritesTheOutput(t *testing.T) {
 	}
 	var stdout, progress bytes.Buffer
 	o := opts(srv)
-	o.Stdout, o.Progress = &stdout, &progress
+	o.Stdout, o.Progress = &stdout, iostreams.NewTransfers(&progress, false)
 	files, err := Download(context.Background(), o, tmpl, Vars{TaskID: "t"},
 		[]novita.Output{{Kind: "image", Index: 1, URL: srv.URL + "/a.png"}})
 	if err != nil {

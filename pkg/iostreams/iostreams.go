@@ -76,14 +76,6 @@ func (s *IOStreams) ColorEnabled() bool { return !s.colorOff && s.OutTTY }
 // ErrColorEnabled reports whether stderr may carry ANSI colour.
 func (s *IOStreams) ErrColorEnabled() bool { return !s.colorOff && s.ErrTTY }
 
-// Progress returns the writer for progress output, or nil when quiet.
-func (s *IOStreams) Progress() io.Writer {
-	if s.Quiet {
-		return nil
-	}
-	return s.ErrOut
-}
-
 // Statusf writes one status line on stderr unless quiet.
 func (s *IOStreams) Statusf(format string, args ...any) {
 	if s.Quiet {

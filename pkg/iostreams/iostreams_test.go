@@ -11,7 +11,9 @@ func TestQuietSilencesStatusButNotWarnings(t *testing.T) {
 	s.Statusf("working")
 	s.Live("task PROCESSING")
 	s.Warnf("careful %d", 1)
-	if out.Len() != 0 || errOut.String() != "warning: careful 1\n" || s.Progress() != nil {
+	tr := s.Transfers().Track("x.png")
+	tr.End("x.png", 10, true)
+	if out.Len() != 0 || errOut.String() != "warning: careful 1\n" {
 		t.Fatalf("stdout %q stderr %q", out, errOut)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/waiter"
@@ -78,10 +79,9 @@ type Runner struct {
 	Schedule  waiter.Schedule
 	Now       func() time.Time
 	After     func(time.Duration) <-chan time.Time
-	// Progress receives download progress; nil is silent. ProgressTTY selects bars over plain lines.
-	Progress    io.Writer
-	ProgressTTY bool
-	Observer    Observer
+	// Progress shows download progress (bars or lines); nil is silent.
+	Progress iostreams.Transfers
+	Observer Observer
 	// Stdout receives the output of -o - (standard output); nil refuses that template.
 	Stdout io.Writer
 	// Buffers lends the downloads their copy buffers; RunBatch sets one for its downloads. nil: one

@@ -30,7 +30,7 @@ func (r *Runner) Save(ctx context.Context, s SaveSpec) ([]download.File, error) 
 		Earlier: func() []download.Saved { return r.savedEarlier(s.TaskID) },
 	}
 	if !s.Quiet {
-		opts.Progress, opts.TTY = r.Progress, r.ProgressTTY
+		opts.Progress = r.Progress
 	}
 	files, err := download.Download(ctx, opts, s.Outputs.Template, download.Vars{TaskID: s.TaskID, Task: s.Task, Line: s.Line}, outs)
 	if s.Outputs.Template == nil || s.Outputs.Template.WritesFiles() { // not standard output, not /dev/null

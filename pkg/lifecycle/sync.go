@@ -82,7 +82,7 @@ func (r *Runner) RunSync(ctx context.Context, c SyncCall) (*Document, error) {
 func (r *Runner) saveInline(ctx context.Context, c SyncCall, id string, outs []novita.Output) ([]download.File, error) {
 	opts := download.Options{HTTPClient: r.HTTP, Overwrite: c.Outputs.Overwrite, UserAgent: r.UserAgent, Stdout: r.Stdout}
 	if !c.Quiet {
-		opts.Progress, opts.TTY = r.Progress, r.ProgressTTY
+		opts.Progress = r.Progress
 	}
 	files, err := download.Download(ctx, opts, c.Outputs.Template, download.Vars{TaskID: id, Task: c.Task.Name, Line: c.Line}, outs)
 	if c.Outputs.Template == nil || c.Outputs.Template.WritesFiles() { // not standard output, not /dev/null
