@@ -13,6 +13,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/novita-cli/novita/pkg/clock"
 )
 
 // busyTimeout is how long a write waits for another process's write to finish. Writes are one short
@@ -101,12 +103,8 @@ func ensureWAL(ctx context.Context, db *sql.DB) error {
 		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
 			return err
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := clock.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
@@ -190,11 +191,8 @@ func (e *Engine) inject(ctx context.Context, d webhook.Delivery, resp webhook.Re
 // pause waits for d, or less when the request is abandoned or the session ends (Run returned):
 // a delayed answer must not hold up Ctrl-C.
 func (e *Engine) pause(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	case <-e.quit:
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(e.quit, cancel)()
+	_ = clock.Sleep(ctx, d)
 }

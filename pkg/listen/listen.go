@@ -66,11 +66,12 @@ type Engine struct {
 	filter map[novita.Status]bool
 	fw     *forwarder
 	slots  chan struct{}
-	quit   chan struct{} // closed when Run returns: delayed answers stop waiting
-	once   sync.Once
-	hooks  sync.WaitGroup
-	errMu  sync.Mutex
-	errs   []error
+	// quit ends when Run returns: delayed answers stop waiting.
+	quit    context.Context
+	quitNow context.CancelFunc
+	hooks   sync.WaitGroup
+	errMu   sync.Mutex
+	errs    []error
 }
 
 // CheckForwardTarget validates a --forward-to URL.
@@ -93,7 +94,8 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
 	}
-	e := &Engine{cfg: cfg, filter: map[novita.Status]bool{}, slots: make(chan struct{}, cfg.Workers), quit: make(chan struct{})}
+	e := &Engine{cfg: cfg, filter: map[novita.Status]bool{}, slots: make(chan struct{}, cfg.Workers)}
+	e.quit, e.quitNow = context.WithCancel(context.Background())
 	for _, st := range cfg.Statuses {
 		e.filter[st] = true
 	}
@@ -156,7 +158,7 @@ func (e *Engine) Probe(ctx context.Context) error {
 // errors, if any), the tunnel is lost or the receiver stops (an error).
 func (e *Engine) Run(ctx context.Context, deliveries <-chan webhook.Delivery, stopped <-chan error, tunnelDone <-chan struct{}) error {
 	defer e.hooks.Wait()
-	defer e.once.Do(func() { close(e.quit) })
+	defer e.quitNow()
 	shown := 0
 	for {
 		select {

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/clock"
 )
 
 const amzDate = "20060102T150405Z"
@@ -182,14 +184,10 @@ func (f *faultyWriter) pace() error {
 		return nil
 	}
 	_ = http.NewResponseController(f.ResponseWriter).Flush()
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-f.ctx.Done():
+	if clock.Sleep(f.ctx, wait) != nil {
 		return errors.New("download aborted")
 	}
+	return nil
 }
 
 // OutputSHA256 is the sha256 (hex) of the bytes outputURL serves in full, for byte-exact tests. It does

@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/clock"
 )
 
 // retryDialer is handed to the ngrok library as its Dialer. It keeps retrying an unreachable edge
@@ -57,12 +59,8 @@ func (d *retryDialer) DialContext(ctx context.Context, network, addr string) (ne
 		d.lastErr = err
 		d.mu.Unlock()
 		d.logger.Debug("ngrok edge unreachable, retrying", "addr", addr, "in", wait, "err", err)
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if clock.Sleep(ctx, wait) != nil {
 			return nil, err
-		case <-timer.C:
 		}
 		wait = min(wait*2, dialRetryMax)
 	}
