@@ -41,11 +41,8 @@ API's answer is printed as it came (amounts are strings in units of 0.0001 USD).
 
 func runBalance(ctx context.Context, o *Options) error {
 	f := o.F
-	api, err := f.API()
+	api, err := cmdutil.NeedAPI(f)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
 	bal, err := api.Client.Balance(ctx)

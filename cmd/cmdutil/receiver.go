@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -32,12 +33,7 @@ func TunnelError(err error) error {
 // OpenWaitReceiver opens the receiver of submit --wait (one task or a batch). A tunnel that cannot open
 // is only a warning, since polling carries on; nil means there is no receiver.
 func OpenWaitReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api *factory.API) (*hooks.Router, error) {
-	s, env, err := tf.Resolve(f)
-	if err != nil {
-		return nil, err
-	}
-	env.APIBaseURL = api.BaseURL
-	srv, noTunnel, err := hooks.Open(ctx, s, env, webhook.Options{})
+	srv, noTunnel, err := openReceiver(ctx, f, tf, api, webhook.Options{})
 	if err != nil {
 		switch err = TunnelError(err); clierr.KindOf(err) {
 		case clierr.KindUsage, clierr.KindAuth, clierr.KindInterrupted:
@@ -56,6 +52,31 @@ func OpenWaitReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, 
 	return hooks.NewRouter(srv), nil
 }
 
+// openReceiver resolves the receiver flags and opens the receiver behind its tunnel (nil, true, nil
+// when auto finds no way for the API to reach it).
+func openReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api *factory.API, opts webhook.Options) (*hooks.Server, bool, error) {
+	s, env, err := tf.Resolve(f)
+	if err != nil {
+		return nil, false, err
+	}
+	env.APIBaseURL = api.BaseURL
+	return hooks.Open(ctx, s, env, opts)
+}
+
+// OpenReceiver opens the receiver a command cannot work without (listen, test-event): a tunnel that
+// fails is an error for cmdName, and no tunnel at all is the usage error none.
+func OpenReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api *factory.API, opts webhook.Options,
+	cmdName string, none error) (*hooks.Server, error) {
+	srv, _, err := openReceiver(ctx, f, tf, api, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmdName, TunnelError(err))
+	}
+	if srv == nil {
+		return nil, none
+	}
+	return srv, nil
+}
+
 // Runner builds the task lifecycle for a command, reporting to obs.
 func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
 	return &lifecycle.Runner{
@@ -68,6 +89,18 @@ func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifec
 // ErrMissingKey is the auth error of a command that needs a key and has none.
 var ErrMissingKey = clierr.New(clierr.KindAuth,
 	errors.New("no API key: set NOVITA_API_KEY or run: novita config set api_key (or try the offline simulator with --sandbox)"))
+
+// NeedAPI resolves the API of a command that sends requests with a key: ErrMissingKey without one.
+func NeedAPI(f *factory.Factory) (*factory.API, error) {
+	api, err := f.API()
+	if err != nil {
+		return nil, err
+	}
+	if err := NeedKey(api); err != nil {
+		return nil, err
+	}
+	return api, nil
+}
 
 // NeedKey returns ErrMissingKey when api has no key.
 func NeedKey(api *factory.API) error {

@@ -17,7 +17,6 @@ import (
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
-	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -161,17 +160,10 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	s, env, err := o.Tunnel.Resolve(f)
+	srv, err := cmdutil.OpenReceiver(ctx, f, o.Tunnel, api, eng.ReceiverOptions(), "listen",
+		clierr.Usagef("listen needs a receiver: set NGROK_AUTHTOKEN for an ngrok tunnel, or use --tunnel local (with --public-url for your own tunnel)"))
 	if err != nil {
 		return err
-	}
-	env.APIBaseURL = api.BaseURL
-	srv, _, err := hooks.Open(ctx, s, env, eng.ReceiverOptions())
-	if err != nil {
-		return fmt.Errorf("listen: %w", cmdutil.TunnelError(err))
-	}
-	if srv == nil {
-		return clierr.Usagef("listen needs a receiver: set NGROK_AUTHTOKEN for an ngrok tunnel, or use --tunnel local (with --public-url for your own tunnel)")
 	}
 	defer srv.Close(5 * time.Second)
 	if o.PrintURL {

@@ -120,11 +120,8 @@ func runModels(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	api, err := f.API()
+	api, err := cmdutil.NeedAPI(f)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
 	cache := cmdutil.ModelCache(f, api)

@@ -100,11 +100,8 @@ func runResult(ctx context.Context, o *Options) error {
 			return err
 		}
 	}
-	api, err := f.API()
+	api, err := cmdutil.NeedAPI(f)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
 	res, err := api.Client.TaskResult(ctx, o.TaskID)

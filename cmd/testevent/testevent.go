@@ -21,7 +21,6 @@ import (
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
-	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/testevent"
@@ -112,11 +111,8 @@ func runTestEvent(ctx context.Context, o *Options) error {
 	case len(o.Sets) > 0:
 		return clierr.Usagef("--set edits a locally built event: use it with --local --to URL")
 	}
-	api, err := f.API()
+	api, err := cmdutil.NeedAPI(f)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
 	req, err := testRequest(ctx, f, task)
@@ -139,17 +135,10 @@ func runTestEvent(ctx context.Context, o *Options) error {
 // roundTrip opens a receiver, asks for a test event to it and checks what arrives.
 func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.Task, req map[string]any, want novita.Status) error {
 	f, io := o.F, o.F.IOStreams
-	s, env, err := o.Tunnel.Resolve(f)
+	srv, err := cmdutil.OpenReceiver(ctx, f, o.Tunnel, api, webhook.Options{}, "test-event",
+		clierr.Usagef("test-event needs a receiver: set NGROK_AUTHTOKEN, use --tunnel local with --public-url, or send to your endpoint with --to URL"))
 	if err != nil {
 		return err
-	}
-	env.APIBaseURL = api.BaseURL
-	srv, _, err := hooks.Open(ctx, s, env, webhook.Options{})
-	if err != nil {
-		return fmt.Errorf("test-event: %w", cmdutil.TunnelError(err))
-	}
-	if srv == nil {
-		return clierr.Usagef("test-event needs a receiver: set NGROK_AUTHTOKEN, use --tunnel local with --public-url, or send to your endpoint with --to URL")
 	}
 	defer srv.Close(0)
 	body.SetWebhook(req, srv.URL)

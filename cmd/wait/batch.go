@@ -102,11 +102,8 @@ func runWaitPending(ctx context.Context, o *Options) error {
 // saved where its submit would have saved it (its -o, its {task} and {line}) unless -o says otherwise.
 func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, tasks []journal.Task, what string) error {
 	f, io := o.F, o.F.IOStreams
-	api, err := f.API()
+	api, err := cmdutil.NeedAPI(f)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
 	if o.Concurrency <= 0 {

@@ -150,11 +150,8 @@ func runWait(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	api, err := f.API()
+	api, err := cmdutil.NeedAPI(f)
 	if err != nil {
-		return err
-	}
-	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
 	// Tasks resumed with wait have usually ended already: look at once rather than after the

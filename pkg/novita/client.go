@@ -128,9 +128,17 @@ func (c *Client) TaskResult(ctx context.Context, taskID string) (*TaskResult, er
 // do runs one API call with retries. retryable decides whether an error may be retried; decode reads a 2xx body.
 func (c *Client) do(ctx context.Context, op, method, u string, body []byte, timeout time.Duration,
 	retryable func(error) bool, decode func([]byte) error) error {
+	return c.retry(ctx, op, retryable, func(ctx context.Context) error {
+		return c.once(ctx, op, method, u, body, timeout, decode)
+	})
+}
+
+// retry makes attempts until one succeeds, the error may not be retried, the attempts run out or ctx
+// ends, sleeping the policy's backoff (or the server's Retry-After) between them.
+func (c *Client) retry(ctx context.Context, op string, retryable func(error) bool, attempt func(context.Context) error) error {
 	attempts := max(c.Retry.MaxAttempts, 1)
 	for n := 1; ; n++ {
-		err := c.once(ctx, op, method, u, body, timeout, decode)
+		err := attempt(ctx)
 		if err == nil {
 			return nil
 		}

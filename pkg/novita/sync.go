@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
-	"github.com/novita-cli/novita/pkg/clock"
 )
 
 // maxSyncResponseBytes bounds a synchronous answer, which carries its outputs inline (base64 images,
@@ -28,39 +27,16 @@ func (c *Client) SubmitSync(ctx context.Context, path string, body []byte) ([]by
 	}
 	op := "run " + strings.TrimPrefix(path, "/")
 	u := strings.TrimRight(c.BaseURL, "/") + path
-	attempts := max(c.Retry.MaxAttempts, 1)
-	for n := 1; ; n++ {
-		raw, err := c.syncOnce(ctx, op, u, body)
-		if err == nil {
-			return raw, nil
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", op, ctx.Err())
-		}
-		if n >= attempts || !submitRetryable(err) {
-			if maybeCreated(err) {
-				err = clierr.WithHint(clierr.KindOf(err), err,
-					"the request may have reached Novita and been billed; check your Novita console before running it again")
-			}
-			return nil, err
-		}
-		var ra time.Duration
-		var ae *APIError
-		if errors.As(err, &ae) {
-			ra = ae.RetryAfter
-		}
-		wait := c.Retry.Backoff(n, ra)
-		if c.OnRetry != nil {
-			c.OnRetry(op, n, wait, err)
-		}
-		sleep := c.Sleep
-		if sleep == nil {
-			sleep = clock.Sleep
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
+	var raw []byte
+	err := c.retry(ctx, op, submitRetryable, func(ctx context.Context) (err error) {
+		raw, err = c.syncOnce(ctx, op, u, body)
+		return err
+	})
+	if err != nil && maybeCreated(err) {
+		err = clierr.WithHint(clierr.KindOf(err), err,
+			"the request may have reached Novita and been billed; check your Novita console before running it again")
 	}
+	return raw, err
 }
 
 // submitRetryable is Submit's rule: only a 429 or a request that surely never left.
