@@ -171,6 +171,20 @@ func (c *Client) retry(ctx context.Context, op string, retryable func(error) boo
 type errDecode struct{ error }
 
 func (c *Client) once(ctx context.Context, op, method, u string, body []byte, timeout time.Duration, decode func([]byte) error) error {
+	b, err := c.exchange(ctx, op, method, u, body, timeout, "application/json", maxResponseBytes)
+	if err != nil {
+		return err
+	}
+	if err := decode(b); err != nil {
+		return errDecode{err}
+	}
+	return nil
+}
+
+// exchange is one HTTP request with the key, traced with --debug, bounded by timeout: it returns a 2xx
+// answer's body (at most limit bytes) or the API error the answer carries.
+func (c *Client) exchange(ctx context.Context, op, method, u string, body []byte, timeout time.Duration,
+	accept string, limit int64) ([]byte, error) {
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -182,7 +196,7 @@ func (c *Client) once(ctx context.Context, op, method, u string, body []byte, ti
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	if c.APIKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.APIKey)
@@ -190,7 +204,7 @@ func (c *Client) once(ctx context.Context, op, method, u string, body []byte, ti
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", c.UserAgent)
 	c.traceRequest(req, body)
 	start := time.Now()
@@ -200,21 +214,18 @@ func (c *Client) once(ctx context.Context, op, method, u string, body []byte, ti
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, redactURLError(err))
+		return nil, fmt.Errorf("%s: %w", op, redactURLError(err))
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return fmt.Errorf("%s: reading the answer: %w", op, err)
+		return nil, fmt.Errorf("%s: reading the answer: %w", op, err)
 	}
 	c.traceResponse(resp, b, time.Since(start))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return parseAPIError(op, resp.StatusCode, resp.Header, b)
+		return nil, parseAPIError(op, resp.StatusCode, resp.Header, b)
 	}
-	if err := decode(b); err != nil {
-		return errDecode{err}
-	}
-	return nil
+	return b, nil
 }
 
 // redactURLError keeps the operation and cause of a transport error; our URLs carry no secrets,

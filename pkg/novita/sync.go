@@ -1,14 +1,11 @@
 package novita
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/novita-cli/novita/pkg/clierr"
 )
@@ -50,39 +47,9 @@ func submitRetryable(err error) bool {
 
 // syncOnce is one POST; the answer may be JSON or the raw file (some audio endpoints).
 func (c *Client) syncOnce(ctx context.Context, op, u string, body []byte) ([]byte, error) {
-	if c.SubmitTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.SubmitTimeout)
-		defer cancel()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	b, err := c.exchange(ctx, op, http.MethodPost, u, body, c.SubmitTimeout, "application/json, */*", maxSyncResponseBytes+1)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	if c.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+c.APIKey)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, */*")
-	req.Header.Set("User-Agent", c.UserAgent)
-	c.traceRequest(req, body)
-	start := time.Now()
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, redactURLError(err))
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxSyncResponseBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading the answer: %w", op, err)
-	}
-	c.traceResponse(resp, b, time.Since(start))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, parseAPIError(op, resp.StatusCode, resp.Header, b)
+		return nil, err
 	}
 	if len(b) > maxSyncResponseBytes {
 		return nil, errDecode{fmt.Errorf("%s: the answer is larger than %d MiB", op, maxSyncResponseBytes>>20)}
