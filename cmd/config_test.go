@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,5 +138,28 @@ func TestBadConfigValueNamesTheFile(t *testing.T) {
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "x", "--wait")
 	if r.code != 2 || !strings.Contains(r.stderr, path) || !strings.Contains(r.stderr, "tunnel") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// Issue 13, item 6: every config action writes one JSON document with --json.
+func TestConfigActionsWriteOneJSONDocument(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{
+		{"--json", "config", "set", "tunnel", "local"},
+		{"--json", "config", "get", "tunnel"},
+		{"--json", "config", "path"},
+		{"--json", "config", "list"},
+		{"--json", "config", "unset", "tunnel"},
+		{"--json", "config", "unset", "tunnel"},
+	} {
+		r := c.run(args...)
+		var doc map[string]any
+		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &doc) != nil {
+			t.Fatalf("%v: exit %d, stdout is not one JSON document: %q", args, r.code, r.stdout)
+		}
+	}
+	r := c.run("--json", "config", "get", "tunnel")
+	if r.code != 1 || !strings.Contains(r.stdout, `"exit_code": 1`) {
+		t.Fatalf("get of an unset key: exit %d %q", r.code, r.stdout)
 	}
 }

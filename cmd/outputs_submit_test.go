@@ -86,3 +86,17 @@ func TestSubmitWaitToStdout(t *testing.T) {
 		t.Errorf("left behind: %v", l)
 	}
 }
+
+// Item 8: -o - (or a device) holds one output; a request for several is refused before paying.
+func TestStdoutTemplateWithSeveralOutputsIsRefusedBeforePaying(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	r := c.run("submit", "txt2img", "--prompt", "p", "-n", "2", "--wait", "-o", "-")
+	if r.code != 2 || !strings.Contains(r.stderr, "asks for 2") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if n := requestsTo(sb, "/v3/async/txt2img"); n != 0 {
+		t.Fatalf("%d tasks submitted (paid) before the refusal", n)
+	}
+}

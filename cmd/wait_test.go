@@ -207,3 +207,31 @@ func TestWaitBatchOfLinesAllRefused(t *testing.T) {
 		t.Fatalf("exit %d\n%s", w.code, w.stderr)
 	}
 }
+
+// Issue 13, item 6: `--json wait --batch` of a batch that is already over prints a document for every
+// line (from the journal), not nothing.
+func TestJSONWaitBatchOfAFinishedBatchPrintsEveryLine(t *testing.T) {
+	c := newCLI(t)
+	c.useSandbox(startSandbox(t, sandbox.Options{}))
+	file := writeBatchFile(t, c, "b.txt", []string{"one", "two", "three"})
+	r := c.run("submit", "txt2img", "--batch", file, "--wait", "--width", "128", "--height", "128", "-o", "out/{line}.{ext}")
+	if r.code != 0 {
+		t.Fatalf("batch: exit %d\n%s", r.code, r.stderr)
+	}
+	id := batchIDOf(t, r.stderr)
+	r = c.run("--json", "wait", "--batch", id)
+	lines := r.lines()
+	if r.code != 0 || len(lines) != 3 {
+		t.Fatalf("exit %d, want three documents:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, l := range lines {
+		var d struct {
+			TaskID, Status, BatchID string
+			Line                    int
+			Files                   []struct{ Path string }
+		}
+		if err := json.Unmarshal([]byte(l), &d); err != nil || d.Status != "TASK_STATUS_SUCCEED" || len(d.Files) != 1 || d.Line == 0 {
+			t.Fatalf("line document %s (%v)", l, err)
+		}
+	}
+}

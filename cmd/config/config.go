@@ -82,8 +82,12 @@ func runConfig(o *Options) error {
 	if err != nil {
 		return err
 	}
+	jsonOut := o.F.Globals.JSON
 	switch o.Action {
 	case "path":
+		if jsonOut {
+			return iostreams.WriteJSON(io.Out, map[string]string{"path": f.Path})
+		}
 		fmt.Fprintln(io.Out, f.Path)
 		return nil
 	case "list":
@@ -97,9 +101,12 @@ func runConfig(o *Options) error {
 		}
 		if !removed {
 			io.Statusf("%s was not set in %s", o.Key, f.Path)
-			return nil
+		} else {
+			io.Statusf("removed %s from %s", o.Key, f.Path)
 		}
-		io.Statusf("removed %s from %s", o.Key, f.Path)
+		if jsonOut {
+			return iostreams.WriteJSON(io.Out, map[string]any{"key": o.Key, "removed": removed, "path": f.Path})
+		}
 		return nil
 	}
 	k, ok := config.LookupKey(o.Key)
@@ -111,6 +118,9 @@ func runConfig(o *Options) error {
 		v, ok := f.Get(k.Name)
 		if !ok {
 			return fmt.Errorf("%s is not set in %s", k.Name, f.Path)
+		}
+		if jsonOut {
+			return iostreams.WriteJSON(io.Out, map[string]string{"key": k.Name, "value": k.Display(v, o.Reveal)})
 		}
 		fmt.Fprintln(io.Out, k.Display(v, o.Reveal))
 		return nil
@@ -129,6 +139,9 @@ func runConfig(o *Options) error {
 			return err
 		}
 		io.Statusf("saved %s in %s", k.Name, f.Path)
+		if jsonOut {
+			return iostreams.WriteJSON(io.Out, map[string]any{"key": k.Name, "saved": true, "path": f.Path})
+		}
 		return nil
 	}
 	return clierr.Usagef("unknown config action %q (use get, set, unset, list or path)", o.Action)

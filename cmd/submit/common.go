@@ -2,6 +2,8 @@ package submit
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,6 +155,9 @@ func (o *Options) prepare(ctx context.Context, saves bool) (*prepared, error) {
 	if err := o.preflight(outs, saves); err != nil {
 		return nil, err
 	}
+	if n := requestedOutputs(req); saves && !outs.NoDownload && !outs.Template.WritesFiles() && n > 1 {
+		return nil, clierr.Usagef("-o %s holds one output, but this request asks for %d: use a file template such as -o 'out-{index}.{ext}', or ask for one", outs.Template, n)
+	}
 	mode, err := o.previewMode()
 	if err != nil {
 		return nil, err
@@ -163,6 +168,18 @@ func (o *Options) prepare(ctx context.Context, saves bool) (*prepared, error) {
 	}
 	warnModels(o, api, req)
 	return &prepared{req: req, outs: outs, mode: mode, api: api}, nil
+}
+
+// requestedOutputs is how many outputs a body asks for where it says so (image_num), else 1.
+func requestedOutputs(req map[string]any) int {
+	for _, path := range []string{"request.image_num", "image_num"} {
+		if v, ok := catalog.Get(req, path); ok {
+			if n, err := strconv.Atoi(fmt.Sprint(v)); err == nil && n > 1 {
+				return n
+			}
+		}
+	}
+	return 1
 }
 
 // preflight checks, before anything is paid for, that the outputs of one task can be saved where

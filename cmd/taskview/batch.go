@@ -53,7 +53,22 @@ func (v *BatchView) Start(items []batch.Item) {
 		v.order = newLineOrder(lines)
 	}
 	v.counts = batch.Counts{Total: len(items)}
+	if v.JSON {
+		// A resume prints every line of the batch, also those over before it: one document each.
+		for _, r := range v.Earlier {
+			if r.Doc != nil {
+				v.write(r.Doc)
+			}
+		}
+	}
 	v.meter = v.IO.StartMeter(v.name(), len(items), v.Every, v.text)
+}
+
+// write prints one line document as NDJSON, remembering the first error.
+func (v *BatchView) write(doc any) {
+	if err := iostreams.WriteJSONLine(v.IO.Out, doc); err != nil && v.outErr == nil {
+		v.outErr = fmt.Errorf("write stdout: %w", err)
+	}
 }
 
 // name is how the run is called: "batch b-1a2b3c4d5e", or the label.

@@ -24,6 +24,8 @@ type Row struct {
 	ID      string
 	Outcome batch.Outcome
 	Detail  string // files, or the reason it did not succeed
+	// Doc, for a line over before this run, is its --json document as the journal knows it.
+	Doc *lifecycle.Document
 }
 
 func (v *BatchView) rows(results []batch.Result) []Row {

@@ -154,7 +154,7 @@ func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, t
 
 // journalRow tells whether a journalled task needs nothing more, and its summary row.
 func journalRow(t journal.Task, noDownload bool) (taskview.Row, bool) {
-	row := taskview.Row{Line: t.Line, ID: t.ID}
+	row := taskview.Row{Line: t.Line, ID: t.ID, Doc: journalDoc(t)}
 	switch novita.Status(t.Status) {
 	case novita.StatusFailed:
 		row.Outcome, row.Detail = batch.Failed, lifecycle.OrUnknown(t.Reason)
@@ -176,6 +176,20 @@ func journalRow(t journal.Task, noDownload bool) (taskview.Row, bool) {
 		return row, true
 	}
 	return row, false
+}
+
+// journalDoc is the --json document of a task that was over before this run, from what the journal
+// knows (no raw result: the API is not asked again for a task that needs nothing more).
+func journalDoc(t journal.Task) *lifecycle.Document {
+	doc := &lifecycle.Document{TaskID: t.ID, Task: t.Name, TaskType: t.TaskType, Status: t.Status, Reason: t.Reason,
+		DeliveredBy: t.DeliveredBy, ElapsedMS: t.ElapsedMS, BatchID: t.BatchID, Line: t.Line,
+		Result: []byte("null"), Files: []download.File{}}
+	for _, f := range t.Files {
+		if f.Path != "" {
+			doc.Files = append(doc.Files, download.File{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256})
+		}
+	}
+	return doc
 }
 
 // unsentLines are the lines of a batch's plan that have no task in the journal.
