@@ -69,13 +69,6 @@ func (a Advice) resume(command string) string {
 	return a.Resume(command)
 }
 
-func (a Advice) scrub(s string) string {
-	if a.Scrub == nil {
-		return s
-	}
-	return a.Scrub(s)
-}
-
 // StopHint is the advice for an error that cut a wait short (a timeout or an interrupt): how to wait
 // for its task again. "" for any other error, or when the error names no task.
 func (a Advice) StopHint(err error) string {

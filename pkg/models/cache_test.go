@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -31,9 +32,9 @@ func TestCachePathFollowsXDG(t *testing.T) {
 }
 
 // testCache is a cache in a temp dir with a clock the test moves.
-func testCache(t *testing.T) (*Cache, *fakeClock) {
+func testCache(t *testing.T) (*Cache, *clock.Fake) {
 	t.Helper()
-	clk := &fakeClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clk := clock.NewFake(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
 	c := NewCache(func(k string) string {
 		if k == "XDG_CACHE_HOME" {

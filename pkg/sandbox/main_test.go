@@ -6,37 +6,19 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fakeClock is an injectable clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2024, 6, 2, 15, 0, 41, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newFakeClock is the clock tests move by hand.
+func newFakeClock() *clock.Fake { return clock.NewFake(time.Date(2024, 6, 2, 15, 0, 41, 0, time.UTC)) }
 
 // start runs a sandbox on a loopback port and closes it (and the test client's connections) at the end.
 func start(t testing.TB, opts Options) *Server {
@@ -191,5 +173,3 @@ func txt2img(prompt, extra string, w, h, n int) string {
 	})
 	return string(b)
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

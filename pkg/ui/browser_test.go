@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -166,11 +165,6 @@ func artifactDir(t *testing.T) string {
 		return d
 	}
 	return t.TempDir()
-}
-
-func jsString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
-	return "'" + r.Replace(s) + "'"
 }
 
 // fixtureURL is the page with the token, under the host name the browser will use.

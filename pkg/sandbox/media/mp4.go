@@ -29,12 +29,11 @@ type box struct{ b []byte }
 
 func newBox(typ string) *box { return &box{b: append(make([]byte, 4, 64), typ...)} }
 
-func (x *box) u8(v uint8) *box    { x.b = append(x.b, v); return x }
-func (x *box) u16(v uint16) *box  { x.b = binary.BigEndian.AppendUint16(x.b, v); return x }
-func (x *box) u32(v uint32) *box  { x.b = binary.BigEndian.AppendUint32(x.b, v); return x }
-func (x *box) raw(v ...byte) *box { x.b = append(x.b, v...); return x }
-func (x *box) str(s string) *box  { x.b = append(x.b, s...); return x }
-func (x *box) zeros(n int) *box   { x.b = append(x.b, make([]byte, n)...); return x }
+func (x *box) u8(v uint8) *box   { x.b = append(x.b, v); return x }
+func (x *box) u16(v uint16) *box { x.b = binary.BigEndian.AppendUint16(x.b, v); return x }
+func (x *box) u32(v uint32) *box { x.b = binary.BigEndian.AppendUint32(x.b, v); return x }
+func (x *box) str(s string) *box { x.b = append(x.b, s...); return x }
+func (x *box) zeros(n int) *box  { x.b = append(x.b, make([]byte, n)...); return x }
 func (x *box) kids(k ...*box) *box {
 	for _, c := range k {
 		x.b = append(x.b, c.bytes()...)
