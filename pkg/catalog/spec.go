@@ -57,6 +57,29 @@ type Param struct {
 	Short        string   `yaml:"short"` // one-letter shorthand
 	Role         string   `yaml:"role"`  // RoleOutputType
 	Notes        string   `yaml:"notes"`
+	// DefaultBy makes the default follow another field: {path: model, values: {SVD: 14, SVD-XT: 25}}.
+	// Values absent from the map fall back to Default.
+	DefaultBy *DefaultBy `yaml:"default_by"`
+}
+
+// DefaultBy is a default that depends on the value of another field.
+type DefaultBy struct {
+	Path   string         `yaml:"path"`
+	Values map[string]any `yaml:"values"` // the other field's value (as text) -> this field's default
+}
+
+// WebhookSpec says where the webhook URL goes in a request body, and whether the page documents it.
+type WebhookSpec struct {
+	Path       string `yaml:"path"`       // "extra.webhook.url" (the default), "callback_url", ...
+	Documented bool   `yaml:"documented"` // the endpoint's own page shows the field
+}
+
+// Group constrains a set of fields together: at least one present (Required), at most one (Exclusive).
+type Group struct {
+	Paths     []string `yaml:"paths"`
+	Required  bool     `yaml:"required"`
+	Exclusive bool     `yaml:"exclusive"`
+	Message   string   `yaml:"message"`
 }
 
 // SumRule caps the total of one numeric field over the elements of an array of objects.
@@ -98,20 +121,24 @@ type ResponseField struct {
 
 // specFile is one spec/<name>.yaml.
 type specFile struct {
-	Name     string      `yaml:"name"`
-	Path     string      `yaml:"path"`
-	Mode     string      `yaml:"mode"`
-	Shape    string      `yaml:"shape"`
-	Kind     string      `yaml:"kind"`
-	TaskType string      `yaml:"task_type"`
-	Aliases  []string    `yaml:"aliases"`
-	Summary  string      `yaml:"summary"`
-	Docs     string      `yaml:"docs"`
-	Sources  []string    `yaml:"sources"`
-	Notes    string      `yaml:"notes"`
-	Params   []Param     `yaml:"params"`
-	Rules    []CrossRule `yaml:"rules"`
-	Response *Response   `yaml:"response"`
+	Name     string       `yaml:"name"`
+	Path     string       `yaml:"path"`
+	Mode     string       `yaml:"mode"`
+	Shape    string       `yaml:"shape"`
+	Kind     string       `yaml:"kind"`
+	TaskType string       `yaml:"task_type"`
+	Aliases  []string     `yaml:"aliases"`
+	Summary  string       `yaml:"summary"`
+	Docs     string       `yaml:"docs"`
+	Source   string       `yaml:"source"`  // the reference page this spec was checked against
+	Checked  string       `yaml:"checked"` // when and against what: "2026-12-06 against the page; JS SDK agrees"
+	Webhook  *WebhookSpec `yaml:"webhook"`
+	Groups   []Group      `yaml:"groups"`
+	Sources  []string     `yaml:"sources"`
+	Notes    string       `yaml:"notes"`
+	Params   []Param      `yaml:"params"`
+	Rules    []CrossRule  `yaml:"rules"`
+	Response *Response    `yaml:"response"`
 }
 
 // parseSpec decodes and checks one spec file and compiles it into a Task.
