@@ -27,12 +27,14 @@ const (
 // FileRecord is one output of a task: a downloaded file (Path set) or an output known only by its URL's
 // expiry (Path empty, not yet downloaded).
 type FileRecord struct {
-	Kind         string    `json:"kind,omitempty"`
-	Index        int       `json:"index,omitempty"`
-	Path         string    `json:"path"` // absolute, except paths imported from tasks.jsonl (their directory is unknown)
-	Bytes        int64     `json:"bytes"`
-	SHA256       string    `json:"sha256,omitempty"`
-	URLExpiresAt time.Time `json:"url_expires_at,omitzero"`
+	Kind   string `json:"kind,omitempty"`
+	Index  int    `json:"index,omitempty"`
+	Path   string `json:"path"` // absolute, except paths imported from tasks.jsonl (their directory is unknown)
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256,omitempty"` // of the file as it is now (after embedded metadata)
+	// DeliveredSHA256 is the sha256 of the bytes as downloaded, when metadata embedded since changed them.
+	DeliveredSHA256 string    `json:"delivered_sha256,omitempty"`
+	URLExpiresAt    time.Time `json:"url_expires_at,omitzero"`
 }
 
 // Record is one fact about a task, as the first release's journal line was. Append merges it into the

@@ -115,6 +115,14 @@ func migrations() []string {
 			created_at INTEGER NOT NULL,
 			lines      TEXT NOT NULL DEFAULT '[]'
 		) WITHOUT ROWID;`,
+
+		// 7: task references and provenance. A file's sha256 is what is on disk now (after metadata was
+		// embedded); delivered_sha256 is what the download delivered, when that differs. Both find the
+		// task of a file. sandbox marks a task of an in-process simulator, gone when its command ended.
+		`ALTER TABLE files ADD COLUMN delivered_sha256 TEXT NOT NULL DEFAULT '';
+		ALTER TABLE tasks ADD COLUMN sandbox INTEGER NOT NULL DEFAULT 0;
+		CREATE INDEX files_sha256 ON files(sha256) WHERE sha256 != '';
+		CREATE INDEX files_delivered_sha256 ON files(delivered_sha256) WHERE delivered_sha256 != '';`,
 	}
 }
 

@@ -28,6 +28,7 @@ type Task struct {
 	Seed        *int64          `json:"seed,omitempty"`
 	ElapsedMS   int64           `json:"elapsed_ms,omitempty"`
 	DeliveredBy string          `json:"delivered_by,omitempty"`
+	Sandbox     bool            `json:"sandbox,omitempty"` // submitted to an in-process --sandbox simulator, gone since
 	Request     json.RawMessage `json:"request,omitempty"` // the stored (elided) request; filled by Get only
 	Files       []FileRecord    `json:"files,omitempty"`   // downloaded and known outputs, by kind and index
 }
@@ -39,13 +40,15 @@ type Query struct {
 	Task    string    // the catalog name
 	Since   time.Time // submitted at or after
 	BatchID string
-	Text    string // full-text search over prompts: every word must match; "fox*" matches a prefix
-	Pending bool   // only tasks never seen to end
-	Limit   int    // 0: all
+	Text    string    // full-text search over prompts: every word must match; "fox*" matches a prefix
+	Pending bool      // only tasks never seen to end that can still end (not of an in-process sandbox)
+	Before  time.Time // submitted before
+	Sandbox bool      // only tasks of an in-process sandbox
+	Limit   int       // 0: all
 }
 
 const taskColumns = `t.seq, t.id, t.task, t.endpoint, t.base_url, t.submitted_at, t.ended_at, t.updated_at,
-	t.status, t.reason, t.task_type, t.batch_id, t.line, t.output, t.prompt, t.seed, t.elapsed_ms, t.delivered_by`
+	t.status, t.reason, t.task_type, t.batch_id, t.line, t.output, t.prompt, t.seed, t.elapsed_ms, t.delivered_by, t.sandbox`
 
 // List returns the tasks q selects, with their files.
 func (j *Journal) List(ctx context.Context, q Query) ([]Task, error) {
@@ -85,7 +88,13 @@ func listTasks(ctx context.Context, db *sql.DB, q Query) ([]Task, error) {
 		where, args = append(where, "t.batch_id = ? AND t.batch_id != ''"), append(args, q.BatchID) // the second term lets tasks_batch serve
 	}
 	if q.Pending {
-		where = append(where, "t.ended_at IS NULL")
+		where = append(where, "t.ended_at IS NULL AND t.sandbox = 0")
+	}
+	if !q.Before.IsZero() {
+		where, args = append(where, "t.submitted_at < ?"), append(args, millis(q.Before))
+	}
+	if q.Sandbox {
+		where = append(where, "t.sandbox = 1")
 	}
 	stmt := "SELECT " + taskColumns + " FROM " + from
 	if len(where) > 0 {
@@ -222,7 +231,7 @@ func queryTasks(ctx context.Context, db *sql.DB, stmt string, args ...any) ([]Ta
 		var ended, seed, elapsed sql.NullInt64
 		if err := rows.Scan(&seq, &t.ID, &t.Name, &t.Endpoint, &t.BaseURL, &submitted, &ended, &updated,
 			&t.Status, &t.Reason, &t.TaskType, &t.BatchID, &t.Line, &t.Output, &t.Prompt, &seed, &elapsed,
-			&t.DeliveredBy); err != nil {
+			&t.DeliveredBy, &t.Sandbox); err != nil {
 			return nil, err
 		}
 		t.SubmittedAt, t.UpdatedAt = fromMillis(submitted), fromMillis(updated)
@@ -255,7 +264,7 @@ func filesOf(ctx context.Context, db *sql.DB, seqs []int64) (map[int64][]FileRec
 	if len(seqs) == 0 {
 		return out, nil
 	}
-	stmt := `SELECT task, kind, idx, path, bytes, sha256, url_expires_at FROM files`
+	stmt := `SELECT task, kind, idx, path, bytes, sha256, delivered_sha256, url_expires_at FROM files`
 	var args []any
 	if len(seqs) <= 500 {
 		stmt += " WHERE task IN (?" + strings.Repeat(", ?", len(seqs)-1) + ")"
@@ -272,7 +281,7 @@ func filesOf(ctx context.Context, db *sql.DB, seqs []int64) (map[int64][]FileRec
 		var seq int64
 		var f FileRecord
 		var expires sql.NullInt64
-		if err := rows.Scan(&seq, &f.Kind, &f.Index, &f.Path, &f.Bytes, &f.SHA256, &expires); err != nil {
+		if err := rows.Scan(&seq, &f.Kind, &f.Index, &f.Path, &f.Bytes, &f.SHA256, &f.DeliveredSHA256, &expires); err != nil {
 			return nil, err
 		}
 		if expires.Valid {

@@ -29,6 +29,9 @@ type Submitted struct {
 	Line        int
 	Output      string // the -o template, so a resume writes where the submit would have
 	Request     []byte // the JSON body sent; stored through ElideRequest, its prompt and seed extracted (not JSON: not kept)
+	// Sandbox marks a task of an in-process simulator that ends with the command: it is never pending
+	// after that.
+	Sandbox bool
 }
 
 // StatusUpdate is a status seen for a task.
@@ -46,7 +49,7 @@ type StatusUpdate struct {
 // of this process cannot lose the task. A task already known (from a status seen first) is completed.
 func (j *Journal) RecordSubmitted(ctx context.Context, s Submitted) error {
 	row := taskRow{id: s.TaskID, task: s.Task, endpoint: s.Endpoint, baseURL: s.BaseURL, at: s.SubmittedAt,
-		submittedAt: s.SubmittedAt, batchID: s.BatchID, line: s.Line, output: s.Output}
+		submittedAt: s.SubmittedAt, batchID: s.BatchID, line: s.Line, output: s.Output, sandbox: s.Sandbox}
 	// A body that is not JSON (the API would have refused it) is not kept; the task still is.
 	if stored, _, err := ElideRequest(s.Request); err == nil {
 		row.request = stored
@@ -123,6 +126,7 @@ type taskRow struct {
 	line                                                           int
 	request                                                        []byte
 	seed                                                           *int64
+	sandbox                                                        bool
 }
 
 // fill defaults the row's time to now.
@@ -149,8 +153,8 @@ func upsertTask(w *wtx, r *taskRow) (int64, error) {
 	}
 	var seq int64
 	err := w.scan(`INSERT INTO tasks (id, task, endpoint, base_url, submitted_at, updated_at,
-			batch_id, line, output, task_type, request, seed, prompt)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+			batch_id, line, output, task_type, request, seed, prompt, sandbox)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15)
 		ON CONFLICT (id) DO UPDATE SET
 			task = iif(?2 != '', ?2, task), endpoint = iif(?3 != '', ?3, endpoint),
 			base_url = iif(?4 != '', ?4, base_url),
@@ -158,10 +162,11 @@ func upsertTask(w *wtx, r *taskRow) (int64, error) {
 			elapsed_ms = iif(?14 AND ended_at IS NOT NULL, max(0, ended_at - ?5), elapsed_ms),
 			batch_id = iif(?7 != '', ?7, batch_id), line = iif(?8 != 0, ?8, line),
 			output = iif(?9 != '', ?9, output), task_type = iif(?10 != '', ?10, task_type),
-			request = coalesce(?11, request), seed = coalesce(?12, seed), prompt = iif(?13 != '', ?13, prompt)
+			request = coalesce(?11, request), seed = coalesce(?12, seed), prompt = iif(?13 != '', ?13, prompt),
+			sandbox = max(sandbox, ?15)
 		RETURNING seq`,
 		[]any{r.id, r.task, r.endpoint, r.baseURL, millis(submitted), millis(r.at), r.batchID, r.line, r.output,
-			r.taskType, req, r.seed, r.prompt, !r.submittedAt.IsZero()}, &seq)
+			r.taskType, req, r.seed, r.prompt, !r.submittedAt.IsZero(), r.sandbox}, &seq)
 	return seq, err
 }
 
@@ -224,12 +229,13 @@ func upsertFiles(w *wtx, seq int64, files []FileRecord) error {
 		if !f.URLExpiresAt.IsZero() {
 			expires = millis(f.URLExpiresAt)
 		}
-		if err := w.exec(`INSERT INTO files (task, kind, idx, path, bytes, sha256, url_expires_at)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+		if err := w.exec(`INSERT INTO files (task, kind, idx, path, bytes, sha256, url_expires_at, delivered_sha256)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 			ON CONFLICT (task, kind, idx) DO UPDATE SET
 				path = iif(?4 != '', ?4, path), bytes = iif(?4 != '', ?5, bytes),
-				sha256 = iif(?4 != '', ?6, sha256), url_expires_at = coalesce(?7, url_expires_at)`,
-			seq, f.Kind, f.Index, f.Path, f.Bytes, f.SHA256, expires); err != nil {
+				sha256 = iif(?4 != '', ?6, sha256), url_expires_at = coalesce(?7, url_expires_at),
+				delivered_sha256 = iif(?4 != '', ?8, delivered_sha256)`,
+			seq, f.Kind, f.Index, f.Path, f.Bytes, f.SHA256, expires, f.DeliveredSHA256); err != nil {
 			return err
 		}
 	}
