@@ -34,17 +34,25 @@ func (s Saved) check(path string) (string, bool) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != s.Bytes {
 		return "", false
 	}
-	f, err := os.Open(path)
+	sum, err := SHA256File(path)
 	if err != nil {
 		return "", false
+	}
+	return sum, s.SHA256 == "" || strings.EqualFold(sum, s.SHA256)
+}
+
+// SHA256File is the hex sha256 of a file's bytes.
+func SHA256File(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", false
+		return "", err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	return sum, s.SHA256 == "" || strings.EqualFold(sum, s.SHA256)
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // precheck runs before any byte is fetched: two outputs must not share a path; a target that holds
