@@ -101,7 +101,7 @@ func TestRerunOfAnUnknownTask(t *testing.T) {
 	if r := c.run("rerun", "nope"); r.code != 2 || !strings.Contains(r.stderr, "not in the journal") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	if r := c.run("rerun", "--help"); r.code != 0 || !strings.Contains(r.stdout, "rerun <task-id>") {
+	if r := c.run("rerun", "--help"); r.code != 0 || !strings.Contains(r.stdout, "rerun <task-id|prefix|file>") {
 		t.Fatalf("help: exit %d\n%s", r.code, r.stdout)
 	}
 }

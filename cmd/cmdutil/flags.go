@@ -12,6 +12,7 @@ import (
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/provenance"
 )
 
 // TunnelFlags are the receiver flags shared by submit --wait, listen and test-event.
@@ -68,22 +69,36 @@ func (v *TunnelFlags) Resolve(f *factory.Factory) (hooks.Settings, hooks.Env, er
 	return s, env, nil
 }
 
-// OutputFlags are -o/--output, --overwrite and (where downloading is optional) --no-download.
+// OutputFlags are -o/--output, --overwrite, --metadata and (where downloading is optional) --no-download.
 type OutputFlags struct {
 	Output                string
 	NoDownload, Overwrite bool
+	Metadata              string // as given; Outputs resolves it with the config
+	cmd                   *cobra.Command
 }
 
 // AddOutputFlags defines the output flags on cmd.
 func AddOutputFlags(cmd *cobra.Command, withNoDownload bool) *OutputFlags {
-	v := &OutputFlags{}
+	v := &OutputFlags{cmd: cmd}
 	f := cmd.Flags()
 	f.StringVarP(&v.Output, "output", "o", "", "output path template: {task_id} {task} {kind} {index} {ext} {line} (default {task_id}/{kind}-{index}.{ext})")
 	if withNoDownload {
 		f.BoolVar(&v.NoDownload, "no-download", false, "do not download the outputs")
 	}
 	f.BoolVar(&v.Overwrite, "overwrite", false, "replace existing files")
+	StringEnumFlag(cmd, &v.Metadata, "metadata", "", "", provenance.Modes(),
+		"write the task's provenance (prompt, seed, model, request) into each file (embed) or beside it as <file>.json (sidecar); config metadata, default none")
 	return v
+}
+
+// MetadataMode resolves --metadata > NOVITA_METADATA > config metadata > none.
+func (v *OutputFlags) MetadataMode(f *factory.Factory) (string, error) {
+	changed := v.cmd != nil && v.cmd.Flags().Changed("metadata")
+	m, err := f.Resolve("metadata", v.Metadata, changed)
+	if err != nil {
+		return "", err
+	}
+	return strings.ToLower(strings.TrimSpace(m)), nil
 }
 
 // Template parses output (else the configured default, else the built-in one); errors are usage
@@ -104,7 +119,11 @@ func (v *OutputFlags) Outputs(f *factory.Factory) (lifecycle.Outputs, error) {
 	if err != nil {
 		return lifecycle.Outputs{}, err
 	}
-	return lifecycle.Outputs{Template: t, NoDownload: v.NoDownload, Overwrite: v.Overwrite}, nil
+	m, err := v.MetadataMode(f)
+	if err != nil {
+		return lifecycle.Outputs{}, err
+	}
+	return lifecycle.Outputs{Template: t, NoDownload: v.NoDownload, Overwrite: v.Overwrite, Metadata: m}, nil
 }
 
 // checkListenAddr refuses a --listen-addr that cannot be an address before anything is submitted.

@@ -83,6 +83,7 @@ func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifec
 		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
 		Schedule: f.Schedule(), Now: f.Now, After: f.After,
 		Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
+		Sandbox: api.InProcess, ProvenanceNotes: &lifecycle.ProvenanceNotes{},
 	}
 }
 

@@ -15,21 +15,27 @@ import (
 	"github.com/novita-cli/novita/cmd/submit"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/taskref"
 )
 
 const (
-	use   = "rerun <task-id> [flags of its task]"
+	use   = "rerun <task-id|prefix|file> [flags of its task]"
 	short = "Submit a journalled request again, with overrides (--seed, any flag of its task, --set)"
 	long  = `Submit the request of a task from the journal again (see: novita tasks). Any flag of the
 task's own command (novita submit <task> --help) overrides the stored request, as do --set and
 --set-file; the common submit flags (--wait, -o, --dry-run, ...) work as in submit.
 
 Large inputs (images, audio) are kept in the journal only as their size and sha256: a rerun
-asks for them again by their flag, e.g. --image photo.png.`
+asks for them again by their flag, e.g. --image photo.png.
+
+The task is named by its id, a unique prefix of it (6+ characters) or one of its output files:
+a file this journal never saw is rerun from the request in its embedded metadata.`
 	example = `  $ novita rerun 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --seed 42 --wait
   $ novita rerun 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --prompt "a fox at dawn" --dry-run
-  $ novita rerun 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --image photo.png --wait`
+  $ novita rerun 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --image photo.png --wait
+  $ novita rerun cats/1.png --seed 7 --dry-run`
 )
 
 // NewCmdRerun is the start-up stand-in of `novita rerun`: its flags depend on the task the id names,
@@ -37,27 +43,42 @@ asks for them again by their flag, e.g. --image photo.png.`
 func NewCmdRerun(f *factory.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use: use, Short: short, Long: long, Example: example,
-		Args:               cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		Args:               cmdutil.UsageArgs(cobra.MinimumNArgs(1)),
 		ValidArgsFunction:  cmdutil.TaskIDCompletion(f),
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if slices.Contains(args, "-h") || slices.Contains(args, "--help") {
 				return cmd.Help()
 			}
-			_, err := lookup(context.Background(), f, args[0])
-			return err
+			d, err := lookup(context.Background(), f, args[0])
+			if err != nil {
+				return err
+			}
+			if _, ok := catalog.Lookup(d.Name); ok { // Prepare did not see the command line as rerun's
+				return clierr.Usagef("could not read this rerun's command line: give it as novita [global flags] rerun %s [flags of its task]", iostreams.Safe(args[0]))
+			}
+			return clierr.Usagef("task %s is a %q task, which is not in this novita's catalog: it cannot be rerun (see: novita catalog)",
+				iostreams.Safe(d.ID), iostreams.Safe(d.Name))
 		},
 	}
 }
 
-// lookup finds a journalled task and its catalog task.
-func lookup(ctx context.Context, f *factory.Factory, id string) (*journal.Detail, error) {
-	d, ok, err := f.Journal().Get(ctx, strings.TrimSpace(id))
+// lookup finds the task a reference names (an id, a unique prefix, an output file) and its request:
+// from the journal, or from the provenance embedded in a file the journal never saw.
+func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detail, error) {
+	r, err := taskref.Resolve(ctx, f.Journal(), ref)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, clierr.Usagef("task %q is not in the journal of this machine (see: novita tasks)", id)
+	if r.Warning != nil && r.Record == nil {
+		return nil, r.Warning
+	}
+	if !r.Known && r.Record == nil {
+		return nil, clierr.Usagef("task %q is not in the journal of this machine (see: novita tasks)", iostreams.Safe(ref))
+	}
+	d, _, err := cmdutil.TaskDetail(ctx, f, r)
+	if err != nil {
+		return nil, err
 	}
 	if len(d.Request) == 0 {
 		return nil, clierr.Usagef("task %s was journalled without its request (by an earlier release), so it cannot be rerun", d.ID)

@@ -33,12 +33,13 @@ type Options struct {
 func NewCmdResult(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{F: f}
 	cmd := &cobra.Command{
-		Use:     "result <task-id>",
+		Use:     "result <task-id|prefix|file>",
 		Aliases: []string{"get"},
 		Short:   "Show a task's current result once",
 		Long: `Fetch a task's current result once and print a summary, or the result exactly as the API
 sent it with --json. With --download, save the outputs of a succeeded task. Exits 3 when the
-task has failed.`,
+task has failed. The task is named by its id, a unique prefix of it (6+ characters) or one of
+its output files.`,
 		Example: `  $ novita result 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
   $ novita result 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --json
   $ novita get 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --download -o out/{index}.{ext}`,
@@ -65,12 +66,16 @@ task has failed.`,
 // A FAILED task exits 3, like every command that learns a task failed.
 func runResult(ctx context.Context, o *Options) error {
 	f, ios := o.F, o.F.IOStreams
+	ref, err := cmdutil.ResolveTask(ctx, f, o.TaskID)
+	if err != nil {
+		return err
+	}
+	o.TaskID = ref.ID
 	// A journalled task is saved where its submit would have saved it (its -o, its {task} and {line}),
 	// so "novita result ID --download" completes, or confirms, what that submit started.
 	var en journal.Task
 	mode := "off"
 	if o.Download {
-		var err error
 		if mode, err = cmdutil.PreviewMode(f, *o.Preview); err != nil {
 			return err // before any request
 		}
@@ -88,7 +93,11 @@ func runResult(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	outs := lifecycle.Outputs{Template: tmpl, Overwrite: o.Output.Overwrite}
+	meta, err := o.Output.MetadataMode(f)
+	if err != nil {
+		return err
+	}
+	outs := lifecycle.Outputs{Template: tmpl, Overwrite: o.Output.Overwrite, Metadata: meta}
 	task := en.Name
 	if task == "" {
 		task = "task"

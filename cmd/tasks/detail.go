@@ -28,10 +28,22 @@ func writeDetail(w io.Writer, doc Document, now time.Time) error {
 	if t.Endpoint != t.Name {
 		field("endpoint", iostreams.Safe(t.Endpoint))
 	}
-	field("status", statusLine(t))
+	if p := doc.Provenance; p != nil {
+		field("status", "not in this journal: shown from the file's embedded metadata")
+		field("model", iostreams.Safe(p.Model))
+		field("prompt", iostreams.Safe(p.Prompt))
+		field("negative", iostreams.Safe(p.NegativePrompt))
+		field("made by", iostreams.Safe(p.Tool))
+	} else {
+		field("status", statusLine(t))
+	}
 	field("reason", iostreams.Safe(t.Reason))
 	field("task type", iostreams.Safe(t.TaskType))
-	field("submitted", stamp(t.SubmittedAt))
+	if doc.Provenance != nil {
+		field("created", stamp(t.SubmittedAt))
+	} else {
+		field("submitted", stamp(t.SubmittedAt))
+	}
 	field("ended", stamp(t.EndedAt))
 	field("api", iostreams.Safe(t.BaseURL))
 	if t.BatchID != "" {
@@ -77,6 +89,9 @@ func writeDetail(w io.Writer, doc Document, now time.Time) error {
 // statusLine is "SUCCEED via webhook after 4.1s", or the last status seen of a running task.
 func statusLine(t journal.Task) string {
 	s := ShortStatus(t.Status)
+	if t.EndedAt.IsZero() && t.Sandbox {
+		return s + "  (never seen to end; it ran in an in-process --sandbox simulator, gone since: it will not end)"
+	}
 	if t.EndedAt.IsZero() {
 		return s + "  (never seen to end: novita wait " + iostreams.Safe(t.ID) + ")"
 	}

@@ -16,34 +16,41 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/provenance"
 )
 
 // ShowOptions is what `novita tasks show` was asked to do.
 type ShowOptions struct {
-	F      *factory.Factory
-	TaskID string
+	F   *factory.Factory
+	Ref string // an id, a unique prefix, or an output file
 }
 
 // NewCmdShow builds `novita tasks show <id>`; runF replaces the run function in tests.
 func NewCmdShow(f *factory.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
 	o := &ShowOptions{F: f}
 	return &cobra.Command{
-		Use:   "show <task-id>",
+		Use:   "show <task-id|prefix|file>",
 		Short: "Show everything the journal knows of one task",
 		Long: `Show one task from the journal: the request as sent (large base64 inputs were not kept: their
 sha256 and size stand in their place), the status history and who reported each status, the
 files with whether each is still on disk and whether its download URL has expired, and the
 webhook deliveries seen for it.
 
+The task is named by its id, a unique prefix of it (6+ characters), or one of its output files:
+found by its sha256 in the journal, or, for a file this journal never saw (from a colleague), by
+the provenance embedded in it (--metadata embed) or in its <file>.json sidecar.
+
 With --json, one document: the task's fields as in novita tasks --json, plus request,
 history, events, elided_inputs, and per file exists, changed and url_expired.`,
 		Example: `  $ novita tasks show 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
+  $ novita tasks show 0b6e3f
+  $ novita tasks show cats/1.png
   $ novita tasks show "$(novita tasks --limit 1 --json | jq -r .task_id)" --json`,
 		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.TaskID = strings.TrimSpace(args[0])
-			if o.TaskID == "" {
+			o.Ref = strings.TrimSpace(args[0])
+			if o.Ref == "" {
 				return clierr.Usagef("empty task id: give one from novita tasks")
 			}
 			if runF != nil {
@@ -59,6 +66,10 @@ type Document struct {
 	journal.Detail
 	ElidedInputs []journal.Elided `json:"elided_inputs,omitempty"`
 	Files        []FileState      `json:"files"`
+	// FoundBy says how the reference named the task: id, prefix, sha256 or metadata.
+	FoundBy string `json:"found_by"`
+	// Provenance is the record embedded in the file named, when the journal never saw its task.
+	Provenance *provenance.Record `json:"provenance,omitempty"`
 }
 
 // FileState is a journalled output and what is true of it now.
@@ -71,15 +82,19 @@ type FileState struct {
 
 func runShow(ctx context.Context, o *ShowOptions) error {
 	f := o.F
-	d, ok, err := f.Journal().Get(ctx, o.TaskID)
+	ref, err := cmdutil.ResolveTask(ctx, f, o.Ref)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return clierr.WithHint(clierr.KindUsage, fmt.Errorf("task %s is not in the journal", iostreams.Safe(o.TaskID)),
-			"list the tasks submitted from this machine with: novita tasks (or read any task's result with: novita result <id>)")
+	d, fromFile, err := cmdutil.TaskDetail(ctx, f, ref)
+	if err != nil {
+		return err
 	}
-	doc := Document{Detail: d, Files: fileStates(d.Files, f.Now())}
+	doc := Document{Detail: d, Files: fileStates(d.Files, f.Now()), FoundBy: ref.Via}
+	if fromFile {
+		doc.Provenance = ref.Record
+		f.IOStreams.Statusf("this journal has never seen task %s: shown from the metadata in %s", iostreams.Safe(d.ID), iostreams.Safe(ref.Path))
+	}
 	doc.ElidedInputs, _ = journal.ElidedPaths(d.Request) // a stored request is JSON; nothing else is shown as elided
 	if f.Globals.JSON {
 		return iostreams.WriteJSON(f.IOStreams.Out, doc)

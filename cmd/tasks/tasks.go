@@ -61,7 +61,8 @@ The journal is a SQLite database ($XDG_STATE_HOME/novita/novita.db, or in $NOVIT
   $ sqlite3 "$(novita tasks --db-path)" 'select count(*) from tasks'`,
 		Args: cmdutil.UsageArgs(cobra.ArbitraryArgs),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return []string{"show\tshow everything known of one task"}, cobra.ShellCompDirectiveNoFileComp
+			return []string{"show\tshow everything known of one task", "rm\tforget tasks", "prune\tforget the tasks a filter selects"},
+				cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Text = strings.Join(args, " ")
@@ -88,7 +89,7 @@ The journal is a SQLite database ($XDG_STATE_HOME/novita/novita.db, or in $NOVIT
 	_ = cmd.RegisterFlagCompletionFunc("status", cmdutil.FixedCompletions("SUCCEED", "FAILED", "QUEUED", "PROCESSING"))
 	_ = cmd.RegisterFlagCompletionFunc("task", taskCompletion)
 	cmdutil.NoFileCompletions(cmd, "since", "batch", "limit")
-	cmd.AddCommand(NewCmdShow(f, nil))
+	cmd.AddCommand(NewCmdShow(f, nil), NewCmdRm(f, nil), NewCmdPrune(f, nil))
 	return cmd
 }
 
@@ -127,6 +128,9 @@ func runList(ctx context.Context, o *Options) error {
 			}
 		}
 		return nil
+	}
+	if o.Pending {
+		defer cmdutil.SayGoneSandbox(ctx, f)
 	}
 	if len(tasks) == 0 {
 		io.Statusf("%s", o.nothingFound())

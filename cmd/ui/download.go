@@ -63,9 +63,13 @@ func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, 
 		if name == "" {
 			name = "task"
 		}
+		meta, err := f.Resolve("metadata", "", false) // the configured --metadata
+		if err != nil {
+			return nil, err
+		}
 		run := cmdutil.Runner(f, api, taskview.Quiet{IO: f.IOStreams})
 		files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: t.ID, Task: name, Line: d.Line, Result: res, Quiet: true,
-			Outputs: lifecycle.Outputs{Template: tmpl, Overwrite: true}})
+			Outputs: lifecycle.Outputs{Template: tmpl, Overwrite: true, Metadata: meta}})
 		for _, fl := range files {
 			f.IOStreams.Statusf("saved %s", fl.Path)
 		}

@@ -40,12 +40,13 @@ const DefaultTimeout = 30 * time.Minute
 func NewCmdWait(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{F: f}
 	cmd := &cobra.Command{
-		Use:   "wait <task-id>...",
+		Use:   "wait <task-id|prefix|file>...",
 		Short: "Wait for submitted tasks to end (polling), then download their outputs",
 		Long: `Wait for one or more tasks submitted earlier, by polling the task-result API, then
 download their outputs. Use it to resume after a timeout, a Ctrl-C or a crash: every
 submitted task is in the journal (see: novita tasks). --pending waits for every task
-the journal never saw end, at once.`,
+the journal never saw end, at once. A task is named by its id, a unique prefix of it
+(6+ characters) or one of its output files.`,
 		Example: `  $ novita wait 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
   $ novita wait --last
   $ novita wait ID1 ID2 --json
@@ -115,6 +116,14 @@ func journalled(ctx context.Context, o *Options) ([]journal.Task, error) {
 		}
 		return []journal.Task{t}, nil
 	}
+	refs, err := cmdutil.ResolveTasks(ctx, f, o.TaskIDs)
+	if err != nil {
+		return nil, err
+	}
+	o.TaskIDs = o.TaskIDs[:0]
+	for _, r := range refs {
+		o.TaskIDs = append(o.TaskIDs, r.ID)
+	}
 	tasks := make([]journal.Task, len(o.TaskIDs))
 	warned := false
 	for i, id := range o.TaskIDs {
@@ -160,6 +169,10 @@ func runWait(ctx context.Context, o *Options) error {
 	sched.First = 0
 	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
 	run.Schedule = sched
+	meta, err := o.Output.MetadataMode(f)
+	if err != nil {
+		return err
+	}
 	specs := make([]lifecycle.Spec, len(tasks))
 	targets := make([]target, len(tasks))
 	for i, t := range tasks {
@@ -169,7 +182,7 @@ func runWait(ctx context.Context, o *Options) error {
 		}
 		task := cmpOr(t.Name, "task")
 		specs[i] = lifecycle.Spec{TaskID: t.ID, Task: task, Line: t.Line, Timeout: o.Timeout,
-			Outputs: lifecycle.Outputs{Template: tmpl, NoDownload: o.Output.NoDownload, Overwrite: o.Output.Overwrite}}
+			Outputs: lifecycle.Outputs{Template: tmpl, NoDownload: o.Output.NoDownload, Overwrite: o.Output.Overwrite, Metadata: meta}}
 		targets[i] = target{tmpl: tmpl, vars: download.Vars{TaskID: t.ID, Task: task, Line: t.Line}, files: t.Files}
 		if t.BaseURL != "" && t.BaseURL != api.BaseURL {
 			io.Warnf("task %s was submitted to %s, but the API base URL is now %s", t.ID, t.BaseURL, api.BaseURL)

@@ -49,6 +49,8 @@ func Keys() []Key {
 		{Name: "output", Env: "NOVITA_OUTPUT", Flag: "--output", Example: download.DefaultTemplate, Help: "default output template"},
 		{Name: "preview", Env: "NOVITA_PREVIEW", Flag: "--preview", Default: "auto", Choices: []string{"auto", "off", "kitty", "iterm", "sixel"},
 			Example: "auto", Help: "inline image previews: auto|off|kitty|iterm|sixel"},
+		{Name: "metadata", Env: "NOVITA_METADATA", Flag: "--metadata", Default: "none", Choices: []string{"none", "embed", "sidecar"},
+			Example: "embed", Help: "provenance in saved outputs: none|embed (in the file)|sidecar (<file>.json)"},
 	}
 }
 

@@ -24,6 +24,9 @@ type File struct {
 	Path   string `json:"path"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
+	// DeliveredSHA256 is the sha256 of the bytes as delivered, when embedded metadata changed them
+	// since (SHA256 is then the file's as it is now).
+	DeliveredSHA256 string `json:"delivered_sha256,omitempty"`
 }
 
 // Options configure Download. Zero values get the defaults noted per field.

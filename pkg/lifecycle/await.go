@@ -18,6 +18,9 @@ type Outputs struct {
 	Template   *download.Template
 	NoDownload bool
 	Overwrite  bool
+	// Metadata is --metadata: provenance embedded in each file ("embed"), beside it ("sidecar"), or
+	// not at all ("none" or "").
+	Metadata string
 }
 
 // Spec is one task to wait for.

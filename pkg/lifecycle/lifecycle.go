@@ -87,6 +87,11 @@ type Runner struct {
 	// Buffers lends the downloads their copy buffers; RunBatch sets one for its downloads. nil: one
 	// per file.
 	Buffers *download.Buffers
+	// Sandbox marks the tasks of an in-process simulator in the journal: they end with the command.
+	Sandbox bool
+	// ProvenanceNotes says once per format that a file got a metadata sidecar instead; nil says it
+	// every time.
+	ProvenanceNotes *ProvenanceNotes
 }
 
 func (r *Runner) observer() Observer {
@@ -155,7 +160,7 @@ func (r *Runner) recordFiles(taskID string, files []download.File, outs []novita
 	recs := make([]journal.FileRecord, len(files))
 	for i, f := range files {
 		recs[i] = journal.FileRecord{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256,
-			URLExpiresAt: urlExpiry(readAt, ttl[f.Kind+"/"+strconv.Itoa(f.Index)])}
+			DeliveredSHA256: f.DeliveredSHA256, URLExpiresAt: urlExpiry(readAt, ttl[f.Kind+"/"+strconv.Itoa(f.Index)])}
 	}
 	r.writeFiles(taskID, recs)
 }

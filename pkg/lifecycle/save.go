@@ -34,6 +34,7 @@ func (r *Runner) Save(ctx context.Context, s SaveSpec) ([]download.File, error) 
 	}
 	files, err := download.Download(ctx, opts, s.Outputs.Template, download.Vars{TaskID: s.TaskID, Task: s.Task, Line: s.Line}, outs)
 	if s.Outputs.Template == nil || s.Outputs.Template.WritesFiles() { // not standard output, not /dev/null
+		r.addProvenance(s.TaskID, s.Task, s.Outputs.Metadata, files)
 		r.recordFiles(s.TaskID, files, outs)
 	}
 	if files == nil {

@@ -33,5 +33,5 @@ func (r *Runner) Submit(ctx context.Context, s Submission) (string, error) {
 func (r *Runner) Journalled(id string, s Submission) {
 	r.recordSubmitted(journal.Submitted{TaskID: id, Task: s.Task, Endpoint: s.Endpoint, BaseURL: r.BaseURL,
 		SubmittedAt: r.now().UTC(), Status: string(novita.StatusQueued), BatchID: s.BatchID, Line: s.Line,
-		Output: s.Output, Request: s.Body})
+		Output: s.Output, Request: s.Body, Sandbox: r.Sandbox})
 }

@@ -66,7 +66,7 @@ func (r *Runner) RunSync(ctx context.Context, c SyncCall) (*Document, error) {
 	}
 	status := string(novita.StatusSucceed) // the answer is the final result
 	r.recordSubmitted(journal.Submitted{TaskID: id, Task: c.Task.Name, Endpoint: c.Task.Path, BaseURL: r.BaseURL,
-		SubmittedAt: start.UTC(), Status: status, BatchID: c.BatchID, Line: c.Line, Output: c.Output, Request: c.Body})
+		SubmittedAt: start.UTC(), Status: status, BatchID: c.BatchID, Line: c.Line, Output: c.Output, Request: c.Body, Sandbox: r.Sandbox})
 	doc := &Document{TaskID: id, Task: c.Task.Name, TaskType: c.Task.TaskType, Status: status, DeliveredBy: DeliveredBySync,
 		BatchID: c.BatchID, Line: c.Line, Result: answerDocument(c.Task, raw), Files: []download.File{}}
 	r.observer().Ended(Ended{TaskID: id, Status: novita.StatusSucceed, DeliveredBy: DeliveredBySync, Elapsed: r.now().Sub(start)})
@@ -86,6 +86,7 @@ func (r *Runner) saveInline(ctx context.Context, c SyncCall, id string, outs []n
 	}
 	files, err := download.Download(ctx, opts, c.Outputs.Template, download.Vars{TaskID: id, Task: c.Task.Name, Line: c.Line}, outs)
 	if c.Outputs.Template == nil || c.Outputs.Template.WritesFiles() { // not standard output, not /dev/null
+		r.addProvenance(id, c.Task.Name, c.Outputs.Metadata, files)
 		r.recordFiles(id, files, outs)
 	}
 	if files == nil {

@@ -1,0 +1,109 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/taskref"
+)
+
+// ResolveTask resolves a task reference (an id, a unique prefix, an output file) through the one
+// resolver. A journal that cannot be read is a warning: the reference is used as the id it may be.
+// A reference that was not the id itself is said on stderr, so the user sees which task it named.
+func ResolveTask(ctx context.Context, f *factory.Factory, ref string) (taskref.Ref, error) {
+	r, err := taskref.Resolve(ctx, f.Journal(), ref)
+	if err != nil {
+		return r, err
+	}
+	if r.Warning != nil {
+		f.IOStreams.Warnf("%v", r.Warning)
+	}
+	switch r.Via {
+	case taskref.ViaPrefix:
+		f.IOStreams.Statusf("%s is task %s", iostreams.Safe(r.Input), iostreams.Safe(r.ID))
+	case taskref.ViaSHA256:
+		f.IOStreams.Statusf("%s is an output of task %s", iostreams.Safe(r.Path), iostreams.Safe(r.ID))
+	case taskref.ViaMetadata:
+		f.IOStreams.Statusf("%s says it is an output of task %s (from its embedded metadata)", iostreams.Safe(r.Path), iostreams.Safe(r.ID))
+	}
+	return r, nil
+}
+
+// ResolveTasks resolves several references, keeping the first of each task named twice.
+func ResolveTasks(ctx context.Context, f *factory.Factory, refs []string) ([]taskref.Ref, error) {
+	seen := map[string]bool{}
+	var out []taskref.Ref
+	for _, ref := range refs {
+		r, err := ResolveTask(ctx, f, ref)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// TaskDetail is what is known of a referenced task: the journal's record, or, for a file whose task
+// this journal never saw, one rebuilt from the provenance the file carries (FromFile set).
+func TaskDetail(ctx context.Context, f *factory.Factory, r taskref.Ref) (d journal.Detail, fromFile bool, err error) {
+	if r.Known {
+		d, ok, err := f.Journal().Get(ctx, r.ID)
+		if err != nil || ok {
+			return d, false, err
+		}
+	}
+	if r.Record == nil {
+		return d, false, clierr.WithHint(clierr.KindUsage, fmt.Errorf("task %s is not in the journal", iostreams.Safe(r.ID)),
+			"list the tasks submitted from this machine with: novita tasks (or read any task's result with: novita result <id>)")
+	}
+	rec := r.Record
+	d.Task = journal.Task{ID: rec.TaskID, Name: rec.Task, Endpoint: rec.Endpoint, SubmittedAt: rec.CreatedAt,
+		Prompt: rec.Prompt, Seed: rec.Seed, Request: rec.Request}
+	d.Request = rec.Request
+	d.History = []journal.StatusChange{}
+	if sum, err := download.SHA256File(r.Path); err == nil {
+		fr := journal.FileRecord{Kind: rec.Kind, Index: rec.Index, Path: r.Path, SHA256: sum}
+		if fr.Path, err = absPath(r.Path); err == nil {
+			if b, err := fileSize(r.Path); err == nil {
+				fr.Bytes = b
+			}
+			d.Files = []journal.FileRecord{fr}
+		}
+	}
+	return d, true, nil
+}
+
+func absPath(p string) (string, error) { return filepath.Abs(p) }
+
+func fileSize(p string) (int64, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return 0, err
+	}
+	return info.Size(), nil
+}
+
+// SayGoneSandbox tells about the tasks left out of "pending" because they ran in an in-process
+// --sandbox simulator, which stopped with its command: they will never end.
+func SayGoneSandbox(ctx context.Context, f *factory.Factory) {
+	n, err := f.Journal().CountSandboxUnended(ctx)
+	if err != nil || n == 0 {
+		return
+	}
+	what := fmt.Sprintf("%d tasks", n)
+	if n == 1 {
+		what = "1 task"
+	}
+	f.IOStreams.Statusf("%s of an in-process --sandbox never ended and will not: not pending, since their simulator "+
+		"stopped with its command (forget them with: novita tasks prune --sandbox)", what)
+}
