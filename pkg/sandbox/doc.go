@@ -26,8 +26,8 @@
 //
 // Lifecycle: status follows Options.Now: QUEUED for the first fifth of TaskDuration, PROCESSING with
 // progress_percent rising and eta falling, then SUCCEED, or FAILED when the prompt contains "[fail]" or
-// FailRate says so. Outputs are real files generated deterministically from seed and prompt (seed -1 is
-// derived from the prompt): PNG/JPEG images at the requested size, a 16 kHz mono WAV per text whose length
+// FailRate says so. Outputs are real files generated deterministically from seed and prompt (seed -1 or
+// none draws a random seed, reported in extra.seed): PNG/JPEG images at the requested size, a 16 kHz mono WAV per text whose length
 // follows the text, an animated GIF or an MJPEG MP4 (ftyp, mdat, moov; VideoPadBytes adds a trailing free
 // box, streamed without buffering). Output URLs look presigned (X-Amz-Date, X-Amz-Expires, X-Amz-Signature),
 // are re-signed on every read, and answer S3-style 403 AccessDenied XML when expired, revoked by

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"image"
 	"image/gif"
@@ -70,8 +71,30 @@ func TestOutputsAreDeterministicFromSeedAndPrompt(t *testing.T) {
 	if hash("cat", "43") == a || hash("dog", "42") == a {
 		t.Error("different seed or prompt gave the same bytes")
 	}
-	if hash("cat", "-1") != hash("cat", "-1") {
-		t.Error("seed -1 is not deterministic for a prompt")
+}
+
+// Seed -1 asks for a random seed: two tasks get different ones, each reported in extra.seed, and
+// asking for the reported seed gives the same bytes again.
+func TestSeedMinusOneIsRandomAndReported(t *testing.T) {
+	s := start(t, Options{})
+	run := func(seed string) (string, string) {
+		body := `{"request":{"model_name":"m","prompt":"cat","width":128,"height":128,"image_num":1,"steps":5,"guidance_scale":7,"sampler_name":"Euler a","seed":` + seed + `}}`
+		res := waitFinal(t, s, mustSubmit(t, s, "txt2img", body))
+		var extra struct {
+			Seed string `json:"seed"`
+		}
+		if err := json.Unmarshal(res.Extra, &extra); err != nil || extra.Seed == "" || extra.Seed == "-1" {
+			t.Fatalf("extra %s: %v", res.Extra, err)
+		}
+		return extra.Seed, sha256Hex(download(t, res.Images[0].ImageURL).body)
+	}
+	seedA, a := run("-1")
+	seedB, b := run("-1")
+	if seedA == seedB || a == b {
+		t.Fatalf("seed -1 twice gave seed %s and %s", seedA, seedB)
+	}
+	if _, again := run(seedA); again != a {
+		t.Fatal("the reported seed does not reproduce the output")
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"strings"
 
@@ -104,7 +103,7 @@ func (s *Server) parseTask(ep *endpoint, r *http.Request) (t *task, msg string) 
 		}
 	}
 	t.prompt = promptOf(params)
-	t.seed = seedOf(params, ep.name+"\x00"+t.prompt)
+	t.seed = s.seedOf(params)
 	if strings.Contains(t.prompt, FailPromptMarker) {
 		t.failReason = ReasonPromptFailure
 	}
@@ -217,17 +216,18 @@ func promptOf(p map[string]any) string {
 	return strings.Join(parts, "\n")
 }
 
-// seedOf is the request's seed, or (for -1 / absent) one derived from the prompt so outputs stay
-// deterministic.
-func seedOf(p map[string]any, key string) int64 {
+// seedOf is the request's seed, or for -1 (or none) a random one, as Novita does; the result reports
+// it (extra.seed), so the same outputs can be asked for again. The draw comes from the knobs' RNG
+// (Options.Seed), so a test run stays reproducible.
+func (s *Server) seedOf(p map[string]any) int64 {
 	if n, ok := p["seed"].(json.Number); ok {
 		if i, err := n.Int64(); err == nil && i >= 0 {
 			return i
 		}
 	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return int64(h.Sum32())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return int64(s.rng.Uint32())
 }
 
 func newTaskID() string {
