@@ -9,12 +9,15 @@ package inspect
 
 import (
 	"context"
+	"io"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/provenance"
+	"github.com/novita-cli/novita/pkg/taskref"
 	"github.com/novita-cli/novita/pkg/ui"
 )
 
@@ -28,7 +31,10 @@ type Store struct {
 	Now     func() time.Time // nil = time.Now; decides which output URLs have expired
 }
 
-var _ ui.Store = (*Store)(nil)
+var (
+	_ ui.Store      = (*Store)(nil)
+	_ ui.FileFinder = (*Store)(nil)
+)
 
 func (s *Store) now() time.Time {
 	if s.Now != nil {
@@ -84,9 +90,18 @@ func (s *Store) ListTasks(ctx context.Context, f ui.TaskFilter) ([]ui.Task, erro
 	return out, nil
 }
 
-// Task implements ui.Store, with the task's request.
+// Task implements ui.Store, with the task's request. The id may be a unique prefix, as on the
+// command line (never a file path: a URL must not reach the file system); an ambiguous one is a
+// conflict naming the candidates.
 func (s *Store) Task(ctx context.Context, id string) (ui.Task, error) {
-	d, found, err := s.Journal.Get(ctx, id)
+	ref, err := taskref.ResolveID(ctx, s.Journal, id)
+	if err != nil {
+		return ui.Task{}, ui.Unavailablef("%v", err)
+	}
+	if ref.Warning != nil {
+		return ui.Task{}, ref.Warning
+	}
+	d, found, err := s.Journal.Get(ctx, ref.ID)
 	if err != nil {
 		return ui.Task{}, err
 	}
@@ -95,7 +110,38 @@ func (s *Store) Task(ctx context.Context, id string) (ui.Task, error) {
 	}
 	t := viewTask(d.Task, s.now())
 	t.Request = d.Request
+	_, t.NegativePrompt = provenance.RequestFields(d.Request)
 	return t, nil
+}
+
+// TaskOfFile implements ui.FileFinder: the task with an output of this sha256 (delivered or final),
+// else the one the file's embedded provenance names (from the journal when it knows it, else as the
+// file tells it).
+func (s *Store) TaskOfFile(ctx context.Context, sum string, content io.Reader) (ui.Task, error) {
+	ids, err := s.Journal.IDsWithFile(ctx, sum)
+	if err != nil {
+		return ui.Task{}, err
+	}
+	if len(ids) > 0 {
+		return s.Task(ctx, ids[0])
+	}
+	if content == nil {
+		return ui.Task{}, ui.ErrNotFound
+	}
+	b, err := io.ReadAll(content)
+	if err != nil {
+		return ui.Task{}, err
+	}
+	rec, ok := provenance.ReadBytes(b)
+	if !ok {
+		return ui.Task{}, ui.ErrNotFound
+	}
+	if t, err := s.Task(ctx, rec.TaskID); err == nil {
+		return t, nil
+	}
+	return ui.Task{ID: rec.TaskID, Task: rec.Task, Prompt: rec.Prompt, Seed: rec.Seed, SubmittedAt: rec.CreatedAt,
+		Request: rec.Request, Model: rec.Model, NegativePrompt: rec.NegativePrompt, FromFile: true,
+		Files: []ui.TaskFile{{Kind: rec.Kind, Index: rec.Index, Bytes: int64(len(b)), SHA256: sum, URLExpired: true}}}, nil
 }
 
 func rowID(id string) (int64, bool) {
@@ -128,7 +174,8 @@ func outputs(body []byte) int {
 
 func viewTask(t journal.Task, now time.Time) ui.Task {
 	v := ui.Task{ID: t.ID, Task: t.Name, TaskType: t.TaskType, Status: t.Status, Reason: t.Reason, Prompt: t.Prompt,
-		Seed: t.Seed, SubmittedAt: t.SubmittedAt, EndedAt: t.EndedAt, Files: make([]ui.TaskFile, len(t.Files))}
+		Seed: t.Seed, SubmittedAt: t.SubmittedAt, EndedAt: t.EndedAt, Files: make([]ui.TaskFile, len(t.Files)), Sandbox: t.Sandbox,
+		Model: t.Model}
 	for i, f := range t.Files {
 		v.Files[i] = ui.TaskFile{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256,
 			Exists: isFile(f.Path), URLExpired: urlExpired(f, t, now)}

@@ -118,9 +118,14 @@ func migrations() []string {
 
 		// 7: task references and provenance. A file's sha256 is what is on disk now (after metadata was
 		// embedded); delivered_sha256 is what the download delivered, when that differs. Both find the
-		// task of a file. sandbox marks a task of an in-process simulator, gone when its command ended.
+		// task of a file. sandbox marks a task of an in-process simulator, gone when its command ended;
+		// model is the request's, for lists that show provenance without reading each request.
 		`ALTER TABLE files ADD COLUMN delivered_sha256 TEXT NOT NULL DEFAULT '';
 		ALTER TABLE tasks ADD COLUMN sandbox INTEGER NOT NULL DEFAULT 0;
+		ALTER TABLE tasks ADD COLUMN model TEXT NOT NULL DEFAULT '';
+		UPDATE tasks SET model = coalesce(json_extract(request, '$.request.model_name'), json_extract(request, '$.model_name'),
+			json_extract(request, '$.input.model_name'), json_extract(request, '$.model'), '')
+			WHERE request IS NOT NULL AND json_valid(request);
 		CREATE INDEX files_sha256 ON files(sha256) WHERE sha256 != '';
 		CREATE INDEX files_delivered_sha256 ON files(delivered_sha256) WHERE delivered_sha256 != '';`,
 	}

@@ -215,6 +215,16 @@ func promptOf(v any) string {
 	return ""
 }
 
+// modelOf is the model a request names (model_name or model, at the top, under request or input).
+func modelOf(v any) string {
+	for _, p := range []string{"request.model_name", "model_name", "input.model_name", "model", "request.model", "input.model"} {
+		if s, ok := lookup(v, p).(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
 // RequestSeed is the seed a JSON request body asks for (request.seed, seed or parameters.seed; a
 // number or a numeric string), and whether it has one.
 func RequestSeed(body []byte) (int64, bool) {

@@ -54,7 +54,7 @@ func (j *Journal) RecordSubmitted(ctx context.Context, s Submitted) error {
 	if stored, _, err := ElideRequest(s.Request); err == nil {
 		row.request = stored
 		v, _ := decodeJSON(s.Request)
-		row.prompt = promptOf(v)
+		row.prompt, row.model = promptOf(v), modelOf(v)
 		if seed, ok := seedOf(v); ok {
 			row.seed = &seed
 		}
@@ -121,12 +121,12 @@ func absolute(files []FileRecord) ([]FileRecord, error) {
 
 // taskRow is what one write knows of a task; empty fields leave the stored ones alone.
 type taskRow struct {
-	id, task, endpoint, baseURL, batchID, output, taskType, prompt string
-	at, submittedAt                                                time.Time
-	line                                                           int
-	request                                                        []byte
-	seed                                                           *int64
-	sandbox                                                        bool
+	id, task, endpoint, baseURL, batchID, output, taskType, prompt, model string
+	at, submittedAt                                                       time.Time
+	line                                                                  int
+	request                                                               []byte
+	seed                                                                  *int64
+	sandbox                                                               bool
 }
 
 // fill defaults the row's time to now.
@@ -153,8 +153,8 @@ func upsertTask(w *wtx, r *taskRow) (int64, error) {
 	}
 	var seq int64
 	err := w.scan(`INSERT INTO tasks (id, task, endpoint, base_url, submitted_at, updated_at,
-			batch_id, line, output, task_type, request, seed, prompt, sandbox)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15)
+			batch_id, line, output, task_type, request, seed, prompt, sandbox, model)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?15, ?16)
 		ON CONFLICT (id) DO UPDATE SET
 			task = iif(?2 != '', ?2, task), endpoint = iif(?3 != '', ?3, endpoint),
 			base_url = iif(?4 != '', ?4, base_url),
@@ -163,10 +163,10 @@ func upsertTask(w *wtx, r *taskRow) (int64, error) {
 			batch_id = iif(?7 != '', ?7, batch_id), line = iif(?8 != 0, ?8, line),
 			output = iif(?9 != '', ?9, output), task_type = iif(?10 != '', ?10, task_type),
 			request = coalesce(?11, request), seed = coalesce(?12, seed), prompt = iif(?13 != '', ?13, prompt),
-			sandbox = max(sandbox, ?15)
+			sandbox = max(sandbox, ?15), model = iif(?16 != '', ?16, model)
 		RETURNING seq`,
 		[]any{r.id, r.task, r.endpoint, r.baseURL, millis(submitted), millis(r.at), r.batchID, r.line, r.output,
-			r.taskType, req, r.seed, r.prompt, !r.submittedAt.IsZero(), r.sandbox}, &seq)
+			r.taskType, req, r.seed, r.prompt, !r.submittedAt.IsZero(), r.sandbox, r.model}, &seq)
 	return seq, err
 }
 

@@ -3,7 +3,6 @@ package lifecycle
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -106,34 +105,9 @@ func (r *Runner) provenanceRecord(taskID, task string) (provenance.Record, map[s
 	rec.Task = cmp.Or(d.Name, task)
 	rec.Endpoint, rec.Prompt, rec.Seed, rec.Request = d.Endpoint, d.Prompt, d.Seed, d.Request
 	rec.CreatedAt = d.SubmittedAt
-	rec.Model, rec.NegativePrompt = requestFields(d.Request)
+	rec.Model, rec.NegativePrompt = provenance.RequestFields(d.Request)
 	for _, f := range d.Files {
 		earlier[f.Kind+"/"+strconv.Itoa(f.Index)] = f.DeliveredSHA256
 	}
 	return rec, earlier
-}
-
-// requestFields reads the model and negative prompt of a request, whichever shape it has (fields at
-// the top, under "request" or under "input").
-func requestFields(req json.RawMessage) (model, negative string) {
-	var v map[string]any
-	if json.Unmarshal(req, &v) != nil {
-		return "", ""
-	}
-	for _, m := range []map[string]any{v, sub(v, "request"), sub(v, "input")} {
-		for _, k := range []string{"model_name", "model"} {
-			if s, ok := m[k].(string); ok && model == "" {
-				model = s
-			}
-		}
-		if s, ok := m["negative_prompt"].(string); ok && negative == "" {
-			negative = s
-		}
-	}
-	return model, negative
-}
-
-func sub(v map[string]any, k string) map[string]any {
-	m, _ := v[k].(map[string]any)
-	return m
 }

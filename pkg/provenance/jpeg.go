@@ -84,7 +84,7 @@ func embedJPEG(src *os.File, size int64, w io.Writer, record []byte, params stri
 	return copyRange(w, src, end, size-end)
 }
 
-func readJPEG(src *os.File, size int64) ([]byte, error) {
+func readJPEG(src io.ReaderAt, size int64) ([]byte, error) {
 	var found []byte
 	_, err := jpegSegments(src, size, func(off, total int64, m byte) error {
 		if x := jpegXMP(src, off, total, m); x != nil && found == nil && ourXMP(x) {

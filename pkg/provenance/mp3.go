@@ -159,7 +159,7 @@ func embedMP3(src *os.File, size int64, w io.Writer, record []byte, params strin
 	return copyRange(w, src, tagLen, size-tagLen)
 }
 
-func readMP3(src *os.File, size int64) ([]byte, error) {
+func readMP3(src io.ReaderAt, size int64) ([]byte, error) {
 	_, frames, _, err := readID3(src, size)
 	if err != nil {
 		return nil, err

@@ -126,7 +126,7 @@ func embedMP4(src *os.File, size int64, w io.Writer, record []byte, params strin
 	return err
 }
 
-func readMP4(src *os.File, size int64) ([]byte, error) {
+func readMP4(src io.ReaderAt, size int64) ([]byte, error) {
 	top, err := mp4Boxes(src, 0, size)
 	if err != nil {
 		return nil, err

@@ -80,7 +80,7 @@ func writeChunk(w io.Writer, typ string, data []byte) error {
 	return err
 }
 
-func readPNG(src *os.File, size int64) ([]byte, error) {
+func readPNG(src io.ReaderAt, size int64) ([]byte, error) {
 	var found []byte
 	err := pngChunks(src, size, func(off, total int64, typ string, n uint32) error {
 		if found != nil || typ != "iTXt" || !ourITXt(src, off, typ, n) {

@@ -162,14 +162,8 @@ func Read(path string) (Record, bool, error) {
 	if err != nil {
 		return Record{}, false, err
 	}
-	head := make([]byte, 16)
-	n, _ := f.ReadAt(head, 0)
-	if fm := detect(head[:n]); fm != nil {
-		if b, err := fm.read(f, info.Size()); err == nil && b != nil {
-			if r, ok := parse(b); ok {
-				return r, true, nil
-			}
-		}
+	if r, ok := readEmbedded(f, info.Size()); ok {
+		return r, true, nil
 	}
 	if b, err := os.ReadFile(SidecarPath(path)); err == nil {
 		if r, ok := parse(b); ok {
@@ -179,13 +173,50 @@ func Read(path string) (Record, bool, error) {
 	return Record{}, false, nil
 }
 
+// ReadBytes finds the provenance embedded in a file's bytes (a file dropped on the inspector).
+func ReadBytes(b []byte) (Record, bool) {
+	return readEmbedded(bytes.NewReader(b), int64(len(b)))
+}
+
+func readEmbedded(src io.ReaderAt, size int64) (Record, bool) {
+	head := make([]byte, 16)
+	n, _ := src.ReadAt(head, 0)
+	if fm := detect(head[:n]); fm != nil {
+		if b, err := fm.read(src, size); err == nil && b != nil {
+			return parse(b)
+		}
+	}
+	return Record{}, false
+}
+
+// RequestFields reads the model and negative prompt of a request, whichever shape it has (fields at
+// the top, under "request" or under "input").
+func RequestFields(req json.RawMessage) (model, negative string) {
+	var v map[string]any
+	if json.Unmarshal(req, &v) != nil {
+		return "", ""
+	}
+	sub := func(k string) map[string]any { m, _ := v[k].(map[string]any); return m }
+	for _, m := range []map[string]any{v, sub("request"), sub("input")} {
+		for _, k := range []string{"model_name", "model"} {
+			if s, ok := m[k].(string); ok && model == "" {
+				model = s
+			}
+		}
+		if s, ok := m["negative_prompt"].(string); ok && negative == "" {
+			negative = s
+		}
+	}
+	return model, negative
+}
+
 // format is one kind of file this package can write to.
 type format struct {
 	name string
 	// embed writes the file from src (size bytes) to w with the record added.
 	embed func(src *os.File, size int64, w io.Writer, record []byte, params string) error
 	// read returns the record's JSON, nil when the file has none.
-	read func(src *os.File, size int64) ([]byte, error)
+	read func(src io.ReaderAt, size int64) ([]byte, error)
 }
 
 func detect(h []byte) *format {

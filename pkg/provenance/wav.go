@@ -98,7 +98,7 @@ func infoComment(src io.ReaderAt, off int64, n uint32) ([]byte, error) {
 	return nil, nil
 }
 
-func readWAV(src *os.File, size int64) ([]byte, error) {
+func readWAV(src io.ReaderAt, size int64) ([]byte, error) {
 	var found []byte
 	err := riffChunks(src, size, func(off int64, id string, n uint32) error {
 		if id == "LIST" && found == nil {

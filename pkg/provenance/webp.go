@@ -96,7 +96,7 @@ func vp8xFor(image []byte) ([]byte, error) {
 
 func put24(b []byte, v uint32) { b[0], b[1], b[2] = byte(v), byte(v>>8), byte(v>>16) }
 
-func readWebP(src *os.File, size int64) ([]byte, error) {
+func readWebP(src io.ReaderAt, size int64) ([]byte, error) {
 	var found []byte
 	err := riffChunks(src, size, func(off int64, id string, n uint32) error {
 		if id == "XMP " && found == nil && n < 16<<20 {

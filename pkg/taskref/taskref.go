@@ -79,6 +79,20 @@ func Resolve(ctx context.Context, j *journal.Journal, ref string) (Ref, error) {
 	} else if looksLikePath(r.ID) {
 		return r, clierr.Usagef("%s: no such file (a task reference is a task id, a prefix of one, or an output file)", iostreams.Safe(r.ID))
 	}
+	return resolveID(ctx, j, r)
+}
+
+// ResolveID resolves a reference that may only be an id or a unique prefix, never a path: for
+// callers such as the inspector's URLs, where a file name must not reach the file system.
+func ResolveID(ctx context.Context, j *journal.Journal, ref string) (Ref, error) {
+	r := Ref{Input: ref, ID: strings.TrimSpace(ref), Via: ViaID}
+	if r.ID == "" {
+		return r, clierr.Usagef("empty task reference")
+	}
+	return resolveID(ctx, j, r)
+}
+
+func resolveID(ctx context.Context, j *journal.Journal, r Ref) (Ref, error) {
 	ids, err := j.IDsWithPrefix(ctx, r.ID, maxCandidates+1)
 	if err != nil {
 		r.Warning = err

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"encoding/base64"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/novita-cli/novita/pkg/provenance"
 	"github.com/novita-cli/novita/pkg/sandbox/media"
 )
 
@@ -27,7 +30,7 @@ func TestBrowserTasksGallery(t *testing.T) {
 		t.Errorf("thumbnail src %q", src)
 	}
 	cards := b.eval(t, `document.getElementById('task-grid').innerText`)
-	for _, want := range []string{"a lighthouse at dusk", "seed 9007199254740993", "FAILED", "file missing"} {
+	for _, want := range []string{"a lighthouse at dusk", "seed 9007199254740993", "sd_xl_base_1.0.safetensors", "FAILED", "file missing"} {
 		if !strings.Contains(cards, want) {
 			t.Errorf("gallery lacks %q:\n%s", want, cards)
 		}
@@ -66,7 +69,62 @@ func TestBrowserTasksGallery(t *testing.T) {
 	b.eval(t, `document.querySelector('#task-page audio').load(); ''`)
 	b.waitJS(t, "the audio to load", `document.querySelector('#task-page audio').readyState >= 1 && document.querySelector('#task-page audio').duration > 0`, 10*time.Second)
 
+	// A dropped file opens its task: hashed in the page and found by its sha256 ...
+	b.eval(t, `location.hash = '#/tasks'; ''`)
+	b.waitJS(t, "the gallery", `!document.getElementById('task-list').hidden`, 5*time.Second)
+	b.eval(t, `fetch('/files/t1/0').then((r) => r.blob()).then((blob) => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([blob], 'renamed.png', { type: 'image/png' }));
+		document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+	}); ''`)
+	b.waitJS(t, "the dropped file's task", `location.hash === '#/tasks/t1' && document.getElementById('task-page').innerText.includes('sd_xl_base_1.0.safetensors')`, 10*time.Second)
+	page = b.eval(t, `document.getElementById('task-page').innerText`)
+	for _, want := range []string{"a lighthouse at dusk", "9007199254740993", "sd_xl_base_1.0.safetensors"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("task page of the dropped file lacks %q:\n%s", want, page)
+		}
+	}
+	// ... or, for a file from elsewhere, by the provenance embedded in it.
+	foreign := embeddedPNG(t)
+	b.eval(t, `(() => {
+		const bin = atob('`+base64.StdEncoding.EncodeToString(foreign)+`');
+		const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+		const dt = new DataTransfer();
+		dt.items.add(new File([bytes], 'from-a-friend.png', { type: 'image/png' }));
+		document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+		return '';
+	})()`)
+	b.waitJS(t, "the metadata's task", `!!document.getElementById('tk-from-file')`, 10*time.Second)
+	page = b.eval(t, `document.getElementById('task-page').innerText`)
+	for _, want := range []string{"a heron in the reeds", "4242", "flux-dev", "colleague-task"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("task page from metadata lacks %q:\n%s", want, page)
+		}
+	}
+	b.screenshot(t, artifactDir(t), "task-from-metadata.png")
+
 	if errs := b.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
+}
+
+// embeddedPNG is a PNG from another machine: its task is in no journal here, only in its metadata.
+func embeddedPNG(t *testing.T) []byte {
+	t.Helper()
+	png, err := media.EncodeImage(media.Picture(32, 32, 3, 1), "png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "x.png")
+	writeFile(t, p, png)
+	seed := int64(4242)
+	if err := provenance.Embed(p, provenance.Record{TaskID: "colleague-task", Task: "txt2img", Prompt: "a heron in the reeds",
+		Seed: &seed, Model: "flux-dev"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/novita-cli/novita/pkg/provenance"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -72,6 +74,29 @@ func (s *fakeStore) Task(_ context.Context, id string) (Task, error) {
 		}
 	}
 	return Task{}, ErrNotFound
+}
+
+// TaskOfFile finds a task by a file's sha256, else by the provenance embedded in content.
+func (s *fakeStore) TaskOfFile(_ context.Context, sum string, content io.Reader) (Task, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.tasks {
+		for _, f := range t.Files {
+			if f.SHA256 != "" && f.SHA256 == sum {
+				return t, nil
+			}
+		}
+	}
+	if content == nil {
+		return Task{}, ErrNotFound
+	}
+	b, _ := io.ReadAll(content)
+	rec, ok := provenance.ReadBytes(b)
+	if !ok {
+		return Task{}, ErrNotFound
+	}
+	return Task{ID: rec.TaskID, Task: rec.Task, Prompt: rec.Prompt, Seed: rec.Seed, Model: rec.Model, FromFile: true,
+		Request: rec.Request, Files: []TaskFile{{Kind: rec.Kind, Index: rec.Index, SHA256: sum, Bytes: int64(len(b)), URLExpired: true}}}, nil
 }
 
 func (s *fakeStore) addEvents(evs ...Event) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 )
@@ -57,6 +58,12 @@ type Task struct {
 	EndedAt     time.Time // zero while pending
 	Request     []byte    // the request body as JSON (large inputs already replaced by the journal)
 	Files       []TaskFile
+	// Provenance beyond the prompt and seed, from the request or a file's embedded metadata.
+	Model, NegativePrompt string
+	// Sandbox: the task ran in an in-process --sandbox simulator, gone since: nothing to download.
+	Sandbox bool
+	// FromFile: the journal never saw this task; it is known from a dropped file's embedded metadata.
+	FromFile bool
 }
 
 // TaskFile is one output of a task. Path is the only way a file reaches the browser: the server opens
@@ -107,6 +114,13 @@ type Store interface {
 	Event(ctx context.Context, id string) (Event, error) // ErrNotFound when unknown
 	ListTasks(ctx context.Context, f TaskFilter) ([]Task, error)
 	Task(ctx context.Context, id string) (Task, error) // ErrNotFound when unknown
+}
+
+// FileFinder is a Store that can also find the task of an output file dropped on the page: by its
+// sha256 in the journal, or (with content) by the provenance embedded in it. ErrNotFound when
+// neither knows it.
+type FileFinder interface {
+	TaskOfFile(ctx context.Context, sha256 string, content io.Reader) (Task, error)
 }
 
 // Actions are what the inspector's buttons do. Errors wrapping ErrUnavailable (see Unavailablef) are

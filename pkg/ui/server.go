@@ -163,6 +163,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/tasks/{id}", s.getTask)
 	mux.HandleFunc("POST /api/tasks/{id}/download", s.downloadAgain)
 	mux.HandleFunc("GET /files/{task}/{n}", s.file)
+	mux.HandleFunc("GET /api/files/by-sha256/{sum}", s.taskBySHA256)
+	mux.HandleFunc("POST /api/files/lookup", s.taskOfUpload)
 	return mux
 }
 

@@ -89,6 +89,10 @@ type taskJSON struct {
 	Request          *string    `json:"request"` // the JSON text as recorded
 	Files            []fileJSON `json:"files"`
 	CanDownloadAgain bool       `json:"can_download_again"`
+	Model            string     `json:"model,omitempty"`
+	NegativePrompt   string     `json:"negative_prompt,omitempty"`
+	Sandbox          bool       `json:"sandbox,omitempty"`
+	FromFile         bool       `json:"from_file,omitempty"`
 }
 
 type fileJSON struct {
@@ -106,7 +110,8 @@ type fileJSON struct {
 
 func toTaskJSON(t Task) taskJSON {
 	j := taskJSON{ID: t.ID, Task: t.Task, TaskType: t.TaskType, Status: t.Status, Reason: t.Reason, Prompt: t.Prompt,
-		SubmittedAt: t.SubmittedAt, Files: []fileJSON{}, CanDownloadAgain: canDownloadAgain(t)}
+		SubmittedAt: t.SubmittedAt, Files: []fileJSON{}, CanDownloadAgain: canDownloadAgain(t),
+		Model: t.Model, NegativePrompt: t.NegativePrompt, Sandbox: t.Sandbox, FromFile: t.FromFile}
 	if !t.EndedAt.IsZero() {
 		e := t.EndedAt
 		j.EndedAt = &e
@@ -125,7 +130,7 @@ func toTaskJSON(t Task) taskJSON {
 		if f.Path != "" {
 			fj.Name = filepath.Base(f.Path)
 		}
-		if fj.Exists {
+		if fj.Exists && !t.FromFile {
 			fj.URL = fmt.Sprintf("/files/%s/%d", url.PathEscape(t.ID), n)
 		}
 		j.Files = append(j.Files, fj)
@@ -133,8 +138,12 @@ func toTaskJSON(t Task) taskJSON {
 	return j
 }
 
-// canDownloadAgain: some output URL is still valid.
+// canDownloadAgain: some output URL is still valid, and the API that made it still runs (an
+// in-process sandbox ended with its command).
 func canDownloadAgain(t Task) bool {
+	if t.Sandbox || t.FromFile {
+		return false
+	}
 	for _, f := range t.Files {
 		if !f.URLExpired {
 			return true

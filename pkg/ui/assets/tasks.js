@@ -53,6 +53,7 @@ function card(t) {
       el('p', { className: 'prompt', title: t.prompt }, t.prompt || el('span', { className: 'muted' }, '(no prompt)')),
       el('div', { className: 'meta' }, statusPill(t.status), el('span', {}, t.task),
         t.seed !== null ? el('span', { className: 'muted' }, 'seed ' + t.seed) : null),
+      t.model ? el('div', { className: 'meta muted model', title: t.model }, t.model) : null,
       el('div', { className: 'meta muted' }, dateTimeOf(t.submitted_at))));
 }
 
@@ -88,12 +89,14 @@ function fileRow(f) {
       field('State', flags)));
 }
 
-export async function showTask(id) {
+// showTask shows the task id (or a prefix of it), or t as given: a task known only from the metadata
+// of a dropped file.
+export async function showTask(id, given) {
   const page = $('task-page');
   page.replaceChildren(el('p', { className: 'muted' }, 'Loading…'));
-  let t;
+  let t = given;
   try {
-    t = await api('/api/tasks/' + encodeURIComponent(id));
+    if (!t) t = await api('/api/tasks/' + encodeURIComponent(id));
   } catch (e) {
     page.replaceChildren(el('a', { href: '#/tasks' }, '← All tasks'), el('p', { className: 'bad' }, e.message));
     return;
@@ -110,23 +113,65 @@ export async function showTask(id) {
       again.disabled = false;
     }
   });
-  page.replaceChildren(
+  page.replaceChildren(...[
     el('a', { href: '#/tasks' }, '← All tasks'),
     el('h2', {}, t.prompt || t.task),
     el('div', { className: 'buttons' }, again),
     field('Task', t.task + (t.task_type ? ' (' + t.task_type + ')' : '')),
     field('Status', statusPill(t.status), t.reason ? ' ' + t.reason : ''),
+    t.from_file ? el('p', { className: 'muted', id: 'tk-from-file' },
+      'This journal has never seen this task: shown from the metadata embedded in the file.') : null,
+    t.sandbox ? el('p', { className: 'muted' }, 'Ran in an in-process --sandbox simulator, gone since.') : null,
     field('Task id', el('span', { className: 'mono' }, t.id)),
+    field('Model', t.model || '—'),
     field('Seed', t.seed !== null ? String(t.seed) : '—'),
+    t.negative_prompt ? field('Negative prompt', t.negative_prompt) : null,
     field('Submitted', dateTimeOf(t.submitted_at)),
     field('Ended', t.ended_at ? dateTimeOf(t.ended_at) : '—'),
     el('h3', {}, 'Files'),
     ...(t.files.length ? t.files.map(fileRow) : [el('p', { className: 'muted' }, 'No files recorded.')]),
     el('h3', {}, 'Request'),
-    t.request !== null ? codeBlock(t.request) : el('p', { className: 'muted' }, 'Not recorded.'));
+    t.request !== null ? codeBlock(t.request) : el('p', { className: 'muted' }, 'Not recorded.'),
+  ].filter((x) => x !== null));
+}
+
+async function sha256Hex(buf) {
+  const d = await crypto.subtle.digest('SHA-256', buf);
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// openDropped finds the task of a dropped file: by its sha256, computed here (the file stays in the
+// browser), else by the metadata in it (the file is sent to this server, which reads and forgets it).
+export async function openDropped(file) {
+  try {
+    const buf = await file.arrayBuffer();
+    let t = await api('/api/files/by-sha256/' + await sha256Hex(buf));
+    if (!t) {
+      t = await api('/api/files/lookup', { method: 'POST', body: buf, headers: { 'Content-Type': 'application/octet-stream' } });
+    }
+    if (t.from_file) {
+      $('view-events').hidden = true;
+      $('view-tasks').hidden = false;
+      $('task-list').hidden = true;
+      $('task-page').hidden = false;
+      showTask(t.id, t);
+    } else {
+      location.hash = '#/tasks/' + encodeURIComponent(t.id);
+    }
+  } catch (e) {
+    toast(file.name + ': ' + e.message, true);
+  }
 }
 
 export function initTasks() {
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const f = e.dataTransfer && e.dataTransfer.files[0];
+    if (f) openDropped(f);
+  });
   $('tk-status').addEventListener('change', loadTasks);
   $('tk-task').addEventListener('change', loadTasks);
   $('tk-q').addEventListener('input', debounce(loadTasks, 250));
