@@ -37,7 +37,7 @@ asks for them again by their flag, e.g. --image photo.png.`
 func NewCmdRerun(f *factory.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use: use, Short: short, Long: long, Example: example,
-		Args:               cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		Args:               cmdutil.TaskIDArg(),
 		ValidArgsFunction:  cmdutil.TaskIDCompletion(f),
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -84,7 +84,7 @@ func Prepare(f *factory.Factory, root *cobra.Command, args []string) {
 	if !ok {
 		return
 	}
-	cmd := submit.NewRerunCmd(f, task, root.PersistentFlags(), cmdutil.UsageArgs(cobra.ExactArgs(1)),
+	cmd := submit.NewRerunCmd(f, task, root.PersistentFlags(), cmdutil.TaskIDArg(),
 		func(o *submit.Options, _ []string) error { return withBase(o, d) })
 	cmd.Use, cmd.Short, cmd.Long, cmd.Example = use, short, long+"\n\nThis task is a "+task.Name+": its flags are listed below.", example
 	for _, c := range root.Commands() {

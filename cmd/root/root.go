@@ -75,9 +75,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	root.SetVersionTemplate(version.Line(f.Build) + "\n")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return clierr.WithHint(clierr.KindUsage, err, "see: "+cmd.CommandPath()+" --help")
-	})
+	root.SetFlagErrorFunc(cmdutil.FlagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.APIKey, "api-key", "", "API key (env NOVITA_API_KEY, config api_key)")
 	pf.StringVar(&g.BaseURL, "base-url", "", "API base URL (env NOVITA_BASE_URL, default https://api.novita.ai)")

@@ -39,7 +39,7 @@ With --json, one document: the task's fields as in novita tasks --json, plus req
 history, events, elided_inputs, and per file exists, changed and url_expired.`,
 		Example: `  $ novita tasks show 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
   $ novita tasks show "$(novita tasks --limit 1 --json | jq -r .task_id)" --json`,
-		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		Args:              cmdutil.TaskIDArg(),
 		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.TaskID = strings.TrimSpace(args[0])
