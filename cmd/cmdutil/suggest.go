@@ -61,7 +61,9 @@ func SuggestFlag(cmd *cobra.Command, typed string) string {
 		})
 	}
 	if len(best) > 0 {
-		sort.SliceStable(best, func(i, j int) bool { return best[i].d < best[j].d || best[i].d == best[j].d && best[i].name < best[j].name })
+		sort.SliceStable(best, func(i, j int) bool {
+			return best[i].d < best[j].d || best[i].d == best[j].d && best[i].name < best[j].name
+		})
 		return "--" + best[0].name
 	}
 	if len(prefixed) == 1 {
