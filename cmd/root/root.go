@@ -12,6 +12,7 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/completion"
 	cmdconfig "github.com/novita-cli/novita/cmd/config"
+	"github.com/novita-cli/novita/cmd/doctor"
 	"github.com/novita-cli/novita/cmd/factory"
 	cmdlisten "github.com/novita-cli/novita/cmd/listen"
 	cmdmodels "github.com/novita-cli/novita/cmd/models"
@@ -104,7 +105,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
 	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil))
-	add("settings", cmdconfig.NewCmdConfig(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
+	add("settings", cmdconfig.NewCmdConfig(f, nil), doctor.NewCmdDoctor(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
 	root.SetHelpCommandGroupID("settings")
 	root.SetCompletionCommandGroupID("settings")
 	groupsRejectArgs(root)
