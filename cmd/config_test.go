@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -36,7 +37,8 @@ func TestConfigSetGetListPathAndPrecedence(t *testing.T) {
 		t.Fatalf("config file mode: %v %v", err, info)
 	}
 	r := c.run("config", "list")
-	if !strings.Contains(r.stdout, "base_url="+sb.URL()) || strings.Contains(r.stdout, sb.APIKey()) || !strings.Contains(r.stdout, "api_key=") {
+	if !regexp.MustCompile(`(?m)^base_url +`+regexp.QuoteMeta(sb.URL())+` +file`).MatchString(r.stdout) || strings.Contains(r.stdout, sb.APIKey()) ||
+		!regexp.MustCompile(`(?m)^api_key +\*+ \(set\) +file`).MatchString(r.stdout) {
 		t.Fatalf("list must show settings with secrets redacted:\n%s", r.stdout)
 	}
 	// The configured key and URL are used: a submit works with no env at all.

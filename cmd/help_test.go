@@ -102,7 +102,7 @@ func TestRootHelpGroupsCommands(t *testing.T) {
 		{"Account:", []string{"models", "balance"}},                                   // issue 16
 		{"Webhooks:", []string{"listen", "test-event"}},
 		{"Local:", []string{"sandbox", "ui"}},
-		{"Settings:", []string{"config", "completion", "version"}},
+		{"Settings:", []string{"config", "completion", "doctor", "version"}},
 	}
 	for _, w := range want {
 		got, ok := groups[w.title]

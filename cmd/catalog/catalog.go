@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -118,12 +117,12 @@ func runList(o *Options) error {
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKIND\tMODE\tSUMMARY")
+	tb := iostreams.NewTable(iostreams.Column{Header: "NAME", Keep: true}, iostreams.Column{Header: "KIND"},
+		iostreams.Column{Header: "MODE"}, iostreams.Column{Header: "SUMMARY", Wrap: true})
 	for _, h := range hs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", h.Name, h.Kind, h.Mode, h.Summary)
+		tb.Row(h.Name, h.Kind, string(h.Mode), h.Summary)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := tb.Render(io.Out, io.TableWidth()); err != nil {
 		return err
 	}
 	io.Statusf("%d tasks; novita catalog <task> shows a task's parameters, novita submit <task> --help its flags", len(hs))

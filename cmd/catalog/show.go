@@ -2,9 +2,9 @@ package catalog
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	spec "github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/iostreams"
@@ -82,39 +82,54 @@ func runShow(o *Options) error {
 		}
 		return iostreams.WriteJSON(io.Out, d)
 	}
-	w := io.Out
-	fmt.Fprintf(w, "%s: %s\n\n", t.Name, t.Description)
+	w, width := io.Out, io.TableWidth()
+	fmt.Fprintf(w, "%s\n\n", iostreams.Wrap("", t.Name+": "+t.Description, width, ""))
 	answers := "asynchronous: answers a task id; the result comes by webhook or polling"
 	if t.Sync() {
 		answers = "synchronous: answers the outputs at once"
 	}
-	fmt.Fprintf(w, "  endpoint   POST %s (%s)\n", t.Path, answers)
-	fmt.Fprintf(w, "  output     %s\n", t.OutputKind)
-	fmt.Fprintf(w, "  body       %s\n", t.Shape)
+	field := func(name, value string) {
+		fmt.Fprintln(w, iostreams.Wrap(fmt.Sprintf("  %-10s ", name), value, width, strings.Repeat(" ", 13)))
+	}
+	field("endpoint", fmt.Sprintf("POST %s (%s)", t.Path, answers))
+	field("output", t.OutputKind)
+	field("body", t.Shape.String())
 	if t.TaskType != "" {
-		fmt.Fprintf(w, "  task_type  %s\n", t.TaskType)
+		field("task_type", t.TaskType)
 	}
 	if len(t.Aliases) > 0 {
-		fmt.Fprintf(w, "  aliases    %s\n", strings.Join(t.Aliases, ", "))
+		field("aliases", strings.Join(t.Aliases, ", "))
 	}
 	if t.Docs != "" {
-		fmt.Fprintf(w, "  reference  %s\n", t.Docs)
+		field("reference", t.Docs)
 	}
 	fmt.Fprintln(w, "\nParameters (set a field without a flag with --set path=value):")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  FLAG\tPATH\tTYPE\tREQUIRED\tDEFAULT\tALLOWED\tDESCRIPTION")
+	tb := iostreams.NewTable(iostreams.Column{Header: "FLAG", Keep: true}, iostreams.Column{Header: "PATH", Wrap: true, Min: 24},
+		iostreams.Column{Header: "TYPE", Wrap: true}, iostreams.Column{Header: "REQUIRED"}, iostreams.Column{Header: "DEFAULT", Wrap: true},
+		iostreams.Column{Header: "ALLOWED", Wrap: true}, iostreams.Column{Header: "DESCRIPTION", Wrap: true})
+	tb.Indent = "  "
 	for i := range t.Params {
 		p := &t.Params[i]
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", flagCell(p), p.Path, typeCell(p), yes(p.Required),
-			dash(defaultCell(p)), dash(allowedCell(p)), firstSentence(p.Description))
+		tb.Row(flagCell(p), p.Path, typeCell(p), yes(p.Required), dash(defaultCell(p)), dash(allowedCell(p)), firstSentence(p.Description))
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	if tb.Fits(width) {
+		if err := tb.Render(w, width); err != nil {
+			return err
+		}
+	} else {
+		stacked(w, t.Params, width)
 	}
 	if t.Notes != "" {
-		fmt.Fprintf(w, "\nNotes:\n  %s\n", strings.ReplaceAll(t.Notes, "\n", "\n  "))
+		fmt.Fprintln(w, "\nNotes:")
+		notes := strings.TrimSpace(t.Notes)
+		if width > 0 { // reflow: the spec's line breaks were made for a wide page
+			notes = strings.Join(strings.Fields(notes), " ")
+		}
+		for _, para := range strings.Split(notes, "\n") {
+			fmt.Fprintln(w, iostreams.Wrap("  ", para, width, "  "))
+		}
 	}
-	fmt.Fprintf(w, "\nExample:\n  $ %s\n", t.Example())
+	fmt.Fprintf(w, "\nExample:\n%s\n", iostreams.Wrap("  $ ", t.Example(), width, "      "))
 	return nil
 }
 
@@ -237,4 +252,31 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// stacked shows the parameters one block each, for a terminal too narrow for the seven columns:
+// flag and path, then type, requirement, default and rules, then the description.
+func stacked(w io.Writer, params []spec.Param, width int) {
+	for i := range params {
+		p := &params[i]
+		head := p.Path
+		if p.Flag != "" {
+			head = flagCell(p) + "  " + p.Path
+		}
+		fmt.Fprintln(w, iostreams.Wrap("  ", head, width, "      "))
+		facts := []string{typeCell(p)}
+		if p.Required {
+			facts = append(facts, "required")
+		}
+		if d := defaultCell(p); d != "" {
+			facts = append(facts, "default "+d)
+		}
+		if a := allowedCell(p); a != "" {
+			facts = append(facts, a)
+		}
+		fmt.Fprintln(w, iostreams.Wrap("      ", strings.Join(facts, "; "), width, "      "))
+		if d := firstSentence(p.Description); d != "" {
+			fmt.Fprintln(w, iostreams.Wrap("      ", d, width, "      "))
+		}
+	}
 }

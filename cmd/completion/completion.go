@@ -27,7 +27,7 @@ in your journal. Packages install them for you; to load them by hand:
 			w := f.IOStreams.Out
 			switch args[0] {
 			case "bash":
-				return root.GenBashCompletionV2(w, true)
+				return genBash(root, w)
 			case "zsh":
 				return root.GenZshCompletion(w)
 			case "fish":

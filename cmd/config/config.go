@@ -69,7 +69,7 @@ precedence flag > environment > config file > default.`,
 		sub("set <key> [value]", "Save a setting (secrets are prompted without echo when no value is given)",
 			"  $ novita config set api_key\n  $ echo \"$KEY\" | novita config set api_key\n  $ novita config set tunnel local", cobra.RangeArgs(1, 2), "set"),
 		sub("unset <key>", "Remove a setting", "  $ novita config unset ngrok_authtoken", cobra.ExactArgs(1), "unset"),
-		sub("list", "List the settings in the config file (secrets redacted)", "  $ novita config list", cobra.NoArgs, "list"),
+		sub("list", "List every effective setting and its source: flag, env, file or default (secrets redacted)", "  $ novita config list", cobra.NoArgs, "list"),
 		sub("path", "Print the config file's path", "  $ novita config path", cobra.NoArgs, "path"),
 	)
 	return cmd
@@ -163,25 +163,6 @@ func readValue(io *iostreams.IOStreams, k config.Key) (string, error) {
 		return "", clierr.Usagef("no value for %s on stdin: run novita config set %s <value>, or pipe it in", k.Name, k.Name)
 	}
 	return line, nil
-}
-
-func listConfig(o *Options, f *config.File) error {
-	io := o.F.IOStreams
-	rows := map[string]string{}
-	for _, name := range f.Names() {
-		v, _ := f.Get(name)
-		if k, ok := config.LookupKey(name); !ok || k.Secret {
-			v = config.Redact(v)
-		}
-		rows[name] = v
-	}
-	if o.F.Globals.JSON {
-		return iostreams.WriteJSON(io.Out, rows)
-	}
-	for _, name := range f.Names() {
-		fmt.Fprintf(io.Out, "%s=%s\n", name, rows[name])
-	}
-	return nil
 }
 
 func knownKeys() string {

@@ -90,6 +90,9 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, 
 		f.Build.Version = "dev"
 	}
 	f.Globals.Changed = func(string) bool { return false }
+	if ios != nil {
+		ios.SetColumns(f.Getenv("COLUMNS"))
+	}
 	f.Config = f.loadConfig
 	f.API = f.resolveAPI
 	f.Journal = f.openJournal

@@ -1,11 +1,9 @@
 package models
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
@@ -41,21 +39,20 @@ func printTable(ios *iostreams.IOStreams, ms []novita.Model, withStatus bool) er
 		return nil
 	}
 	cs := ios.ColorScheme()
-	tw := tabwriter.NewWriter(ios.Out, 0, 4, 2, ' ', 0)
-	header := "NAME\tTYPE\tBASE\t"
+	cols := []iostreams.Column{{Header: "NAME", Keep: true}, {Header: "TYPE"}, {Header: "BASE"}}
 	if withStatus {
-		header += "STATUS\t"
+		cols = append(cols, iostreams.Column{Header: "STATUS", Keep: true})
 	}
-	fmt.Fprintln(tw, header+"TAGS")
+	tb := iostreams.NewTable(append(cols, iostreams.Column{Header: "TAGS"})...)
 	for _, m := range ms {
 		row := []string{iostreams.Safe(m.APIName()), iostreams.Safe(typeName(m)), iostreams.Safe(base(m))}
 		if withStatus {
 			row = append(row, status(m))
 		}
 		row = append(row, cs.Faint(iostreams.Safe(truncate(strings.Join(m.Tags, ", "), maxTagsWidth))))
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		tb.Row(row...)
 	}
-	return tw.Flush()
+	return tb.Render(ios.Out, ios.TableWidth())
 }
 
 func typeName(m novita.Model) string {

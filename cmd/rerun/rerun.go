@@ -43,7 +43,12 @@ a file this journal never saw is rerun from the request in its embedded metadata
 func NewCmdRerun(f *factory.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use: use, Short: short, Long: long, Example: example,
-		Args:               cmdutil.UsageArgs(cobra.MinimumNArgs(1)),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 { // overrides may follow the reference: only its absence is an error here
+				return cmdutil.TaskIDArg()(cmd, args)
+			}
+			return nil
+		},
 		ValidArgsFunction:  cmdutil.TaskIDCompletion(f),
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -105,7 +110,7 @@ func Prepare(f *factory.Factory, root *cobra.Command, args []string) {
 	if !ok {
 		return
 	}
-	cmd := submit.NewRerunCmd(f, task, root.PersistentFlags(), cmdutil.UsageArgs(cobra.ExactArgs(1)),
+	cmd := submit.NewRerunCmd(f, task, root.PersistentFlags(), cmdutil.TaskIDArg(),
 		func(o *submit.Options, _ []string) error { return withBase(o, d) })
 	cmd.Use, cmd.Short, cmd.Long, cmd.Example = use, short, long+"\n\nThis task is a "+task.Name+": its flags are listed below.", example
 	for _, c := range root.Commands() {

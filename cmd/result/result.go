@@ -43,7 +43,7 @@ its output files.`,
 		Example: `  $ novita result 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10
   $ novita result 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --json
   $ novita get 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --download -o out/{index}.{ext}`,
-		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		Args:              cmdutil.TaskIDArg(),
 		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.TaskID = strings.TrimSpace(args[0])

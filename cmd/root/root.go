@@ -12,6 +12,7 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/completion"
 	cmdconfig "github.com/novita-cli/novita/cmd/config"
+	"github.com/novita-cli/novita/cmd/doctor"
 	"github.com/novita-cli/novita/cmd/factory"
 	cmdlisten "github.com/novita-cli/novita/cmd/listen"
 	cmdmodels "github.com/novita-cli/novita/cmd/models"
@@ -75,9 +76,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	root.SetVersionTemplate(version.Line(f.Build) + "\n")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return clierr.WithHint(clierr.KindUsage, err, "see: "+cmd.CommandPath()+" --help")
-	})
+	root.SetFlagErrorFunc(cmdutil.FlagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.APIKey, "api-key", "", "API key (env NOVITA_API_KEY, config api_key)")
 	pf.StringVar(&g.BaseURL, "base-url", "", "API base URL (env NOVITA_BASE_URL, default https://api.novita.ai)")
@@ -106,7 +105,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
 	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil))
-	add("settings", cmdconfig.NewCmdConfig(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
+	add("settings", cmdconfig.NewCmdConfig(f, nil), doctor.NewCmdDoctor(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
 	root.SetHelpCommandGroupID("settings")
 	root.SetCompletionCommandGroupID("settings")
 	groupsRejectArgs(root)

@@ -2,7 +2,6 @@ package submit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -75,9 +75,11 @@ func newTaskCmd(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, r
 	cmd.SetUsageFunc(taskUsage(task, typed.names()))
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if name, ok := unknownFlag(err); ok {
-			return clierr.WithHint(clierr.KindUsage,
-				fmt.Errorf("%s: %s does not take this flag (its own flags: %s)", name, task.Name, quoteList(typed.names())),
-				fmt.Sprintf("set any body field with --set path=value; see: novita submit %s --help or novita catalog %s", task.Name, task.Name))
+			hint := fmt.Sprintf("set any body field with --set path=value; see: novita submit %s --help or novita catalog %s", task.Name, task.Name)
+			if s := cmdutil.SuggestFlag(c, name); s != "" {
+				return clierr.WithHint(clierr.KindUsage, fmt.Errorf("%s: %s does not take this flag: did you mean %s?", name, task.Name, s), hint)
+			}
+			return clierr.WithHint(clierr.KindUsage, fmt.Errorf("%s: %s does not take this flag", name, task.Name), hint)
 		}
 		return rootFlagError(c, err)
 	})
@@ -105,16 +107,7 @@ func noWords(task string) cobra.PositionalArgs {
 }
 
 // unknownFlag returns the flag an "unknown flag" parse error names, as the user typed it.
-func unknownFlag(err error) (string, bool) {
-	var ne *pflag.NotExistError
-	if !errors.As(err, &ne) {
-		return "", false
-	}
-	if s := ne.GetSpecifiedShortnames(); s != "" {
-		return "-" + ne.GetSpecifiedName(), true
-	}
-	return "--" + ne.GetSpecifiedName(), true
-}
+func unknownFlag(err error) (string, bool) { return cmdutil.UnknownFlag(err) }
 
 // passThroughFlagError words a flag error of `submit <name>` for a name the catalog does not know: the
 // typed flags belong to catalog tasks, so a typo in the name is the likely cause, and is said first.

@@ -46,7 +46,7 @@ history, events, elided_inputs, and per file exists, changed and url_expired.`,
   $ novita tasks show 0b6e3f
   $ novita tasks show cats/1.png
   $ novita tasks show "$(novita tasks --limit 1 --json | jq -r .task_id)" --json`,
-		Args:              cmdutil.UsageArgs(cobra.ExactArgs(1)),
+		Args:              cmdutil.TaskIDArg(),
 		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Ref = strings.TrimSpace(args[0])

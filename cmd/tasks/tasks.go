@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -164,8 +163,9 @@ const promptWidth = 48
 
 func writeTable(io *iostreams.IOStreams, tasks []journal.Task) error {
 	cs := io.ColorScheme()
-	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TASK ID\tTASK\tSTATUS\tSUBMITTED\tFILES\tPROMPT")
+	tb := iostreams.NewTable(iostreams.Column{Header: "TASK ID", Keep: true}, iostreams.Column{Header: "TASK"},
+		iostreams.Column{Header: "STATUS", Keep: true}, iostreams.Column{Header: "SUBMITTED", Keep: true},
+		iostreams.Column{Header: "FILES"}, iostreams.Column{Header: "PROMPT"})
 	for _, t := range tasks {
 		status := ShortStatus(t.Status)
 		switch {
@@ -174,10 +174,10 @@ func writeTable(io *iostreams.IOStreams, tasks []journal.Task) error {
 		case strings.HasSuffix(t.Status, "FAILED"):
 			status = cs.Red(status)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", iostreams.Safe(t.ID), dash(iostreams.Safe(t.Name)), status,
+		tb.Row(iostreams.Safe(t.ID), dash(iostreams.Safe(t.Name)), status,
 			t.SubmittedAt.Local().Format("2006-01-02 15:04:05"), filesCell(t.Files), Excerpt(t.Prompt, promptWidth))
 	}
-	return tw.Flush()
+	return tb.Render(io.Out, io.TableWidth())
 }
 
 // ShortStatus is a status without its TASK_STATUS_ prefix, escaped; SUBMITTED when none was seen.

@@ -114,19 +114,11 @@ func checkDir(dir string) error {
 	}
 }
 
-// probeWritable creates and removes a file in dir: permission bits, ACLs, read-only mounts and
-// quotas all answer the same question this way, for any user, root included.
+// probeWritable is Writable worded for -o.
 func probeWritable(dir string) error {
-	f, err := os.CreateTemp(dir, ".novita-write-check-*")
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
+	if err := Writable(dir); err != nil {
 		return clierr.Usagef("cannot write in %s (%v); choose another -o, or fix its permissions", dir, err)
 	}
-	f.Close()
-	os.Remove(f.Name())
 	return nil
 }
 

@@ -28,6 +28,10 @@ type IOStreams struct {
 	// Quiet suppresses status lines and progress (-q).
 	Quiet bool
 
+	// Columns is the width tables fit (COLUMNS, see SetColumns); 0 asks the terminal (TableWidth).
+	Columns   int
+	termWidth func() int
+
 	// ReadSecret reads a line without echo from a terminal stdin; replaced in tests.
 	ReadSecret func() (string, error)
 
@@ -42,6 +46,7 @@ func System() *IOStreams {
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
+	s.termWidth = stdoutWidth(int(os.Stdout.Fd()))
 	s.ReadSecret = func() (string, error) {
 		b, err := term.ReadPassword(int(os.Stdin.Fd()))
 		return string(b), err

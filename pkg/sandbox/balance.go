@@ -41,3 +41,24 @@ func (s *Server) handleBalance(w http.ResponseWriter, r *http.Request) {
 		"outstandingInvoices": str(b.Outstanding),
 	})
 }
+
+// handleUser serves GET /v3/user, the account endpoint Novita's own SDKs read the balance from
+// (user_info: allow_features, credit_balance, free_trial). credit_balance is the available balance in
+// the same unit as the billing API (0.0001 USD), as a number.
+func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	if !s.allow(w, r, http.MethodGet) {
+		return
+	}
+	b := DefaultBalance()
+	if o := s.options().Balance; o != nil {
+		b = *o
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"allow_features": []string{},
+		"credit_balance": b.Available(),
+		"free_trial":     map[string]int{},
+	})
+}

@@ -32,3 +32,22 @@ func TestBalanceAnswersStringsInTenThousandthsOfADollar(t *testing.T) {
 		t.Errorf("a configured balance must be served as set: %+v", b)
 	}
 }
+
+// GET /v3/user is what Novita's own SDKs read the balance from (credit_balance): clients written for
+// the real API work against the sandbox unchanged.
+func TestUserEndpointAnswersCreditBalance(t *testing.T) {
+	s := start(t, Options{})
+	r := call(t, http.MethodGet, s.URL()+"/v3/user", bearer(s), nil)
+	var body struct {
+		CreditBalance *int64         `json:"credit_balance"`
+		AllowFeatures []string       `json:"allow_features"`
+		FreeTrial     map[string]int `json:"free_trial"`
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil || r.status != 200 || body.CreditBalance == nil || *body.CreditBalance != 1523400 ||
+		body.AllowFeatures == nil || body.FreeTrial == nil {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if r := call(t, http.MethodGet, s.URL()+"/v3/user", "", nil); r.status != 400 {
+		t.Errorf("without a key: %d", r.status)
+	}
+}

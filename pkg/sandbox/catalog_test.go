@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"image"
 	"image/gif"
+	"image/png"
 	"net/http"
 	"strings"
 	"testing"
@@ -85,6 +87,14 @@ func checkFile(t *testing.T, typ string, b []byte) {
 		boxes := strings.Join(topBoxes(t, b), " ")
 		if !strings.HasPrefix(boxes, "ftyp") || !strings.Contains(boxes, "moov") || !strings.Contains(boxes, "mdat") {
 			t.Errorf("not an MP4: boxes %s", boxes)
+		}
+	case "mp3":
+		if len(b) < 4 || b[0] != 0xff || b[1]&0xe0 != 0xe0 {
+			t.Errorf("not MPEG audio: % x", b[:min(len(b), 4)])
+		}
+	case "flac":
+		if !bytes.HasPrefix(b, []byte("fLaC")) {
+			t.Errorf("not FLAC: %q", b[:min(len(b), 4)])
 		}
 	case "wav":
 		if len(b) < 44 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
@@ -250,16 +260,47 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 			AudioFormat string `json:"audio_format"`
 		} `json:"extra_info"`
 	}
-	if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != "wav" || strings.HasPrefix(sp.Audio, "http") {
-		t.Fatalf("speech: %d %.200s", r.status, r.body)
+	if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != "mp3" || strings.HasPrefix(sp.Audio, "http") {
+		t.Fatalf("speech (MiniMax defaults to mp3): %d %.200s", r.status, r.body)
+	}
+	if audio, err := hex.DecodeString(sp.Audio); err != nil || len(audio) < 4 || audio[0] != 0xff || audio[1] != 0xfb {
+		t.Errorf("speech: not MPEG-1 Layer III frames: %v % x", err, audio[:min(4, len(audio))])
 	}
 	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there.","output_format":"url"}`)
 	if json.Unmarshal(r.body, &sp) != nil || !strings.HasPrefix(sp.Audio, "http") || download(t, sp.Audio).status != 200 {
 		t.Errorf("speech url: %s", r.body)
 	}
-	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"mp3"}}`); r.status != 400 ||
+	for format, magic := range map[string]string{"wav": "RIFF", "flac": "fLaC", "mp3": "\xff\xfb"} {
+		r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"`+format+`"}}`)
+		audio, _ := hex.DecodeString(sp.Audio)
+		if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != format {
+			t.Errorf("%s asked: %d %.200s", format, r.status, r.body)
+		} else if audio, _ = hex.DecodeString(sp.Audio); !strings.HasPrefix(string(audio), magic) {
+			t.Errorf("%s asked: starts % x", format, audio[:min(4, len(audio))])
+		}
+	}
+	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"opus"}}`); r.status != 400 ||
 		!strings.Contains(r.apiError(t).Message, "not supported by the sandbox") {
-		t.Errorf("mp3 asked: %d %s", r.status, r.body)
+		t.Errorf("opus asked: %d %s", r.status, r.body)
+	}
+	// speech to text answers a transcript, not a picture's caption
+	r = post("/v3/glm-asr", `{"file":"data:audio/wav;base64,UklGRg=="}`)
+	var asr struct{ Text string }
+	if r.status != 200 || json.Unmarshal(r.body, &asr) != nil || !strings.Contains(asr.Text, "transcript") || strings.Contains(asr.Text, "picture") {
+		t.Errorf("glm-asr: %d %s", r.status, r.body)
+	}
+	// remove-background answers a PNG whose background is transparent
+	r = post("/v3/remove-background", `{"image_file":"`+png+`"}`)
+	if json.Unmarshal(r.body, &rb) != nil || rb.ImageType != "png" {
+		t.Fatalf("remove-background png: %d %.200s", r.status, r.body)
+	}
+	cut, _ := catalog.DecodeBase64(rb.ImageFile)
+	if im, err := pngDecode(cut); err != nil {
+		t.Errorf("remove-background png: %v", err)
+	} else if _, _, _, a := im.At(0, 0).RGBA(); a != 0 {
+		t.Errorf("remove-background: the corner is not transparent (alpha %d)", a)
+	} else if _, _, _, a := im.At(40, 30).RGBA(); a != 0xffff {
+		t.Errorf("remove-background: the subject is not opaque (alpha %d)", a)
 	}
 	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong"}`); r.status != 200 || string(r.body[:4]) != "RIFF" ||
 		r.header.Get("Content-Type") != "audio/wav" {
@@ -272,3 +313,5 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 		t.Errorf("[fail]: %d %s", r.status, r.body)
 	}
 }
+
+func pngDecode(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }

@@ -14,8 +14,10 @@
 // spec's confirmed value, else the catalog's stand-in derived from the name (INPAINTING).
 //
 // Outputs follow the spec's kind and output-format field (role output-type): images png|jpeg (webp is
-// refused: "response_image_type webp is not supported by the sandbox"), video mp4|gif, audio wav (an
-// explicit mp3 is refused the same way; where mp3 is only the API's default, WAV is made and reported).
+// refused: "response_image_type webp is not supported by the sandbox"), video mp4|gif, audio
+// wav|mp3|flac|pcm (MiniMax speech defaults to mp3, as on Novita). remove-background answers a PNG whose
+// background is transparent; glm-asr answers a transcript. GET /v3/user answers the account
+// (credit_balance, as Novita's SDKs read it) beside the billing API's balance.
 // Sizes come from width/height, size, resolution, aspect_ratio or the input image (times scale_factor),
 // or their spec defaults. Synchronous endpoints answer at once in the spec's response shape: base64
 // image_file/image_type, images[] links, image_urls[] or binary_data_base64[] (per response_format), hex
@@ -27,9 +29,10 @@
 // Lifecycle: status follows Options.Now: QUEUED for the first fifth of TaskDuration, PROCESSING with
 // progress_percent rising and eta falling, then SUCCEED, or FAILED when the prompt contains "[fail]" or
 // FailRate says so. Outputs are real files generated deterministically from seed and prompt (seed -1 or
-// none draws a random seed, reported in extra.seed): PNG/JPEG images at the requested size, a 16 kHz mono WAV per text whose length
-// follows the text, an animated GIF or an MJPEG MP4 (ftyp, mdat, moov; VideoPadBytes adds a trailing free
-// box, streamed without buffering). Output URLs look presigned (X-Amz-Date, X-Amz-Expires, X-Amz-Signature),
+// none draws a random seed, reported in extra.seed): PNG/JPEG images at the requested size, a 16 kHz mono
+// WAV per text whose length follows the text (silent MPEG-1 Layer III frames of that length for mp3), an
+// animated GIF or an H.264 Constrained Baseline MP4 that browsers play (ftyp, moov, mdat; VideoPadBytes
+// adds a trailing free box, streamed without buffering). Output URLs look presigned (X-Amz-Date, X-Amz-Expires, X-Amz-Signature),
 // are re-signed on every read, and answer S3-style 403 AccessDenied XML when expired, revoked by
 // ExpireAllURLs, or tampered with. Downloads support Range (http.ServeContent).
 //

@@ -256,3 +256,14 @@ func floatOf(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// transcribes reports a speech-to-text endpoint (an audio file in, text out): it answers a transcript,
+// not the caption img2prompt answers.
+func (e *endpoint) transcribes() bool {
+	for _, p := range e.spec.Params {
+		if p.Path == "file" && strings.Contains(strings.ToLower(p.Description), "audio") {
+			return true
+		}
+	}
+	return strings.Contains(e.name, "asr")
+}

@@ -135,11 +135,14 @@ func TestDownloadCutAfterOncePerFile(t *testing.T) {
 func TestDownloadBytesPerSec(t *testing.T) {
 	s := start(t, Options{DownloadBytesPerSec: 100 << 10})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"slow","frames":16}],"width":256,"height":256,"steps":5}`))
-	s.SetOptions(Options{DownloadBytesPerSec: 100 << 10, VideoPadBytes: 40 << 10})
+	s.SetOptions(Options{})
+	size := int64(len(download(t, res.Videos[0].VideoURL).body)) + 40<<10
+	// the padded file at twice its size per second takes half a second at least
+	s.SetOptions(Options{DownloadBytesPerSec: size * 2, VideoPadBytes: size})
 	begin := time.Now()
 	r := download(t, res.Videos[0].VideoURL)
-	if d := time.Since(begin); len(r.body) != 40<<10 || d < 300*time.Millisecond {
-		t.Errorf("40 KiB at 100 KiB/s took %s (%d bytes)", d, len(r.body))
+	if d := time.Since(begin); int64(len(r.body)) != size || d < 300*time.Millisecond {
+		t.Errorf("%d bytes at %d B/s took %s (%d bytes)", size, size*2, d, len(r.body))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/novita-cli/novita/pkg/novita"
@@ -40,17 +41,22 @@ func (t *task) planOutputs(p map[string]any) {
 		w, h := t.ep.size(p)
 		n := imageCount(p)
 		t.units = n
+		cutout := strings.Contains(t.ep.name, "remove-background")
 		for i := range n {
-			t.outputs = append(t.outputs, newImageOutput(t.id, i, w, h, t.outType, key))
+			t.outputs = append(t.outputs, newImageOutput(t.id, i, w, h, t.outType, key, cutout))
 		}
 	case novita.KindVideo:
 		w, h := t.ep.size(p)
 		t.outputs = append(t.outputs, newVideoOutput(t.id, w, h, t.outType, key))
 	case novita.KindAudio:
 		for i, text := range speechTexts(p) {
-			t.outputs = append(t.outputs, newAudioOutput(t.id, i, text, key))
+			t.outputs = append(t.outputs, newAudioOutput(t.id, i, text, t.outType, key))
 		}
 	case novita.KindText:
+		if t.ep.transcribes() {
+			t.outputs = append(t.outputs, newTextOutput(t.id, fmt.Sprintf("Hello from the Novita sandbox. This is transcript %d of the audio you sent.", t.seed%1000)))
+			break
+		}
 		w, h := t.ep.size(p)
 		t.outputs = append(t.outputs, newTextOutput(t.id, fmt.Sprintf("a sandbox picture, %dx%d, seed %d", w, h, t.seed)))
 	}
@@ -89,9 +95,15 @@ func newTextOutput(taskID, text string) *output {
 		gen: func() ([]byte, error) { return []byte(text), nil }}
 }
 
-func newImageOutput(taskID string, i, w, h int, typ string, seed uint64) *output {
+func newImageOutput(taskID string, i, w, h int, typ string, seed uint64, cutout bool) *output {
 	return &output{taskID: taskID, kind: novita.KindImage, file: fmt.Sprintf("image_%02d.%s", i+1, typ), typ: typ,
-		gen: func() ([]byte, error) { return media.EncodeImage(media.Picture(w, h, seed, i), typ) }}
+		gen: func() ([]byte, error) {
+			img := media.Picture(w, h, seed, i)
+			if cutout {
+				img = media.Cutout(img)
+			}
+			return media.EncodeImage(img, typ)
+		}}
 }
 
 func newVideoOutput(taskID string, w, h int, typ string, seed uint64) *output {
@@ -102,10 +114,19 @@ func newVideoOutput(taskID string, w, h int, typ string, seed uint64) *output {
 	return &output{taskID: taskID, kind: novita.KindVideo, file: "output." + typ, typ: typ, gen: gen}
 }
 
-func newAudioOutput(taskID string, i int, text string, seed uint64) *output {
-	return &output{taskID: taskID, kind: novita.KindAudio, file: fmt.Sprintf("speech_%02d.wav", i+1), typ: "wav",
+func newAudioOutput(taskID string, i int, text, typ string, seed uint64) *output {
+	gen := func() ([]byte, error) { return media.Speech(text, seed+uint64(i)), nil }
+	switch typ {
+	case "mp3":
+		gen = func() ([]byte, error) { return media.SpeechMP3(text), nil }
+	case "flac":
+		gen = func() ([]byte, error) { return media.SpeechFLAC(text, seed+uint64(i)), nil }
+	case "pcm":
+		gen = func() ([]byte, error) { return media.SpeechPCM(text, seed+uint64(i)), nil }
+	}
+	return &output{taskID: taskID, kind: novita.KindAudio, file: fmt.Sprintf("speech_%02d.%s", i+1, typ), typ: typ,
 		meta: &novita.AudioMetadata{Text: text, StartTime: 0, EndTime: media.SpeechSeconds(text)},
-		gen:  func() ([]byte, error) { return media.Speech(text, seed+uint64(i)), nil }}
+		gen:  gen}
 }
 
 // open returns the file's content and size; padTo applies VideoPadBytes to MP4s.
@@ -133,6 +154,14 @@ func contentType(typ string) string {
 		return "video/mp4"
 	case "wav":
 		return "audio/wav"
+	case "mp3":
+		return "audio/mpeg"
+	case "flac":
+		return "audio/flac"
+	case "pcm":
+		return "audio/L16"
+	case "webp":
+		return "image/webp"
 	case "txt":
 		return "text/plain; charset=utf-8"
 	}

@@ -100,6 +100,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/outputs/{task}/{file}", s.handleOutput)
 	mux.HandleFunc("/v3/model", s.modelsHandler())
 	mux.HandleFunc("/openapi/v1/billing/balance/detail", s.handleBalance)
+	mux.HandleFunc("/v3/user", s.handleUser)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
 	})

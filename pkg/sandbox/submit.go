@@ -117,7 +117,7 @@ func sandboxTypes(kind string) []string {
 	case novita.KindVideo:
 		return []string{"mp4", "gif"}
 	case novita.KindAudio:
-		return []string{"wav"}
+		return []string{"wav", "mp3", "flac", "pcm"}
 	case novita.KindText:
 		return []string{"txt"}
 	}

@@ -19,6 +19,8 @@ type retryDialer struct {
 	stop   context.Context // cancelled when the tunnel is aborted or closed
 	logger *slog.Logger
 	onDial func() // called after each successful dial
+	// giveUp, when set, is asked about an unreachable edge (see unreachable); true ends the retries.
+	giveUp func(error) bool
 
 	mu      sync.Mutex
 	lastErr error
@@ -58,6 +60,9 @@ func (d *retryDialer) DialContext(ctx context.Context, network, addr string) (ne
 		d.mu.Lock()
 		d.lastErr = err
 		d.mu.Unlock()
+		if d.giveUp != nil && unreachable(err) && d.giveUp(err) {
+			return nil, err
+		}
 		d.logger.Debug("ngrok edge unreachable, retrying", "addr", addr, "in", wait, "err", err)
 		if clock.Sleep(ctx, wait) != nil {
 			return nil, err

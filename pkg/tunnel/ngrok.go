@@ -118,6 +118,7 @@ func newNgrokTunnel(cfg Config) *ngrokTunnel {
 		final:      make(chan struct{}),
 	}
 	t.dialer.onDial = t.beat
+	t.dialer.giveUp = t.giveUpOpening
 	return t
 }
 

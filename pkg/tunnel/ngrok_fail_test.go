@@ -78,7 +78,9 @@ func TestNgrokSessionLimitIsPermanent(t *testing.T) {
 	verify()
 }
 
-func TestNgrokUnreachableEdgeTimesOut(t *testing.T) {
+// An edge nobody answers at (connection refused) fails Open at once with the reason, instead of
+// retrying until the connect timeout: the timeout here is an hour, so returning at all proves it.
+func TestNgrokUnreachableEdgeFailsFast(t *testing.T) {
 	verify := leakCheck(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -87,20 +89,16 @@ func TestNgrokUnreachableEdgeTimesOut(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there any more
 
-	start := time.Now()
 	_, err = tunnel.Open(context.Background(), tunnel.Config{
-		Mode: tunnel.ModeNgrok, NgrokAuthtoken: secretToken, ConnectTimeout: time.Second,
+		Mode: tunnel.ModeNgrok, NgrokAuthtoken: secretToken, ConnectTimeout: time.Hour,
 		NgrokConnectURL: addr,
 	})
-	elapsed := time.Since(start)
 	if err == nil {
 		t.Fatal("Open succeeded against a closed port")
 	}
-	if elapsed < time.Second || elapsed > 4*time.Second {
-		t.Fatalf("Open failed after %s; want just after the 1s timeout", elapsed)
-	}
 	t.Logf("error: %v", err)
-	if !strings.Contains(err.Error(), "could not open ngrok tunnel") || !strings.Contains(err.Error(), "refused") {
+	if !strings.Contains(err.Error(), "could not open ngrok tunnel: cannot reach the ngrok service") ||
+		!strings.Contains(err.Error(), "refused") || strings.Contains(err.Error(), "within") {
 		t.Fatalf("unclear error: %v", err)
 	}
 	if k := clierr.KindOf(err); k != clierr.KindGeneric {
@@ -111,12 +109,23 @@ func TestNgrokUnreachableEdgeTimesOut(t *testing.T) {
 
 func TestNgrokOpenHonoursContext(t *testing.T) {
 	verify := leakCheck(t)
+	// An edge that accepts and never answers (a refused port fails at once, see above).
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	ln.Close()
+	accepted := make(chan net.Conn, 4)
+	go func() {
+		defer close(accepted)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
@@ -126,6 +135,10 @@ func TestNgrokOpenHonoursContext(t *testing.T) {
 	}
 	if time.Since(start) > 3*time.Second {
 		t.Fatalf("cancel took %s", time.Since(start))
+	}
+	ln.Close()
+	for c := range accepted {
+		c.Close()
 	}
 	verify()
 }

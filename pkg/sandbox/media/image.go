@@ -1,5 +1,5 @@
-// Package media generates the sandbox's output files: PNG/JPEG images, WAV speech, animated GIF and
-// MJPEG-in-MP4 video. Everything is a pure function of its arguments (size, seed, text), so the same
+// Package media generates the sandbox's output files: PNG/JPEG images (transparent cut-outs too), speech
+// as WAV, MP3, FLAC or PCM, animated GIF and H.264 MP4 video. Everything is a pure function of its arguments (size, seed, text), so the same
 // request always yields byte-identical files and tests can compare hashes.
 package media
 
@@ -81,4 +81,26 @@ func EncodeImage(img image.Image, format string) ([]byte, error) {
 		return nil, fmt.Errorf("encode %s: %w", format, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Cutout is what a background remover answers: img with everything outside a centred ellipse (the
+// "subject") made fully transparent, and a one-pixel soft edge, so the PNG's alpha channel is really used.
+func Cutout(img *image.NRGBA) *image.NRGBA {
+	b := img.Bounds()
+	w, h := float64(b.Dx()), float64(b.Dy())
+	cx, cy, rx, ry := w/2, h/2, w*0.35, h*0.42
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			dx, dy := (float64(x)+0.5-cx)/rx, (float64(y)+0.5-cy)/ry
+			d := (dx*dx + dy*dy - 1) * min(rx, ry) / 2 // ≈ distance outside the edge, in pixels
+			a := 255.0
+			if d >= 1 {
+				a = 0
+			} else if d > 0 {
+				a = 255 * (1 - d)
+			}
+			img.Pix[y*img.Stride+x*4+3] = uint8(a)
+		}
+	}
+	return img
 }

@@ -1,27 +1,25 @@
 package media
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
-	"image/jpeg"
 )
 
-// MP4 renders n frames at w×h as an MJPEG video in an ISO BMFF (MP4) file: ftyp, mdat, moov.
-// MJPEG (sample entry "jpeg") needs no video encoder beyond image/jpeg and every ffmpeg-based tool plays it.
+// MP4 renders n frames at w×h as an H.264 Constrained Baseline video in an ISO BMFF (MP4) file: ftyp,
+// moov (first, so a browser can start playing before the end arrives), mdat. See h264.go for the stream;
+// every browser's <video> element and every ffmpeg-based tool plays it.
 func MP4(w, h, n, fps int, seed uint64) ([]byte, error) {
-	if w <= 0 || h <= 0 || w > 0xffff || h > 0xffff || n <= 0 || fps <= 0 {
+	if w <= 0 || h <= 0 || w > 0xfff0 || h > 0xfff0 || n <= 0 || fps <= 0 {
 		return nil, fmt.Errorf("mp4: bad geometry %dx%d, %d frames at %d fps", w, h, n, fps)
 	}
-	var samples [][]byte
+	enc := newH264(w, h)
+	samples := make([][]byte, 0, n)
 	for t := 0; t < n; t++ {
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, frame(w, h, seed, 0, t, n), &jpeg.Options{Quality: 75}); err != nil {
-			return nil, fmt.Errorf("mp4: encode frame %d: %w", t, err)
-		}
-		samples = append(samples, buf.Bytes())
+		unit := enc.frame(frame(enc.w, enc.h, seed, 0, t, n))
+		samples = append(samples, binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(unit)), uint32(len(unit))))
+		samples[t] = append(samples[t], unit...)
 	}
-	return muxMJPEG(w, h, fps, samples), nil
+	return muxAVC(enc, fps, samples), nil
 }
 
 // box is one ISO BMFF box under construction.
@@ -50,18 +48,23 @@ func matrix(x *box) *box {
 	return x.u32(0x00010000).u32(0).u32(0).u32(0).u32(0x00010000).u32(0).u32(0).u32(0).u32(0x40000000)
 }
 
-func muxMJPEG(w, h, fps int, samples [][]byte) []byte {
-	const timescale = 1000
+func muxAVC(enc *h264Stream, fps int, samples [][]byte) []byte {
+	const timescale = 90000
 	delta := uint32(timescale / fps)
 	dur := delta * uint32(len(samples))
-	ftyp := newBox("ftyp").str("isom").u32(0x200).str("isomiso2mp41").bytes()
+	w, h := enc.w, enc.h
+	ftyp := newBox("ftyp").str("isom").u32(0x200).str("isomiso2avc1mp41").bytes()
 
 	mdatSize := 8
 	for _, s := range samples {
 		mdatSize += len(s)
 	}
-	firstOffset := uint32(len(ftyp) + 8)
 
+	sps, pps := enc.sps(), enc.pps()
+	avcC := newBox("avcC").u8(1).u8(sps[1]).u8(sps[2]).u8(sps[3]).
+		u8(0xff). // lengthSizeMinusOne 3
+		u8(0xe1).u16(uint16(len(sps))).str(string(sps)).
+		u8(1).u16(uint16(len(pps))).str(string(pps))
 	mvhd := matrix(full("mvhd", 0).u32(0).u32(0).u32(timescale).u32(dur).u32(0x00010000).u16(0x0100).zeros(10)).zeros(24).u32(2)
 	tkhd := matrix(full("tkhd", 3).u32(0).u32(0).u32(1).u32(0).u32(dur).zeros(8).u16(0).u16(0).u16(0).u16(0)).
 		u32(uint32(w) << 16).u32(uint32(h) << 16)
@@ -70,36 +73,37 @@ func muxMJPEG(w, h, fps int, samples [][]byte) []byte {
 	vmhd := full("vmhd", 1).u16(0).u16(0).u16(0).u16(0)
 	dinf := newBox("dinf").kids(full("dref", 0).u32(1).kids(full("url ", 1)))
 
-	name := "Photo - JPEG"
-	entry := newBox("jpeg").zeros(6).u16(1). // reserved, data_reference_index
+	entry := newBox("avc1").zeros(6).u16(1). // reserved, data_reference_index
 							u16(0).u16(0).zeros(12).u16(uint16(w)).u16(uint16(h)).
 							u32(0x00480000).u32(0x00480000).u32(0).u16(1).
-							u8(uint8(len(name))).str(name).zeros(31 - len(name)).
-							u16(0x18).u16(0xffff)
+							zeros(32). // compressorname
+							u16(0x18).u16(0xffff).kids(avcC)
 	stsd := full("stsd", 0).u32(1).kids(entry)
 	stts := full("stts", 0).u32(1).u32(uint32(len(samples))).u32(delta)
-	stss := full("stss", 0).u32(uint32(len(samples)))
-	for i := range samples {
-		stss.u32(uint32(i + 1))
-	}
+	stss := full("stss", 0).u32(1).u32(1) // the IDR; later frames are P frames
 	stsc := full("stsc", 0).u32(1).u32(1).u32(uint32(len(samples))).u32(1)
 	stsz := full("stsz", 0).u32(0).u32(uint32(len(samples)))
 	for _, s := range samples {
 		stsz.u32(uint32(len(s)))
 	}
-	stco := full("stco", 0).u32(1).u32(firstOffset)
-	stbl := newBox("stbl").kids(stsd, stts, stss, stsc, stsz, stco)
-	minf := newBox("minf").kids(vmhd, dinf, stbl)
-	mdia := newBox("mdia").kids(mdhd, hdlr, minf)
-	trak := newBox("trak").kids(tkhd, mdia)
-	moov := newBox("moov").kids(mvhd, trak).bytes()
+	moov := func(firstOffset uint32) []byte {
+		stco := full("stco", 0).u32(1).u32(firstOffset)
+		stbl := newBox("stbl").kids(stsd, stts, stss, stsc, stsz, stco)
+		minf := newBox("minf").kids(vmhd, dinf, stbl)
+		mdia := newBox("mdia").kids(mdhd, hdlr, minf)
+		trak := newBox("trak").kids(tkhd, mdia)
+		return newBox("moov").kids(mvhd, trak).bytes()
+	}
+	// moov's size does not depend on the offset it records: measure it, then write it for real.
+	m := moov(uint32(len(ftyp) + len(moov(0)) + 8))
 
-	out := make([]byte, 0, len(ftyp)+mdatSize+len(moov))
+	out := make([]byte, 0, len(ftyp)+len(m)+mdatSize)
 	out = append(out, ftyp...)
+	out = append(out, m...)
 	out = binary.BigEndian.AppendUint32(out, uint32(mdatSize))
 	out = append(out, "mdat"...)
 	for _, s := range samples {
 		out = append(out, s...)
 	}
-	return append(out, moov...)
+	return out
 }

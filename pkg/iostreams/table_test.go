@@ -1,0 +1,57 @@
+package iostreams
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestTableFitsWrapsAndCuts(t *testing.T) {
+	tb := NewTable(Column{Header: "ID", Keep: true}, Column{Header: "STATUS"}, Column{Header: "NOTE", Wrap: true})
+	tb.Row("abc-123", "\x1b[32mSUCCEED\x1b[0m", "a rather long description that has to wrap over several lines of the table")
+	tb.Row("def-456", "FAILED", "short")
+	var b strings.Builder
+	if err := tb.Render(&b, 40); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 40 {
+			t.Errorf("line wider than 40: %q", l)
+		}
+	}
+	if len(lines) < 4 || !strings.HasPrefix(lines[1], "abc-123  \x1b[32mSUCCEED\x1b[0m  a rather") {
+		t.Errorf("colour counted as width or no wrap:\n%s", b.String())
+	}
+	if !strings.Contains(b.String(), "several") || !strings.Contains(b.String(), "def-456  FAILED") {
+		t.Errorf("content lost:\n%s", b.String())
+	}
+
+	cut := NewTable(Column{Header: "NAME"}, Column{Header: "X"})
+	cut.Row(strings.Repeat("n", 100<<10), "x")
+	b.Reset()
+	_ = cut.Render(&b, 0)
+	if b.Len() > 3*CellCap || !strings.Contains(b.String(), "n…") {
+		t.Errorf("piped, a 100 KB cell made %d bytes", b.Len())
+	}
+}
+
+func TestTableWidth(t *testing.T) {
+	s, _, _, _ := Test()
+	if s.TableWidth() != 0 {
+		t.Error("piped output is limited")
+	}
+	s.OutTTY = true
+	if s.TableWidth() != 80 {
+		t.Errorf("unknown terminal: %d", s.TableWidth())
+	}
+	s.termWidth = func() int { return 132 }
+	if s.TableWidth() != 132 {
+		t.Errorf("terminal: %d", s.TableWidth())
+	}
+	s.SetColumns("100")
+	if s.TableWidth() != 100 {
+		t.Errorf("COLUMNS: %d", s.TableWidth())
+	}
+}
