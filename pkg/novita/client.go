@@ -90,7 +90,13 @@ func (c *Client) Submit(ctx context.Context, endpoint string, body []byte) (stri
 		err = clierr.WithHint(clierr.KindOf(err), err,
 			"the request may have reached Novita and created a task; check your Novita console before submitting again")
 	}
-	return out.TaskID, err
+	if err == nil {
+		err = checkTaskID(op, out.TaskID)
+	}
+	if err != nil {
+		return "", err
+	}
+	return out.TaskID, nil
 }
 
 // maybeCreated reports whether a failed submit could still have created a task: a 5xx, a timeout,
