@@ -52,4 +52,3 @@ func (r *Runner) dropLine(batchID string, line int) {
 		r.observer().Warn(err)
 	}
 }
-
