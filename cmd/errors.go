@@ -59,7 +59,13 @@ func hintOf(f *factory.Factory, err error) string {
 	if h := cmdutil.Advice(f).StopHint(err); h != "" {
 		return h
 	}
-	return apiHint(err)
+	if h := apiHint(err); h != "" {
+		return h
+	}
+	if novita.Offline(err) {
+		return "nothing answers at the API's address: check the network and the base URL (--base-url, NOVITA_BASE_URL); --sandbox works offline"
+	}
+	return ""
 }
 
 // apiHint says what to do about an API error; the API client itself knows no command names.

@@ -151,7 +151,7 @@ func (c *Client) retry(ctx context.Context, op string, retryable func(error) boo
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", op, ctx.Err())
 		}
-		if n >= attempts || !retryable(err) {
+		if n >= attempts || !retryable(err) || CannotSucceed(err) || Offline(err) {
 			return err
 		}
 		var ra time.Duration
