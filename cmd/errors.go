@@ -36,7 +36,7 @@ func wantsJSON(args []string, parsed bool) bool {
 // error document on stdout unless the command already wrote its document there.
 func report(f *factory.Factory, jsonOut bool, err error) {
 	io := f.IOStreams
-	msg := iostreams.Safe(f.Scrub(err.Error()))
+	msg := iostreams.SafeLines(f.Scrub(err.Error()))
 	hint := hintOf(f, err)
 	if f.InProcessSandbox() && (strings.Contains(hint, "novita wait") || strings.Contains(hint, "novita result")) {
 		hint = factory.SandboxGoneHint
@@ -45,7 +45,7 @@ func report(f *factory.Factory, jsonOut bool, err error) {
 		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": taskview.NewErrorDoc(err, hint, f.Scrub)})
 	}
 	io.Errorf("%s", msg)
-	if hint = iostreams.Safe(f.Scrub(hint)); hint != "" {
+	if hint = iostreams.SafeLines(f.Scrub(hint)); hint != "" {
 		fmt.Fprintln(io.ErrOut, hint)
 	}
 }
@@ -59,7 +59,13 @@ func hintOf(f *factory.Factory, err error) string {
 	if h := cmdutil.Advice(f).StopHint(err); h != "" {
 		return h
 	}
-	return apiHint(err)
+	if h := apiHint(err); h != "" {
+		return h
+	}
+	if novita.Offline(err) {
+		return "nothing answers at the API's address: check the network and the base URL (--base-url, NOVITA_BASE_URL); --sandbox works offline"
+	}
+	return ""
 }
 
 // apiHint says what to do about an API error; the API client itself knows no command names.

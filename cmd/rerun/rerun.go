@@ -93,14 +93,10 @@ func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detai
 
 // Prepare builds the real rerun command when args name one: the task's flags come from its spec.
 func Prepare(f *factory.Factory, root *cobra.Command, args []string) {
-	i := slices.Index(args, "rerun")
+	// The same scanner as submit's: spaced global flags (--base-url URL) are skipped with their values.
+	i := cmdutil.CommandIndex(root, args, "rerun")
 	if i < 0 || i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") {
 		return
-	}
-	for _, a := range args[:i] { // only global flags may come before the command word
-		if !strings.HasPrefix(a, "-") && a != cobra.ShellCompRequestCmd && a != cobra.ShellCompNoDescRequestCmd && a != "help" {
-			return
-		}
 	}
 	d, err := lookup(context.Background(), f, args[i+1])
 	if err != nil {

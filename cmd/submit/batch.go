@@ -139,7 +139,7 @@ func runBatch(ctx context.Context, o *Options) error {
 		return err
 	}
 	bodies, valid, invalid := bl.bodies, bl.valid, bl.invalid
-	if err := checkBatchOutputs(o, outs, valid, o.Wait); err != nil {
+	if err := checkBatchOutputs(o, outs, bl, o.Wait); err != nil {
 		return err // before paying for any task
 	}
 	api, err := f.API()
@@ -152,6 +152,9 @@ func runBatch(ctx context.Context, o *Options) error {
 	}
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
+	}
+	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+		return err // before paying: a task the journal cannot record could not be resumed
 	}
 	cmdutil.PrintBalance(ctx, f, api)
 	id := newBatchID()
@@ -185,10 +188,11 @@ func runBatch(ctx context.Context, o *Options) error {
 // checkBatchOutputs refuses a template that would give several tasks the same files (-o out.png for
 // a batch), also without --wait since wait --batch uses the journalled template, and when this run
 // saves (--wait, or a synchronous task) checks each line's outputs can be saved.
-func checkBatchOutputs(o *Options, outs lifecycle.Outputs, valid []batch.Line, saves bool) error {
+func checkBatchOutputs(o *Options, outs lifecycle.Outputs, bl *batchLines, saves bool) error {
 	if outs.NoDownload {
 		return nil
 	}
+	valid := bl.valid
 	vars := make([]download.Vars, len(valid))
 	for i, l := range valid {
 		vars[i] = download.Vars{Task: o.Task.Name, Line: l.N}
@@ -199,8 +203,12 @@ func checkBatchOutputs(o *Options, outs lifecycle.Outputs, valid []batch.Line, s
 	if !saves {
 		return nil
 	}
-	for _, v := range vars {
-		if err := outs.Template.Preflight(download.Check{Vars: v, Overwrite: outs.Overwrite, JSON: o.F.Globals.JSON}); err != nil {
+	for i, v := range vars {
+		req, err := body.Decode(bl.bodies[i]) // one line at a time: the maps do not pile up
+		if err != nil {
+			return err
+		}
+		if err := outs.Template.Preflight(o.plannedCheck(v, outs, req)); err != nil {
 			return err
 		}
 	}

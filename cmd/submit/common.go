@@ -152,7 +152,7 @@ func (o *Options) prepare(ctx context.Context, saves bool) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := o.preflight(outs, saves); err != nil {
+	if err := o.preflight(outs, saves, req); err != nil {
 		return nil, err
 	}
 	if n := requestedOutputs(req); saves && !outs.NoDownload && !outs.Template.WritesFiles() && n > 1 {
@@ -185,12 +185,11 @@ func requestedOutputs(req map[string]any) int {
 // preflight checks, before anything is paid for, that the outputs of one task can be saved where
 // the template says: no existing file in the way (without --overwrite), no file where a directory
 // should be, a writable directory, names the file system takes.
-func (o *Options) preflight(outs lifecycle.Outputs, saves bool) error {
+func (o *Options) preflight(outs lifecycle.Outputs, saves bool, req map[string]any) error {
 	if !saves || outs.NoDownload {
 		return nil
 	}
-	return outs.Template.Preflight(download.Check{Vars: download.Vars{Task: o.Task.Name},
-		Overwrite: outs.Overwrite, JSON: o.F.Globals.JSON})
+	return outs.Template.Preflight(o.plannedCheck(download.Vars{Task: o.Task.Name}, outs, req))
 }
 
 // afterSave tells about outputs left behind whose links expire soon, then shows thumbnails of the

@@ -134,6 +134,9 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
+	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+		return err // before paying: a task the journal cannot record could not be resumed
+	}
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" {
 		if router, err = cmdutil.OpenWaitReceiver(ctx, f, o.Tunnel, api); err != nil {

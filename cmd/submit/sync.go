@@ -32,6 +32,9 @@ func runSync(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
+	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+		return err // before paying: a task the journal cannot record could not be resumed
+	}
 	if outs.NoDownload {
 		io.Warnf("--no-download: the outputs of %s exist only in its answer, and will not be kept", task.Name)
 	}
@@ -74,7 +77,7 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := checkBatchOutputs(o, outs, bl.valid, true); err != nil {
+	if err := checkBatchOutputs(o, outs, bl, true); err != nil {
 		return err // before paying for any call
 	}
 	api, err := f.API()
@@ -87,6 +90,9 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	}
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
+	}
+	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+		return err // before paying: a task the journal cannot record could not be resumed
 	}
 	cmdutil.PrintBalance(ctx, f, api)
 	lines := make([]lifecycle.SyncLine, len(bl.valid))

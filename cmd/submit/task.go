@@ -198,41 +198,14 @@ func build(f *factory.Factory, root, sub *cobra.Command, task catalog.Task) {
 }
 
 // taskWordIndex finds the word after `submit` that names its task, skipping flags and their values
-// as cobra does when it looks for subcommands (a flag it does not know takes the next word as value),
-// and the words that lead to submit in a completion or help request (__complete, help). -1: none.
+// as cobra does when it looks for subcommands (cmdutil.WordIndex, which rerun shares). -1: none.
 func taskWordIndex(root, sub *cobra.Command, args []string) int {
-	globals := root.PersistentFlags()
-	fs := globals
-	inSubmit := false
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return -1
-		case strings.HasPrefix(a, "--"):
-			if !strings.Contains(a, "=") && takesValue(fs.Lookup(a[2:])) {
-				i++
-			}
-		case strings.HasPrefix(a, "-") && len(a) > 1:
-			if len(a) == 2 && takesValue(fs.ShorthandLookup(a[1:])) {
-				i++
-			}
-		case inSubmit:
-			return i
-		case a == "submit":
-			inSubmit = true
-			merged := pflag.NewFlagSet("submit", pflag.ContinueOnError)
-			merged.AddFlagSet(sub.Flags())
-			merged.AddFlagSet(globals)
-			fs = merged
-		case a == cobra.ShellCompRequestCmd || a == cobra.ShellCompNoDescRequestCmd || a == "help":
-		default:
-			return -1
-		}
+	i := cmdutil.CommandIndex(root, args, "submit")
+	if i < 0 {
+		return -1
 	}
-	return -1
+	merged := pflag.NewFlagSet("submit", pflag.ContinueOnError)
+	merged.AddFlagSet(sub.Flags())
+	merged.AddFlagSet(root.PersistentFlags())
+	return cmdutil.WordIndex(merged, args, i+1)
 }
-
-// takesValue mirrors cobra's rule while it looks for subcommands: a flag it does not know, and any
-// flag that is not a switch (--wait is one), takes the next word as its value.
-func takesValue(fl *pflag.Flag) bool { return fl == nil || fl.NoOptDefVal == "" }

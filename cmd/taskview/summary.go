@@ -12,6 +12,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
 
@@ -95,7 +96,7 @@ func writeSummary(w io.Writer, name string, rows []Row) {
 		fmt.Fprintln(tw, "LINE\tTASK ID\tSTATUS\tFILES / REASON")
 	}
 	for _, r := range shown {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", lineCell(r.Line), dash(r.ID), statusWord(r.Outcome), r.Detail)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", lineCell(r.Line), iostreams.Safe(dash(r.ID)), statusWord(r.Outcome), iostreams.Safe(r.Detail))
 	}
 	_ = tw.Flush()
 	if hidden > 0 {
@@ -256,7 +257,7 @@ func (o *lineOrder) done(w io.Writer, line int, id string) {
 	o.seen[line], o.ids[line] = true, id
 	for o.next < len(o.lines) && o.seen[o.lines[o.next]] {
 		if id := o.ids[o.lines[o.next]]; id != "" {
-			fmt.Fprintln(w, id)
+			fmt.Fprintln(w, iostreams.Safe(id))
 		}
 		o.next++
 	}
@@ -266,7 +267,7 @@ func (o *lineOrder) done(w io.Writer, line int, id string) {
 func (o *lineOrder) flush(w io.Writer) {
 	for ; o.next < len(o.lines); o.next++ {
 		if id := o.ids[o.lines[o.next]]; id != "" {
-			fmt.Fprintln(w, id)
+			fmt.Fprintln(w, iostreams.Safe(id))
 		}
 	}
 }

@@ -40,7 +40,7 @@ func (f *fetcher) commit(j *job) error {
 	} else if err = os.Link(j.part, j.path); err == nil {
 		os.Remove(j.part)
 	} else if errors.Is(err, fs.ErrExist) {
-		return exists
+		return f.settleExisting(j, exists)
 	} else { // no hard links here (FAT, some network file systems)
 		if _, serr := os.Lstat(j.path); serr == nil {
 			return exists

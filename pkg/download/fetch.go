@@ -185,6 +185,9 @@ func (f *fetcher) attempt(ctx context.Context, j *job) error {
 		if errors.As(err, &ue) {
 			ue.URL = shortURL(ue.URL) // the presigned query string is long noise in an error line
 		}
+		if novita.CannotSucceed(err) {
+			return err // a redirect to file:// or a loop: the same answer every time
+		}
 		return &errRetry{err}
 	}
 	defer resp.Body.Close()

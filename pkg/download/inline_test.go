@@ -72,9 +72,14 @@ func TestInlineOutputsAreSavedThroughTheTemplate(t *testing.T) {
 			t.Errorf("temporary file left: %s", p)
 		}
 	}
-	// Existing files are kept, as for downloads.
-	if _, err := Download(context.Background(), opts(srv), tmpl, Vars{TaskID: "t-1", Task: "remove-background"}, outs[:1]); err == nil ||
-		!strings.Contains(err.Error(), "already exists") {
-		t.Errorf("second save: %v", err)
+	// The same bytes again are success without writing; different ones are refused, the file kept.
+	if _, err := Download(context.Background(), opts(srv), tmpl, Vars{TaskID: "t-1", Task: "remove-background"}, outs[:1]); err != nil {
+		t.Errorf("second save of the same bytes: %v", err)
+	}
+	other := []novita.Output{outs[0]}
+	other[0].Data = append([]byte("different "), outs[0].Data...)
+	if _, err := Download(context.Background(), opts(srv), tmpl, Vars{TaskID: "t-1", Task: "remove-background"}, other); err == nil ||
+		!strings.Contains(err.Error(), "already exists") || !strings.Contains(err.Error(), "--overwrite") {
+		t.Errorf("save of different bytes: %v", err)
 	}
 }

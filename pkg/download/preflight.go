@@ -23,6 +23,11 @@ type Check struct {
 	Overwrite bool
 	JSON      bool    // standard output carries the --json document, so -o - is refused
 	Saved     []Saved // outputs saved earlier: a target holding one of them intact is not in the way
+	// Outputs is how many outputs the request plans (image_num, -n), Kind their kind and Ext their
+	// extension when the request names it; with Outputs set every planned name is checked.
+	Outputs int
+	Kind    string
+	Ext     string
 }
 
 // Preflight finds the output problems that would otherwise appear only after a task was paid for or
@@ -55,8 +60,8 @@ func (t *Template) Preflight(c Check) error {
 	if err := checkDir(dir); err != nil {
 		return err
 	}
-	if !whole {
-		return nil
+	if !whole || c.Outputs > 1 {
+		return t.checkPlanned(c)
 	}
 	return checkTarget(known, c)
 }

@@ -88,6 +88,9 @@ func (f *fetcher) precheck(jobs []*job) error {
 			continue
 		}
 		if there && !f.opts.Overwrite {
+			if fi, err := os.Stat(j.guess); err == nil && fi.Mode().IsRegular() {
+				continue // fetched, then compared at commit: the same bytes are success, others are refused
+			}
 			exist = append(exist, j.guess)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/fatih/color"
@@ -88,11 +87,9 @@ func (s *IOStreams) Statusf(format string, args ...any) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	msg := fmt.Sprintf(format, args...)
-	if !strings.HasSuffix(msg, "\n") {
-		msg += "\n"
-	}
-	fmt.Fprint(s.ErrOut, msg)
+	// Status lines carry task ids, reasons and paths: whatever came from the network is escaped here,
+	// for every command at once, and a line break stays a line break.
+	fmt.Fprint(s.ErrOut, SafeLines(fmt.Sprintf(format, args...))+"\n")
 }
 
 // Warnf writes a warning on stderr; warnings are shown even with -q.
@@ -100,7 +97,7 @@ func (s *IOStreams) Warnf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := s.ErrColorScheme().Yellow("warning: ")
-	fmt.Fprintf(s.ErrOut, prefix+strings.TrimSuffix(format, "\n")+"\n", args...)
+	fmt.Fprint(s.ErrOut, prefix+SafeLines(fmt.Sprintf(format, args...))+"\n")
 }
 
 // Errorf writes an error line on stderr.
@@ -108,7 +105,7 @@ func (s *IOStreams) Errorf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := s.ErrColorScheme().paint("error: ", color.FgRed)
-	fmt.Fprintf(s.ErrOut, prefix+strings.TrimSuffix(format, "\n")+"\n", args...)
+	fmt.Fprint(s.ErrOut, prefix+SafeLines(fmt.Sprintf(format, args...))+"\n")
 }
 
 // Live rewrites the current stderr line on a terminal (a spinner-like status) and prints plain
@@ -117,6 +114,7 @@ func (s *IOStreams) Live(msg string) {
 	if s.Quiet {
 		return
 	}
+	msg = Safe(msg)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ErrTTY {

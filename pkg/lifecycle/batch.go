@@ -77,6 +77,7 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 	if sub.Buffers == nil {
 		sub.Buffers = &download.Buffers{} // the batch's downloads reuse a few buffers, not one per file
 	}
+	var ids taskIDs
 	cfg := batch.Config{
 		Concurrency: b.Concurrency, Wait: b.Wait, Read: c.TaskResult, Gate: gate, Schedule: r.Schedule,
 		Timeout: b.Timeout, Now: r.Now, Deliveries: b.Deliveries, AfterWait: b.AfterWait,
@@ -95,6 +96,10 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 			}
 			id, err := c.Submit(ctx, b.Endpoint, sent)
 			if err == nil {
+				if err := ids.claim(id, it.Line); err != nil {
+					r.dropLine(b.ID, it.Line)
+					return "", err
+				}
 				r.Journalled(id, Submission{Task: b.Task, Endpoint: b.Endpoint, Body: sent, Output: b.Output,
 					BatchID: b.ID, Line: it.Line})
 			}

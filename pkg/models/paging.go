@@ -25,8 +25,14 @@ type Progress struct {
 var ErrPagingLoop = errors.New("the API's paging is looping")
 
 // maxPages bounds a walk even against an API that invents new cursors and new ids forever:
-// 10,000 pages of 100 is ten times the largest list Novita is known to serve.
-const maxPages = 10000
+// 2,000 pages of 100 is twice the largest list Novita is known to serve.
+const maxPages = 2000
+
+// maxModels bounds what a walk collects, whatever the pages' sizes (an API may ignore the limit).
+const maxModels = 200_000
+
+// maxCursorBytes bounds one cursor: each is kept to detect loops, and real ones are short tokens.
+const maxCursorBytes = 1024
 
 // All follows next_cursor from q.Cursor to the end and returns every model in the API's order, each
 // once (a model seen on an earlier page is not repeated). q.Limit 0 means pages of
@@ -63,6 +69,13 @@ func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progres
 		}
 		if onPage != nil {
 			onPage(Progress{Page: page, Models: len(out)})
+		}
+		if len(out) > maxModels {
+			return nil, fmt.Errorf("list models: more than %d models after %d pages: %w", maxModels, page, ErrPagingLoop)
+		}
+		if len(p.NextCursor) > maxCursorBytes {
+			return nil, fmt.Errorf("list models: page %d sent a cursor of %d bytes (%s), more than the %d a cursor can have: %w",
+				page, len(p.NextCursor), quoteCursor(p.NextCursor), maxCursorBytes, ErrPagingLoop)
 		}
 		if len(p.Models) > 0 && fresh == 0 {
 			return nil, fmt.Errorf("list models: page %d repeats models of earlier pages (%d models, none new): %w",

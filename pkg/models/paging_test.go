@@ -186,3 +186,30 @@ func TestAllPassesAPIErrorsThrough(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// Pages far bigger than asked for, each with new models and a new cursor, stop at maxModels.
+func TestAllBoundsModelsWhateverThePageSize(t *testing.T) {
+	const perPage = 5000
+	f := &fakeLister{page: func(n int, q novita.ModelQuery) (*novita.ModelPage, error) {
+		ids := make([]int, perPage)
+		for i := range ids {
+			ids[i] = n*perPage + i + 1
+		}
+		return page("c_"+itoa(n), ids...), nil
+	}}
+	_, err := All(context.Background(), f, novita.ModelQuery{}, nil)
+	if !errors.Is(err, ErrPagingLoop) || f.count() > maxModels/perPage+1 {
+		t.Fatalf("%v after %d requests", err, f.count())
+	}
+}
+
+// A cursor of a megabyte is refused, not kept and sent back.
+func TestAllRefusesHugeCursors(t *testing.T) {
+	f := &fakeLister{page: func(n int, q novita.ModelQuery) (*novita.ModelPage, error) {
+		return page(strings.Repeat("c", 1<<20)+itoa(n), n), nil
+	}}
+	_, err := All(context.Background(), f, novita.ModelQuery{}, nil)
+	if !errors.Is(err, ErrPagingLoop) || f.count() != 1 {
+		t.Fatalf("%v after %d requests", err, f.count())
+	}
+}

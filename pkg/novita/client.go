@@ -90,7 +90,13 @@ func (c *Client) Submit(ctx context.Context, endpoint string, body []byte) (stri
 		err = clierr.WithHint(clierr.KindOf(err), err,
 			"the request may have reached Novita and created a task; check your Novita console before submitting again")
 	}
-	return out.TaskID, err
+	if err == nil {
+		err = checkTaskID(op, out.TaskID)
+	}
+	if err != nil {
+		return "", err
+	}
+	return out.TaskID, nil
 }
 
 // maybeCreated reports whether a failed submit could still have created a task: a 5xx, a timeout,
@@ -145,7 +151,7 @@ func (c *Client) retry(ctx context.Context, op string, retryable func(error) boo
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", op, ctx.Err())
 		}
-		if n >= attempts || !retryable(err) {
+		if n >= attempts || !retryable(err) || CannotSucceed(err) || Offline(err) {
 			return err
 		}
 		var ra time.Duration

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
 const traceBodyLimit = 2048
@@ -15,7 +17,7 @@ func (c *Client) traceRequest(req *http.Request, body []byte) {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "> %s %s\n", req.Method, req.URL)
+	fmt.Fprintf(&b, "> %s %s\n", req.Method, req.URL.Redacted())
 	writeHeaders(&b, "> ", req.Header)
 	if len(body) > 0 {
 		b.WriteString(clip(body) + "\n")
@@ -41,7 +43,8 @@ func (c *Client) writeTrace(s string) {
 	if c.APIKey != "" {
 		s = strings.ReplaceAll(s, c.APIKey, "[REDACTED]")
 	}
-	fmt.Fprint(c.Trace, s)
+	// What the server sent (headers, body) reaches a terminal: escaped, line by line.
+	fmt.Fprint(c.Trace, iostreams.SafeLines(s)+"\n")
 }
 
 func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
