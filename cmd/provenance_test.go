@@ -44,7 +44,8 @@ func showID(t *testing.T, c *cli, ref string) (string, string, result) {
 
 func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	c := newCLI(t)
-	c.useSandbox(startSandbox(t, sandbox.Options{}))
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
 	id := submitOne(t, c, "a heron in the reeds", "heron.png", "--metadata", "embed")
 
 	// The file carries its provenance and is still a PNG.
@@ -129,6 +130,13 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &body) != nil || body.Request.Prompt != "a heron in the reeds" || body.Request.Seed != 99 {
 		t.Fatalf("rerun FILE --seed 99 --dry-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// The same API, an empty journal: result and wait find the task by the file's metadata.
+	other.useSandbox(sb)
+	for _, args := range [][]string{{"result", "from-a-friend.png"}, {"wait", "from-a-friend.png", "--no-download"}} {
+		if r := other.run(args...); r.code != 0 || !strings.Contains(r.stdout+r.stderr, id) {
+			t.Errorf("%v with an empty journal: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
 	// A file with neither journal record nor metadata is a usage error naming it.
 	copyFile(t, filepath.Join(c.dir, "heron.png"), filepath.Join(other.dir, "x.bin"))
 	if err := os.WriteFile(filepath.Join(other.dir, "plain.png"), []byte("\x89PNG\r\n\x1a\nnothing"), 0o644); err != nil {
@@ -136,6 +144,12 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	}
 	if r := other.run("tasks", "show", "plain.png"); r.code != 2 || !strings.Contains(r.stderr, "carries no novita metadata") {
 		t.Fatalf("plain file: exit %d\n%s", r.code, r.stderr)
+	}
+	// tasks rm forgets only what the journal has (newCLI moves into its own directory: last).
+	fresh := newCLI(t)
+	copyFile(t, filepath.Join(c.dir, "heron.png"), filepath.Join(fresh.dir, "heron.png"))
+	if r := fresh.run("tasks", "rm", "heron.png"); r.code != 2 || !strings.Contains(r.stderr, "not in the journal") {
+		t.Errorf("tasks rm of a file from elsewhere: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
