@@ -58,7 +58,9 @@ func (r *Runner) addProvenance(taskID, task, mode string, files []download.File)
 			continue
 		}
 		if old, ok, _ := provenance.Read(f.Path); ok && old.TaskID == taskID && old.Kind == f.Kind && old.Index == f.Index {
-			f.DeliveredSHA256 = earlier[f.Kind+"/"+strconv.Itoa(f.Index)] // saved and stamped by an earlier run
+			if sum := earlier[f.Kind+"/"+strconv.Itoa(f.Index)]; sum != "" {
+				f.DeliveredSHA256 = sum // saved and stamped by an earlier run
+			}
 			continue
 		}
 		err := provenance.Embed(f.Path, rec)
