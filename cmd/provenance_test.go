@@ -179,6 +179,14 @@ func TestMetadataSidecarAndConfig(t *testing.T) {
 	if _, ok, _ := provenance.Read(filepath.Join(c.dir, "wren.png")); ok {
 		t.Fatal("metadata without --metadata")
 	}
+	// Seed -1: the sandbox draws one and reports it; the metadata keeps the seed used, not -1.
+	r := c.run("submit", "txt2img", "--prompt", "a random one", "--seed", "-1", "--wait", "-o", "random.png", "--metadata", "embed")
+	if r.code != 0 {
+		t.Fatalf("submit --seed -1: %s", r.stderr)
+	}
+	if rec, ok, _ := provenance.Read(filepath.Join(c.dir, "random.png")); !ok || rec.Seed == nil || *rec.Seed < 0 {
+		t.Fatalf("seed in the metadata: %+v", rec)
+	}
 	if r := c.run("submit", "txt2img", "--prompt", "x", "--metadata", "exif"); r.code != 2 {
 		t.Fatalf("bad --metadata: exit %d", r.code)
 	}
