@@ -61,6 +61,10 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	if err != nil || !ok || rec.TaskID != id || rec.Prompt != "a heron in the reeds" || rec.Seed == nil || *rec.Seed != 7 || rec.Tool != "novita-cli/1.2.3-test" {
 		t.Fatalf("embedded record %+v ok=%v err=%v", rec, ok, err)
 	}
+	// submit --wait sent a webhook URL whose secret path is a credential: it is not in the file.
+	if strings.Contains(string(rec.Request), "webhook") || !strings.Contains(string(rec.Request), "a heron in the reeds") {
+		t.Fatalf("embedded request %s", rec.Request)
+	}
 	// The journal keeps both sums: delivered and final.
 	jr := journal.Open(c.env["NOVITA_STATE_DIR"])
 	d, _, _ := jr.Get(t.Context(), id)
