@@ -87,8 +87,9 @@ func TestDynamicCompletions(t *testing.T) {
 		{[]string{"submit", "txt2img", "--tunnel", ""}, "ngrok", true},
 		{[]string{"submit", "txt2img", "--sampler", ""}, "Euler a", true},
 		{[]string{"submit", "txt2img", "--image-type", ""}, "webp", true},
-		{[]string{"wait", ""}, taskID, true},
-		{[]string{"result", ""}, taskID, true},
+		{[]string{"wait", ""}, taskID, false}, // an output file names its task too
+		{[]string{"result", ""}, taskID, false},
+		{[]string{"tasks", "show", ""}, taskID, false},
 		{[]string{"test-event", "--status", ""}, "FAILED", true},
 		{[]string{"listen", "--status", ""}, "SUCCEED", true},
 		{[]string{"config", "get", ""}, "api_key", true},
@@ -166,5 +167,15 @@ func TestTaskAndEnumCompletion(t *testing.T) {
 	flags, _ := c.complete("submit", "wan-t2v", "--")
 	if !slices.Contains(flags, "--prompt") || slices.Contains(flags, "--voice") || slices.Contains(flags, "--mask") {
 		t.Errorf("completing `submit wan-t2v --` offers %q", flags)
+	}
+}
+
+// A task reference may be an output file: completing one offers ids and lets the shell add file names.
+func TestTaskReferenceCompletionAllowsFiles(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"tasks", "show", ""}, {"wait", ""}, {"result", ""}, {"tasks", "rm", ""}} {
+		if _, dir := c.complete(args...); dir&cobra.ShellCompDirectiveNoFileComp != 0 {
+			t.Errorf("completing %q forbids file names (directive %d)", args, dir)
+		}
 	}
 }

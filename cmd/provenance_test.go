@@ -44,7 +44,8 @@ func showID(t *testing.T, c *cli, ref string) (string, string, result) {
 
 func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	c := newCLI(t)
-	c.useSandbox(startSandbox(t, sandbox.Options{}))
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
 	id := submitOne(t, c, "a heron in the reeds", "heron.png", "--metadata", "embed")
 
 	// The file carries its provenance and is still a PNG.
@@ -59,6 +60,10 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	rec, ok, err := provenance.Read(filepath.Join(c.dir, "heron.png"))
 	if err != nil || !ok || rec.TaskID != id || rec.Prompt != "a heron in the reeds" || rec.Seed == nil || *rec.Seed != 7 || rec.Tool != "novita-cli/1.2.3-test" {
 		t.Fatalf("embedded record %+v ok=%v err=%v", rec, ok, err)
+	}
+	// submit --wait sent a webhook URL whose secret path is a credential: it is not in the file.
+	if strings.Contains(string(rec.Request), "webhook") || !strings.Contains(string(rec.Request), "a heron in the reeds") {
+		t.Fatalf("embedded request %s", rec.Request)
 	}
 	// The journal keeps both sums: delivered and final.
 	jr := journal.Open(c.env["NOVITA_STATE_DIR"])
@@ -129,6 +134,13 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &body) != nil || body.Request.Prompt != "a heron in the reeds" || body.Request.Seed != 99 {
 		t.Fatalf("rerun FILE --seed 99 --dry-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// The same API, an empty journal: result and wait find the task by the file's metadata.
+	other.useSandbox(sb)
+	for _, args := range [][]string{{"result", "from-a-friend.png"}, {"wait", "from-a-friend.png", "--no-download"}} {
+		if r := other.run(args...); r.code != 0 || !strings.Contains(r.stdout+r.stderr, id) {
+			t.Errorf("%v with an empty journal: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
 	// A file with neither journal record nor metadata is a usage error naming it.
 	copyFile(t, filepath.Join(c.dir, "heron.png"), filepath.Join(other.dir, "x.bin"))
 	if err := os.WriteFile(filepath.Join(other.dir, "plain.png"), []byte("\x89PNG\r\n\x1a\nnothing"), 0o644); err != nil {
@@ -136,6 +148,12 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 	}
 	if r := other.run("tasks", "show", "plain.png"); r.code != 2 || !strings.Contains(r.stderr, "carries no novita metadata") {
 		t.Fatalf("plain file: exit %d\n%s", r.code, r.stderr)
+	}
+	// tasks rm forgets only what the journal has (newCLI moves into its own directory: last).
+	fresh := newCLI(t)
+	copyFile(t, filepath.Join(c.dir, "heron.png"), filepath.Join(fresh.dir, "heron.png"))
+	if r := fresh.run("tasks", "rm", "heron.png"); r.code != 2 || !strings.Contains(r.stderr, "not in the journal") {
+		t.Errorf("tasks rm of a file from elsewhere: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
@@ -164,6 +182,14 @@ func TestMetadataSidecarAndConfig(t *testing.T) {
 	}
 	if _, ok, _ := provenance.Read(filepath.Join(c.dir, "wren.png")); ok {
 		t.Fatal("metadata without --metadata")
+	}
+	// Seed -1: the sandbox draws one and reports it; the metadata keeps the seed used, not -1.
+	r := c.run("submit", "txt2img", "--prompt", "a random one", "--seed", "-1", "--wait", "-o", "random.png", "--metadata", "embed")
+	if r.code != 0 {
+		t.Fatalf("submit --seed -1: %s", r.stderr)
+	}
+	if rec, ok, _ := provenance.Read(filepath.Join(c.dir, "random.png")); !ok || rec.Seed == nil || *rec.Seed < 0 {
+		t.Fatalf("seed in the metadata: %+v", rec)
 	}
 	if r := c.run("submit", "txt2img", "--prompt", "x", "--metadata", "exif"); r.code != 2 {
 		t.Fatalf("bad --metadata: exit %d", r.code)

@@ -116,6 +116,9 @@ func TestInProcessSandboxTasksAreNotPending(t *testing.T) {
 	if r := c.run("wait", "--pending"); r.code != 0 || !strings.Contains(r.stderr, "in-process --sandbox") {
 		t.Fatalf("wait --pending: exit %d\n%s", r.code, r.stderr)
 	}
+	if r := c.run("wait", id[:8]); r.code != 2 || !strings.Contains(r.stderr, "it will never end") {
+		t.Fatalf("wait for a gone sandbox's task: exit %d\n%s", r.code, r.stderr)
+	}
 	if r := c.run("tasks", "show", id); !strings.Contains(r.stdout, "gone since: it will not end") {
 		t.Fatalf("show: %s", r.stdout)
 	}

@@ -16,7 +16,8 @@ import (
 // completionLimit bounds the task ids offered by completion: the newest are the ones people resume.
 const completionLimit = 50
 
-// TaskIDCompletion offers task ids from the journal, newest first, described by task and status.
+// TaskIDCompletion offers task ids from the journal, newest first, described by task and status, and
+// file names too: an output file names its task as well as its id does.
 func TaskIDCompletion(f *factory.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 		ctx := cmd.Context()
@@ -25,7 +26,7 @@ func TaskIDCompletion(f *factory.Factory) func(*cobra.Command, []string, string)
 		}
 		tasks, err := f.Journal().List(ctx, journal.Query{Limit: completionLimit})
 		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
+			return nil, cobra.ShellCompDirectiveDefault
 		}
 		var out []string
 		for _, t := range tasks {
@@ -35,7 +36,7 @@ func TaskIDCompletion(f *factory.Factory) func(*cobra.Command, []string, string)
 			}
 			out = append(out, t.ID+"\t"+desc)
 		}
-		return out, cobra.ShellCompDirectiveNoFileComp
+		return out, cobra.ShellCompDirectiveDefault
 	}
 }
 

@@ -86,7 +86,7 @@ func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detai
 		return nil, err
 	}
 	if len(d.Request) == 0 {
-		return nil, clierr.Usagef("task %s was journalled without its request (by an earlier release), so it cannot be rerun", d.ID)
+		return nil, clierr.Usagef("task %s was journalled without its request (by an earlier release), so it cannot be rerun", iostreams.Safe(d.ID))
 	}
 	return &d, nil
 }
@@ -123,7 +123,7 @@ func Prepare(f *factory.Factory, root *cobra.Command, args []string) {
 func withBase(o *submit.Options, d *journal.Detail) error {
 	var base map[string]any
 	if err := json.Unmarshal(d.Request, &base); err != nil {
-		return fmt.Errorf("task %s: the stored request is not a JSON object: %w", d.ID, err)
+		return fmt.Errorf("task %s: the stored request is not a JSON object: %w", iostreams.Safe(d.ID), err)
 	}
 	if extra, ok := base["extra"].(map[string]any); ok {
 		delete(extra, "webhook")
@@ -147,7 +147,7 @@ func withBase(o *submit.Options, d *journal.Detail) error {
 		return clierr.Usagef("%s was not kept in the journal (a %d-byte input, sha256 %.12s...): give it again with %s", e.Path, e.Bytes, e.SHA256, how)
 	}
 	o.Input.Base = base
-	o.F.IOStreams.Statusf("rerunning %s task %s", d.Name, d.ID)
+	o.F.IOStreams.Statusf("rerunning %s task %s", iostreams.Safe(d.Name), iostreams.Safe(d.ID)) // from a file's metadata, perhaps
 	return nil
 }
 

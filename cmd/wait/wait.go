@@ -14,6 +14,7 @@ import (
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
@@ -132,6 +133,10 @@ func journalled(ctx context.Context, o *Options) ([]journal.Task, error) {
 		case err != nil && !warned:
 			f.IOStreams.Warnf("%v", err) // the wait does not need the journal, only its defaults
 			warned = true
+		case ok && d.Sandbox && d.EndedAt.IsZero():
+			return nil, clierr.WithHint(clierr.KindUsage, fmt.Errorf("task %s ran in an in-process --sandbox simulator, "+
+				"which stopped with its command: it will never end", iostreams.Safe(id)),
+				"forget such tasks with: novita tasks prune --sandbox")
 		case ok:
 			d.Task.Request = nil
 			tasks[i] = d.Task

@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -58,7 +59,9 @@ func (r *Runner) addProvenance(taskID, task, mode string, files []download.File)
 			continue
 		}
 		if old, ok, _ := provenance.Read(f.Path); ok && old.TaskID == taskID && old.Kind == f.Kind && old.Index == f.Index {
-			f.DeliveredSHA256 = earlier[f.Kind+"/"+strconv.Itoa(f.Index)] // saved and stamped by an earlier run
+			if sum := earlier[f.Kind+"/"+strconv.Itoa(f.Index)]; sum != "" {
+				f.DeliveredSHA256 = sum // saved and stamped by an earlier run
+			}
 			continue
 		}
 		err := provenance.Embed(f.Path, rec)
@@ -103,11 +106,33 @@ func (r *Runner) provenanceRecord(taskID, task string) (provenance.Record, map[s
 		return rec, earlier
 	}
 	rec.Task = cmp.Or(d.Name, task)
-	rec.Endpoint, rec.Prompt, rec.Seed, rec.Request = d.Endpoint, d.Prompt, d.Seed, d.Request
+	rec.Endpoint, rec.Prompt, rec.Seed, rec.Request = d.Endpoint, d.Prompt, d.Seed, withoutWebhook(d.Request)
 	rec.CreatedAt = d.SubmittedAt
 	rec.Model, rec.NegativePrompt = provenance.RequestFields(d.Request)
 	for _, f := range d.Files {
 		earlier[f.Kind+"/"+strconv.Itoa(f.Index)] = f.DeliveredSHA256
 	}
 	return rec, earlier
+}
+
+// withoutWebhook drops extra.webhook from a request: its URL's secret path is the receiver's only
+// credential, and a file travels further than the machine that made it.
+func withoutWebhook(req json.RawMessage) json.RawMessage {
+	var v map[string]any
+	if json.Unmarshal(req, &v) != nil {
+		return req
+	}
+	extra, ok := v["extra"].(map[string]any)
+	if !ok || extra["webhook"] == nil {
+		return req
+	}
+	delete(extra, "webhook")
+	if len(extra) == 0 {
+		delete(v, "extra")
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
 }

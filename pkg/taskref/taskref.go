@@ -74,9 +74,13 @@ func Resolve(ctx context.Context, j *journal.Journal, ref string) (Ref, error) {
 	if r.ID == "" {
 		return r, clierr.Usagef("empty task reference: give a task id, a prefix of one (%d+ characters) or an output file", MinPrefix)
 	}
-	if info, err := os.Stat(r.ID); err == nil && info.Mode().IsRegular() {
+	info, err := os.Stat(r.ID)
+	switch {
+	case err == nil && info.Mode().IsRegular():
 		return resolveFile(ctx, j, r)
-	} else if looksLikePath(r.ID) {
+	case err == nil && looksLikePath(r.ID):
+		return r, clierr.Usagef("%s is not a regular file: a task reference is a task id, a prefix of one, or an output file", iostreams.Safe(r.ID))
+	case looksLikePath(r.ID):
 		return r, clierr.Usagef("%s: no such file (a task reference is a task id, a prefix of one, or an output file)", iostreams.Safe(r.ID))
 	}
 	return resolveID(ctx, j, r)

@@ -155,3 +155,17 @@ func TestDownloadAgainOnlyWhileURLsAreValid(t *testing.T) {
 		t.Errorf("downloads asked: %v, want only t1", dl)
 	}
 }
+
+// A task of an in-process sandbox (gone with its command) or one known only from a file's metadata
+// offers no download, whatever its URLs say.
+func TestNoDownloadAgainForGoneSandboxOrFileOnlyTasks(t *testing.T) {
+	valid := []TaskFile{{Kind: "image", Index: 1, Path: "/x.png"}}
+	for _, tk := range []Task{{ID: "s", Sandbox: true, Files: valid}, {ID: "f", FromFile: true, Files: valid}} {
+		if j := toTaskJSON(tk); j.CanDownloadAgain {
+			t.Errorf("%s offers Download again: %+v", tk.ID, j)
+		}
+	}
+	if !toTaskJSON(Task{ID: "ok", Files: valid}).CanDownloadAgain {
+		t.Error("a valid URL offers no download")
+	}
+}
