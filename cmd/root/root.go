@@ -14,6 +14,7 @@ import (
 	cmdconfig "github.com/novita-cli/novita/cmd/config"
 	"github.com/novita-cli/novita/cmd/factory"
 	cmdlisten "github.com/novita-cli/novita/cmd/listen"
+	cmdmcp "github.com/novita-cli/novita/cmd/mcp"
 	cmdmodels "github.com/novita-cli/novita/cmd/models"
 	"github.com/novita-cli/novita/cmd/rerun"
 	"github.com/novita-cli/novita/cmd/result"
@@ -105,7 +106,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 		tasks.NewCmdTasks(f, nil), rerun.NewCmdRerun(f), cmdcatalog.NewCmdCatalog(f, nil))
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
-	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil))
+	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil), cmdmcp.NewCmdMcp(f, nil))
 	add("settings", cmdconfig.NewCmdConfig(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
 	root.SetHelpCommandGroupID("settings")
 	root.SetCompletionCommandGroupID("settings")

@@ -115,6 +115,9 @@ func migrations() []string {
 			created_at INTEGER NOT NULL,
 			lines      TEXT NOT NULL DEFAULT '[]'
 		) WITHOUT ROWID;`,
+
+		// 7: who submitted each task: '' for the command line, 'mcp' for `novita mcp` (an AI agent).
+		`ALTER TABLE tasks ADD COLUMN source TEXT NOT NULL DEFAULT '';`,
 	}
 }
 
