@@ -141,3 +141,5 @@ func links(res *mcp.CallToolResult) []*mcp.ResourceLink {
 	}
 	return out
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
