@@ -171,3 +171,11 @@ func mimeOf(path string) string {
 	}
 	return "application/octet-stream"
 }
+
+// nowOf is the pipeline's clock (the factory's, so tests can set it), else the system's.
+func nowOf(r *lifecycle.Runner) time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}

@@ -101,7 +101,7 @@ func (s *Server) submitTask(ctx context.Context, mreq *mcp.CallToolRequest, in S
 		if doc == nil {
 			return TaskOut{}, err
 		}
-		out := finished(doc, run.Now())
+		out := finished(doc, nowOf(run))
 		out.Source = journal.SubmitterMCP
 		if err != nil {
 			return out, err // the answer came, saving failed: the CLI's words say so

@@ -44,7 +44,7 @@ func (s *Server) step(ctx context.Context, run *lifecycle.Runner, w *watcher, st
 	}
 	doc, err := run.Await(ctx, spec)
 	if doc != nil {
-		out := finished(doc, run.Now())
+		out := finished(doc, nowOf(run))
 		var failed *lifecycle.TaskFailedError
 		if err == nil || errors.As(err, &failed) {
 			return out, nil // a failed task is an answer: status and reason say it
@@ -130,9 +130,9 @@ func (s *Server) look(ctx context.Context, run *lifecycle.Runner, id, task strin
 	doc, err := run.Finish(ctx, lifecycle.Finished{TaskID: id, Task: task, Line: line, Result: res, DeliveredBy: waiter.ByPoll, Outputs: outs})
 	var failed *lifecycle.TaskFailedError
 	if err != nil && !errors.As(err, &failed) {
-		return finished(doc, run.Now()), err
+		return finished(doc, nowOf(run)), err
 	}
-	return finished(doc, run.Now()), nil
+	return finished(doc, nowOf(run)), nil
 }
 
 // known is what the journal knows of a task (its name, line, template and saved files); a task it
@@ -236,7 +236,7 @@ func (s *Server) getTask(ctx context.Context, in GetIn) (GetOut, error) {
 	if res.Task.Status == novita.StatusSucceed {
 		out.Progress = 100
 	}
-	out.URLs = urlsOut(res, run.Now())
+	out.URLs = urlsOut(res, nowOf(run))
 	if !res.Task.Status.Final() {
 		out.Next = nextWait
 	}
