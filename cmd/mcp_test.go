@@ -353,3 +353,53 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// With a tunnel (here local, as the API is on loopback) the server keeps one receiver for its
+// lifetime: every submit asks for webhooks at the same URL, and the waits are woken by them.
+func TestMCPKeepsOneReceiverForWebhooks(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	a := c.startMCP()
+	for _, prompt := range []string{"a fox", "an owl"} {
+		var out mcpserver.TaskOut
+		a.ok("submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": prompt}, "wait_seconds": 20}, &out)
+		if out.Status != "TASK_STATUS_SUCCEED" {
+			t.Fatalf("submit_task: %+v", out)
+		}
+	}
+	hooks := map[string]bool{}
+	for _, r := range sb.Requests() {
+		if r.Method != http.MethodPost {
+			continue
+		}
+		var body struct {
+			Extra struct {
+				Webhook struct {
+					URL string `json:"url"`
+				} `json:"webhook"`
+			} `json:"extra"`
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil || body.Extra.Webhook.URL == "" {
+			t.Errorf("a submit without a webhook: %s", r.Body)
+		}
+		hooks[body.Extra.Webhook.URL] = true
+	}
+	if len(hooks) != 1 {
+		t.Errorf("webhook URLs: %v, want the one receiver's", hooks)
+	}
+	delivered := 0
+	for deadline := time.Now().Add(10 * time.Second); delivered == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, w := range sb.Webhooks() {
+			if w.StatusCode/100 == 2 {
+				delivered++
+			}
+		}
+	}
+	if delivered == 0 {
+		t.Error("no webhook reached the server's receiver")
+	}
+	if stderr := a.stop(); !strings.Contains(stderr, "webhook receiver ready") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}

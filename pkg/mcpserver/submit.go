@@ -102,7 +102,7 @@ func (s *Server) submitTask(ctx context.Context, mreq *mcp.CallToolRequest, in S
 			return TaskOut{}, err
 		}
 		out := finished(doc, nowOf(run))
-		out.Source = journal.SubmitterMCP
+		out.Source, out.Warnings = journal.SubmitterMCP, w.warnings(s.cfg.Scrub)
 		if err != nil {
 			return out, err // the answer came, saving failed: the CLI's words say so
 		}
@@ -125,7 +125,7 @@ func (s *Server) submitTask(ctx context.Context, mreq *mcp.CallToolRequest, in S
 	if bound > 0 {
 		out, err = s.step(ctx, run, w, step{id: id, task: t.Name, bound: bound, outs: outs, webhooks: webhooks, fresh: true})
 	}
-	out.Source = journal.SubmitterMCP
+	out.Source, out.Warnings = journal.SubmitterMCP, w.warnings(s.cfg.Scrub)
 	return out, err
 }
 

@@ -114,7 +114,7 @@ func (s *Server) waitTask(ctx context.Context, req *mcp.CallToolRequest, in Wait
 		return s.look(ctx, run, id, task, known.Line, outs)
 	}
 	out, err := s.step(ctx, run, w, step{id: id, task: task, line: known.Line, bound: bound, outs: outs, webhooks: s.cfg.WebhookURL != ""})
-	out.Source = known.Source
+	out.Source, out.Warnings = known.Source, w.warnings(s.cfg.Scrub)
 	return out, err
 }
 

@@ -134,6 +134,17 @@ func (w *watcher) notify(progress float64, msg string) {
 	_ = w.req.Session.NotifyProgress(w.ctx, &mcp.ProgressNotificationParams{ProgressToken: w.token, Progress: progress, Message: msg})
 }
 
+// warnings are the problems that did not stop the task (a journal write failed), secrets scrubbed.
+func (w *watcher) warnings(scrub func(string) string) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, m := range w.warns {
+		out = append(out, scrub(m))
+	}
+	return out
+}
+
 // latest is the last progress a read reported.
 func (w *watcher) latest() (waiter.Progress, bool) {
 	w.mu.Lock()
