@@ -220,6 +220,33 @@ func TestMCPSyncTaskReturnsItsFiles(t *testing.T) {
 	if len(links(res)) != 1 || images != 1 {
 		t.Errorf("want one link and one thumbnail with --thumbnails, got %d and %d", len(links(res)), images)
 	}
+	var hist mcpserver.ListTasksOut
+	a.ok("list_tasks", map[string]any{"task": "flux-1-schnell"}, &hist)
+	if len(hist.Tasks) != 1 || hist.Tasks[0].Source != "mcp" {
+		t.Errorf("the synchronous call's journal entry: %+v", hist)
+	}
+}
+
+// Without output_dir, outputs go to the config's mcp.output_dir (here from its variable), else to
+// ./novita-outputs.
+func TestMCPOutputDirFromTheConfig(t *testing.T) {
+	c := newCLI(t)
+	c.useSandbox(startSandbox(t, sandbox.Options{}))
+	if r := c.run("config", "set", "mcp.output_dir", "from-config"); r.code != 0 {
+		t.Fatalf("config set: %s", r.stderr)
+	}
+	a := c.startMCP()
+	var out mcpserver.TaskOut
+	a.ok("submit_task", map[string]any{"task": "flux-1-schnell", "params": map[string]any{"prompt": "a kite"}}, &out)
+	if len(out.Files) != 1 || !strings.HasPrefix(out.Files[0].Path, filepath.Join(c.dir, "from-config")+string(filepath.Separator)) {
+		t.Errorf("saved to %+v, want under from-config", out.Files)
+	}
+	a.stop()
+	b := c.startMCP("--output-dir", "from-flag")
+	b.ok("submit_task", map[string]any{"task": "flux-1-schnell", "params": map[string]any{"prompt": "a kite"}}, &out)
+	if len(out.Files) != 1 || !strings.HasPrefix(out.Files[0].Path, filepath.Join(c.dir, "from-flag")+string(filepath.Separator)) {
+		t.Errorf("saved to %+v, want under from-flag (the flag wins over the config)", out.Files)
+	}
 }
 
 // A task submitted by the command line is waited for by an agent: the journal knows it.
