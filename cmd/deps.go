@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/sandbox"
@@ -35,6 +37,10 @@ type Deps struct {
 	ListenReady chan<- string
 	// UIReady, when set, receives the inspector's URL with its token (`novita ui`, `listen --ui`).
 	UIReady chan<- string
+	// MCPTransport, when set, is where `novita mcp` serves instead of stdio (mcp.NewInMemoryTransports).
+	MCPTransport mcp.Transport
+	// MCPReady, when set, receives the URL and bearer token of `novita mcp --http` once it serves.
+	MCPReady chan<- [2]string
 }
 
 // factory turns the dependencies into the factory commands use.
@@ -52,7 +58,8 @@ func (d *Deps) factory() *factory.Factory {
 	}
 	f.Test = factory.TestHooks{Schedule: d.Schedule, SandboxOptions: d.SandboxOptions, NgrokConnectURL: d.NgrokConnectURL,
 		NgrokRootCAs: d.NgrokRootCAs, TunnelConnectTimeout: d.TunnelConnectTimeout, SandboxReady: d.SandboxReady,
-		ListenReady: d.ListenReady, UIReady: d.UIReady}
+		ListenReady: d.ListenReady, UIReady: d.UIReady,
+		MCPTransport: d.MCPTransport, MCPReady: d.MCPReady}
 	return f
 }
 

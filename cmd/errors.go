@@ -3,14 +3,12 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
-	"github.com/novita-cli/novita/pkg/novita"
 )
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
@@ -33,64 +31,16 @@ func wantsJSON(args []string, parsed bool) bool {
 }
 
 // report tells the user what went wrong: one line on stderr (and a hint line), plus with --json one
-// error document on stdout unless the command already wrote its document there.
+// error document on stdout unless the command already wrote its document there. The words come from
+// cmdutil.Explain, shared with the tool errors of `novita mcp`.
 func report(f *factory.Factory, jsonOut bool, err error) {
 	io := f.IOStreams
-	msg := iostreams.SafeLines(f.Scrub(err.Error()))
-	hint := hintOf(f, err)
-	if f.InProcessSandbox() && (strings.Contains(hint, "novita wait") || strings.Contains(hint, "novita result")) {
-		hint = factory.SandboxGoneHint
-	}
+	msg, hint := cmdutil.Explain(f, err)
 	if jsonOut && !clierr.IsReported(err) {
 		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": taskview.NewErrorDoc(err, hint, f.Scrub)})
 	}
-	io.Errorf("%s", msg)
-	if hint = iostreams.SafeLines(f.Scrub(hint)); hint != "" {
+	io.Errorf("%s", iostreams.SafeLines(msg))
+	if hint = iostreams.SafeLines(hint); hint != "" {
 		fmt.Fprintln(io.ErrOut, hint)
 	}
-}
-
-// hintOf is the hint an error carries, or the one its kind of failure calls for: how to resume a wait
-// that was cut short, what to do about an API error.
-func hintOf(f *factory.Factory, err error) string {
-	if h := clierr.HintOf(err); h != "" {
-		return h
-	}
-	if h := cmdutil.Advice(f).StopHint(err); h != "" {
-		return h
-	}
-	if h := apiHint(err); h != "" {
-		return h
-	}
-	if novita.Offline(err) {
-		return "nothing answers at the API's address: check the network and the base URL (--base-url, NOVITA_BASE_URL); --sandbox works offline"
-	}
-	return ""
-}
-
-// apiHint says what to do about an API error; the API client itself knows no command names.
-func apiHint(err error) string {
-	var ae *novita.APIError
-	if !errors.As(err, &ae) {
-		return ""
-	}
-	switch {
-	case ae.Reason == "MISSING_API_KEY":
-		return "set NOVITA_API_KEY or run: novita config set api_key"
-	case ae.IsAuth():
-		return "check the key: set NOVITA_API_KEY or run: novita config set api_key"
-	case ae.HTTPStatus == 429:
-		return "rate limited; wait a moment and try again"
-	case ae.Reason == "BILLING_BALANCE_NOT_ENOUGH":
-		return "top up the account balance"
-	case ae.Reason == "TASK_NOT_FOUND":
-		return "check the task id: novita tasks lists the tasks submitted from this machine"
-	case ae.Reason == "API_NOT_FOUND" || (ae.HTTPStatus == 404 && ae.Reason == ""):
-		if strings.HasPrefix(ae.Op, "submit ") || strings.HasPrefix(ae.Op, "run ") {
-			return "check the task name: novita catalog lists the known tasks"
-		}
-		// A fixed endpoint (models, balance) is missing: the base URL points elsewhere.
-		return "check the API base URL (--base-url, NOVITA_BASE_URL or config base_url)"
-	}
-	return ""
 }

@@ -101,7 +101,7 @@ func TestRootHelpGroupsCommands(t *testing.T) {
 		{"Tasks:", []string{"submit", "wait", "result", "tasks", "rerun", "catalog"}}, // rerun: issue 15; catalog: issue 12
 		{"Account:", []string{"models", "balance"}},                                   // issue 16
 		{"Webhooks:", []string{"listen", "test-event"}},
-		{"Local:", []string{"sandbox", "ui"}},
+		{"Local:", []string{"sandbox", "ui", "mcp"}}, // mcp: issue 23
 		{"Settings:", []string{"config", "completion", "doctor", "version"}},
 	}
 	for _, w := range want {

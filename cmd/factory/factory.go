@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/novita-cli/novita/pkg/config"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
@@ -42,9 +44,11 @@ type TestHooks struct {
 	NgrokConnectURL      string
 	NgrokRootCAs         *x509.CertPool
 	TunnelConnectTimeout time.Duration
-	SandboxReady         chan<- string // receives the URL of `novita sandbox` once it serves
-	ListenReady          chan<- string // receives the hook URL of `novita listen` once it serves
-	UIReady              chan<- string // receives the inspector's URL, token included (ui, listen --ui), once it serves
+	SandboxReady         chan<- string    // receives the URL of `novita sandbox` once it serves
+	ListenReady          chan<- string    // receives the hook URL of `novita listen` once it serves
+	UIReady              chan<- string    // receives the inspector's URL, token included (ui, listen --ui), once it serves
+	MCPTransport         mcp.Transport    // `novita mcp` serves on it instead of stdio (the SDK's in-memory transport)
+	MCPReady             chan<- [2]string // receives the URL and token of `novita mcp --http` once it serves
 }
 
 // Factory is one command line's surroundings.

@@ -15,6 +15,7 @@ import (
 	"github.com/novita-cli/novita/cmd/doctor"
 	"github.com/novita-cli/novita/cmd/factory"
 	cmdlisten "github.com/novita-cli/novita/cmd/listen"
+	cmdmcp "github.com/novita-cli/novita/cmd/mcp"
 	cmdmodels "github.com/novita-cli/novita/cmd/models"
 	"github.com/novita-cli/novita/cmd/rerun"
 	"github.com/novita-cli/novita/cmd/result"
@@ -104,7 +105,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 		tasks.NewCmdTasks(f, nil), rerun.NewCmdRerun(f), cmdcatalog.NewCmdCatalog(f, nil))
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
-	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil))
+	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil), cmdmcp.NewCmdMcp(f, nil))
 	add("settings", cmdconfig.NewCmdConfig(f, nil), doctor.NewCmdDoctor(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
 	root.SetHelpCommandGroupID("settings")
 	root.SetCompletionCommandGroupID("settings")

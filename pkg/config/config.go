@@ -47,6 +47,8 @@ func Keys() []Key {
 		{Name: "public_url", Env: "NOVITA_PUBLIC_URL", Flag: "--public-url", Example: "https://hooks.example.com",
 			Help: "your own public URL forwarding to --listen-addr"},
 		{Name: "output", Env: "NOVITA_OUTPUT", Flag: "--output", Example: download.DefaultTemplate, Help: "default output template"},
+		{Name: "mcp.output_dir", Env: "NOVITA_MCP_OUTPUT_DIR", Flag: "--output-dir", Example: "novita-outputs",
+			Help: "where novita mcp saves outputs when a tool call names no output_dir (default ./novita-outputs)"},
 		{Name: "preview", Env: "NOVITA_PREVIEW", Flag: "--preview", Default: "auto", Choices: []string{"auto", "off", "kitty", "iterm", "sixel"},
 			Example: "auto", Help: "inline image previews: auto|off|kitty|iterm|sixel"},
 		{Name: "metadata", Env: "NOVITA_METADATA", Flag: "--metadata", Default: "none", Choices: []string{"none", "embed", "sidecar"},

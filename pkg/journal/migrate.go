@@ -128,6 +128,8 @@ func migrations() []string {
 			WHERE request IS NOT NULL AND json_valid(request);
 		CREATE INDEX files_sha256 ON files(sha256) WHERE sha256 != '';
 		CREATE INDEX files_delivered_sha256 ON files(delivered_sha256) WHERE delivered_sha256 != '';`,
+		// 8: who submitted each task: '' for the command line, 'mcp' for `novita mcp` (an AI agent).
+		`ALTER TABLE tasks ADD COLUMN source TEXT NOT NULL DEFAULT '';`,
 	}
 }
 

@@ -30,6 +30,7 @@ type Task struct {
 	ElapsedMS   int64           `json:"elapsed_ms,omitempty"`
 	DeliveredBy string          `json:"delivered_by,omitempty"`
 	Sandbox     bool            `json:"sandbox,omitempty"` // submitted to an in-process --sandbox simulator, gone since
+	Source      string          `json:"source,omitempty"`  // who submitted it: "" the command line, "mcp" an AI agent
 	Request     json.RawMessage `json:"request,omitempty"` // the stored (elided) request; filled by Get only
 	Files       []FileRecord    `json:"files,omitempty"`   // downloaded and known outputs, by kind and index
 }
@@ -49,7 +50,8 @@ type Query struct {
 }
 
 const taskColumns = `t.seq, t.id, t.task, t.endpoint, t.base_url, t.submitted_at, t.ended_at, t.updated_at,
-	t.status, t.reason, t.task_type, t.batch_id, t.line, t.output, t.prompt, t.seed, t.elapsed_ms, t.delivered_by, t.sandbox, t.model`
+	t.status, t.reason, t.task_type, t.batch_id, t.line, t.output, t.prompt, t.seed, t.elapsed_ms, t.delivered_by, t.sandbox, t.model,
+	t.source`
 
 // List returns the tasks q selects, with their files.
 func (j *Journal) List(ctx context.Context, q Query) ([]Task, error) {
@@ -232,7 +234,7 @@ func queryTasks(ctx context.Context, db *sql.DB, stmt string, args ...any) ([]Ta
 		var ended, seed, elapsed sql.NullInt64
 		if err := rows.Scan(&seq, &t.ID, &t.Name, &t.Endpoint, &t.BaseURL, &submitted, &ended, &updated,
 			&t.Status, &t.Reason, &t.TaskType, &t.BatchID, &t.Line, &t.Output, &t.Prompt, &seed, &elapsed,
-			&t.DeliveredBy, &t.Sandbox, &t.Model); err != nil {
+			&t.DeliveredBy, &t.Sandbox, &t.Model, &t.Source); err != nil {
 			return nil, err
 		}
 		t.SubmittedAt, t.UpdatedAt = fromMillis(submitted), fromMillis(updated)

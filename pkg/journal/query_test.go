@@ -180,3 +180,26 @@ func TestStatusBeforeSubmit(t *testing.T) {
 		t.Errorf("an ended task is pending: %+v", p)
 	}
 }
+
+// A task submitted by an AI agent through `novita mcp` says so; one from the command line says nothing.
+func TestSubmittedSourceIsKept(t *testing.T) {
+	j, _ := openTest(t)
+	ctx := context.Background()
+	must(t, j.RecordSubmitted(ctx, Submitted{TaskID: "agent", Task: "txt2img", Status: "TASK_STATUS_QUEUED", Source: SubmitterMCP}))
+	must(t, j.RecordSubmitted(ctx, Submitted{TaskID: "cli", Task: "txt2img", Status: "TASK_STATUS_QUEUED"}))
+	must(t, j.RecordStatus(ctx, StatusUpdate{TaskID: "agent", Status: "TASK_STATUS_SUCCEED", Source: SourcePoll}))
+	d, ok, err := j.Get(ctx, "agent")
+	must(t, err)
+	if !ok || d.Source != SubmitterMCP {
+		t.Errorf("agent task source = %q, want %q", d.Source, SubmitterMCP)
+	}
+	ts, err := j.List(ctx, Query{})
+	must(t, err)
+	got := map[string]string{}
+	for _, task := range ts {
+		got[task.ID] = task.Source
+	}
+	if got["agent"] != SubmitterMCP || got["cli"] != "" {
+		t.Errorf("sources in the list: %v", got)
+	}
+}

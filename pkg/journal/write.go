@@ -17,6 +17,9 @@ const (
 	SourceImport  = "import"  // the first release's tasks.jsonl
 )
 
+// SubmitterMCP is Submitted.Source (tasks.source) for a task an AI agent submitted through `novita mcp`.
+const SubmitterMCP = "mcp"
+
 // Submitted is a task the API accepted.
 type Submitted struct {
 	TaskID      string
@@ -32,6 +35,7 @@ type Submitted struct {
 	// Sandbox marks a task of an in-process simulator that ends with the command: it is never pending
 	// after that.
 	Sandbox bool
+	Source  string // who submitted it: "" for the command line, SubmitterMCP for `novita mcp`
 }
 
 // StatusUpdate is a status seen for a task.
@@ -64,8 +68,16 @@ func (j *Journal) RecordSubmitted(ctx context.Context, s Submitted) error {
 	}
 	return j.write(ctx, true, "record task "+s.TaskID+" in", func(w *wtx) error {
 		seq, err := upsertTask(w, &row)
-		if err != nil || s.Status == "" {
+		if err != nil {
 			return err
+		}
+		if s.Source != "" {
+			if err := w.exec(`UPDATE tasks SET source = ? WHERE seq = ?`, s.Source, seq); err != nil {
+				return err
+			}
+		}
+		if s.Status == "" {
+			return nil
 		}
 		return applyStatus(w, seq, StatusUpdate{At: row.at, Status: s.Status, Source: SourceSubmit})
 	})

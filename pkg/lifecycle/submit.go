@@ -15,6 +15,7 @@ type Submission struct {
 	Output   string // the -o template given, so a resume writes where the submit would have
 	BatchID  string
 	Line     int
+	Source   string // who submitted it, journalled ("" the command line; journal.SubmitterMCP)
 }
 
 // Submit sends one request and journals the task before returning its id: from here on the task is
@@ -33,5 +34,5 @@ func (r *Runner) Submit(ctx context.Context, s Submission) (string, error) {
 func (r *Runner) Journalled(id string, s Submission) {
 	r.recordSubmitted(journal.Submitted{TaskID: id, Task: s.Task, Endpoint: s.Endpoint, BaseURL: r.BaseURL,
 		SubmittedAt: r.now().UTC(), Status: string(novita.StatusQueued), BatchID: s.BatchID, Line: s.Line,
-		Output: s.Output, Request: s.Body, Sandbox: r.Sandbox})
+		Output: s.Output, Request: s.Body, Sandbox: r.Sandbox, Source: s.Source})
 }

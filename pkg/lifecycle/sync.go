@@ -44,7 +44,8 @@ type SyncCall struct {
 	Outputs Outputs
 	BatchID string
 	Line    int
-	Quiet   bool // no download progress (a batch shows its own)
+	Quiet   bool   // no download progress (a batch shows its own)
+	Source  string // who made the call, journalled ("" the command line; journal.SubmitterMCP)
 }
 
 // RunSync calls a synchronous endpoint, journals the call and saves its outputs. An API error returns
@@ -66,7 +67,8 @@ func (r *Runner) RunSync(ctx context.Context, c SyncCall) (*Document, error) {
 	}
 	status := string(novita.StatusSucceed) // the answer is the final result
 	r.recordSubmitted(journal.Submitted{TaskID: id, Task: c.Task.Name, Endpoint: c.Task.Path, BaseURL: r.BaseURL,
-		SubmittedAt: start.UTC(), Status: status, BatchID: c.BatchID, Line: c.Line, Output: c.Output, Request: c.Body, Sandbox: r.Sandbox})
+		SubmittedAt: start.UTC(), Status: status, BatchID: c.BatchID, Line: c.Line, Output: c.Output, Request: c.Body,
+		Sandbox: r.Sandbox, Source: c.Source})
 	doc := &Document{TaskID: id, Task: c.Task.Name, TaskType: c.Task.TaskType, Status: status, DeliveredBy: DeliveredBySync,
 		BatchID: c.BatchID, Line: c.Line, Result: answerDocument(c.Task, raw), Files: []download.File{}}
 	r.observer().Ended(Ended{TaskID: id, Status: novita.StatusSucceed, DeliveredBy: DeliveredBySync, Elapsed: r.now().Sub(start)})
