@@ -143,6 +143,8 @@ func TestCatalogExamplesAreValidRequests(t *testing.T) {
 		for i, a := range args {
 			if a == "photo.png" {
 				args[i] = img
+			} else if field, ok := strings.CutSuffix(a, "=photo.png"); ok { // --set-file field=photo.png
+				args[i] = field + "=" + img
 			}
 		}
 		if r := c.run(append(args, "--dry-run")...); r.code != 0 {

@@ -36,7 +36,6 @@ func wantsJSON(args []string, parsed bool) bool {
 // error document on stdout unless the command already wrote its document there.
 func report(f *factory.Factory, jsonOut bool, err error) {
 	io := f.IOStreams
-	msg := iostreams.Safe(f.Scrub(err.Error()))
 	hint := hintOf(f, err)
 	if f.InProcessSandbox() && (strings.Contains(hint, "novita wait") || strings.Contains(hint, "novita result")) {
 		hint = factory.SandboxGoneHint
@@ -44,10 +43,32 @@ func report(f *factory.Factory, jsonOut bool, err error) {
 	if jsonOut && !clierr.IsReported(err) {
 		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": taskview.NewErrorDoc(err, hint, f.Scrub)})
 	}
-	io.Errorf("%s", msg)
+	for _, line := range errorLines(err) {
+		io.Errorf("%s", iostreams.Safe(f.Scrub(line)))
+	}
 	if hint = iostreams.Safe(f.Scrub(hint)); hint != "" {
 		fmt.Fprintln(io.ErrOut, hint)
 	}
+}
+
+// errorLines splits an error made of several (errors.Join: every problem of a request, found at once)
+// into one line each; any other error is one line, its own newlines escaped like network text.
+func errorLines(err error) []string {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		j, ok := e.(interface{ Unwrap() []error })
+		if !ok {
+			continue
+		}
+		if e.Error() != err.Error() {
+			break // wrapped in more words: keep them together
+		}
+		var out []string
+		for _, c := range j.Unwrap() {
+			out = append(out, errorLines(c)...)
+		}
+		return out
+	}
+	return []string{err.Error()}
 }
 
 // hintOf is the hint an error carries, or the one its kind of failure calls for: how to resume a wait

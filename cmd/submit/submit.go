@@ -124,8 +124,10 @@ func runSubmit(ctx context.Context, o *Options) error {
 		return err
 	}
 	req, outs, mode, api := p.req, p.outs, p.mode, p.api
+	hookAt := ""
 	if o.WebhookURL != "" {
-		body.SetWebhook(req, o.WebhookURL)
+		body.SetWebhook(req, task.WebhookPath(), o.WebhookURL)
+		hookAt = task.WebhookPath()
 	}
 	if o.DryRun {
 		io.Statusf("dry run: would POST %s%s (nothing sent)", api.BaseURL, novita.EndpointPath(task.Endpoint))
@@ -141,7 +143,8 @@ func runSubmit(ctx context.Context, o *Options) error {
 		}
 		if router != nil {
 			defer router.Close()
-			body.SetWebhook(req, router.URL)
+			body.SetWebhook(req, task.WebhookPath(), router.URL)
+			hookAt = task.WebhookPath()
 		}
 	}
 	raw, err := body.Marshal(req)
@@ -149,7 +152,8 @@ func runSubmit(ctx context.Context, o *Options) error {
 		return err
 	}
 	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
-	id, err := run.Submit(ctx, lifecycle.Submission{Task: task.Name, Endpoint: task.Endpoint, Body: raw, Output: o.Output.Output})
+	id, err := run.Submit(ctx, lifecycle.Submission{Task: task.Name, Endpoint: task.Endpoint, Body: raw, Output: o.Output.Output,
+		WebhookPath: hookAt})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,10 @@
 //  6. the output-format flags (--image-type, --video-type, --audio-type), so they always win;
 //     webhook settings are added by the caller afterwards with SetWebhook / SetTestMode.
 //
+// Then enum values given in another letter case take the spec's spelling (--sampler "euler a" sends
+// "Euler a"), and fields whose default follows another field (spec default_by) get it, before the
+// whole body is validated: every problem is reported at once, one per line.
+//
 // Paths are dot paths from the body root with array indexes: "request.loras.0.model_name" and
 // "request.loras[0].model_name" are the same field. For shape-A tasks ({"extra":..., "request":...}) a
 // path whose first segment is neither "extra" nor "request" is taken under "request." ("prompt" means
@@ -133,6 +137,10 @@ func (b *builder) build() (map[string]any, error) {
 	}
 	if !b.task.Known() && len(body) == 0 {
 		return nil, catalog.PassThroughError(b.task)
+	}
+	b.task.CanonicalEnums(body)
+	if err := b.task.FillFollowedDefaults(body); err != nil {
+		return nil, fmt.Errorf("catalog default for %s: %w", b.task.Name, err)
 	}
 	if err := b.task.Validate(body); err != nil {
 		return nil, err

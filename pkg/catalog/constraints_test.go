@@ -39,6 +39,9 @@ func bodyOf(t *testing.T, name string, fields map[string]any) (Task, map[string]
 			t.Fatal(err)
 		}
 	}
+	if err := task.FillFollowedDefaults(body); err != nil {
+		t.Fatal(err)
+	}
 	return task, body
 }
 
@@ -66,7 +69,7 @@ func TestConstraintViolations(t *testing.T) {
 			map[string]any{"prompt": "c", "frames": int64(8)}}}, []string{"prompts", "at most 128 frames in all, got 136"}},
 		{"txt2video second element", "txt2video", map[string]any{"prompts": []any{
 			map[string]any{"prompt": "a", "frames": int64(16)}, map[string]any{"prompt": "b"}}}, []string{"missing required field prompts[1].frames"}},
-		{"img2video SVD frames", "img2video", map[string]any{"image_file": png, "model_name": "SVD"}, []string{"frames_num", "must be 14 with model SVD, got 25", "--frames"}},
+		{"img2video SVD frames", "img2video", map[string]any{"image_file": png, "model_name": "SVD", "frames_num": int64(25)}, []string{"frames_num", "must be 14 with model SVD, got 25", "--frames"}},
 		{"img2video fps", "img2video", map[string]any{"image_file": png, "frames_per_second": int64(8)}, []string{"frames_per_second", "one of 6", "--fps"}},
 		{"hunyuan width", "hunyuan-video-fast", map[string]any{"prompt": "p", "width": int64(1000)}, []string{"width", "720, 1280", "--width"}},
 		{"kling duration", "kling-v2.1-t2v-master", map[string]any{"prompt": "p", "duration": "7"}, []string{"duration", "one of 5, 10", "--duration"}},

@@ -2,71 +2,40 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
 	"encoding/json"
 	"image"
 	"image/gif"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// specBody is a task's spec defaults plus a plain value for every required field without one: what
-// `novita submit <task>` sends with the minimum input.
+// specBody is what `novita submit <task>` sends with the minimum input (pkg/body's MinimalInput: the
+// spec defaults, followed defaults and a plain value for every required field), the input image a
+// 64x48 PNG.
 func specBody(t *testing.T, task catalog.Task) map[string]any {
 	t.Helper()
-	png := pngBase64(t, 64, 48)
-	body := map[string]any{}
-	for p, v := range task.Defaults {
-		if err := catalog.Set(body, p, v); err != nil {
-			t.Fatal(err)
-		}
+	raw, err := base64.StdEncoding.DecodeString(pngBase64(t, 64, 48))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range task.Params {
-		p := &task.Params[i]
-		path := strings.ReplaceAll(p.Path, "[]", "[0]")
-		if v, ok := catalog.Get(body, path); !p.Required || p.Default != nil || (ok && v != nil) {
-			continue
-		}
-		if err := catalog.Set(body, path, sampleFor(p, png)); err != nil {
-			t.Fatal(err)
-		}
+	img := filepath.Join(t.TempDir(), "in.png")
+	if err := os.WriteFile(img, raw, 0o600); err != nil {
+		t.Fatal(err)
 	}
-	return body
-}
-
-func sampleFor(p *catalog.Param, png string) any {
-	file := func(enc string) any {
-		switch enc {
-		case catalog.EncodingBase64:
-			return png
-		case catalog.EncodingURL:
-			return "https://example.com/input.png"
-		}
-		return "data:image/png;base64," + png
+	b, err := body.Build(context.Background(), task, body.MinimalInput(task, img))
+	if err != nil {
+		t.Fatal(err)
 	}
-	switch {
-	case p.Type == catalog.ParamFile:
-		return file(p.Encoding)
-	case p.Type == catalog.ParamArray && p.Items != nil && p.Items.Type == catalog.ParamFile:
-		return []any{file(p.Items.Encoding)}
-	case p.Type == catalog.ParamArray:
-		return []any{"Hello from the sandbox."}
-	case len(p.Enum) > 0:
-		return p.Enum[0]
-	case p.Type == catalog.ParamInteger || p.Type == catalog.ParamNumber:
-		if p.Min != nil {
-			return *p.Min + 1
-		}
-		return 1
-	case p.Type == catalog.ParamBoolean:
-		return false
-	case p.Type == catalog.ParamObject:
-		return map[string]any{}
-	}
-	return "a lighthouse on a cliff"
+	return b
 }
 
 // checkFile asserts the bytes are a real file of that type.

@@ -45,6 +45,10 @@ type Options struct {
 	URLTTL      time.Duration // presigned URL lifetime; default 1h
 	TTLAsString bool          // send *_url_ttl as "3600" instead of 3600 (the API does both)
 
+	// RejectExtra lists endpoints (catalog names) whose submit refuses an "extra" field with 400
+	// INVALID_REQUEST_BODY, as an API whose page lists no extra might: the CLI's webhook fallback.
+	RejectExtra []string
+
 	Balance *Balance // answered by GET /openapi/v1/billing/balance/detail; nil = DefaultBalance()
 
 	Seed   uint64           // seeds the RNG behind the *Rate knobs

@@ -1,0 +1,92 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/novita-cli/novita/pkg/sandbox"
+)
+
+// An endpoint that refuses the webhook field (400 naming extra) still gets its task: the CLI submits
+// again without it, says so, polls, and remembers the endpoint for the next submit.
+func TestSubmitFallsBackWhenTheWebhookFieldIsRefused(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{RejectExtra: []string{"txt2img"}})
+	c := newCLI(t)
+	c.useSandbox(sb)
+	r := c.run("submit", "txt2img", "--prompt", "a fox", "--width", "128", "--height", "128",
+		"--webhook-url", "https://hooks.example/abc", "--wait")
+	if r.code != 0 || !strings.Contains(r.stderr, "txt2img refused the webhook field") ||
+		!strings.Contains(r.stderr, "submitted again without it, polling") || !strings.Contains(r.stderr, "succeeded via polling") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	posts := 0
+	for _, q := range sb.Requests() {
+		if q.Method == "POST" {
+			posts++
+		}
+	}
+	if posts != 2 {
+		t.Errorf("%d submits, want the refused one and one without the webhook", posts)
+	}
+	r = c.run("submit", "txt2img", "--prompt", "a fox", "--webhook-url", "https://hooks.example/abc")
+	if r.code != 0 || !strings.Contains(r.stderr, "txt2img refused a webhook field before: submitting without one") {
+		t.Fatalf("second submit: exit %d\n%s", r.code, r.stderr)
+	}
+	last := sb.Requests()[len(sb.Requests())-1]
+	if strings.Contains(string(last.Body), "webhook") || last.Status != 200 {
+		t.Errorf("second submit sent %s (%d)", last.Body, last.Status)
+	}
+}
+
+// Every local problem of a request is reported at once, each on its own line.
+func TestEveryLocalProblemOnItsOwnLine(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a fox", "--steps", "500", "--width", "5", "--sampler", "eulr a")
+	if r.code != 2 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var errs []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		if strings.HasPrefix(l, "error: ") {
+			errs = append(errs, l)
+		}
+		if strings.Contains(l, `\n`) {
+			t.Errorf("a literal \\n in %q", l)
+		}
+	}
+	want := []string{"--width", "--steps", `did you mean "Euler a"?`}
+	if len(errs) != len(want) {
+		t.Fatalf("%d error lines, want %d:\n%s", len(errs), len(want), r.stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+		}
+	}
+	r = c.run("--sandbox", "submit", "txt2img", "--prompt", "a fox", "--sampler", "euler a", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, `"sampler_name": "Euler a"`) {
+		t.Errorf("any letter case: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// A batch line with several problems names them all, one line each, with its line number.
+func TestBatchLineNamesAllItsProblems(t *testing.T) {
+	c := newCLI(t)
+	if err := os.WriteFile(filepath.Join(c.dir, "b.jsonl"), []byte("{\"prompt\":\"ok\"}\n{\"steps\":500,\"width\":5}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := c.run("--sandbox", "submit", "txt2img", "--batch", "b.jsonl")
+	if r.code != 2 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, w := range []string{"error: b.jsonl: 1 invalid line (nothing was submitted):", "error:   line 2: txt2img: request.steps", "error:   line 2: txt2img: request.width"} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, `\n`) {
+		t.Errorf("a literal \\n:\n%s", r.stderr)
+	}
+}
