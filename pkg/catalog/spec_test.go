@@ -264,3 +264,16 @@ func TestExample(t *testing.T) {
 		}
 	}
 }
+
+// Every spec says which reference page it was checked against, and when (issue 20): a spec without
+// them is our guess, not Novita's page.
+func TestEverySpecHasASource(t *testing.T) {
+	for _, task := range mustLoad(t).All() {
+		if !strings.HasPrefix(task.Source, "https://") {
+			t.Errorf("%s: source %q: want the reference page's URL (spec/README.md)", task.Name, task.Source)
+		}
+		if task.Checked == "" {
+			t.Errorf("%s: no checked: line (when and against what)", task.Name)
+		}
+	}
+}
