@@ -39,6 +39,9 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", msg, nil)
 		return
 	}
+	if s.documentedError(w) {
+		return
+	}
 	if !t.testMode && !s.admit(w, ep.name, t.units) {
 		return
 	}
