@@ -282,3 +282,26 @@ func TestEverySpecHasASource(t *testing.T) {
 		}
 	}
 }
+
+// Start-up stays cheap with any number of specs: listing, completing, resolving a name and suggesting
+// parse no spec; naming a task parses that one only.
+func TestOnlyTheNamedSpecIsParsed(t *testing.T) {
+	c := mustLoad(t)
+	parsed := func() (n int) {
+		for _, e := range c.entries {
+			if e.parsed.Load() {
+				n++
+			}
+		}
+		return n
+	}
+	_ = c.Headers()
+	_ = c.Names()
+	_ = c.Suggest("txt2imgg")
+	if _, ok := c.Canonical("T2I"); !ok || parsed() != 0 {
+		t.Fatalf("%d specs parsed before any task was named", parsed())
+	}
+	if _, ok := c.Lookup("t2i"); !ok || parsed() != 1 {
+		t.Errorf("%d specs parsed for one task", parsed())
+	}
+}
