@@ -31,7 +31,7 @@ type Catalog struct {
 // entry is one spec: its header, read at Load, and its task, parsed on first use.
 type entry struct {
 	Header
-	file string
+	file   string
 	once   sync.Once
 	task   Task
 	err    error
