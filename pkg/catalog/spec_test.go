@@ -60,7 +60,7 @@ func TestEveryDocumentedEndpointIsInTheCatalog(t *testing.T) {
 		"kling-2.5-turbo-t2v", "kling-v2.6-pro-t2v", "kling-v3.0-pro-t2v", "kling-v3.0-std-t2v", "minimax-hailuo-02",
 		"minimax-video-01", "minimax-hailuo-2.3-fast-i2v", "seedance-v1-pro-t2v", "seedance-v1-lite-t2v",
 		"seedance-v1-pro-i2v", "seedance-v1-lite-i2v", "seedance-v1.5-pro-i2v", "vidu-q1-text2video",
-		"vidu-q1-reference2video", "viduq2-pro-fast", "vidu-q3-pro-t2v", "vidu-q3-turbo-t2v", "pixverse-v4.5-i2v",
+		"vidu-q1-reference2video", "vidu-q3-pro-t2v", "vidu-q3-turbo-t2v", "pixverse-v4.5-i2v",
 		"flux-1-kontext-dev", "flux-1-kontext-pro", "flux-1-kontext-max", "flux-2-dev", "flux-2-flex", "flux-2-pro",
 		"qwen-image-txt2img", "qwen-image-edit", "hunyuan-image-3", "glm-image", "z-image-turbo", "z-image-turbo-lora",
 		"image-upscaler", "image-remove-background", "image-eraser", "replace-background", "minimax-speech-02-hd",
@@ -69,6 +69,11 @@ func TestEveryDocumentedEndpointIsInTheCatalog(t *testing.T) {
 		task, ok := c.Lookup("/v3/async/" + n)
 		if !ok || task.Mode != ModeAsync {
 			t.Errorf("/v3/async/%s: not in the catalog as async (%+v)", n, task.Name)
+		}
+	}
+	for _, p := range []string{"/v3/video/create", "viduq2-pro-fast"} { // the unified API; an old name kept as an alias
+		if task, ok := c.Lookup(p); !ok || task.Mode != ModeAsync {
+			t.Errorf("%s: not in the catalog as async", p)
 		}
 	}
 	sync := []string{"/v3/merge-face", "/v3/remove-background", "/v3/replace-background", "/v3/reimagine",

@@ -212,21 +212,29 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 	if d := download(t, fx.Images[1].ImageURL); d.status != 200 {
 		t.Errorf("flux image: %d", d.status)
 	}
-	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there."}`)
+	// MiniMax speech: voice_setting is required (the page); the audio comes as data.audio (newer pages)
+	// or audio, in hex, or as a link with output_format url.
+	voice := `,"voice_setting":{"voice_id":"Wise_Woman"}`
+	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there."`+voice+`}`)
 	var sp struct {
-		Audio     string
+		Audio string
+		Data  struct {
+			Audio string
+		}
 		ExtraInfo struct {
 			AudioFormat string `json:"audio_format"`
 		} `json:"extra_info"`
 	}
-	if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != "wav" || strings.HasPrefix(sp.Audio, "http") {
+	audio := func() string { return sp.Data.Audio + sp.Audio }
+	if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != "wav" || audio() == "" || strings.HasPrefix(audio(), "http") {
 		t.Fatalf("speech: %d %.200s", r.status, r.body)
 	}
-	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there.","output_format":"url"}`)
-	if json.Unmarshal(r.body, &sp) != nil || !strings.HasPrefix(sp.Audio, "http") || download(t, sp.Audio).status != 200 {
+	sp.Audio, sp.Data.Audio = "", ""
+	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there.","output_format":"url"`+voice+`}`)
+	if json.Unmarshal(r.body, &sp) != nil || !strings.HasPrefix(audio(), "http") || download(t, audio()).status != 200 {
 		t.Errorf("speech url: %s", r.body)
 	}
-	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"mp3"}}`); r.status != 400 ||
+	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"mp3"}`+voice+`}`); r.status != 400 ||
 		!strings.Contains(r.apiError(t).Message, "not supported by the sandbox") {
 		t.Errorf("mp3 asked: %d %s", r.status, r.body)
 	}
