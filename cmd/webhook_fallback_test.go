@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -88,5 +89,30 @@ func TestBatchLineNamesAllItsProblems(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, `\n`) {
 		t.Errorf("a literal \\n:\n%s", r.stderr)
+	}
+}
+
+// The unified video API takes its webhook in callback_url: submit puts it there (not in extra), and a
+// rerun drops the old one as it drops extra.webhook.
+func TestUnifiedVideoWebhookGoesToCallbackURL(t *testing.T) {
+	if _, ok := catalog.Lookup("/v3/video/create"); !ok {
+		t.Skip("no spec for /v3/video/create yet")
+	}
+	sb := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.useSandbox(sb)
+	r := c.run("submit", "/v3/video/create", "--model", "hailuo-02", "--prompt", "waves", "--webhook-url", "https://hooks.example/abc")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	id := strings.TrimSpace(r.stdout)
+	last := sb.Requests()[len(sb.Requests())-1]
+	if last.Path != "/v3/video/create" || !strings.Contains(string(last.Body), `"callback_url":"https://hooks.example/abc"`) ||
+		strings.Contains(string(last.Body), `"extra"`) {
+		t.Fatalf("sent %s %s", last.Path, last.Body)
+	}
+	r = c.run("rerun", id, "--dry-run")
+	if r.code != 0 || strings.Contains(r.stdout, "callback_url") || !strings.Contains(r.stdout, "hailuo-02") {
+		t.Errorf("rerun --dry-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
