@@ -113,6 +113,14 @@ func TestCatalogShowsATasksParametersAndExample(t *testing.T) {
 	if near := c.run("--json", "catalog", "txt2imgg"); near.code != 2 || !strings.Contains(near.stdout, "did you mean txt2img") {
 		t.Errorf("catalog txt2imgg --json: exit %d\n%s", near.code, near.stdout)
 	}
+	// Where a spec was checked, where a webhook goes when not in extra, defaults that follow a field.
+	if v := c.run("catalog", "img2video"); v.code != 0 || !strings.Contains(v.stdout, "source     https://novita.ai/docs/") ||
+		!strings.Contains(v.stdout, "(by model_name: SVD 14, SVD-XT 25)") {
+		t.Errorf("catalog img2video:\n%s", v.stdout)
+	}
+	if v := c.run("--json", "catalog", "/v3/video/create"); v.code == 0 && !strings.Contains(v.stdout, `"path": "callback_url"`) {
+		t.Errorf("catalog /v3/video/create --json: no webhook path\n%s", v.stdout)
+	}
 	if far := c.run("catalog", "qqqqqqqqqqqq"); far.code != 2 || !strings.Contains(far.stderr, "not in the catalog") {
 		t.Errorf("a name with nothing close: exit %d\n%s", far.code, far.stderr)
 	}

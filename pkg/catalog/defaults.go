@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/textdist"
@@ -128,4 +130,18 @@ func closeTo(s string, allowed []string) string {
 		}
 	}
 	return best
+}
+
+// Text words a followed default for help: "by model_name: SVD 14, SVD-XT 25".
+func (d *DefaultBy) Text() string {
+	keys := make([]string, 0, len(d.Values))
+	for k := range d.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %v", k, d.Values[k])
+	}
+	return "by " + d.Path + ": " + strings.Join(parts, ", ")
 }

@@ -91,6 +91,9 @@ func (p *Param) usage(s FlagSpec) string {
 	if p.MaxLength != nil {
 		hints = append(hints, fmt.Sprintf("at most %d characters", *p.MaxLength))
 	}
+	if p.DefaultBy != nil {
+		hints = append(hints, "default "+p.DefaultBy.Text())
+	}
 	switch s.Encoding {
 	case EncodingBase64, EncodingDataURI:
 		hints = append(hints, "a local file or http(s) URL")
