@@ -39,6 +39,17 @@ func TestSubmitFallsBackWhenTheWebhookFieldIsRefused(t *testing.T) {
 	if strings.Contains(string(last.Body), "webhook") || last.Status != 200 {
 		t.Errorf("second submit sent %s (%d)", last.Body, last.Status)
 	}
+	// With --wait and no --webhook-url: no receiver is opened for an endpoint known to refuse it.
+	before := len(sb.Requests())
+	r = c.run("submit", "txt2img", "--prompt", "a fox", "--width", "128", "--height", "128", "--wait", "--tunnel", "local")
+	if r.code != 0 || !strings.Contains(r.stderr, "no receiver; polling") || !strings.Contains(r.stderr, "succeeded via polling") {
+		t.Fatalf("--wait: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, q := range sb.Requests()[before:] {
+		if q.Method == "POST" && (strings.Contains(string(q.Body), "webhook") || q.Status != 200) {
+			t.Errorf("--wait sent %s (%d)", q.Body, q.Status)
+		}
+	}
 }
 
 // Every local problem of a request is reported at once, each on its own line.

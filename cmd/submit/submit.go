@@ -136,8 +136,11 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
+	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
 	var router *hooks.Router
-	if o.Wait && o.WebhookURL == "" {
+	if o.Wait && o.WebhookURL == "" && run.WebhookRefused(task.Endpoint) {
+		io.Statusf("%s refused a webhook field before: no receiver; polling for the result", iostreams.Safe(task.Name))
+	} else if o.Wait && o.WebhookURL == "" {
 		if router, err = cmdutil.OpenWaitReceiver(ctx, f, o.Tunnel, api); err != nil {
 			return err
 		}
@@ -151,7 +154,6 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
 	id, err := run.Submit(ctx, lifecycle.Submission{Task: task.Name, Endpoint: task.Endpoint, Body: raw, Output: o.Output.Output,
 		WebhookPath: hookAt})
 	if err != nil {
