@@ -37,9 +37,11 @@ package body
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -87,6 +89,10 @@ type builder struct {
 	in   Input
 	// deferred holds the base64 fields left unfetched by NoFetch: path -> URL, shown after validation.
 	deferred map[string]string
+	// problems are the typed flags whose values could not be read, reported with the validation's;
+	// failed are their body paths, whose own violations would only repeat them.
+	problems []error
+	failed   []string
 }
 
 func (b *builder) build() (map[string]any, error) {
@@ -142,13 +148,31 @@ func (b *builder) build() (map[string]any, error) {
 	if err := b.task.FillFollowedDefaults(body); err != nil {
 		return nil, fmt.Errorf("catalog default for %s: %w", b.task.Name, err)
 	}
-	if err := b.task.Validate(body); err != nil {
+	if err := b.validate(body); err != nil {
 		return nil, err
 	}
 	for path, url := range b.deferred {
 		_ = catalog.Set(body, path, fetchedAtSubmit+url+">")
 	}
 	return body, nil
+}
+
+// validate checks the whole body and reports every problem at once: the flag values that could not
+// be read, then the spec's violations of the other fields.
+func (b *builder) validate(body map[string]any) error {
+	if len(b.problems) == 0 {
+		return b.task.Validate(body)
+	}
+	errs := slices.Clone(b.problems)
+	for _, v := range b.task.Violations(body) {
+		if !slices.ContainsFunc(b.failed, func(p string) bool { return v.Path == p || strings.HasPrefix(v.Path, p+"[") }) {
+			errs = append(errs, b.task.ViolationError(v))
+		}
+	}
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return clierr.New(clierr.KindUsage, errors.Join(errs...))
 }
 
 // checkFlags rejects typed flags the task does not take before any work (file reads, fetches) is done.

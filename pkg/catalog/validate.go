@@ -64,6 +64,9 @@ func (t Task) Validate(body map[string]any) error {
 	return clierr.New(clierr.KindUsage, errors.Join(errs...))
 }
 
+// ViolationError is one violation as the usage error Validate would report for it alone.
+func (t Task) ViolationError(v *Violation) error { return clierr.Usagef("%s", t.word(v)) }
+
 // word is the CLI's sentence for one violation.
 func (t Task) word(v *Violation) string {
 	switch v.Kind {
