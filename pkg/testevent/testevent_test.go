@@ -16,8 +16,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
