@@ -71,6 +71,7 @@ func TestSpecLinksAreChecked(t *testing.T) {
 		{"default_by: {path: model,", "default_by: {path: modle,", "default_by.path"},
 		{"values: {SVD: 14,", "values: {SVD: 15,", "default_by SVD=15"},
 		{"webhook: {path: callback_url,", "webhook: {path: 'a..b',", "webhook.path"},
+		{"then: {path: frames,", "then: {path: steps,", "default_by needs a rules entry"},
 	} {
 		_, err := ParseSpec("demo", []byte(strings.Replace(testSpec, c.old, c.new, 1)))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

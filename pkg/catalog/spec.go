@@ -252,6 +252,14 @@ func (s *specFile) checkLinks(bad func(string, ...any) error) error {
 				return bad("param %s: default_by %s=%v: %s", p.Path, k, v, msg.Problem)
 			}
 		}
+		paired := false
+		for _, r := range s.Rules {
+			paired = paired || (r.Then.Path == p.Path && r.If.Path == p.DefaultBy.Path)
+		}
+		if !paired {
+			return bad("param %s: default_by needs a rules entry (if %s, then %s) so that an explicit conflicting value is refused",
+				p.Path, p.DefaultBy.Path, p.Path)
+		}
 	}
 	return nil
 }
