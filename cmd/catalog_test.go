@@ -101,13 +101,25 @@ func TestCatalogShowsATasksParametersAndExample(t *testing.T) {
 			t.Errorf("catalog txt2img does not show %q:\n%s", want, r.stdout)
 		}
 	}
-	// An alias in another case shows the same task; a near miss shows the closest one and says so.
+	// An alias in another case shows the same task; a near miss is refused with suggestions (exit 2),
+	// never another task's page.
 	if a := c.run("catalog", "T2I"); a.code != 0 || a.stdout != r.stdout {
 		t.Errorf("catalog T2I: exit %d, not txt2img's page", a.code)
 	}
 	near := c.run("catalog", "txt2imgg")
-	if near.code != 0 || near.stdout != r.stdout || !strings.Contains(near.stderr, "showing txt2img") {
-		t.Errorf("catalog txt2imgg: exit %d\n%s", near.code, near.stderr)
+	if near.code != 2 || near.stdout != "" || !strings.Contains(near.stderr, "txt2imgg is not in the catalog: did you mean txt2img") {
+		t.Errorf("catalog txt2imgg: exit %d\n%s%s", near.code, near.stdout, near.stderr)
+	}
+	if near := c.run("--json", "catalog", "txt2imgg"); near.code != 2 || !strings.Contains(near.stdout, "did you mean txt2img") {
+		t.Errorf("catalog txt2imgg --json: exit %d\n%s", near.code, near.stdout)
+	}
+	// Where a spec was checked, where a webhook goes when not in extra, defaults that follow a field.
+	if v := c.run("catalog", "img2video"); v.code != 0 || !strings.Contains(v.stdout, "source     https://novita.ai/docs/") ||
+		!strings.Contains(v.stdout, "(by model_name: SVD 14, SVD-XT 25)") {
+		t.Errorf("catalog img2video:\n%s", v.stdout)
+	}
+	if v := c.run("--json", "catalog", "/v3/video/create"); v.code == 0 && !strings.Contains(v.stdout, `"path": "callback_url"`) {
+		t.Errorf("catalog /v3/video/create --json: no webhook path\n%s", v.stdout)
 	}
 	if far := c.run("catalog", "qqqqqqqqqqqq"); far.code != 2 || !strings.Contains(far.stderr, "not in the catalog") {
 		t.Errorf("a name with nothing close: exit %d\n%s", far.code, far.stderr)
@@ -143,6 +155,8 @@ func TestCatalogExamplesAreValidRequests(t *testing.T) {
 		for i, a := range args {
 			if a == "photo.png" {
 				args[i] = img
+			} else if field, ok := strings.CutSuffix(a, "=photo.png"); ok { // --set-file field=photo.png
+				args[i] = field + "=" + img
 			}
 		}
 		if r := c.run(append(args, "--dry-run")...); r.code != 0 {

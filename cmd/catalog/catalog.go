@@ -4,7 +4,6 @@ package catalog
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -33,7 +32,7 @@ func NewCmdCatalog(f *factory.Factory, runF func(context.Context, *Options) erro
 (a task id, then a webhook or polling) or synchronous (the outputs in the answer), and what it
 does. --kind keeps one output kind.
 
-With a task name (or an alias, in any letter case; a near miss shows the closest task), show its
+With a task name (or an alias, in any letter case; a near miss exits 2 with suggestions), show its
 endpoint, aliases and every parameter: the typed flag that sets it (fields without one are set
 with --set path=value), its JSON path in the body, type, whether it is required, its default,
 the allowed range or values, and a ready-to-run example.
@@ -129,8 +128,8 @@ func runList(o *Options) error {
 	return nil
 }
 
-// resolve finds the task a name means: a catalog name or alias in any case, else the closest name
-// (said on stderr). A name with nothing close is a usage error.
+// resolve finds the task a name means: a catalog name or alias in any case. Any other name is a usage
+// error (exit 2) with the close names, so a script never reads the wrong task's parameters.
 func resolve(o *Options, cat *spec.Catalog) (spec.Task, error) {
 	name, ok := cat.Canonical(o.Task)
 	if !ok {
@@ -139,12 +138,8 @@ func resolve(o *Options, cat *spec.Catalog) (spec.Task, error) {
 			return spec.Task{}, clierr.Usagef("%s is not in the catalog and no task name is close: novita catalog lists them all (an endpoint not in the catalog can still be submitted with --data)",
 				iostreams.Safe(o.Task))
 		}
-		name = close[0]
-		msg := fmt.Sprintf("%s is not in the catalog: showing %s, the closest task", iostreams.Safe(o.Task), name)
-		if len(close) > 1 {
-			msg += " (also close: " + strings.Join(close[1:], ", ") + ")"
-		}
-		o.F.IOStreams.Warnf("%s", msg)
+		return spec.Task{}, clierr.Usagef("%s is not in the catalog: did you mean %s? (novita catalog lists them all)",
+			iostreams.Safe(o.Task), strings.Join(close, " or "))
 	}
 	task, ok := cat.Lookup(name)
 	if !ok {

@@ -12,41 +12,52 @@ import (
 
 // taskDoc is one task's --json document.
 type taskDoc struct {
-	Name     string     `json:"name"`
-	Path     string     `json:"path"`
-	Mode     string     `json:"mode"`
-	Kind     string     `json:"kind"`
-	Shape    string     `json:"shape"`
-	TaskType string     `json:"task_type,omitempty"`
-	Aliases  []string   `json:"aliases"`
-	Summary  string     `json:"summary"`
-	Docs     string     `json:"docs,omitempty"`
-	Notes    string     `json:"notes,omitempty"`
-	Params   []paramDoc `json:"params"`
-	Example  string     `json:"example"`
+	Name     string       `json:"name"`
+	Path     string       `json:"path"`
+	Mode     string       `json:"mode"`
+	Kind     string       `json:"kind"`
+	Shape    string       `json:"shape"`
+	TaskType string       `json:"task_type,omitempty"`
+	Aliases  []string     `json:"aliases"`
+	Summary  string       `json:"summary"`
+	Docs     string       `json:"docs,omitempty"`
+	Source   string       `json:"source,omitempty"`
+	Checked  string       `json:"checked,omitempty"`
+	Webhook  *webhookDoc  `json:"webhook,omitempty"`
+	Groups   []spec.Group `json:"groups,omitempty"`
+	Notes    string       `json:"notes,omitempty"`
+	Params   []paramDoc   `json:"params"`
+	Example  string       `json:"example"`
+}
+
+// webhookDoc says where an asynchronous task's webhook URL goes.
+type webhookDoc struct {
+	Path       string `json:"path"`
+	Documented bool   `json:"documented"`
 }
 
 // paramDoc is one parameter of a task's --json document, as its spec gives it.
 type paramDoc struct {
-	Path         string    `json:"path"`
-	Flag         string    `json:"flag,omitempty"`
-	Short        string    `json:"short,omitempty"`
-	Type         string    `json:"type"`
-	Items        *paramDoc `json:"items,omitempty"`
-	Required     bool      `json:"required"`
-	Default      any       `json:"default,omitempty"`
-	APIDefault   any       `json:"api_default,omitempty"`
-	Min          *float64  `json:"min,omitempty"`
-	Max          *float64  `json:"max,omitempty"`
-	ExclusiveMin bool      `json:"exclusive_min,omitempty"`
-	MinLength    *int      `json:"min_length,omitempty"`
-	MaxLength    *int      `json:"max_length,omitempty"`
-	Enum         []string  `json:"enum,omitempty"`
-	MinItems     *int      `json:"min_items,omitempty"`
-	MaxItems     *int      `json:"max_items,omitempty"`
-	Encoding     string    `json:"encoding,omitempty"`
-	Description  string    `json:"description,omitempty"`
-	Notes        string    `json:"notes,omitempty"`
+	Path         string          `json:"path"`
+	Flag         string          `json:"flag,omitempty"`
+	Short        string          `json:"short,omitempty"`
+	Type         string          `json:"type"`
+	Items        *paramDoc       `json:"items,omitempty"`
+	Required     bool            `json:"required"`
+	Default      any             `json:"default,omitempty"`
+	APIDefault   any             `json:"api_default,omitempty"`
+	Min          *float64        `json:"min,omitempty"`
+	Max          *float64        `json:"max,omitempty"`
+	ExclusiveMin bool            `json:"exclusive_min,omitempty"`
+	MinLength    *int            `json:"min_length,omitempty"`
+	MaxLength    *int            `json:"max_length,omitempty"`
+	Enum         []string        `json:"enum,omitempty"`
+	MinItems     *int            `json:"min_items,omitempty"`
+	MaxItems     *int            `json:"max_items,omitempty"`
+	Encoding     string          `json:"encoding,omitempty"`
+	Description  string          `json:"description,omitempty"`
+	Notes        string          `json:"notes,omitempty"`
+	DefaultBy    *spec.DefaultBy `json:"default_by,omitempty"`
 }
 
 func docOf(p *spec.Param) *paramDoc {
@@ -56,7 +67,8 @@ func docOf(p *spec.Param) *paramDoc {
 	return &paramDoc{Path: p.Path, Flag: p.Flag, Short: p.Short, Type: p.Type, Items: docOf(p.Items), Required: p.Required,
 		Default: p.Default, APIDefault: p.APIDefault, Min: p.Min, Max: p.Max, ExclusiveMin: p.ExclusiveMin,
 		MinLength: p.MinLength, MaxLength: p.MaxLength, Enum: p.Enum, MinItems: p.MinItems, MaxItems: p.MaxItems,
-		Encoding: p.Encoding, Description: strings.TrimSpace(p.Description), Notes: strings.TrimSpace(p.Notes)}
+		Encoding: p.Encoding, Description: strings.TrimSpace(p.Description), Notes: strings.TrimSpace(p.Notes),
+		DefaultBy: p.DefaultBy}
 }
 
 // runShow prints one task: its endpoint, its parameters as a table, its notes and an example.
@@ -73,7 +85,11 @@ func runShow(o *Options) error {
 	if o.F.Globals.JSON {
 		d := taskDoc{Name: t.Name, Path: t.Path, Mode: string(t.Mode), Kind: t.OutputKind, Shape: t.Shape.String(),
 			TaskType: t.TaskType, Aliases: t.Aliases, Summary: t.Description, Docs: t.Docs, Notes: t.Notes,
+			Source: t.Source, Checked: t.Checked, Groups: t.Groups,
 			Params: make([]paramDoc, len(t.Params)), Example: t.Example()}
+		if !t.Sync() {
+			d.Webhook = &webhookDoc{Path: t.WebhookPath(), Documented: t.Webhook.Documented}
+		}
 		if d.Aliases == nil {
 			d.Aliases = []string{}
 		}
@@ -100,8 +116,21 @@ func runShow(o *Options) error {
 	if len(t.Aliases) > 0 {
 		field("aliases", strings.Join(t.Aliases, ", "))
 	}
-	if t.Docs != "" {
+	if t.Docs != "" && t.Docs != t.Source {
 		field("reference", t.Docs)
+	}
+	if t.Source != "" {
+		field("source", t.Source)
+	}
+	if t.Checked != "" {
+		field("checked", t.Checked)
+	}
+	if !t.Sync() && (t.WebhookPath() != spec.DefaultWebhookPath || !t.Webhook.Documented) {
+		note := ""
+		if !t.Webhook.Documented {
+			note = " (not on this endpoint's page; dropped and remembered if refused)"
+		}
+		field("webhook", t.WebhookPath()+note)
 	}
 	fmt.Fprintln(w, "\nParameters (set a field without a flag with --set path=value):")
 	tb := iostreams.NewTable(iostreams.Column{Header: "FLAG", Keep: true}, iostreams.Column{Header: "PATH", Wrap: true, Min: 24},
@@ -118,6 +147,23 @@ func runShow(o *Options) error {
 		}
 	} else {
 		stacked(w, t.Params, width)
+	}
+	if len(t.Groups) > 0 {
+		fmt.Fprintln(w, "\nFields that go together:")
+		for _, g := range t.Groups {
+			rule := "at least one of"
+			switch {
+			case g.Required && g.Exclusive:
+				rule = "exactly one of"
+			case g.Exclusive:
+				rule = "at most one of"
+			}
+			line := rule + " " + strings.Join(g.Paths, ", ")
+			if g.Message != "" {
+				line += " (" + g.Message + ")"
+			}
+			fmt.Fprintln(w, iostreams.Wrap("  ", line, width, "    "))
+		}
 	}
 	if t.Notes != "" {
 		fmt.Fprintln(w, "\nNotes:")
@@ -162,6 +208,9 @@ func defaultCell(p *spec.Param) string {
 	d := p.DefaultText()
 	if d != "" && p.Default == nil {
 		return d + " (API)"
+	}
+	if p.DefaultBy != nil {
+		d += " (" + p.DefaultBy.Text() + ")"
 	}
 	return d
 }

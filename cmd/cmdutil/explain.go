@@ -24,6 +24,9 @@ func Explain(f *factory.Factory, err error) (msg, hint string) {
 // that was cut short, what to do about an API error.
 func hintOf(f *factory.Factory, err error) string {
 	if h := clierr.HintOf(err); h != "" {
+		if a := apiHint(err); a != "" { // what the reason means, then what the engine knows (a task may exist)
+			return a + "; " + h
+		}
 		return h
 	}
 	if h := Advice(f).StopHint(err); h != "" {
@@ -51,8 +54,32 @@ func apiHint(err error) string {
 		return "check the key: set NOVITA_API_KEY or run: novita config set api_key"
 	case ae.HTTPStatus == 429:
 		return "rate limited; wait a moment and try again"
-	case ae.Reason == "BILLING_BALANCE_NOT_ENOUGH":
+	case ae.Reason == novita.ReasonBillingBalanceNotEnough:
 		return "top up the account balance"
+	case ae.Reason == novita.ReasonInvalidImageSize:
+		return "the input image's width or height is beyond what this endpoint takes: resize it (novita catalog <task> shows the limits) and submit again"
+	case ae.Reason == novita.ReasonImageExceedsMaxResolution:
+		return "the input image's resolution is too high for this endpoint: scale it down and submit again"
+	case ae.Reason == novita.ReasonImageFileExceedsMaxSize:
+		return "the input image file is too large: compress or scale it down and submit again"
+	case ae.Reason == novita.ReasonInvalidImageFormat:
+		return "the input image's format is not accepted: convert it to PNG or JPEG and submit again"
+	case ae.Reason == novita.ReasonImageNoFaceDetected:
+		return "no face was found in the input image: use a clear, front-facing photo"
+	case ae.Reason == novita.ReasonIllegalPrompt || ae.Reason == novita.ReasonIllegalImageContent:
+		return "Novita's content filter refused the input: change the prompt or image"
+	case ae.Reason == novita.ReasonInvalidAudioFile:
+		return "the audio input was refused: check its format and length"
+	case ae.Reason == novita.ReasonBillingFailed:
+		return "Novita's billing service failed: this is on Novita's side; try again in a few minutes"
+	case ae.Reason == novita.ReasonNeedRealNameVerify:
+		return "this API needs a verified account: complete the enterprise verification in the Novita console, then try again"
+	case ae.Reason == novita.ReasonAPINotAllowed || ae.Reason == novita.ReasonFeatureNotAllowed:
+		return "the account may not use this API: check its permissions in the Novita console"
+	case ae.Reason == novita.ReasonCreateTaskFailed:
+		return "Novita could not create the task: try again in a few minutes"
+	case ae.Reason == novita.BaseRespReason:
+		return "MiniMax refused the request (the code above is MiniMax's): check the voice and text, then try again"
 	case ae.Reason == "TASK_NOT_FOUND":
 		return "check the task id: novita tasks lists the tasks submitted from this machine"
 	case ae.Reason == "API_NOT_FOUND" || (ae.HTTPStatus == 404 && ae.Reason == ""):

@@ -13,6 +13,7 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/submit"
+	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
@@ -131,6 +132,7 @@ func withBase(o *submit.Options, d *journal.Detail) error {
 			delete(base, "extra")
 		}
 	}
+	body.DropWebhook(base, o.Task.WebhookPath()) // callback_url and the like: wherever the spec puts it
 	elided, err := journal.ElidedPaths(d.Request)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
@@ -97,7 +96,7 @@ func dryRunBatch(o *Options, api *factory.API, bl *batchLines) error {
 			return err
 		}
 		if o.WebhookURL != "" {
-			body.SetWebhook(req, o.WebhookURL)
+			body.SetWebhook(req, o.Task.WebhookPath(), o.WebhookURL)
 		}
 		if err := iostreams.WriteJSONLine(io.Out, map[string]any{"line": bl.valid[i].N, "body": body.Elide(req)}); err != nil {
 			return err
@@ -176,7 +175,8 @@ func runBatch(ctx context.Context, o *Options) error {
 		Every: b.ProgressEvery, Skipped: invalid, Advice: cmdutil.Advice(f)}
 	spec := lifecycle.Batch{ID: id, File: b.File, Endpoint: task.Endpoint, Task: task.Name, Output: o.Output.Output,
 		Concurrency: b.Concurrency, Wait: o.Wait, Timeout: o.Timeout, Outputs: outs, WebhookURL: o.WebhookURL,
-		Done: view.Done, Progress: view.Progress, Paused: view.Paused}
+		WebhookPath: o.Task.WebhookPath(),
+		Done:        view.Done, Progress: view.Progress, Paused: view.Paused}
 	if router != nil {
 		spec.WebhookURL, spec.Deliveries, spec.AfterWait = router.URL, router.Results(), router.CloseAsync
 	}
@@ -216,17 +216,31 @@ func checkBatchOutputs(o *Options, outs lifecycle.Outputs, bl *batchLines, saves
 }
 
 func invalidLinesError(file string, invalid []taskview.Invalid) error {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s: %d invalid line", batchName(file), len(invalid))
+	head := fmt.Sprintf("%s: %d invalid line", batchName(file), len(invalid))
 	if len(invalid) > 1 {
-		sb.WriteString("s")
+		head += "s"
 	}
-	sb.WriteString(" (nothing was submitted):")
-	for _, iv := range invalid {
-		fmt.Fprintf(&sb, "\n  line %d: %v", iv.Line, iv.Err)
+	errs := []error{errors.New(head + " (nothing was submitted):")}
+	for _, iv := range invalid { // one line per problem: a line with several names them all
+		for _, p := range problems(iv.Err) {
+			errs = append(errs, fmt.Errorf("  line %d: %s", iv.Line, p))
+		}
 	}
-	return clierr.WithHint(clierr.KindUsage, errors.New(sb.String()),
+	return clierr.WithHint(clierr.KindUsage, errors.Join(errs...),
 		"fix them, or submit the valid lines with --skip-invalid")
+}
+
+// problems lists the problems of one line's error: each of a joined error, else the error itself.
+func problems(err error) []string {
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) && err.Error() == j.(error).Error() {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
 }
 
 func batchName(file string) string {

@@ -36,8 +36,10 @@ request.; for input+parameters tasks (wan-2.2-t2v, ...) it goes where the spec h
 Everything that can be checked locally is checked before any request: a typo never costs a task.
 
 An asynchronous task prints its task id. With --wait, a webhook receiver is opened behind a tunnel
-(see --tunnel), the task is submitted with extra.webhook.url pointing at it, polling runs as a safety
-net, and the outputs are downloaded and their paths printed on stdout.
+(see --tunnel), the task is submitted with extra.webhook.url (or where its page puts the webhook, e.g.
+callback_url) pointing at it, polling runs as a safety net, and the outputs are downloaded and their
+paths printed on stdout. An endpoint that refuses the webhook field gets the task once more without it,
+is polled, and is remembered.
 
 A synchronous task ("synchronous" in its summary: remove-background, flux-1-schnell, ...) answers at
 once: its outputs are saved through -o like downloads, it is journalled (under the answer's task id,

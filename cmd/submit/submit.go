@@ -124,8 +124,10 @@ func runSubmit(ctx context.Context, o *Options) error {
 		return err
 	}
 	req, outs, mode, api := p.req, p.outs, p.mode, p.api
+	hookAt := ""
 	if o.WebhookURL != "" {
-		body.SetWebhook(req, o.WebhookURL)
+		body.SetWebhook(req, task.WebhookPath(), o.WebhookURL)
+		hookAt = task.WebhookPath()
 	}
 	if o.DryRun {
 		io.Statusf("dry run: would POST %s%s (nothing sent)", api.BaseURL, novita.EndpointPath(task.Endpoint))
@@ -137,22 +139,26 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedJournal(ctx, f); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
+	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
 	var router *hooks.Router
-	if o.Wait && o.WebhookURL == "" {
+	if o.Wait && o.WebhookURL == "" && run.WebhookRefused(task.Endpoint) {
+		io.Statusf("%s refused a webhook field before: no receiver; polling for the result", iostreams.Safe(task.Name))
+	} else if o.Wait && o.WebhookURL == "" {
 		if router, err = cmdutil.OpenWaitReceiver(ctx, f, o.Tunnel, api); err != nil {
 			return err
 		}
 		if router != nil {
 			defer router.Close()
-			body.SetWebhook(req, router.URL)
+			body.SetWebhook(req, task.WebhookPath(), router.URL)
+			hookAt = task.WebhookPath()
 		}
 	}
 	raw, err := body.Marshal(req)
 	if err != nil {
 		return err
 	}
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
-	id, err := run.Submit(ctx, lifecycle.Submission{Task: task.Name, Endpoint: task.Endpoint, Body: raw, Output: o.Output.Output})
+	id, err := run.Submit(ctx, lifecycle.Submission{Task: task.Name, Endpoint: task.Endpoint, Body: raw, Output: o.Output.Output,
+		WebhookPath: hookAt})
 	if err != nil {
 		return err
 	}

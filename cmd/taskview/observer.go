@@ -4,6 +4,7 @@
 package taskview
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -72,7 +73,20 @@ func (w *Waiting) Ended(e lifecycle.Ended) {
 }
 
 // Warn implements lifecycle.Observer.
-func (w *Waiting) Warn(err error) { w.io.Warnf("%v", err) }
+func (w *Waiting) Warn(err error) { w.io.Warnf("%s", WarnText(err)) }
+
+// WarnText words a pipeline warning for the terminal.
+func WarnText(err error) string {
+	var d *lifecycle.WebhookDropped
+	if errors.As(err, &d) {
+		if d.Remembered {
+			return fmt.Sprintf("%s refused a webhook field before: submitting without one, and polling for the result", iostreams.Safe(d.Endpoint))
+		}
+		return fmt.Sprintf("%s refused the webhook field (%s): nothing was created; submitted again without it, polling for the result (remembered for this endpoint)",
+			iostreams.Safe(d.Endpoint), iostreams.Safe(d.Err.Error()))
+	}
+	return iostreams.Safe(err.Error())
+}
 
 // Stop ends the live line (idempotent).
 func (w *Waiting) Stop() {
@@ -92,7 +106,7 @@ type Quiet struct {
 }
 
 // Warn implements lifecycle.Observer.
-func (q Quiet) Warn(err error) { q.IO.Warnf("%v", err) }
+func (q Quiet) Warn(err error) { q.IO.Warnf("%s", WarnText(err)) }
 
 // ProgressLine is the waiting line: "task ID  PROCESSING  40%  eta 6s  elapsed 3.2s".
 func ProgressLine(p waiter.Progress) string {

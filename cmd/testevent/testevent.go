@@ -120,7 +120,7 @@ func runTestEvent(ctx context.Context, o *Options) error {
 		return err
 	}
 	if o.To != "" {
-		body.SetWebhook(req, o.To)
+		body.SetWebhook(req, "", o.To) // test mode lives in extra.webhook, beside its url
 		body.SetTestMode(req, string(want))
 		id, err := submitTest(ctx, api, task, req)
 		if err != nil {
@@ -141,7 +141,7 @@ func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.T
 		return err
 	}
 	defer srv.Close(0)
-	body.SetWebhook(req, srv.URL)
+	body.SetWebhook(req, "", srv.URL)
 	body.SetTestMode(req, string(want))
 	id, err := submitTest(ctx, api, task, req)
 	if err != nil {

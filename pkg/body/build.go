@@ -16,6 +16,10 @@
 //  6. the output-format flags (--image-type, --video-type, --audio-type), so they always win;
 //     webhook settings are added by the caller afterwards with SetWebhook / SetTestMode.
 //
+// Then enum values given in another letter case take the spec's spelling (--sampler "euler a" sends
+// "Euler a"), and fields whose default follows another field (spec default_by) get it, before the
+// whole body is validated: every problem is reported at once, one per line.
+//
 // Paths are dot paths from the body root with array indexes: "request.loras.0.model_name" and
 // "request.loras[0].model_name" are the same field. For shape-A tasks ({"extra":..., "request":...}) a
 // path whose first segment is neither "extra" nor "request" is taken under "request." ("prompt" means
@@ -33,9 +37,11 @@ package body
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -83,6 +89,10 @@ type builder struct {
 	in   Input
 	// deferred holds the base64 fields left unfetched by NoFetch: path -> URL, shown after validation.
 	deferred map[string]string
+	// problems are the typed flags whose values could not be read, reported with the validation's;
+	// failed are their body paths, whose own violations would only repeat them.
+	problems []error
+	failed   []string
 }
 
 func (b *builder) build() (map[string]any, error) {
@@ -134,13 +144,35 @@ func (b *builder) build() (map[string]any, error) {
 	if !b.task.Known() && len(body) == 0 {
 		return nil, catalog.PassThroughError(b.task)
 	}
-	if err := b.task.Validate(body); err != nil {
+	b.task.CanonicalEnums(body)
+	if err := b.task.FillFollowedDefaults(body); err != nil {
+		return nil, fmt.Errorf("catalog default for %s: %w", b.task.Name, err)
+	}
+	if err := b.validate(body); err != nil {
 		return nil, err
 	}
 	for path, url := range b.deferred {
 		_ = catalog.Set(body, path, fetchedAtSubmit+url+">")
 	}
 	return body, nil
+}
+
+// validate checks the whole body and reports every problem at once: the flag values that could not
+// be read, then the spec's violations of the other fields.
+func (b *builder) validate(body map[string]any) error {
+	if len(b.problems) == 0 {
+		return b.task.Validate(body)
+	}
+	errs := slices.Clone(b.problems)
+	for _, v := range b.task.Violations(body) {
+		if !slices.ContainsFunc(b.failed, func(p string) bool { return v.Path == p || strings.HasPrefix(v.Path, p+"[") }) {
+			errs = append(errs, b.task.ViolationError(v))
+		}
+	}
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return clierr.New(clierr.KindUsage, errors.Join(errs...))
 }
 
 // checkFlags rejects typed flags the task does not take before any work (file reads, fetches) is done.

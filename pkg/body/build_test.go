@@ -94,6 +94,7 @@ func TestSetValuesAreJSONTyped(t *testing.T) {
 			"request.loras[0].model_name=add_detail",
 			"request.loras.0.strength=0.7",
 			"request.loras[1].model_name=second one",
+			"request.loras[1].strength=1",
 			"extra.enable_nsfw_detection=false",
 			"request.seed=4294967295",
 			"extra.custom_id=12345678901234567",
@@ -108,7 +109,7 @@ func TestSetValuesAreJSONTyped(t *testing.T) {
 		`"hires_fix":{"enable":true,"target_width":2048}`,
 		`"sd_vae":"42"`,
 		`"refiner":{"switch_at":0.5}`,
-		`"loras":[{"model_name":"add_detail","strength":0.7},{"model_name":"second one"}]`,
+		`"loras":[{"model_name":"add_detail","strength":0.7},{"model_name":"second one","strength":1}]`,
 		`"extra":{"custom_id":12345678901234567,"enable_nsfw_detection":false}`,
 		`"seed":4294967295`,
 	} {

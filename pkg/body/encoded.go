@@ -15,9 +15,9 @@ func Decode(raw []byte) (map[string]any, error) {
 	return req, nil
 }
 
-// WithWebhook returns the encoded body raw with extra.webhook.url set to url (SetWebhook), encoded
+// WithWebhook returns the encoded body raw with the webhook URL set at path (SetWebhook), encoded
 // as Marshal does; raw itself is left alone. An empty url returns raw as it is.
-func WithWebhook(raw []byte, url string) ([]byte, error) {
+func WithWebhook(raw []byte, path, url string) ([]byte, error) {
 	if url == "" {
 		return raw, nil
 	}
@@ -25,6 +25,6 @@ func WithWebhook(raw []byte, url string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	SetWebhook(req, url)
+	SetWebhook(req, path, url)
 	return Marshal(req)
 }

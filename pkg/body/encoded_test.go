@@ -18,7 +18,7 @@ func TestWithWebhookMatchesSettingItBeforeEncoding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		SetWebhook(want, "https://hooks.example/webhook/abc")
+		SetWebhook(want, "", "https://hooks.example/webhook/abc")
 		wantRaw, err := Marshal(want)
 		if err != nil {
 			t.Fatal(err)
@@ -26,7 +26,7 @@ func TestWithWebhookMatchesSettingItBeforeEncoding(t *testing.T) {
 		orig, _ := Decode([]byte(src))
 		raw, _ := Marshal(orig)
 		before := bytes.Clone(raw)
-		got, err := WithWebhook(raw, "https://hooks.example/webhook/abc")
+		got, err := WithWebhook(raw, "", "https://hooks.example/webhook/abc")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestWithWebhookMatchesSettingItBeforeEncoding(t *testing.T) {
 		if !bytes.Equal(raw, before) {
 			t.Errorf("the encoded body was changed in place: %s", raw)
 		}
-		if same, _ := WithWebhook(raw, ""); !bytes.Equal(same, raw) {
+		if same, _ := WithWebhook(raw, "", ""); !bytes.Equal(same, raw) {
 			t.Errorf("an empty URL changed the body: %s", same)
 		}
 	}
@@ -47,7 +47,7 @@ func TestWithWebhookMatchesSettingItBeforeEncoding(t *testing.T) {
 
 func mustWithWebhook(t *testing.T, src string) []byte {
 	t.Helper()
-	out, err := WithWebhook([]byte(src), "https://h.example/x")
+	out, err := WithWebhook([]byte(src), "", "https://h.example/x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func mustWithWebhook(t *testing.T, src string) []byte {
 // What is not a JSON object is refused with an error, never a panic.
 func TestWithWebhookRefusesWhatIsNotAnObject(t *testing.T) {
 	for _, src := range []string{``, `[1]`, `{"a":`, `"text"`, `{} {}`} {
-		if _, err := WithWebhook([]byte(src), "https://h.example/x"); err == nil {
+		if _, err := WithWebhook([]byte(src), "", "https://h.example/x"); err == nil {
 			t.Errorf("%q: no error", src)
 		}
 	}

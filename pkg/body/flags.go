@@ -27,7 +27,14 @@ func (b *builder) applyFlags(body map[string]any, override bool) error {
 		}
 		v, err := b.convert(fm, list)
 		if err != nil {
-			return err
+			if clierr.KindOf(err) != clierr.KindUsage || b.ctx.Err() != nil {
+				return err
+			}
+			// A value that is not even of the flag's type is one problem among the request's: the
+			// others are still checked and named with it (the field itself is left out of them).
+			b.problems = append(b.problems, err)
+			b.failed = append(b.failed, fm.Path)
+			continue
 		}
 		if err := catalog.Set(body, fm.Path, v); err != nil {
 			return clierr.Usagef("--%s: %v", fm.Flag, err)

@@ -79,7 +79,7 @@ func TestTxt2imgMatchesPublishedSample(t *testing.T) {
 		t.Fatalf("txt2img body differs from the sample\ngot:  %v\nwant: %v", got, sample)
 	}
 
-	SetWebhook(body, webhook["url"].(string))
+	SetWebhook(body, "", webhook["url"].(string))
 	sample["extra"].(map[string]any)["webhook"] = webhook
 	if got := roundTrip(t, body); !reflect.DeepEqual(got, sample) {
 		t.Fatalf("with SetWebhook, body differs from the sample\ngot:  %v\nwant: %v", got, sample)

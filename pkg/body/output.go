@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/novita-cli/novita/pkg/catalog"
 )
 
 // extraOf returns body["extra"] as an object, replacing anything else there.
@@ -28,9 +30,42 @@ func webhookOf(body map[string]any) map[string]any {
 	return w
 }
 
-// SetWebhook asks Novita to deliver the result to url: extra.webhook.url (the same place in both shapes).
-func SetWebhook(body map[string]any, url string) {
-	webhookOf(body)["url"] = url
+// SetWebhook asks Novita to deliver the result to url, at path: the task's catalog.Task.WebhookPath
+// (extra.webhook.url in most bodies, callback_url for the unified video API). An empty path means
+// extra.webhook.url.
+func SetWebhook(body map[string]any, path, url string) {
+	if path == "" || path == catalog.DefaultWebhookPath {
+		webhookOf(body)["url"] = url
+		return
+	}
+	if err := catalog.Set(body, path, url); err != nil { // a spec path through a non-object: replace it
+		delete(body, strings.SplitN(path, ".", 2)[0])
+		_ = catalog.Set(body, path, url)
+	}
+}
+
+// DropWebhook removes the webhook URL SetWebhook put at path, and an extra.webhook (and extra) left
+// empty by it: the body as it would be without a webhook.
+func DropWebhook(body map[string]any, path string) {
+	if path == "" {
+		path = catalog.DefaultWebhookPath
+	}
+	parts := strings.Split(path, ".")
+	var chain []map[string]any
+	m := body
+	for _, k := range parts[:len(parts)-1] {
+		chain = append(chain, m)
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			return
+		}
+		m = next
+	}
+	delete(m, parts[len(parts)-1])
+	for i := len(chain) - 1; i >= 0 && len(m) == 0; i-- {
+		delete(chain[i], parts[i])
+		m = chain[i]
+	}
 }
 
 // SetTestMode sets extra.webhook.test_mode so Novita sends a simulated event of that status. status may

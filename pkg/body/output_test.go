@@ -59,7 +59,7 @@ func TestElideHidesBase64(t *testing.T) {
 func TestWebhookAndTestMode(t *testing.T) {
 	for _, name := range []string{"txt2img", "wan-t2v"} {
 		b := build(t, name, Input{Flags: map[string]string{"prompt": "p"}})
-		SetWebhook(b, "https://hook.example/abc")
+		SetWebhook(b, "", "https://hook.example/abc")
 		SetTestMode(b, "failed")
 		got := get(t, b, "extra.webhook")
 		want := map[string]any{

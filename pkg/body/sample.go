@@ -1,7 +1,9 @@
 package body
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,57 +54,50 @@ func SampleInput(task catalog.Task, dir string) Input {
 	return MinimalInput(task, img)
 }
 
-// MinimalInput is the least a user must give for task: every required field without a default gets a
-// plain valid value, by its typed flag where it has one, else with --set. File inputs name the local
-// file image, or an https URL for fields that take only URLs (a URL is never fetched with NoFetch).
+// MinimalInput is the least a user must give for task (catalog.Task.MinimalFields): every required
+// field without a default gets a plain valid value (as many elements as a list needs), by its typed
+// flag where it has one, else with --set; a required field group gets its first field. File inputs name
+// the local file image, or an https URL for fields that take only URLs (never fetched with NoFetch).
 func MinimalInput(task catalog.Task, image string) Input {
 	in := Input{Flags: map[string]string{}, Lists: map[string][]string{}}
-	for i := range task.Params {
-		p := &task.Params[i]
-		if !p.Required || p.Default != nil || !containerRequired(task, p.Path) || hasElements(task, p.Path) {
+	for _, f := range task.MinimalFields() {
+		p := f.Param
+		if p.Type == catalog.ParamObject {
+			in.Sets = append(in.Sets, f.Path+":={}")
 			continue
-		}
-		flag := ""
-		for _, f := range task.Flags {
-			if f.Param == p {
-				flag = f.Flag
-			}
 		}
 		value, list := sampleValue(p, image)
 		switch {
-		case flag != "" && list:
-			in.Lists[flag] = []string{value}
-		case flag != "":
-			in.Flags[flag] = value
-		case p.Type == catalog.ParamArray:
-			in.Sets = append(in.Sets, strings.ReplaceAll(p.Path, "[]", "[0]")+":=[]")
+		case f.Flag != "" && list:
+			in.Lists[f.Flag] = slices.Repeat([]string{value}, f.Count)
+		case f.Flag != "":
+			in.Flags[f.Flag] = value
+		case list:
+			raw, _ := json.Marshal(slices.Repeat([]any{SampleElement(p.Items, value)}, f.Count))
+			in.Sets = append(in.Sets, f.Path+":="+string(raw))
 		default:
-			in.Sets = append(in.Sets, strings.ReplaceAll(p.Path, "[]", "[0]")+"="+value)
+			in.Sets = append(in.Sets, f.Path+"="+value)
 		}
 	}
 	return in
 }
 
-// containerRequired reports whether the array holding an element field ("prompts[].prompt") is itself
-// required: element fields of optional lists (loras[].model_name) need no value.
-func containerRequired(task catalog.Task, path string) bool {
-	i := strings.LastIndex(path, "[]")
-	if i < 0 {
-		return true
-	}
-	p, ok := task.Param(path[:i])
-	return ok && p.Required
-}
-
-// hasElements reports whether a list field has element fields, which fill it.
-func hasElements(task catalog.Task, path string) bool {
-	for _, p := range task.Params {
-		if strings.HasPrefix(p.Path, path+"[]") {
-			return true
+// SampleElement is a list element's sample as JSON: a file element given by --set cannot be a path,
+// so base64 fields get a one-pixel PNG.
+func SampleElement(items *catalog.Param, value string) any {
+	switch items.Encoding {
+	case catalog.EncodingBase64:
+		return onePixelPNG
+	case catalog.EncodingDataURI, catalog.EncodingURLOrDataURI:
+		if !strings.HasPrefix(value, "https://") {
+			return "data:image/png;base64," + onePixelPNG
 		}
 	}
-	return false
+	return value
 }
+
+// onePixelPNG is a valid PNG, base64-encoded.
+const onePixelPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 
 // sampleValue is a plain valid value for a parameter, as flag text; list reports a repeatable flag.
 func sampleValue(p *catalog.Param, image string) (value string, list bool) {

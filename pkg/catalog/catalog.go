@@ -48,7 +48,7 @@ func (s Shape) String() string {
 type Mode string
 
 const (
-	ModeAsync Mode = "async" // answers {"task_id"}; the result comes by webhook or task-result
+	ModeAsync Mode = "async" // answers {"task_id"}; the result comes by webhook or task-result (any path)
 	ModeSync  Mode = "sync"  // answers the outputs inline; no task id, no webhook
 )
 
@@ -107,6 +107,20 @@ type Task struct {
 	Defaults    map[string]any // path -> value sent when unset (ints as int64, floats as float64)
 	Required    []string       // top-level required paths (element fields are checked per element)
 	Suggestions []string       // pass-through tasks: close known names, for "did you mean"
+	Source      string         // the reference page the spec was checked against
+	Checked     string         // when and against what it was checked
+	Webhook     WebhookSpec    // async tasks: where the webhook URL goes (Path "" for sync tasks)
+	Groups      []Group        // fields constrained together (at least one, at most one)
+	Following   []string       // paths whose default follows another field (Param.DefaultBy)
+}
+
+// WebhookPath is where a webhook URL goes in this task's body: the spec's webhook.path, else
+// extra.webhook.url (pass-through tasks too).
+func (t Task) WebhookPath() string {
+	if t.Webhook.Path != "" {
+		return t.Webhook.Path
+	}
+	return DefaultWebhookPath
 }
 
 // Known reports whether the task is in the catalog (not a pass-through).

@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -89,6 +91,9 @@ func (p *Param) usage(s FlagSpec) string {
 	if p.MaxLength != nil {
 		hints = append(hints, fmt.Sprintf("at most %d characters", *p.MaxLength))
 	}
+	if p.DefaultBy != nil {
+		hints = append(hints, "default "+p.DefaultBy.Text())
+	}
 	switch s.Encoding {
 	case EncodingBase64, EncodingDataURI:
 		hints = append(hints, "a local file or http(s) URL")
@@ -162,22 +167,54 @@ func load() *Catalog {
 	return c
 }
 
-// Example is a ready-to-run command line for the task: its required flags without defaults, with
-// placeholder values ("novita submit img2img --prompt 'a lighthouse at dusk' --image photo.png").
+// Example is a ready-to-run command line for the task: what its least valid request needs
+// (MinimalFields), with placeholder values ("novita submit img2img --prompt 'a lighthouse at dusk'
+// --image photo.png"); fields without a flag are given with --set.
 func (t Task) Example() string {
 	var b strings.Builder
 	b.WriteString("novita submit " + t.Name)
-	for _, f := range t.FlagSpecs() {
-		if !f.Required {
+	specs := t.FlagSpecs()
+	for _, f := range t.MinimalFields() {
+		if f.Flag != "" {
+			i := slices.IndexFunc(specs, func(s FlagSpec) bool { return s.Name == f.Flag })
+			for range f.Count {
+				b.WriteString(" --" + f.Flag + " " + exampleValue(specs[i]))
+			}
 			continue
 		}
-		b.WriteString(" --" + f.Name + " " + exampleValue(f))
+		b.WriteString(" " + exampleSet(f))
 	}
 	return b.String()
 }
 
+// exampleSet is the --set (or --set-file) of an example field without a flag, quoted for a shell.
+func exampleSet(f MinimalField) string {
+	p := f.Param
+	switch {
+	case p.Type == ParamFile && p.Encoding != EncodingURL:
+		return "--set-file " + f.Path + "=photo.png"
+	case p.Type == ParamObject:
+		return "--set '" + f.Path + ":={}'"
+	case p.Type == ParamArray:
+		elem := `"a lighthouse at dusk"`
+		if p.Items != nil && p.Items.Type == ParamFile {
+			elem = `"https://example.com/photo.png"`
+		} else if p.Items != nil && len(p.Items.Enum) > 0 {
+			elem = strconv.Quote(p.Items.Enum[0])
+		}
+		return "--set '" + f.Path + ":=[" + strings.TrimSuffix(strings.Repeat(elem+",", f.Count), ",") + "]'"
+	}
+	v := exampleValue(FlagSpec{Name: p.Path[strings.LastIndexAny(p.Path, ".]")+1:], Kind: flagKind(p.valueType()),
+		Enum: p.Enum, Encoding: p.fileEncoding()})
+	if strings.HasPrefix(v, "'") { // a quoted value: quote the whole argument instead
+		return "--set '" + f.Path + "=" + strings.Trim(v, "'") + "'"
+	}
+	return "--set " + f.Path + "=" + v
+}
 func exampleValue(f FlagSpec) string {
 	switch {
+	case len(f.Enum) > 0 && strings.ContainsAny(f.Enum[0], " *&|;<>()$`\\\"'"):
+		return "'" + strings.ReplaceAll(f.Enum[0], "'", "") + "'"
 	case len(f.Enum) > 0:
 		return f.Enum[0]
 	case f.Kind == FlagFile || f.Kind == FlagFileList:

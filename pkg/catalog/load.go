@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/novita-cli/novita/pkg/clierr"
 )
@@ -30,10 +31,11 @@ type Catalog struct {
 // entry is one spec: its header, read at Load, and its task, parsed on first use.
 type entry struct {
 	Header
-	file string
-	once sync.Once
-	task Task
-	err  error
+	file   string
+	once   sync.Once
+	task   Task
+	err    error
+	parsed atomic.Bool // for the test that start-up parses no spec
 }
 
 // Header is what a listing needs, read without parsing the spec.
@@ -194,6 +196,7 @@ func (e *entry) load() (Task, error) {
 			return
 		}
 		e.task, e.err = parseSpec(e.file, src)
+		e.parsed.Store(true)
 	})
 	return e.task, e.err
 }

@@ -45,7 +45,7 @@ func TestEverySpecIsWellFormed(t *testing.T) {
 				t.Errorf("%s: --%s has no usage", task.Name, f.Name)
 			}
 		}
-		if task.Sync() == strings.HasPrefix(task.Path, "/v3/async/") {
+		if task.Sync() && strings.HasPrefix(task.Path, "/v3/async/") {
 			t.Errorf("%s: mode %s with path %s", task.Name, task.Mode, task.Path)
 		}
 	}
@@ -60,7 +60,7 @@ func TestEveryDocumentedEndpointIsInTheCatalog(t *testing.T) {
 		"kling-2.5-turbo-t2v", "kling-v2.6-pro-t2v", "kling-v3.0-pro-t2v", "kling-v3.0-std-t2v", "minimax-hailuo-02",
 		"minimax-video-01", "minimax-hailuo-2.3-fast-i2v", "seedance-v1-pro-t2v", "seedance-v1-lite-t2v",
 		"seedance-v1-pro-i2v", "seedance-v1-lite-i2v", "seedance-v1.5-pro-i2v", "vidu-q1-text2video",
-		"vidu-q1-reference2video", "viduq2-pro-fast", "vidu-q3-pro-t2v", "vidu-q3-turbo-t2v", "pixverse-v4.5-i2v",
+		"vidu-q1-reference2video", "vidu-q3-pro-t2v", "vidu-q3-turbo-t2v", "pixverse-v4.5-i2v",
 		"flux-1-kontext-dev", "flux-1-kontext-pro", "flux-1-kontext-max", "flux-2-dev", "flux-2-flex", "flux-2-pro",
 		"qwen-image-txt2img", "qwen-image-edit", "hunyuan-image-3", "glm-image", "z-image-turbo", "z-image-turbo-lora",
 		"image-upscaler", "image-remove-background", "image-eraser", "replace-background", "minimax-speech-02-hd",
@@ -69,6 +69,11 @@ func TestEveryDocumentedEndpointIsInTheCatalog(t *testing.T) {
 		task, ok := c.Lookup("/v3/async/" + n)
 		if !ok || task.Mode != ModeAsync {
 			t.Errorf("/v3/async/%s: not in the catalog as async (%+v)", n, task.Name)
+		}
+	}
+	for _, p := range []string{"/v3/video/create", "viduq2-pro-fast"} { // the unified API; an old name kept as an alias
+		if task, ok := c.Lookup(p); !ok || task.Mode != ModeAsync {
+			t.Errorf("%s: not in the catalog as async", p)
 		}
 	}
 	sync := []string{"/v3/merge-face", "/v3/remove-background", "/v3/replace-background", "/v3/reimagine",
@@ -88,18 +93,23 @@ func TestEveryDocumentedEndpointIsInTheCatalog(t *testing.T) {
 	}
 }
 
-// Only the task types novita-api.md confirms.
-func TestTaskTypesAreConfirmedOnly(t *testing.T) {
-	confirmed := map[string]bool{"TXT_TO_IMG": true, "IMG_TO_IMG": true, "UPSCALE": true, "TXT_TO_VIDEO": true,
-		"IMG_TO_VIDEO": true, "QWEN_IMAGE_TEXT_TO_IMAGE": true, "MINIMAX_HAILUO_02_6S_768P": true}
+// A task_type comes from the spec's reference page (spec/README.md): upper snake case, in a spec that
+// names its source. Without one the simulators use a stand-in that is never shown as the API's.
+func TestTaskTypesComeFromThePages(t *testing.T) {
 	for _, task := range All() {
-		if task.TaskType != "" && !confirmed[task.TaskType] {
-			t.Errorf("%s: task_type %q is not confirmed", task.Name, task.TaskType)
+		if task.TaskType == "" {
+			if task.SimulatedTaskType() == "" {
+				t.Errorf("%s: no stand-in task type", task.Name)
+			}
+			continue
+		}
+		if strings.Trim(task.TaskType, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" || task.Source == "" {
+			t.Errorf("%s: task_type %q: want the page's upper-case value in a spec with a source", task.Name, task.TaskType)
 		}
 	}
-	in, _ := Lookup("inpainting")
-	if in.TaskType != "" || in.SimulatedTaskType() != "INPAINTING" {
-		t.Errorf("inpainting: %q / %q", in.TaskType, in.SimulatedTaskType())
+	demo, err := ParseSpec("demo", []byte(testSpec))
+	if err != nil || demo.TaskType != "" || demo.SimulatedTaskType() != "DEMO" {
+		t.Errorf("stand-in: %q / %q (%v)", demo.TaskType, demo.SimulatedTaskType(), err)
 	}
 }
 
@@ -262,5 +272,41 @@ func TestExample(t *testing.T) {
 		if got := task.Example(); got != want {
 			t.Errorf("%s: %q, want %q", name, got, want)
 		}
+	}
+}
+
+// Every spec says which reference page it was checked against, and when (issue 20): a spec without
+// them is our guess, not Novita's page.
+func TestEverySpecHasASource(t *testing.T) {
+	for _, task := range mustLoad(t).All() {
+		if !strings.HasPrefix(task.Source, "https://") {
+			t.Errorf("%s: source %q: want the reference page's URL (spec/README.md)", task.Name, task.Source)
+		}
+		if task.Checked == "" {
+			t.Errorf("%s: no checked: line (when and against what)", task.Name)
+		}
+	}
+}
+
+// Start-up stays cheap with any number of specs: listing, completing, resolving a name and suggesting
+// parse no spec; naming a task parses that one only.
+func TestOnlyTheNamedSpecIsParsed(t *testing.T) {
+	c := mustLoad(t)
+	parsed := func() (n int) {
+		for _, e := range c.entries {
+			if e.parsed.Load() {
+				n++
+			}
+		}
+		return n
+	}
+	_ = c.Headers()
+	_ = c.Names()
+	_ = c.Suggest("txt2imgg")
+	if _, ok := c.Canonical("T2I"); !ok || parsed() != 0 {
+		t.Fatalf("%d specs parsed before any task was named", parsed())
+	}
+	if _, ok := c.Lookup("t2i"); !ok || parsed() != 1 {
+		t.Errorf("%d specs parsed for one task", parsed())
 	}
 }

@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,9 +25,10 @@ const (
 	ViolationSum                           // total of Field over the elements above Max
 	ViolationEncoding                      // a file input not encoded as the field takes it
 	ViolationRule                          // a cross-field rule
+	ViolationGroup                         // a field group: none given (required) or several (exclusive)
 )
 
-// Violation is the first broken rule of a body, structured so that the CLI and the sandbox can each word
+// Violation is one broken rule of a body, structured so that the CLI and the sandbox can each word
 // it their way. Problem is the CLI's wording ("must be between 128 and 2048, got 4000").
 type Violation struct {
 	Path    string // concrete path: "request.width", "prompts[1].frames"
@@ -36,7 +38,7 @@ type Violation struct {
 	Min     *float64
 	Max     *float64
 	ExclMin bool
-	Allowed []string // ViolationEnum and ViolationRule
+	Allowed []string // ViolationEnum and ViolationRule; ViolationGroup: the group's paths
 	Field   string   // ViolationSum
 	Got     any
 	Problem string
@@ -44,21 +46,40 @@ type Violation struct {
 
 func (v *Violation) Error() string { return v.Path + " " + v.Problem }
 
-// Validate checks a full request body against the task's spec. Errors are usage errors naming the
-// field, the flag that sets it and the allowed values. Pass-through tasks accept anything.
+// Validate checks a full request body against the task's spec and reports every problem at once, one
+// per line (errors.Join): usage errors naming the field, the flag that sets it and the allowed values.
+// Pass-through tasks accept anything.
 func (t Task) Validate(body map[string]any) error {
-	v := t.Check(body)
-	if v == nil {
+	vs := t.Violations(body)
+	if len(vs) == 0 {
 		return nil
 	}
-	if v.Kind == ViolationMissing {
-		return clierr.Usagef("%s: missing required field %s: %s", t.Name, v.Path, t.howToSet(v.Path))
+	errs := make([]error, len(vs))
+	for i, v := range vs {
+		errs[i] = errors.New(t.word(v))
 	}
-	return clierr.Usagef("%s: %s %s (%s)", t.Name, v.Path, v.Problem, t.howToSet(v.Path))
+	if len(errs) == 1 {
+		return clierr.New(clierr.KindUsage, errs[0])
+	}
+	return clierr.New(clierr.KindUsage, errors.Join(errs...))
 }
 
-// howToSet tells the user how to give a field a value.
-func (t Task) howToSet(path string) string {
+// ViolationError is one violation as the usage error Validate would report for it alone.
+func (t Task) ViolationError(v *Violation) error { return clierr.Usagef("%s", t.word(v)) }
+
+// word is the CLI's sentence for one violation.
+func (t Task) word(v *Violation) string {
+	switch v.Kind {
+	case ViolationMissing:
+		return fmt.Sprintf("%s: missing required field %s: %s", t.Name, v.Path, t.howToSet(v.Path))
+	case ViolationGroup:
+		return fmt.Sprintf("%s: %s", t.Name, v.Problem)
+	}
+	return fmt.Sprintf("%s: %s %s (%s)", t.Name, v.Path, v.Problem, t.howToSet(v.Path))
+}
+
+// flagFor is the typed flag that sets a path ("" when none does).
+func (t Task) flagFor(path string) string {
 	p, ok := t.Param(path)
 	if !ok { // an element of a list field: the list's flag sets it
 		p, ok = t.Param(strings.TrimSuffix(elementPath(path), "[]"))
@@ -66,33 +87,100 @@ func (t Task) howToSet(path string) string {
 	if ok {
 		for _, f := range t.Flags {
 			if f.Param == p {
-				return fmt.Sprintf("set it with --%s or --set %s=VALUE", f.Flag, path)
+				return f.Flag
 			}
 		}
+	}
+	return ""
+}
+
+// howToSet tells the user how to give a field a value.
+func (t Task) howToSet(path string) string {
+	if f := t.flagFor(path); f != "" {
+		return fmt.Sprintf("set it with --%s or --set %s=VALUE", f, path)
 	}
 	return fmt.Sprintf("set it with --set %s=VALUE", path)
 }
 
 // Check returns the first rule the body breaks, in spec order, or nil.
 func (t Task) Check(body map[string]any) *Violation {
+	if vs := t.Violations(body); len(vs) > 0 {
+		return vs[0]
+	}
+	return nil
+}
+
+// Violations returns every rule the body breaks: each field's first problem in spec order, then the
+// field groups, then the cross-field rules of fields not already at fault.
+func (t Task) Violations(body map[string]any) []*Violation {
 	if !t.Known() {
 		return nil
 	}
+	var out []*Violation
+	bad := map[string]bool{}
 	for i := range t.Params {
 		p := &t.Params[i]
 		for _, at := range expand(body, p.Path) {
 			v, ok := getAny(at.root, at.rest)
 			if v := p.checkPresent(at.path, v, ok); v != nil {
-				return v
+				out = append(out, v)
+				bad[at.path] = true
 			}
 		}
 	}
-	for i := range t.Rules {
-		if v := t.checkRule(body, &t.Rules[i]); v != nil {
-			return v
+	for i := range t.Groups {
+		if v := t.checkGroup(body, &t.Groups[i]); v != nil {
+			out = append(out, v)
 		}
 	}
-	return nil
+	for i := range t.Rules {
+		if v := t.checkRule(body, &t.Rules[i]); v != nil && !bad[v.Path] {
+			out = append(out, v)
+			bad[v.Path] = true
+		}
+	}
+	return out
+}
+
+// checkGroup applies a field group: at least one present (Required), at most one (Exclusive).
+func (t Task) checkGroup(body map[string]any, g *Group) *Violation {
+	var given []string
+	for _, p := range g.Paths {
+		if v, ok := Get(body, p); ok && v != nil && !isEmptyArray(v) {
+			given = append(given, p)
+		}
+	}
+	var problem string
+	switch {
+	case g.Required && len(given) == 0:
+		problem = "give one of " + t.fieldNames(g.Paths)
+	case g.Exclusive && len(given) > 1:
+		problem = "give only one of " + t.fieldNames(given)
+	default:
+		return nil
+	}
+	if g.Message != "" {
+		problem += " (" + g.Message + ")"
+	}
+	path := g.Paths[0]
+	if len(given) > 0 {
+		path = given[0]
+	}
+	p, _ := t.Param(path)
+	return &Violation{Path: path, Param: p, Kind: ViolationGroup, Allowed: g.Paths, Got: len(given), Problem: problem}
+}
+
+// fieldNames words fields by their flags where they have one: "--image or --image-url (--set image_base64)".
+func (t Task) fieldNames(paths []string) string {
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		if f := t.flagFor(p); f != "" {
+			names[i] = "--" + f
+		} else {
+			names[i] = "--set " + p + "=VALUE"
+		}
+	}
+	return strings.Join(names, " or ")
 }
 
 func (p *Param) checkPresent(path string, v any, ok bool) *Violation {
@@ -115,8 +203,13 @@ func (p *Param) checkValue(v any) *Violation {
 		if s, ok := text(v); ok && contains(p.Enum, s) {
 			return nil
 		}
-		return &Violation{Kind: ViolationEnum, Allowed: p.Enum, Got: v,
-			Problem: fmt.Sprintf("must be one of %s, got %s", strings.Join(p.Enum, ", "), describe(v))}
+		problem := fmt.Sprintf("must be one of %s, got %s", strings.Join(p.Enum, ", "), describe(v))
+		if s, ok := v.(string); ok {
+			if near := closeTo(s, p.Enum); near != "" {
+				problem += fmt.Sprintf(" (did you mean %q?)", near)
+			}
+		}
+		return &Violation{Kind: ViolationEnum, Allowed: p.Enum, Got: v, Problem: problem}
 	}
 	switch p.Type {
 	case ParamString, ParamEnum:
@@ -332,6 +425,9 @@ func (t Task) valueOrDefault(body map[string]any, path string) (any, bool) {
 		return v, true
 	}
 	if p, ok := t.Param(path); ok {
+		if d, ok := t.followedDefault(body, p); ok {
+			return d, true
+		}
 		if p.Default != nil {
 			return p.Default, true
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
+	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -29,6 +30,8 @@ type Batch struct {
 	// WebhookURL is set as extra.webhook.url on each body as it is sent (our receiver's, or the
 	// user's --webhook-url); "" sends the bodies as they are.
 	WebhookURL string
+	// WebhookPath is where WebhookURL goes in each body (catalog.Task.WebhookPath; "" extra.webhook.url).
+	WebhookPath string
 	// Resumed says, by task id, what the journal knows of tasks submitted earlier.
 	Resumed map[string]Resumed
 	// Deliveries is every result our receiver got, for any task (hooks.Router.Results); nil: polling only.
@@ -90,11 +93,15 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 		// The task is journalled here, as the submit answers, rather than in OnSubmitted: the body
 		// (for the journal's request and prompt) is dropped from the item once it is sent.
 		Submit: func(ctx context.Context, it batch.Item) (string, error) {
-			sent, err := body.WithWebhook(it.Body, b.WebhookURL) // the line's body stays small until now
+			sent, err := body.WithWebhook(it.Body, b.WebhookPath, b.WebhookURL) // the line's body stays small until now
 			if err != nil {
 				return "", err
 			}
-			id, err := c.Submit(ctx, b.Endpoint, sent)
+			hookAt := ""
+			if b.WebhookURL != "" {
+				hookAt = cmp.Or(b.WebhookPath, catalog.DefaultWebhookPath)
+			}
+			id, sent, err := r.submitBody(ctx, &c, b.Endpoint, sent, hookAt)
 			if err == nil {
 				if err := ids.claim(id, it.Line); err != nil {
 					r.dropLine(b.ID, it.Line)

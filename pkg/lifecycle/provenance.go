@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/provenance"
 )
@@ -106,7 +107,7 @@ func (r *Runner) provenanceRecord(taskID, task string) (provenance.Record, map[s
 		return rec, earlier
 	}
 	rec.Task = cmp.Or(d.Name, task)
-	rec.Endpoint, rec.Prompt, rec.Seed, rec.Request = d.Endpoint, d.Prompt, d.Seed, withoutWebhook(d.Request)
+	rec.Endpoint, rec.Prompt, rec.Seed, rec.Request = d.Endpoint, d.Prompt, d.Seed, requestForFile(d.Name, d.Request)
 	rec.CreatedAt = d.SubmittedAt
 	rec.Model, rec.NegativePrompt = provenance.RequestFields(d.Request)
 	for _, f := range d.Files {
@@ -115,24 +116,23 @@ func (r *Runner) provenanceRecord(taskID, task string) (provenance.Record, map[s
 	return rec, earlier
 }
 
-// withoutWebhook drops extra.webhook from a request: its URL's secret path is the receiver's only
-// credential, and a file travels further than the machine that made it.
-func withoutWebhook(req json.RawMessage) json.RawMessage {
-	var v map[string]any
-	if json.Unmarshal(req, &v) != nil {
+// requestForFile is the request without its webhook URL, wherever the task's spec puts it: the URL's
+// secret path is the receiver's only credential, and a file travels further than the machine that made it.
+func requestForFile(task string, req json.RawMessage) json.RawMessage {
+	if len(req) == 0 {
 		return req
 	}
-	extra, ok := v["extra"].(map[string]any)
-	if !ok || extra["webhook"] == nil {
-		return req
+	out := []byte(req)
+	paths := []string{catalog.DefaultWebhookPath}
+	if t, ok := catalog.Lookup(task); ok && t.WebhookPath() != catalog.DefaultWebhookPath {
+		paths = append(paths, t.WebhookPath())
 	}
-	delete(extra, "webhook")
-	if len(extra) == 0 {
-		delete(v, "extra")
+	for _, p := range paths {
+		b, err := withoutWebhook(out, p)
+		if err != nil {
+			return nil // not JSON: keep nothing rather than risk the URL
+		}
+		out = b
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	return b
+	return out
 }

@@ -5,25 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/provenance"
 	"github.com/novita-cli/novita/pkg/sandbox/media"
 )
-
-type warnings struct {
-	NopObserver
-	mu  sync.Mutex
-	got []string
-}
-
-func (w *warnings) Warn(err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.got = append(w.got, err.Error())
-}
 
 // A format without a place for metadata gets a sidecar, said once for a whole run; an embedded file's
 // sha256 and size become the final ones, the delivered sha256 kept beside them.
@@ -48,8 +35,8 @@ func TestProvenanceEmbedsOrFallsBackToASidecarSaidOnce(t *testing.T) {
 	delivered := files[2].SHA256
 	r.addProvenance("task-1", "txt2img", provenance.ModeEmbed, files)
 	r.addProvenance("task-2", "txt2img", provenance.ModeEmbed, files[:1])
-	if len(obs.got) != 1 || !strings.Contains(obs.got[0], "a.gif.json") {
-		t.Fatalf("warnings %q, want one naming the first sidecar", obs.got)
+	if len(obs.errs) != 1 || !strings.Contains(obs.errs[0].Error(), "a.gif.json") {
+		t.Fatalf("warnings %q, want one naming the first sidecar", obs.errs)
 	}
 	for _, name := range []string{"a.gif", "b.gif", "c.png"} {
 		rec, ok, err := provenance.Read(filepath.Join(dir, name))

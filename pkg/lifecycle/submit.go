@@ -16,15 +16,19 @@ type Submission struct {
 	BatchID  string
 	Line     int
 	Source   string // who submitted it, journalled ("" the command line; journal.SubmitterMCP)
+	// WebhookPath is where Body carries a webhook URL ("" none): an endpoint that refuses the field
+	// gets the body again without it (see submitBody).
+	WebhookPath string
 }
 
 // Submit sends one request and journals the task before returning its id: from here on the task is
 // never lost, whatever happens to this process.
 func (r *Runner) Submit(ctx context.Context, s Submission) (string, error) {
-	id, err := r.Client.Submit(ctx, s.Endpoint, s.Body)
+	id, sent, err := r.submitBody(ctx, r.Client, s.Endpoint, s.Body, s.WebhookPath)
 	if err != nil {
 		return "", err
 	}
+	s.Body = sent
 	r.Journalled(id, s)
 	return id, nil
 }

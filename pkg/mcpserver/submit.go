@@ -108,16 +108,17 @@ func (s *Server) submitTask(ctx context.Context, mreq *mcp.CallToolRequest, in S
 		}
 		return out, nil
 	}
-	webhooks := s.cfg.WebhookURL != ""
+	webhooks, hookAt := s.cfg.WebhookURL != "", ""
 	if webhooks {
-		body.SetWebhook(req, s.cfg.WebhookURL)
+		hookAt = t.WebhookPath()
+		body.SetWebhook(req, hookAt, s.cfg.WebhookURL)
 	}
 	raw, err := body.Marshal(req)
 	if err != nil {
 		return TaskOut{}, err
 	}
 	id, err := run.Submit(ctx, lifecycle.Submission{Task: t.Name, Endpoint: t.Endpoint, Body: raw,
-		Output: outs.Template.String(), Source: journal.SubmitterMCP})
+		Output: outs.Template.String(), Source: journal.SubmitterMCP, WebhookPath: hookAt})
 	if err != nil {
 		return TaskOut{}, err
 	}

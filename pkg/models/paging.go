@@ -43,7 +43,7 @@ func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progres
 	if q.Limit == 0 {
 		q.Limit = novita.MaxModelPageSize
 	}
-	seenCursor := map[string]int{startCursor(q.Cursor): 0}
+	seenCursor := map[string]int{q.Cursor: 0} // cursors are opaque: compared, never parsed
 	seenModel := map[string]bool{}
 	var out []novita.Model
 	for page := 1; ; page++ {
@@ -84,7 +84,7 @@ func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progres
 		if p.NextCursor == "" || len(p.Models) == 0 {
 			return out, nil
 		}
-		next := startCursor(p.NextCursor)
+		next := p.NextCursor
 		if at, ok := seenCursor[next]; ok {
 			return nil, fmt.Errorf("list models: page %d sent cursor %s again (first seen %s): %w",
 				page, quoteCursor(p.NextCursor), seenWhere(at), ErrPagingLoop)
@@ -92,14 +92,6 @@ func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progres
 		seenCursor[next] = page
 		q.Cursor = p.NextCursor
 	}
-}
-
-// startCursor makes "" and "c_0", both "the first page", the same key.
-func startCursor(c string) string {
-	if c == "c_0" {
-		return ""
-	}
-	return c
 }
 
 func seenWhere(page int) string {

@@ -51,8 +51,12 @@ func TestAllFollowsCursorsOverManyPagesWithProgress(t *testing.T) {
 	if q := s.Requests()[before].Query; q.Get("pagination.limit") != "25" || q.Get("pagination.cursor") != "" {
 		t.Errorf("first request %v", q)
 	}
-	if q := s.Requests()[before+1].Query; q.Get("pagination.cursor") != "c_25" {
-		t.Errorf("the second page must use the first page's next_cursor: %v", q)
+	p1, err := c.ListModels(context.Background(), novita.ModelQuery{Limit: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := s.Requests()[before+1].Query; q.Get("pagination.cursor") != p1.NextCursor {
+		t.Errorf("the second page must use the first page's next_cursor %q as it came: %v", p1.NextCursor, q)
 	}
 }
 
@@ -102,9 +106,9 @@ func TestAllStopsOnACursorLoop(t *testing.T) {
 		t.Errorf("%d requests: the walk must stop at the first repeated cursor", f.count())
 	}
 	back := &fakeLister{page: func(n int, q novita.ModelQuery) (*novita.ModelPage, error) {
-		return page("c_0", n), nil // "c_0" is the start again
+		return page("c_0", n), nil // the cursor the walk started from
 	}}
-	_, err = All(context.Background(), back, novita.ModelQuery{}, nil)
+	_, err = All(context.Background(), back, novita.ModelQuery{Cursor: "c_0"}, nil)
 	if !errors.Is(err, ErrPagingLoop) || !strings.Contains(err.Error(), "as the start") || back.count() != 1 {
 		t.Fatalf("%v after %d requests", err, back.count())
 	}

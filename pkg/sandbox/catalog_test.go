@@ -2,73 +2,42 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"image"
 	"image/gif"
 	"image/png"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// specBody is a task's spec defaults plus a plain value for every required field without one: what
-// `novita submit <task>` sends with the minimum input.
+// specBody is what `novita submit <task>` sends with the minimum input (pkg/body's MinimalInput: the
+// spec defaults, followed defaults and a plain value for every required field), the input image a
+// 64x48 PNG.
 func specBody(t *testing.T, task catalog.Task) map[string]any {
 	t.Helper()
-	png := pngBase64(t, 64, 48)
-	body := map[string]any{}
-	for p, v := range task.Defaults {
-		if err := catalog.Set(body, p, v); err != nil {
-			t.Fatal(err)
-		}
+	raw, err := base64.StdEncoding.DecodeString(pngBase64(t, 64, 48))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range task.Params {
-		p := &task.Params[i]
-		path := strings.ReplaceAll(p.Path, "[]", "[0]")
-		if v, ok := catalog.Get(body, path); !p.Required || p.Default != nil || (ok && v != nil) {
-			continue
-		}
-		if err := catalog.Set(body, path, sampleFor(p, png)); err != nil {
-			t.Fatal(err)
-		}
+	img := filepath.Join(t.TempDir(), "in.png")
+	if err := os.WriteFile(img, raw, 0o600); err != nil {
+		t.Fatal(err)
 	}
-	return body
-}
-
-func sampleFor(p *catalog.Param, png string) any {
-	file := func(enc string) any {
-		switch enc {
-		case catalog.EncodingBase64:
-			return png
-		case catalog.EncodingURL:
-			return "https://example.com/input.png"
-		}
-		return "data:image/png;base64," + png
+	b, err := body.Build(context.Background(), task, body.MinimalInput(task, img))
+	if err != nil {
+		t.Fatal(err)
 	}
-	switch {
-	case p.Type == catalog.ParamFile:
-		return file(p.Encoding)
-	case p.Type == catalog.ParamArray && p.Items != nil && p.Items.Type == catalog.ParamFile:
-		return []any{file(p.Items.Encoding)}
-	case p.Type == catalog.ParamArray:
-		return []any{"Hello from the sandbox."}
-	case len(p.Enum) > 0:
-		return p.Enum[0]
-	case p.Type == catalog.ParamInteger || p.Type == catalog.ParamNumber:
-		if p.Min != nil {
-			return *p.Min + 1
-		}
-		return 1
-	case p.Type == catalog.ParamBoolean:
-		return false
-	case p.Type == catalog.ParamObject:
-		return map[string]any{}
-	}
-	return "a lighthouse on a cliff"
+	return b
 }
 
 // checkFile asserts the bytes are a real file of that type.
@@ -253,33 +222,41 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 	if d := download(t, fx.Images[1].ImageURL); d.status != 200 {
 		t.Errorf("flux image: %d", d.status)
 	}
-	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there."}`)
+	// MiniMax speech: voice_setting is required (the page); the audio comes as data.audio (newer pages)
+	// or audio, in hex, or as a link with output_format url.
+	voice := `,"voice_setting":{"voice_id":"Wise_Woman"}`
+	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there."`+voice+`}`)
 	var sp struct {
-		Audio     string
+		Audio string
+		Data  struct {
+			Audio string
+		}
 		ExtraInfo struct {
 			AudioFormat string `json:"audio_format"`
 		} `json:"extra_info"`
 	}
-	if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != "mp3" || strings.HasPrefix(sp.Audio, "http") {
+	audio := func() string { return sp.Data.Audio + sp.Audio }
+	if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != "mp3" || audio() == "" || strings.HasPrefix(audio(), "http") {
 		t.Fatalf("speech (MiniMax defaults to mp3): %d %.200s", r.status, r.body)
 	}
-	if audio, err := hex.DecodeString(sp.Audio); err != nil || len(audio) < 4 || audio[0] != 0xff || audio[1] != 0xfb {
-		t.Errorf("speech: not MPEG-1 Layer III frames: %v % x", err, audio[:min(4, len(audio))])
+	if b, err := hex.DecodeString(audio()); err != nil || len(b) < 4 || b[0] != 0xff || b[1] != 0xfb {
+		t.Errorf("speech: not MPEG-1 Layer III frames: %v % x", err, b[:min(4, len(b))])
 	}
-	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there.","output_format":"url"}`)
-	if json.Unmarshal(r.body, &sp) != nil || !strings.HasPrefix(sp.Audio, "http") || download(t, sp.Audio).status != 200 {
+	sp.Audio, sp.Data.Audio = "", ""
+	r = post("/v3/minimax-speech-02-hd", `{"text":"Hello there.","output_format":"url"`+voice+`}`)
+	if json.Unmarshal(r.body, &sp) != nil || !strings.HasPrefix(audio(), "http") || download(t, audio()).status != 200 {
 		t.Errorf("speech url: %s", r.body)
 	}
 	for format, magic := range map[string]string{"wav": "RIFF", "flac": "fLaC", "mp3": "\xff\xfb"} {
-		r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"`+format+`"}}`)
-		audio, _ := hex.DecodeString(sp.Audio)
+		sp.Audio, sp.Data.Audio = "", ""
+		r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"`+format+`"}`+voice+`}`)
 		if r.status != 200 || json.Unmarshal(r.body, &sp) != nil || sp.ExtraInfo.AudioFormat != format {
 			t.Errorf("%s asked: %d %.200s", format, r.status, r.body)
-		} else if audio, _ = hex.DecodeString(sp.Audio); !strings.HasPrefix(string(audio), magic) {
-			t.Errorf("%s asked: starts % x", format, audio[:min(4, len(audio))])
+		} else if b, _ := hex.DecodeString(audio()); !strings.HasPrefix(string(b), magic) {
+			t.Errorf("%s asked: starts % x", format, b[:min(4, len(b))])
 		}
 	}
-	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"opus"}}`); r.status != 400 ||
+	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"opus"}`+voice+`}`); r.status != 400 ||
 		!strings.Contains(r.apiError(t).Message, "not supported by the sandbox") {
 		t.Errorf("opus asked: %d %s", r.status, r.body)
 	}

@@ -7,8 +7,10 @@
 // Unknown endpoint -> 404 API_NOT_FOUND, unknown task -> 404 TASK_NOT_FOUND.
 //
 // Endpoints and validation come from the catalog specs (pkg/catalog/spec): every catalog endpoint is
-// served at its path, asynchronous ones under /v3/async/<name>, synchronous ones at /v3/<name> or
-// /v3beta/<name> (a synchronous name under /v3/async/ answers 404 API_NOT_FOUND, as on Novita). A body
+// served at its path, asynchronous ones under /v3/async/<name> (or their own path: the unified
+// POST /v3/video/create answers a task id too, its webhook in callback_url), synchronous ones at
+// /v3/<name> or /v3beta/<name> (a synchronous name under /v3/async/ answers 404 API_NOT_FOUND, as on
+// Novita). A body
 // that breaks its spec answers 400 INVALID_REQUEST_BODY naming the first bad field in spec order
 // ("request.prompt: length must be between 1 and 1024"); unknown fields are ignored. task_type is the
 // spec's confirmed value, else the catalog's stand-in derived from the name (INPAINTING).
@@ -24,7 +26,12 @@
 // audio with extra_info.audio_format (a link with output_format url), a raw WAV body (glm-tts) or text
 // (img2prompt, glm-asr); a "[fail]" prompt answers 500 TASK_FAILED.
 //
-// extra (asynchronous tasks): enable_nsfw_detection, webhook{url, test_mode{enabled, return_task_status}}.
+// extra (asynchronous tasks): enable_nsfw_detection, webhook{url, test_mode{enabled, return_task_status}};
+// RejectExtra makes an endpoint refuse extra (400 INVALID_REQUEST_BODY naming it), as an endpoint whose
+// page lists no extra might. The reference pages drive the rest: GET /v3/model pages with opaque cursors
+// (c_ + base64), SubmitError answers any reason of the error page with its status (INVALID_IMAGE_SIZE 400,
+// BILLING_FAILED 500, NEED_REAL_NAME_VERIFY 403, ...), MiniMax synchronous answers carry trace_id and
+// base_resp {status_code 0, status_msg success}, and BaseRespError makes them fail inside a 200 as MiniMax does.
 //
 // Lifecycle: status follows Options.Now: QUEUED for the first fifth of TaskDuration, PROCESSING with
 // progress_percent rising and eta falling, then SUCCEED, or FAILED when the prompt contains "[fail]" or

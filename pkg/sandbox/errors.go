@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/novita"
 )
 
 // apiError is Novita's error body.
@@ -151,4 +153,53 @@ func (s *Server) postTo(w http.ResponseWriter, r *http.Request, sync bool) *endp
 		return nil
 	}
 	return ep
+}
+
+// documentedError answers Options.SubmitError, if set, and reports whether it did.
+func (s *Server) documentedError(w http.ResponseWriter) bool {
+	reason := s.options().SubmitError
+	if reason == "" {
+		return false
+	}
+	status, ok := novita.ReasonStatus(reason)
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	s.writeError(w, status, reason, reasonText(reason), nil)
+	return true
+}
+
+// reasonText is the error page's description of a reason.
+func reasonText(reason string) string {
+	switch reason {
+	case novita.ReasonImageFileExceedsMaxSize:
+		return "Image size exceeds limit"
+	case novita.ReasonInvalidImageFormat:
+		return "Image format does not meet requirements"
+	case novita.ReasonImageExceedsMaxResolution:
+		return "Image resolution exceeds limit"
+	case novita.ReasonInvalidImageSize:
+		return "Image width or height exceeds limit"
+	case novita.ReasonImageNoFaceDetected:
+		return "No face detected"
+	case novita.ReasonIllegalPrompt:
+		return "Prompt contains inappropriate content"
+	case novita.ReasonIllegalImageContent:
+		return "Image contains inappropriate content"
+	case novita.ReasonInvalidAudioFile:
+		return "Invalid audio input"
+	case novita.ReasonBillingFailed:
+		return "Billing service error"
+	case novita.ReasonBillingBalanceNotEnough:
+		return "Insufficient balance"
+	case novita.ReasonFeatureNotAllowed:
+		return "No permission to upload model"
+	case novita.ReasonAPINotAllowed:
+		return "No permission to use this API"
+	case novita.ReasonNeedRealNameVerify:
+		return "Enterprise verification not completed"
+	case novita.ReasonCreateTaskFailed:
+		return "Failed to create task"
+	}
+	return "sandbox: injected " + reason
 }

@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -9,8 +12,10 @@ import (
 )
 
 // GET /v3/model serves simModelList (a few hundred seeded models of every type, the catalog's default
-// model names among them) with the API's filters and cursor paging. Cursors are "c_<offset>" ("" and
-// "c_0" start); the last page answers next_cursor "". Bad parameters answer 400 INVALID_REQUEST_BODY
+// model names among them) with the API's filters and cursor paging. Cursors are opaque, as the reference
+// shows them ("c_WzgwNDY2NiwiNTUxOTkiXQ==": c_ and base64 of a position and the last id), so a client
+// that parses them breaks here first; "" and the reference example's "c_0" start. The last page answers
+// next_cursor "". Bad parameters answer 400 INVALID_REQUEST_BODY
 // naming the parameter. Models with status 0 are listed, as the API does: hiding them is the client's job.
 
 // DefaultModelPageSize is the page size when pagination.limit is absent.
@@ -61,11 +66,11 @@ func (s *Server) modelsHandler() http.HandlerFunc {
 		next := ""
 		switch {
 		case f.cursorLoop:
-			next = "c_" + strconv.Itoa(f.limit)
+			next = modelCursor(f.limit, matched)
 		case f.repeatPage:
-			next = "c_" + strconv.Itoa(f.offset+f.limit)
+			next = modelCursor(f.offset+f.limit, matched)
 		case end < len(matched):
-			next = "c_" + strconv.Itoa(end)
+			next = modelCursor(end, matched)
 		}
 		page := matched[start:end]
 		if page == nil {
@@ -128,14 +133,38 @@ func parseModelFilter(v url.Values) (f modelFilter, msg string) {
 		f.limit = n
 	}
 	f.cursor = v.Get("pagination.cursor")
-	if f.cursor != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(f.cursor, "c_"))
-		if !strings.HasPrefix(f.cursor, "c_") || err != nil || n < 0 {
-			return f, "pagination.cursor: " + strconv.Quote(f.cursor) + " is not a cursor this API gave (start with c_0 or no cursor)"
+	if f.cursor != "" && f.cursor != "c_0" {
+		n, ok := cursorOffset(f.cursor)
+		if !ok {
+			return f, "pagination.cursor: " + strconv.Quote(f.cursor) + " is not a cursor this API gave (pass next_cursor as it came, or no cursor)"
 		}
 		f.offset = n
 	}
 	return f, ""
+}
+
+// modelCursor is the opaque cursor of the page starting at offset: c_ and base64 of [offset, "id"],
+// the last listed model's id, the shape of the reference's example.
+func modelCursor(offset int, list []simModel) string {
+	var last int64
+	if offset > 0 && offset <= len(list) {
+		last = list[offset-1].ID
+	}
+	return "c_" + base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("[%d,\"%d\"]", offset, last)))
+}
+
+// cursorOffset reads a cursor modelCursor made.
+func cursorOffset(c string) (int, bool) {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(c, "c_"))
+	if !strings.HasPrefix(c, "c_") || err != nil {
+		return 0, false
+	}
+	var pos []json.RawMessage
+	var n int
+	if json.Unmarshal(raw, &pos) != nil || len(pos) != 2 || json.Unmarshal(pos[0], &n) != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
 }
 
 // match applies every filter. A lora filter includes locon models: both go in request.loras.

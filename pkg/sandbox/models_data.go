@@ -58,6 +58,7 @@ func anchorModels() []simModel {
 		a(128713, "checkpoint", "8", "dreamshaper_8_93211.safetensors", "", sd15, std, "anime", "fantasy", "photorealistic"),
 		a(101055, "checkpoint", "SDXL 1.0", "sd_xl_base_1.0.safetensors", "", sdxl, std, "base model"),
 		a(101056, "checkpoint", "SDXL Refiner 1.0", "sd_xl_refiner_1.0.safetensors", "", sdxl, std, "base model", "refiner"),
+		a(64380, "checkpoint", "225D", "darkSushiMixMix_225D_64380.safetensors", "", sd15, std, "anime"), // txt2video page example
 		a(100001, "checkpoint", "v1.5", "v1-5-pruned-emaonly.safetensors", "", sd15, std, "base model"),
 		a(130090, "checkpoint", "V5.1 inpainting", "realisticVisionV51_v51VAE-inpainting_130090.safetensors", "", sd15, inp, "photorealistic"),
 		a(55199, "locon", "beta2", "GoodHands-beta2_39807.safetensors", "GoodHands-beta2_39807", sd15, std, "photorealistic", "concept", "hands"),

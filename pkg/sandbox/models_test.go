@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -91,8 +92,8 @@ func TestModelListIsRealisticAndHasEveryKind(t *testing.T) {
 	}
 	// The list is seeded: another server answers the same bytes.
 	other := start(t, Options{Seed: 99})
-	a := call(t, http.MethodGet, s.URL()+"/v3/model?pagination.limit=100&pagination.cursor=c_100", bearer(s), nil)
-	b := call(t, http.MethodGet, other.URL()+"/v3/model?pagination.limit=100&pagination.cursor=c_100", bearer(other), nil)
+	a := call(t, http.MethodGet, s.URL()+"/v3/model?pagination.limit=100", bearer(s), nil)
+	b := call(t, http.MethodGet, other.URL()+"/v3/model?pagination.limit=100", bearer(other), nil)
 	if a.status != 200 || string(a.body) != string(b.body) {
 		t.Errorf("the model list must be deterministic")
 	}
@@ -117,8 +118,13 @@ func TestModelPagingFollowsCursorsToTheEnd(t *testing.T) {
 			NextCursor string `json:"next_cursor"`
 		}
 	}
-	if err := json.Unmarshal(first.body, &body); err != nil || len(body.Models) != DefaultModelPageSize || body.Pagination.NextCursor != "c_20" {
+	if err := json.Unmarshal(first.body, &body); err != nil || len(body.Models) != DefaultModelPageSize || body.Pagination.NextCursor == "" {
 		t.Fatalf("default page: %d models, cursor %q (%v)", len(body.Models), body.Pagination.NextCursor, err)
+	}
+	// Opaque, in the reference's shape (c_ and base64), never a readable offset a client could compute.
+	c := body.Pagination.NextCursor
+	if _, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(c, "c_")); !strings.HasPrefix(c, "c_") || err != nil || c == "c_20" {
+		t.Errorf("next_cursor %q: want the reference's opaque form", c)
 	}
 	c0 := call(t, http.MethodGet, s.URL()+"/v3/model?pagination.cursor=c_0", bearer(s), nil)
 	if string(c0.body) != string(first.body) {
@@ -187,17 +193,17 @@ func TestModelFiltersSelectExactlyWhatTheyName(t *testing.T) {
 func TestModelListRefusesBadParametersAndKeys(t *testing.T) {
 	s := start(t, Options{})
 	for q, want := range map[string]string{
-		"pagination.limit=0":         "pagination.limit: must be between 1 and 100",
-		"pagination.limit=101":       "pagination.limit: must be between 1 and 100",
-		"pagination.limit=ten":       "pagination.limit: must be between 1 and 100",
-		"pagination.cursor=abc":      `pagination.cursor: "abc" is not a cursor this API gave`,
-		"pagination.cursor=c_-1":     `pagination.cursor: "c_-1" is not a cursor`,
-		"pagination.cursor=c_100000": `pagination.cursor: "c_100000" is past the end of the list`,
-		"filter.visibility=shared":   "filter.visibility: must be public or private",
-		"filter.source=hf":           "filter.source: must be civitai, training or uploading",
-		"filter.types=loras":         `filter.types: unknown type "loras" (valid: checkpoint, lora, vae, controlnet, upscaler, textualinversion)`,
-		"filter.is_sdxl=maybe":       "filter.is_sdxl: must be true or false",
-		"filter.is_inpainting=2":     "filter.is_inpainting: must be true or false",
+		"pagination.limit=0":                   "pagination.limit: must be between 1 and 100",
+		"pagination.limit=101":                 "pagination.limit: must be between 1 and 100",
+		"pagination.limit=ten":                 "pagination.limit: must be between 1 and 100",
+		"pagination.cursor=abc":                `pagination.cursor: "abc" is not a cursor this API gave`,
+		"pagination.cursor=c_20":               `pagination.cursor: "c_20" is not a cursor`, // a guessed offset
+		"pagination.cursor=c_WzEwMDAwMCwiMSJd": `pagination.cursor: "c_WzEwMDAwMCwiMSJd" is past the end of the list`,
+		"filter.visibility=shared":             "filter.visibility: must be public or private",
+		"filter.source=hf":                     "filter.source: must be civitai, training or uploading",
+		"filter.types=loras":                   `filter.types: unknown type "loras" (valid: checkpoint, lora, vae, controlnet, upscaler, textualinversion)`,
+		"filter.is_sdxl=maybe":                 "filter.is_sdxl: must be true or false",
+		"filter.is_inpainting=2":               "filter.is_inpainting: must be true or false",
 	} {
 		r := call(t, http.MethodGet, s.URL()+"/v3/model?"+q, bearer(s), nil)
 		if e := r.apiError(t); r.status != 400 || e.Reason != "INVALID_REQUEST_BODY" || !strings.HasPrefix(e.Message, want) {

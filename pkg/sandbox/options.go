@@ -45,6 +45,18 @@ type Options struct {
 	URLTTL      time.Duration // presigned URL lifetime; default 1h
 	TTLAsString bool          // send *_url_ttl as "3600" instead of 3600 (the API does both)
 
+	// SubmitError makes every submit (and synchronous call) whose body is valid answer this reason
+	// from the reference's error page, with the page's status and description (INVALID_IMAGE_SIZE,
+	// BILLING_FAILED, NEED_REAL_NAME_VERIFY, ...); "" is off. A reason the page does not list answers 500.
+	SubmitError string
+	// BaseRespError makes the MiniMax synchronous endpoints answer 200 with this non-zero
+	// base_resp.status_code and no audio, as MiniMax reports its own failures; 0 is off.
+	BaseRespError int
+
+	// RejectExtra lists endpoints (catalog names) whose submit refuses an "extra" field with 400
+	// INVALID_REQUEST_BODY, as an API whose page lists no extra might: the CLI's webhook fallback.
+	RejectExtra []string
+
 	Balance *Balance // answered by GET /openapi/v1/billing/balance/detail; nil = DefaultBalance()
 
 	Seed   uint64           // seeds the RNG behind the *Rate knobs

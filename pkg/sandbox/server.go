@@ -102,6 +102,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/openapi/v1/billing/balance/detail", s.handleBalance)
 	mux.HandleFunc("/v3/user", s.handleUser)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// Endpoints at other paths (the unified POST /v3/video/create answers a task id like /v3/async/).
+		if ep := s.endpoints[r.URL.Path]; ep != nil {
+			if ep.sync {
+				s.handleSync(w, r)
+			} else {
+				s.handleSubmit(w, r)
+			}
+			return
+		}
 		s.writeError(w, http.StatusNotFound, "API_NOT_FOUND", "no API at "+r.URL.Path, nil)
 	})
 	return s.record(mux)

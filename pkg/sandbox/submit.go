@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -35,6 +36,9 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	t, msg := s.parseTask(ep, r)
 	if msg != "" {
 		s.writeError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", msg, nil)
+		return
+	}
+	if s.documentedError(w) {
 		return
 	}
 	if !t.testMode && !s.admit(w, ep.name, t.units) {
@@ -88,6 +92,9 @@ func (s *Server) parseTask(ep *endpoint, r *http.Request) (t *task, msg string) 
 	}
 	extra := map[string]any{}
 	if e, ok := body["extra"]; ok && e != nil {
+		if slices.Contains(s.options().RejectExtra, ep.name) {
+			return nil, "extra: unknown field (this endpoint takes no extra; remove it)"
+		}
 		if extra, ok = e.(map[string]any); !ok {
 			return nil, "extra: must be an object"
 		}
@@ -99,6 +106,9 @@ func (s *Server) parseTask(ep *endpoint, r *http.Request) (t *task, msg string) 
 	}
 	if !ep.sync {
 		if msg := t.readExtra(extra); msg != "" {
+			return nil, msg
+		}
+		if msg := t.readCallback(body); msg != "" {
 			return nil, msg
 		}
 	}
@@ -188,6 +198,25 @@ func (t *task) readExtra(extra map[string]any) string {
 		st = novita.Status(v.(string))
 	}
 	t.testMode, t.testStatus = true, st
+	return ""
+}
+
+// readCallback reads a webhook URL from where the endpoint's spec puts it when that is not
+// extra.webhook.url (the unified video API's callback_url).
+func (t *task) readCallback(body map[string]any) string {
+	path := t.ep.spec.WebhookPath()
+	if path == catalog.DefaultWebhookPath {
+		return ""
+	}
+	v, ok := catalog.Get(body, path)
+	if !ok || v == nil {
+		return ""
+	}
+	u, _ := v.(string)
+	if !isHTTPURL(u) {
+		return path + ": must be an http(s) URL"
+	}
+	t.webhookURL = u
 	return ""
 }
 

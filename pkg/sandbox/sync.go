@@ -33,6 +33,15 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", msg, nil)
 		return
 	}
+	if s.documentedError(w) {
+		return
+	}
+	minimax := strings.HasPrefix(ep.name, "minimax-")
+	if code := s.options().BaseRespError; minimax && code != 0 {
+		writeJSON(w, http.StatusOK, map[string]any{"trace_id": t.id,
+			"base_resp": map[string]any{"status_code": code, "status_msg": "sandbox: injected MiniMax error"}})
+		return
+	}
 	if !s.admit(w, ep.name, t.units) {
 		return
 	}
@@ -92,6 +101,10 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 		if !strings.Contains(rule.Field, "[]") {
 			break // a single-valued field holds one output
 		}
+	}
+	if minimax { // MiniMax answers carry their own status (the 2.8 pages: trace_id, base_resp)
+		answer["trace_id"] = t.id
+		answer["base_resp"] = map[string]any{"status_code": 0, "status_msg": "success"}
 	}
 	writeJSON(w, http.StatusOK, answer)
 }
