@@ -207,11 +207,9 @@ func downloadHook(f *factory.Factory, api *factory.API, outs lifecycle.Outputs) 
 			}
 			res = fresh
 		}
-		files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: res.Task.TaskID, Task: strings.ToLower(res.Task.TaskType),
+		// The download display already reports each file ("downloaded PATH (SIZE)"): no second line.
+		_, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: res.Task.TaskID, Task: strings.ToLower(res.Task.TaskType),
 			Result: res, Outputs: outs})
-		for _, fl := range files {
-			f.IOStreams.Statusf("saved %s", fl.Path)
-		}
 		return err
 	}
 }
