@@ -57,6 +57,9 @@ type Task struct {
 	EndedAt     time.Time // zero while pending
 	Request     []byte    // the request body as JSON (large inputs already replaced by the journal)
 	Files       []TaskFile
+	// ServerKnown: the task was submitted to the API this inspector downloads from (its outputs can
+	// be read again there). A task of another base URL, or of an in-process sandbox that is gone, is not.
+	ServerKnown bool
 }
 
 // TaskFile is one output of a task. Path is the only way a file reaches the browser: the server opens

@@ -133,8 +133,11 @@ func toTaskJSON(t Task) taskJSON {
 	return j
 }
 
-// canDownloadAgain: some output URL is still valid.
+// canDownloadAgain: the task's server is known and some output URL is still valid.
 func canDownloadAgain(t Task) bool {
+	if !t.ServerKnown {
+		return false
+	}
 	for _, f := range t.Files {
 		if !f.URLExpired {
 			return true
