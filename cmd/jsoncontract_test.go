@@ -160,7 +160,7 @@ func TestBatchSummaryCountsTasksNotLines(t *testing.T) {
 	if r.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s", r.code, r.stderr)
 	}
-	want := fmt.Sprintf("batch %s: 2 of 2 tasks failed (lines 2, 4); 2 invalid lines were skipped (lines 1, 3)", batchIDOf(t, r.stderr))
+	want := fmt.Sprintf("batch %s: 2 of 2 tasks failed (lines 2, 4); 2 invalid lines skipped (lines 1, 3)", batchIDOf(t, r.stderr))
 	if !strings.Contains(r.stderr, want) {
 		t.Fatalf("stderr lacks %q:\n%s", want, r.stderr)
 	}

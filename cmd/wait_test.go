@@ -64,10 +64,10 @@ func TestWaitPendingFinishesEveryUnfinishedTask(t *testing.T) {
 	for _, id := range ids {
 		c.mustExist(filepath.Join("kept", id+".png")) // the submit's own -o
 	}
-	if !strings.Contains(r.stderr, "pending tasks: 3 lines, 3 succeeded") {
+	if !strings.Contains(r.stderr, "pending tasks: 3 tasks, 3 succeeded") {
 		t.Errorf("no summary:\n%s", r.stderr)
 	}
-	if !strings.Contains(r.stderr, "warning: 1 pending tasks were submitted to "+other.URL()) {
+	if !strings.Contains(r.stderr, "warning: 1 pending task submitted to "+other.URL()) {
 		t.Errorf("the task of another API should be left alone, with a warning:\n%s", r.stderr)
 	}
 	if left := pendingTasks(t, c); len(left) != 1 || left[0].BaseURL != other.URL() {

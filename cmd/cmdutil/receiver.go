@@ -88,8 +88,9 @@ func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifec
 }
 
 // ErrMissingKey is the auth error of a command that needs a key and has none.
-var ErrMissingKey = clierr.New(clierr.KindAuth,
-	errors.New("no API key: set NOVITA_API_KEY or run: novita config set api_key (or try the offline simulator with --sandbox)"))
+// The fix is its hint, so --json carries it in the error document's "hint" as the README shows.
+var ErrMissingKey = clierr.WithHint(clierr.KindAuth, errors.New("no API key"),
+	"set NOVITA_API_KEY or run: novita config set api_key (or try the offline simulator with --sandbox)")
 
 // NeedAPI resolves the API of a command that sends requests with a key: ErrMissingKey without one.
 func NeedAPI(f *factory.Factory) (*factory.API, error) {

@@ -66,9 +66,9 @@ func runDoctor(ctx context.Context, o *Options) error {
 		}
 		mark := map[doctor.Status]string{doctor.Pass: cs.Green("pass"), doctor.Fail: cs.Red("FAIL"), doctor.Skip: cs.Faint("skip")}[r.Status]
 		width := io.TableWidth()
-		fmt.Fprintln(io.Out, iostreams.Wrap(fmt.Sprintf("%s  %-16s ", mark, r.Name), iostreams.Safe(f.Scrub(r.Detail)), width, strings.Repeat(" ", 23)))
+		fmt.Fprintln(io.Out, iostreams.Wrap(fmt.Sprintf("%s  %-17s ", mark, r.Name), iostreams.Safe(f.Scrub(r.Detail)), width, strings.Repeat(" ", 24)))
 		if r.Status != doctor.Pass && r.Fix != "" {
-			fmt.Fprintln(io.Out, iostreams.Wrap(strings.Repeat(" ", 23)+"fix: ", f.Scrub(r.Fix), width, strings.Repeat(" ", 28)))
+			fmt.Fprintln(io.Out, iostreams.Wrap(strings.Repeat(" ", 24)+"fix: ", f.Scrub(r.Fix), width, strings.Repeat(" ", 29)))
 		}
 	}
 	results := doctor.Run(ctx, checks, report)

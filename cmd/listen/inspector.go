@@ -3,6 +3,7 @@ package listen
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/novita-cli/novita/cmd/factory"
 	cmdui "github.com/novita-cli/novita/cmd/ui"
@@ -36,6 +37,10 @@ func openInspector(f *factory.Factory, o *Options) (*inspector, error) {
 		io.Warnf("events are shown in the inspector but not kept in the journal %s: %v", j.Path, err)
 	}}
 	store := &inspect.Store{Journal: j, Now: f.Now}
+	store.ServerKnown = func(u string) bool { // Download again reads the result from the API in use now
+		api, err := f.API()
+		return err == nil && strings.TrimRight(u, "/") == api.BaseURL
+	}
 	acts := &inspect.Actions{NoReplay: inspect.NoReplayListen, Recorder: rec, Download: cmdui.Downloader(f, store), Now: f.Now}
 	c := cmdui.ServeConfig{Addr: o.UIAddr, AddrFlag: "--ui-addr", AddrSet: o.UIAddrSet, Events: hub, Store: store, Actions: acts}
 	if o.Open {

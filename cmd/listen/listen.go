@@ -55,7 +55,9 @@ func NewCmdListen(f *factory.Factory, runF func(context.Context, *Options) error
 event as one JSON line with --json). Point Novita's extra.webhook.url at the URL in the banner.
 
 --forward-to relays each request (method, headers, body) to your local app and answers
-Novita with your app's status, so Novita's retries behave as in production. --save writes
+Novita with your app's status, so Novita's retries behave as in production. At start-up
+one HEAD request (2 s at most) checks that the app answers; a warning says when it does not.
+--save writes
 each event to a file you can replay with: novita test-event --from-file FILE --to URL.
 
 Fault injection exercises Novita's retry policy (up to 5 retries on a non-2xx answer or after
@@ -207,11 +209,9 @@ func downloadHook(f *factory.Factory, api *factory.API, outs lifecycle.Outputs) 
 			}
 			res = fresh
 		}
-		files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: res.Task.TaskID, Task: strings.ToLower(res.Task.TaskType),
+		// The download display already reports each file ("downloaded PATH (SIZE)"): no second line.
+		_, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: res.Task.TaskID, Task: strings.ToLower(res.Task.TaskType),
 			Result: res, Outputs: outs})
-		for _, fl := range files {
-			f.IOStreams.Statusf("saved %s", fl.Path)
-		}
 		return err
 	}
 }

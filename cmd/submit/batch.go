@@ -157,7 +157,7 @@ func runBatch(ctx context.Context, o *Options) error {
 	}
 	cmdutil.PrintBalance(ctx, f, api)
 	id := newBatchID()
-	io.Statusf("batch %s: %d tasks from %s, %d at a time (%s)", id, len(valid), batchName(b.File), b.Concurrency,
+	io.Statusf("batch %s: %s from %s, %d at a time (%s)", id, iostreams.Count(len(valid), "task"), batchName(b.File), b.Concurrency,
 		f.ResumeHint("novita wait --batch "+id))
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" {

@@ -62,7 +62,7 @@ func writeDetail(w io.Writer, doc Document, now time.Time) error {
 		fmt.Fprintln(b, "  (none recorded)")
 	}
 	for _, h := range doc.History {
-		line := fmt.Sprintf("  %s  %-10s  %s", stampMilli(h.At), ShortStatus(h.Status), dash(iostreams.Safe(h.Source)))
+		line := fmt.Sprintf("  %s  %-10s  %s", stamp(h.At), ShortStatus(h.Status), dash(iostreams.Safe(h.Source)))
 		if h.Reason != "" {
 			line += "  " + iostreams.Safe(h.Reason)
 		}
@@ -143,11 +143,13 @@ func eventLine(e journal.Event) string {
 	return strings.Join(parts, "  ")
 }
 
+// TimeLayout is the one way times are shown, in the list (novita tasks) and in the detail (tasks show)
+// alike, and in the inspector: local time to the second.
+const TimeLayout = "2006-01-02 15:04:05"
+
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format("2006-01-02 15:04:05")
+	return t.Local().Format(TimeLayout)
 }
-
-func stampMilli(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05.000") }

@@ -142,7 +142,7 @@ func urlState(s FileState, now time.Time) string {
 	case s.URLExpiresAt.IsZero():
 		return "URL expiry unknown"
 	case s.URLExpired:
-		return "URL expired " + s.URLExpiresAt.Local().Format("2006-01-02 15:04")
+		return "URL expired " + stamp(s.URLExpiresAt)
 	}
 	left := s.URLExpiresAt.Sub(now).Round(time.Minute)
 	if left < time.Minute {

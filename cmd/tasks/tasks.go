@@ -175,7 +175,7 @@ func writeTable(io *iostreams.IOStreams, tasks []journal.Task) error {
 			status = cs.Red(status)
 		}
 		tb.Row(iostreams.Safe(t.ID), dash(iostreams.Safe(t.Name)), status,
-			t.SubmittedAt.Local().Format("2006-01-02 15:04:05"), filesCell(t.Files), Excerpt(t.Prompt, promptWidth))
+			stamp(t.SubmittedAt), filesCell(t.Files), Excerpt(t.Prompt, promptWidth))
 	}
 	return tb.Render(io.Out, io.TableWidth())
 }

@@ -66,7 +66,7 @@ func (v *BatchView) Start(items []batch.Item) {
 
 // write prints one line document as NDJSON, remembering the first error.
 func (v *BatchView) write(doc any) {
-	if err := iostreams.WriteJSONLine(v.IO.Out, doc); err != nil && v.outErr == nil {
+	if err := iostreams.WriteJSONLine(v.IO.DataOut(), doc); err != nil && v.outErr == nil {
 		v.outErr = fmt.Errorf("write stdout: %w", err)
 	}
 }
@@ -135,7 +135,7 @@ func (v *BatchView) text(long bool) string {
 func (v *BatchView) Done(r batch.Result) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	out := v.IO.Out
+	out := v.IO.DataOut() // the meter may show on the same terminal
 	var err error
 	switch {
 	case r.Outcome == batch.Submitted && v.JSON:

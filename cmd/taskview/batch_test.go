@@ -84,7 +84,7 @@ func TestExitErrorCountsTasksNotLines(t *testing.T) {
 		results = append(results, r)
 	}
 	err := v.exitError(context.Background(), v.rows(results), nil)
-	want := "batch b-2: 1 of 3 tasks failed (lines 3); 2 invalid lines were skipped (lines 1, 5)"
+	want := "batch b-2: 1 of 3 tasks failed (line 3); 2 invalid lines skipped (lines 1, 5)"
 	if err == nil || err.Error() != want || clierr.Code(err) != clierr.ExitTaskFailed || clierr.SubjectOf(err).BatchID != "b-2" {
 		t.Fatalf("got %v, want %q", err, want)
 	}

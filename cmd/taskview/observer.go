@@ -21,10 +21,11 @@ type Waiting struct {
 	now      func() time.Time
 	webhooks bool // a receiver is up: say "webhook or polling"
 
-	mu    sync.Mutex
-	live  *iostreams.LiveLine
-	start time.Time
-	last  waiter.Progress
+	mu     sync.Mutex
+	live   *iostreams.LiveLine
+	start  time.Time
+	last   waiter.Progress
+	lastAt time.Time // when last was read: the ETA counts down from there between reads
 }
 
 // NewWaiting starts the live line of task id; Stop it when the wait is over.
@@ -36,9 +37,12 @@ func NewWaiting(io *iostreams.IOStreams, now func() time.Time, id string, webhoo
 
 // Progress implements lifecycle.Observer.
 func (w *Waiting) Progress(p waiter.Progress) {
+	if p.Err == nil && (p.Status == novita.StatusSucceed || p.Status == novita.StatusFailed) {
+		return // Ended (or the error) says how it ended: one line per outcome
+	}
 	w.mu.Lock()
 	if p.Err == nil {
-		w.last = p
+		w.last, w.lastAt = p, w.now()
 	}
 	w.mu.Unlock()
 	key := string(p.Status)
@@ -51,9 +55,14 @@ func (w *Waiting) Progress(p waiter.Progress) {
 func (w *Waiting) line(p waiter.Progress) string {
 	if w.io.ErrTTY && p.Err == nil {
 		w.mu.Lock()
-		p = w.last
+		var at time.Time
+		p, at = w.last, w.lastAt
 		w.mu.Unlock()
-		p.Elapsed = w.now().Sub(w.start)
+		now := w.now()
+		p.Elapsed = now.Sub(w.start)
+		if p.ETA > 0 && !at.IsZero() {
+			p.ETA = max(p.ETA-int64(now.Sub(at)/time.Second), 0) // 0: no eta shown once it has run out
+		}
 	}
 	line := ProgressLine(p)
 	if w.webhooks && p.Err == nil && w.io.ErrTTY {
@@ -66,8 +75,7 @@ func (w *Waiting) line(p waiter.Progress) string {
 func (w *Waiting) Ended(e lifecycle.Ended) {
 	w.Stop()
 	if e.Status == novita.StatusFailed {
-		w.io.Statusf("task %s failed via %s after %s: %s", e.TaskID, ViaWord(e.DeliveredBy), Round(e.Elapsed), iostreams.Safe(e.Reason))
-		return
+		return // the command's error line says it, with the reason: a failure is reported once
 	}
 	w.io.Statusf("task %s succeeded via %s in %s", e.TaskID, ViaWord(e.DeliveredBy), Round(e.Elapsed))
 }

@@ -92,18 +92,28 @@ func writeSummary(w io.Writer, name string, rows []Row) {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	if len(shown) > 0 {
+	lines := hasLines(rows)
+	if len(shown) > 0 && lines {
 		fmt.Fprintln(tw, "LINE\tTASK ID\tSTATUS\tFILES / REASON")
+	} else if len(shown) > 0 {
+		fmt.Fprintln(tw, "TASK ID\tSTATUS\tFILES / REASON")
 	}
 	for _, r := range shown {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", lineCell(r.Line), iostreams.Safe(dash(r.ID)), statusWord(r.Outcome), iostreams.Safe(r.Detail))
+		if lines {
+			fmt.Fprintf(tw, "%s\t", lineCell(r.Line))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", iostreams.Safe(dash(r.ID)), statusWord(r.Outcome), iostreams.Safe(r.Detail))
 	}
 	_ = tw.Flush()
 	if hidden > 0 {
-		fmt.Fprintf(w, "(%d succeeded lines not listed; --json prints a document for every line)\n", hidden)
+		unit := "line"
+		if !lines {
+			unit = "task"
+		}
+		fmt.Fprintf(w, "(%s not listed; --json prints a document for every %s)\n", iostreams.Count(hidden, "succeeded "+unit), unit)
 	}
 	if len(unsent) > 0 {
-		fmt.Fprintf(w, "(%d lines not submitted: lines %s)\n", len(unsent), LineList(unsent))
+		fmt.Fprintf(w, "(%s not submitted: %s)\n", iostreams.Count(len(unsent), "line"), linesWord(unsent))
 	}
 	fmt.Fprintf(w, "%s: %s\n", name, countWords(rows))
 }
@@ -121,7 +131,11 @@ func countWords(rows []Row) string {
 	for _, r := range rows {
 		n[r.Outcome]++
 	}
-	parts := []string{fmt.Sprintf("%d lines", len(rows))}
+	unit := "task"
+	if hasLines(rows) {
+		unit = "line"
+	}
+	parts := []string{iostreams.Count(len(rows), unit)}
 	for _, o := range []batch.Outcome{batch.Succeeded, batch.Failed, batch.Errored, batch.Submitted, batch.Pending, batch.NotSubmitted, OutcomeInvalid} {
 		if n[o] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n[o], o))
@@ -161,10 +175,14 @@ func (v *BatchView) exitError(ctx context.Context, rows []Row, runErr error) err
 	hint := v.Advice.resume(v.resumeCommand())
 	unsent := ""
 	if len(notSent) > 0 {
-		unsent = fmt.Sprintf("; lines %s were not submitted (submit them again)", LineList(notSent))
+		verb := "were"
+		if len(notSent) == 1 {
+			verb = "was"
+		}
+		unsent = fmt.Sprintf("; %s %s not submitted (submit them again)", linesWord(notSent), verb)
 	}
 	stopped := func(what string) string {
-		msg := fmt.Sprintf("%s %s: %d tasks still pending", name, what, len(pending))
+		msg := fmt.Sprintf("%s %s: %s still pending", name, what, iostreams.Count(len(pending), "task"))
 		if len(pending) > 0 {
 			msg += " (" + idList(pending) + "); they may still be running"
 		}
@@ -179,18 +197,18 @@ func (v *BatchView) exitError(ctx context.Context, rows []Row, runErr error) err
 		return about(clierr.WithHint(clierr.KindOf(runErr), fmt.Errorf("%s stopped: %w", name, runErr), hint))
 	}
 	if len(invalid) > 0 {
-		unsent += fmt.Sprintf("; %d invalid lines were skipped (lines %s)", len(invalid), LineList(invalid))
+		unsent += fmt.Sprintf("; %s skipped (%s)", iostreams.Count(len(invalid), "invalid line"), linesWord(invalid))
 	}
 	var err error
 	switch {
 	case len(errored) > 0:
-		msg := fmt.Sprintf("%s: %d of %d %s did not complete (%s)", name, len(errored), len(rows)-len(invalid), v.unit(), v.which(errored))
+		msg := fmt.Sprintf("%s: %d of %s did not complete (%s)", name, len(errored), iostreams.Count(len(rows)-len(invalid), v.unit()), v.which(errored))
 		if len(failed) > 0 {
-			msg += fmt.Sprintf("; %d of %d tasks failed (%s)", len(failed), tasks, v.which(failed))
+			msg += fmt.Sprintf("; %d of %s failed (%s)", len(failed), iostreams.Count(tasks, "task"), v.which(failed))
 		}
 		err = clierr.New(clierr.KindGeneric, errors.New(msg+unsent))
 	case len(failed) > 0:
-		err = clierr.New(clierr.KindTaskFailed, fmt.Errorf("%s: %d of %d tasks failed (%s)%s", name, len(failed), tasks, v.which(failed), unsent))
+		err = clierr.New(clierr.KindTaskFailed, fmt.Errorf("%s: %d of %s failed (%s)%s", name, len(failed), iostreams.Count(tasks, "task"), v.which(failed), unsent))
 	default:
 		return nil
 	}
@@ -204,9 +222,9 @@ func (v *BatchView) exitError(ctx context.Context, rows []Row, runErr error) err
 // unit is what the rows are: the lines of one batch file, or tasks from anywhere (wait --pending).
 func (v *BatchView) unit() string {
 	if v.ID == "" {
-		return "tasks"
+		return "task"
 	}
-	return "lines"
+	return "line"
 }
 
 // which names rows in a message: "lines 3, 7-9" in a batch, else their task ids.
@@ -222,7 +240,23 @@ func (v *BatchView) which(rows []Row) string {
 	for i, r := range rows {
 		lines[i] = r.Line
 	}
-	return "lines " + LineList(lines)
+	return linesWord(lines)
+}
+
+// linesWord names batch lines: "line 3", "lines 3, 7-9".
+func linesWord(lines []int) string {
+	return iostreams.Plural(len(lines), "line") + " " + LineList(lines)
+}
+
+// hasLines tells rows of a batch file (they have line numbers) from tasks gathered elsewhere
+// (wait --pending), where batch words (LINE, lines) mean nothing.
+func hasLines(rows []Row) bool {
+	for _, r := range rows {
+		if r.Line > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func idList(ids []string) string {

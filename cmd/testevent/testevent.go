@@ -212,7 +212,7 @@ func sendLocal(ctx context.Context, o *Options, task catalog.Task, want novita.S
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(io.Out, "delivered to %s after %d attempt(s)\n", o.To, len(res.Attempts))
+	fmt.Fprintf(io.Out, "delivered to %s after %s\n", o.To, iostreams.Count(len(res.Attempts), "attempt"))
 	return nil
 }
 

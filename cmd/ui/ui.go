@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -76,6 +77,10 @@ func runUI(ctx context.Context, o *Options) error {
 		return fmt.Errorf("ui: %w", err)
 	}
 	store := &inspect.Store{Journal: j, Now: f.Now}
+	store.ServerKnown = func(u string) bool { // Download again reads the result from the API in use now
+		api, err := f.API()
+		return err == nil && strings.TrimRight(u, "/") == api.BaseURL
+	}
 	acts := &inspect.Actions{NoReplay: inspect.NoReplayUI, Download: Downloader(f, store), Now: f.Now}
 	c := ServeConfig{Addr: o.Addr, AddrFlag: "--addr", AddrSet: o.AddrSet, AllowRemote: o.AllowRemote, Store: store, Actions: acts}
 	if o.Open {

@@ -87,8 +87,8 @@ func runWaitPending(ctx context.Context, o *Options) error {
 		mine = append(mine, t)
 	}
 	for _, u := range slices.Sorted(maps.Keys(elsewhere)) {
-		f.IOStreams.Warnf("%d pending tasks were submitted to %s, not to %s: left alone (to wait for them, point "+
-			"NOVITA_BASE_URL there)", elsewhere[u], iostreams.Safe(u), api.BaseURL)
+		f.IOStreams.Warnf("%s submitted to %s, not to %s: left alone (to wait for them, point "+
+			"NOVITA_BASE_URL there)", iostreams.Count(elsewhere[u], "pending task"), iostreams.Safe(u), api.BaseURL)
 	}
 	if len(mine) == 0 {
 		f.IOStreams.Statusf("no pending tasks of %s", api.BaseURL)
@@ -147,7 +147,7 @@ func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, t
 			return err
 		}
 	}
-	io.Statusf("%s: %d of %d tasks to wait for or download (%d already over)", what, len(items), len(tasks), len(tasks)-len(items))
+	io.Statusf("%s: %d of %s to wait for or download (%d already over)", what, len(items), iostreams.Count(len(tasks), "task"), len(tasks)-len(items))
 	view.Start(items)
 	results, err := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
 	return view.Finish(ctx, results, err)

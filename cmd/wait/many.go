@@ -20,7 +20,7 @@ import (
 // succeed.
 func waitMany(ctx context.Context, o *Options, run *lifecycle.Runner, specs []lifecycle.Spec) error {
 	io, advice, jsonOut := o.F.IOStreams, cmdutil.Advice(o.F), o.F.Globals.JSON
-	io.Statusf("waiting for %d tasks", len(specs))
+	io.Statusf("waiting for %s", iostreams.Count(len(specs), "task"))
 	items := make([]batch.Item, len(specs))
 	resumed := map[string]lifecycle.Resumed{}
 	for i, s := range specs {
@@ -74,7 +74,7 @@ func waitMany(ctx context.Context, o *Options, run *lifecycle.Runner, specs []li
 		return outErr
 	}
 	if worst != nil {
-		return clierr.Reported(clierr.New(clierr.KindOf(worst), fmt.Errorf("%d of %d tasks did not succeed", failed, len(specs))))
+		return clierr.Reported(clierr.New(clierr.KindOf(worst), fmt.Errorf("%d of %s did not succeed", failed, iostreams.Count(len(specs), "task"))))
 	}
 	return nil
 }

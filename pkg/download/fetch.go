@@ -136,7 +136,7 @@ func (f *fetcher) run(ctx context.Context, j *job) (file File, err error) {
 		}
 		failures++
 		if failures >= f.opts.MaxAttempts {
-			return File{}, fmt.Errorf("download %s from %s: giving up after %d attempts: %w", j.label(), shortURL(j.url), failures, aerr)
+			return File{}, fmt.Errorf("download %s from %s: giving up after %s: %w", j.label(), shortURL(j.url), iostreams.Count(failures, "attempt"), aerr)
 		}
 		f.rep.Logf("%s: %v; retrying (attempt %d of %d)", j.label(), aerr, failures+1, f.opts.MaxAttempts)
 		if serr := f.opts.Sleep(ctx, backoff(failures)); serr != nil {

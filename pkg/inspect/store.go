@@ -29,6 +29,9 @@ const AssumedURLTTL = time.Hour
 type Store struct {
 	Journal *journal.Journal
 	Now     func() time.Time // nil = time.Now; decides which output URLs have expired
+	// ServerKnown tells whether a task's recorded base URL is the API downloads go to now; nil:
+	// any recorded base URL is.
+	ServerKnown func(baseURL string) bool
 }
 
 var (
@@ -85,7 +88,7 @@ func (s *Store) ListTasks(ctx context.Context, f ui.TaskFilter) ([]ui.Task, erro
 	now := s.now()
 	out := make([]ui.Task, len(ts))
 	for i, t := range ts {
-		out[i] = viewTask(t, now)
+		out[i] = s.viewTask(t, now)
 	}
 	return out, nil
 }
@@ -108,7 +111,7 @@ func (s *Store) Task(ctx context.Context, id string) (ui.Task, error) {
 	if !found {
 		return ui.Task{}, ui.ErrNotFound
 	}
-	t := viewTask(d.Task, s.now())
+	t := s.viewTask(d.Task, s.now())
 	t.Request = d.Request
 	_, t.NegativePrompt = provenance.RequestFields(d.Request)
 	return t, nil
@@ -172,10 +175,10 @@ func outputs(body []byte) int {
 	return len(res.Outputs())
 }
 
-func viewTask(t journal.Task, now time.Time) ui.Task {
+func (s *Store) viewTask(t journal.Task, now time.Time) ui.Task {
 	v := ui.Task{ID: t.ID, Task: t.Name, TaskType: t.TaskType, Status: t.Status, Reason: t.Reason, Prompt: t.Prompt,
 		Seed: t.Seed, SubmittedAt: t.SubmittedAt, EndedAt: t.EndedAt, Files: make([]ui.TaskFile, len(t.Files)), Sandbox: t.Sandbox,
-		Model: t.Model}
+		Model: t.Model, ServerKnown: t.BaseURL != "" && (s.ServerKnown == nil || s.ServerKnown(t.BaseURL))}
 	for i, f := range t.Files {
 		v.Files[i] = ui.TaskFile{Kind: f.Kind, Index: f.Index, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256,
 			Exists: isFile(f.Path), URLExpired: urlExpired(f, t, now)}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/fatih/color"
@@ -30,11 +31,15 @@ type IOStreams struct {
 	// Columns is the width tables fit (COLUMNS, see SetColumns); 0 asks the terminal (TableWidth).
 	Columns   int
 	termWidth func() int
+	errWidth  func() int
 
 	// ReadSecret reads a line without echo from a terminal stdin; replaced in tests.
 	ReadSecret func() (string, error)
 
 	mu sync.Mutex // serialises status lines written from several goroutines
+	// live is the live line shown on the terminal now (stderr, no newline yet), "" for none: every
+	// other line is written above it, and it is drawn again below.
+	live string
 }
 
 // System returns the real process streams.
@@ -46,6 +51,7 @@ func System() *IOStreams {
 		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 	}
 	s.termWidth = stdoutWidth(int(os.Stdout.Fd()))
+	s.errWidth = stdoutWidth(int(os.Stderr.Fd()))
 	s.ReadSecret = func() (string, error) {
 		b, err := term.ReadPassword(int(os.Stdin.Fd()))
 		return string(b), err
@@ -89,7 +95,8 @@ func (s *IOStreams) Statusf(format string, args ...any) {
 	defer s.mu.Unlock()
 	// Status lines carry task ids, reasons and paths: whatever came from the network is escaped here,
 	// for every command at once, and a line break stays a line break.
-	fmt.Fprint(s.ErrOut, SafeLines(fmt.Sprintf(format, args...))+"\n")
+	msg := SafeLines(strings.TrimSuffix(fmt.Sprintf(format, args...), "\n")) + "\n"
+	s.aboveLive(func() { fmt.Fprint(s.ErrOut, msg) })
 }
 
 // Warnf writes a warning on stderr; warnings are shown even with -q.
@@ -97,7 +104,9 @@ func (s *IOStreams) Warnf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := s.ErrColorScheme().Yellow("warning: ")
-	fmt.Fprint(s.ErrOut, prefix+SafeLines(fmt.Sprintf(format, args...))+"\n")
+	s.aboveLive(func() {
+		fmt.Fprint(s.ErrOut, prefix+SafeLines(strings.TrimSuffix(fmt.Sprintf(format, args...), "\n"))+"\n")
+	})
 }
 
 // Errorf writes an error line on stderr.
@@ -105,7 +114,9 @@ func (s *IOStreams) Errorf(format string, args ...any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prefix := s.ErrColorScheme().paint("error: ", color.FgRed)
-	fmt.Fprint(s.ErrOut, prefix+SafeLines(fmt.Sprintf(format, args...))+"\n")
+	s.aboveLive(func() {
+		fmt.Fprint(s.ErrOut, prefix+SafeLines(strings.TrimSuffix(fmt.Sprintf(format, args...), "\n"))+"\n")
+	})
 }
 
 // Live rewrites the current stderr line on a terminal (a spinner-like status) and prints plain
@@ -119,6 +130,7 @@ func (s *IOStreams) Live(msg string) {
 	defer s.mu.Unlock()
 	if s.ErrTTY {
 		fmt.Fprintf(s.ErrOut, "\r\x1b[2K%s", msg)
+		s.live = msg
 		return
 	}
 	fmt.Fprintln(s.ErrOut, msg)
@@ -132,4 +144,37 @@ func (s *IOStreams) EndLive() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fmt.Fprint(s.ErrOut, "\r\x1b[2K")
+	s.live = ""
+}
+
+// aboveLive runs write (holding the lock) with the live line cleared first and drawn again after, so
+// a line written while it shows ends up above it, never inside it.
+func (s *IOStreams) aboveLive(write func()) {
+	if s.live == "" {
+		write()
+		return
+	}
+	fmt.Fprint(s.ErrOut, "\r\x1b[2K")
+	write()
+	fmt.Fprint(s.ErrOut, s.live)
+}
+
+// DataOut is stdout for data written while a live line or meter may show on stderr: on a terminal
+// (stdout and stderr both), the live line is cleared before the data and drawn again after it, so
+// the display never overwrites a line of data and data never lands inside the live line.
+func (s *IOStreams) DataOut() io.Writer { return dataOut{s} }
+
+type dataOut struct{ s *IOStreams }
+
+func (d dataOut) Write(p []byte) (int, error) {
+	s := d.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.OutTTY {
+		return s.Out.Write(p)
+	}
+	var n int
+	var err error
+	s.aboveLive(func() { n, err = s.Out.Write(p) })
+	return n, err
 }

@@ -55,3 +55,23 @@ func TestTableWidth(t *testing.T) {
 		t.Errorf("COLUMNS: %d", s.TableWidth())
 	}
 }
+
+// Data written to stdout while the meter's live line shows lands above it, and the line is drawn
+// again below: nothing of the data is inside or under the live line.
+func TestDataOutGoesAboveTheLiveLine(t *testing.T) {
+	s, _, out, _ := Test()
+	shared := &lockedWriter{w: out} // one terminal: stdout and stderr interleave on it
+	s.Out, s.ErrOut = shared, shared
+	s.OutTTY, s.ErrTTY = true, true
+	s.Live("batch  [---] 0/2 done")
+	if _, err := s.DataOut().Write([]byte("o2/2.png\n")); err != nil {
+		t.Fatal(err)
+	}
+	s.Statusf("a status line")
+	got := out.String()
+	want := "\r\x1b[2Kbatch  [---] 0/2 done" + "\r\x1b[2K" + "o2/2.png\n" + "batch  [---] 0/2 done" +
+		"\r\x1b[2K" + "a status line\n" + "batch  [---] 0/2 done"
+	if got != want {
+		t.Errorf("terminal stream\n%q\nwant\n%q", got, want)
+	}
+}

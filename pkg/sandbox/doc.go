@@ -15,8 +15,8 @@
 // ("request.prompt: length must be between 1 and 1024"); unknown fields are ignored. task_type is the
 // spec's confirmed value, else the catalog's stand-in derived from the name (INPAINTING).
 //
-// Outputs follow the spec's kind and output-format field (role output-type): images png|jpeg (webp is
-// refused: "response_image_type webp is not supported by the sandbox"), video mp4|gif, audio
+// Outputs follow the spec's kind and output-format field (role output-type): images png|jpeg|webp
+// (lossless VP8L), video mp4|gif, audio
 // wav|mp3|flac|pcm (MiniMax speech defaults to mp3, as on Novita). remove-background answers a PNG whose
 // background is transparent; glm-asr answers a transcript. GET /v3/user answers the account
 // (credit_balance, as Novita's SDKs read it) beside the billing API's balance.

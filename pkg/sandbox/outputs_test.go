@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	_ "golang.org/x/image/webp" // registers the webp decoder for image.Decode
 	"image"
 	"image/gif"
 	"image/png"
@@ -32,7 +33,7 @@ func pngBase64(t testing.TB, w, h int) string {
 
 func TestImagesDecodeAtRequestedSizeAndType(t *testing.T) {
 	s := start(t, Options{})
-	for _, typ := range []string{"png", "jpeg"} {
+	for _, typ := range []string{"png", "jpeg", "webp"} { // every type the endpoints document
 		res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("a red fox", `{"response_image_type":"`+typ+`"}`, 320, 200, 3)))
 		if len(res.Images) != 3 {
 			t.Fatalf("%s: %d images", typ, len(res.Images))

@@ -131,7 +131,7 @@ func sandboxTypes(kind string) []string {
 	case novita.KindText:
 		return []string{"txt"}
 	}
-	return []string{"png", "jpeg", "jpg"}
+	return []string{"png", "jpeg", "jpg", "webp"}
 }
 
 // readOutputType reads the spec's output-format field (role output-type). A format the sandbox cannot

@@ -79,7 +79,7 @@ func Send(ctx context.Context, o SendOptions) (Result, error) {
 			return res, fmt.Errorf("deliver to %s: %w", o.URL, ctx.Err())
 		}
 		if n > o.Retries {
-			return res, fmt.Errorf("deliver to %s: all %d attempts failed; last: %s", o.URL, n, describe(a))
+			return res, fmt.Errorf("deliver to %s: %s failed; last: %s", o.URL, attemptsWord(n), describe(a))
 		}
 		if err := clock.Sleep(ctx, delay(o.RetryDelay, n)); err != nil {
 			return res, fmt.Errorf("deliver to %s: %w", o.URL, err)
@@ -138,4 +138,12 @@ func delay(fixed time.Duration, n int) time.Duration {
 		d = 30 * time.Second
 	}
 	return d
+}
+
+// attemptsWord is "the 1 attempt" or "all 3 attempts".
+func attemptsWord(n int) string {
+	if n == 1 {
+		return "the only attempt"
+	}
+	return fmt.Sprintf("all %d attempts", n)
 }

@@ -64,6 +64,9 @@ type Task struct {
 	Sandbox bool
 	// FromFile: the journal never saw this task; it is known from a dropped file's embedded metadata.
 	FromFile bool
+	// ServerKnown: the task was submitted to the API this inspector downloads from (its outputs can
+	// be read again there). A task of another base URL, or of an in-process sandbox that is gone, is not.
+	ServerKnown bool
 }
 
 // TaskFile is one output of a task. Path is the only way a file reaches the browser: the server opens

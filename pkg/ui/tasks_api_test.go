@@ -31,12 +31,12 @@ func galleryFixture(t *testing.T) (*fixture, []byte) {
 	at := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	f.store.addTask(Task{ID: "t1", Task: "txt2img", TaskType: "TXT_TO_IMG", Status: "TASK_STATUS_SUCCEED", Prompt: "a lighthouse at dusk",
 		Seed: &seed, SubmittedAt: at, EndedAt: at.Add(4 * time.Second), Request: []byte(`{"request":{"prompt":"a lighthouse at dusk","seed":9007199254740993}}`),
-		Model: "sd_xl_base_1.0.safetensors",
+		Model: "sd_xl_base_1.0.safetensors", ServerKnown: true,
 		Files: []TaskFile{{Kind: "image", Index: 1, Path: filepath.Join(dir, "image-1.png"), Bytes: int64(len(png)), Exists: true,
 			SHA256: fmt.Sprintf("%x", sha256.Sum256(png))}}})
 	f.store.addTask(Task{ID: "t2", Task: "txt2img", Status: "TASK_STATUS_FAILED", Reason: "NSFW", Prompt: "a fox", SubmittedAt: at.Add(time.Minute)})
 	f.store.addTask(Task{ID: "t3", Task: "txt2video", Status: "TASK_STATUS_SUCCEED", Prompt: "waves", SubmittedAt: at.Add(2 * time.Minute),
-		Files: []TaskFile{{Kind: "video", Index: 1, Path: filepath.Join(dir, "gone.mp4"), URLExpired: true}}})
+		Files: []TaskFile{{Kind: "video", Index: 1, Path: filepath.Join(dir, "gone.mp4"), URLExpired: true}}, ServerKnown: true})
 	f.store.addTask(Task{ID: "t4", Task: "txt2img", Status: "TASK_STATUS_SUCCEED", Prompt: "html", SubmittedAt: at.Add(3 * time.Minute),
 		Files: []TaskFile{{Kind: "image", Index: 1, Path: filepath.Join(dir, "page.html"), Exists: true},
 			{Kind: "image", Index: 2, Path: "relative/image.png", Exists: true}, {Kind: "image", Index: 3, Path: dir, Exists: true}}})

@@ -138,10 +138,10 @@ func toTaskJSON(t Task) taskJSON {
 	return j
 }
 
-// canDownloadAgain: some output URL is still valid, and the API that made it still runs (an
-// in-process sandbox ended with its command).
+// canDownloadAgain: the task's server is known and still runs (an in-process sandbox ended with its
+// command; a task known only from a file's metadata has none), and some output URL is still valid.
 func canDownloadAgain(t Task) bool {
-	if t.Sandbox || t.FromFile {
+	if t.Sandbox || t.FromFile || !t.ServerKnown {
 		return false
 	}
 	for _, f := range t.Files {

@@ -65,7 +65,7 @@ func frame(w, h int, seed uint64, index, t, n int) *image.NRGBA {
 
 func lerp(a, b uint8, k int) uint8 { return uint8((int(a)*(256-k) + int(b)*k) / 256) }
 
-// EncodeImage encodes img as "png" or "jpeg" (alias "jpg").
+// EncodeImage encodes img as "png", "jpeg" (alias "jpg") or "webp" (lossless; img must be NRGBA).
 func EncodeImage(img image.Image, format string) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
@@ -74,6 +74,12 @@ func EncodeImage(img image.Image, format string) ([]byte, error) {
 		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img)
 	case "jpeg", "jpg":
 		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
+	case "webp":
+		nrgba, ok := img.(*image.NRGBA)
+		if !ok {
+			return nil, fmt.Errorf("encode webp: %T is not NRGBA", img)
+		}
+		return WebP(nrgba)
 	default:
 		return nil, fmt.Errorf("encode image: unsupported format %q", format)
 	}

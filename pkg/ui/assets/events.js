@@ -29,12 +29,29 @@ function matches(ev, f) {
   return true;
 }
 
+// injectedNote is what `listen --respond-status/--respond-delay` wrote in its answer's
+// X-Novita-Listen-Injected header ("--respond-status FAILED=500; the app answered 200"), else ''.
+function injectedNote(fw) {
+  const h = fw.headers || {};
+  for (const k of Object.keys(h)) {
+    if (k.toLowerCase() === 'x-novita-listen-injected') return (h[k] || [''])[0];
+  }
+  return '';
+}
+
 function forwardCell(ev) {
   const fw = ev.forward;
   if (!fw) return el('span', { className: 'muted' }, '—');
   if (fw.error && !fw.status) return el('span', { className: 'bad' }, 'error');
   const cls = fw.status >= 200 && fw.status < 300 ? 'ok' : 'bad';
-  return el('span', {}, el('span', { className: cls }, String(fw.status)), ' · ' + fw.latency_ms.toFixed(0) + ' ms');
+  const note = injectedNote(fw);
+  let status = String(fw.status);
+  if (note.includes('--respond-status')) {
+    // the answer Novita saw was replaced: say so, and what the app itself answered
+    const app = /the app answered (\d+)/.exec(note);
+    status += ' injected' + (app ? ' (app: ' + app[1] + ')' : '');
+  }
+  return el('span', { title: note || '' }, el('span', { className: cls }, status), ' · ' + fw.latency_ms.toFixed(0) + ' ms');
 }
 
 function row(ev) {
@@ -188,7 +205,10 @@ export function initEvents(info) {
   $('ev-test-open').addEventListener('click', () => { $('ev-test').hidden = !$('ev-test').hidden; });
   $('te-cancel').addEventListener('click', () => { $('ev-test').hidden = true; });
   $('ev-test').addEventListener('submit', sendTest);
-  $('ev-test-open').disabled = !info.actions;
+  // A test event needs a running receiver: history-only `novita ui` has none.
+  $('ev-test-open').disabled = !info.actions || !info.live;
+  if (!info.live) $('ev-test-open').title = 'history only: no receiver is running here; start novita listen --ui to send test events';
+  else if (!info.actions) $('ev-test-open').title = 'actions are off in this inspector';
   load();
   if (!info.live) { setLive('history only', 'off'); return; }
   let opened = false;

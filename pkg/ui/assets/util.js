@@ -55,15 +55,23 @@ export function timeOf(iso) {
   return p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds()) + '.' + p(d.getMilliseconds(), 3);
 }
 
+// dateTimeOf is the CLI's format (novita tasks, tasks show): 2026-12-06 15:04:05, local time.
 export function dateTimeOf(iso) {
   const d = new Date(iso);
-  return isNaN(d) || d.getFullYear() < 2000 ? '' : d.toLocaleString();
+  if (isNaN(d) || d.getFullYear() < 2000) return '';
+  const p = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' +
+    p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds());
 }
 
+// bytesOf uses the CLI's decimal units (iostreams.HumanBytes): 135.2 kB, 1.2 MB.
 export function bytesOf(n) {
-  if (n < 1024) return n + ' B';
-  if (n < 1 << 20) return (n / 1024).toFixed(1) + ' KiB';
-  return (n / (1 << 20)).toFixed(1) + ' MiB';
+  if (n < 1000) return n + ' B';
+  for (const unit of ['kB', 'MB', 'GB']) {
+    n /= 1000;
+    if (n < 999.95 || unit === 'GB') return n.toFixed(1) + ' ' + unit;
+  }
+  return n + ' B';
 }
 
 export function debounce(fn, ms) {
