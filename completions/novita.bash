@@ -12,8 +12,31 @@ __novita_debug()
 __novita_init_completion()
 {
     COMPREPLY=()
-    _get_comp_words_by_ref "$@" cur prev words cword
+    if declare -F _get_comp_words_by_ref >/dev/null 2>&1; then
+        _get_comp_words_by_ref "$@" cur prev words cword
+        return
+    fi
+    # A plain bash without the bash-completion package: the words as bash split them.
+    words=("${COMP_WORDS[@]}")
+    cword=$COMP_CWORD
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
 }
+
+# _filedir (from the bash-completion package) completes file and directory names; this stand-in is
+# defined only where the package is not installed.
+if ! declare -F _filedir >/dev/null 2>&1; then
+_filedir()
+{
+    local IFS=$'\n'
+    if [[ ${1-} == -d ]]; then
+        COMPREPLY+=($(compgen -d -- "${cur-}"))
+    else
+        COMPREPLY+=($(compgen -f -- "${cur-}"))
+    fi
+    compopt -o filenames 2>/dev/null
+}
+fi
 
 # This function calls the novita program to obtain the completion
 # results and the directive.  It fills the 'out' and 'directive' vars.
