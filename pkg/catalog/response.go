@@ -31,6 +31,11 @@ func (t Task) DecodeSync(raw []byte, req map[string]any) (*SyncAnswer, error) {
 		for _, f := range t.Response.Outputs {
 			if f.Encoding == responseEncodingBytes && len(raw) > 0 {
 				typ, _, _ := strings.Cut(http.DetectContentType(raw), ";")
+				if typ == "application/octet-stream" || typ == "text/plain" { // raw PCM, MP3 without ID3: the request says
+					if s := t.outputType(req, f, nil, 0); s != "" {
+						typ = s
+					}
+				}
 				return &SyncAnswer{Outputs: []novita.Output{{Kind: t.kindOf(f), Index: 1, Type: typ, Data: raw}}}, nil
 			}
 		}

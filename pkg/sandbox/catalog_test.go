@@ -65,6 +65,10 @@ func checkFile(t *testing.T, typ string, b []byte) {
 		if !bytes.HasPrefix(b, []byte("fLaC")) {
 			t.Errorf("not FLAC: %q", b[:min(len(b), 4)])
 		}
+	case "pcm":
+		if len(b) == 0 || len(b)%2 != 0 {
+			t.Errorf("not 16-bit PCM: %d bytes", len(b))
+		}
 	case "wav":
 		if len(b) < 44 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
 			t.Errorf("not a WAV: %q", b[:min(len(b), 12)])
@@ -256,8 +260,9 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 			t.Errorf("%s asked: starts % x", format, b[:min(4, len(b))])
 		}
 	}
+	// opus is not among the page's formats: refused like the API refuses it
 	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"opus"}`+voice+`}`); r.status != 400 ||
-		!strings.Contains(r.apiError(t).Message, "not supported by the sandbox") {
+		!strings.Contains(r.apiError(t).Message, "must be one of") {
 		t.Errorf("opus asked: %d %s", r.status, r.body)
 	}
 	// speech to text answers a transcript, not a picture's caption
@@ -279,9 +284,13 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 	} else if _, _, _, a := im.At(40, 30).RGBA(); a != 0xffff {
 		t.Errorf("remove-background: the subject is not opaque (alpha %d)", a)
 	}
-	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong"}`); r.status != 200 || string(r.body[:4]) != "RIFF" ||
+	// glm-tts answers raw PCM unless asked for WAV (the page's default is pcm)
+	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong","response_format":"wav"}`); r.status != 200 || string(r.body[:4]) != "RIFF" ||
 		r.header.Get("Content-Type") != "audio/wav" {
-		t.Errorf("glm-tts: %d %q", r.status, r.body[:min(12, len(r.body))])
+		t.Errorf("glm-tts wav: %d %q", r.status, r.body[:min(12, len(r.body))])
+	}
+	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong"}`); r.status != 200 || len(r.body) == 0 || string(r.body[:min(4, len(r.body))]) == "RIFF" {
+		t.Errorf("glm-tts pcm: %d %q", r.status, r.body[:min(12, len(r.body))])
 	}
 	if r := post("/v3/remove-background", `{"image_file":"`+png+`","note":"unknown fields are ignored"}`); r.status != 200 {
 		t.Errorf("unknown field refused: %d", r.status)

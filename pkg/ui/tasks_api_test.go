@@ -165,7 +165,7 @@ func TestNoDownloadAgainForGoneSandboxOrFileOnlyTasks(t *testing.T) {
 			t.Errorf("%s offers Download again: %+v", tk.ID, j)
 		}
 	}
-	if !toTaskJSON(Task{ID: "ok", Files: valid}).CanDownloadAgain {
+	if !toTaskJSON(Task{ID: "ok", Files: valid, ServerKnown: true}).CanDownloadAgain {
 		t.Error("a valid URL offers no download")
 	}
 }
