@@ -17,6 +17,7 @@ import (
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -137,7 +138,7 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	v := &view{io: io, json: f.Globals.JSON, forwardTo: o.ForwardTo}
+	v := &view{io: io, json: f.Globals.JSON, forwardTo: iostreams.RedactURL(o.ForwardTo)}
 	cfg := listen.Config{ForwardTo: o.ForwardTo, Headers: headers, HTTPClient: f.HTTPClient, Statuses: statuses,
 		SaveDir: o.SaveDir, MaxEvents: o.MaxEvents, Faults: faults, Visitor: v}
 	api, err := f.API()
@@ -166,12 +167,15 @@ func runListen(ctx context.Context, o *Options) error {
 		return err
 	}
 	defer srv.Close(5 * time.Second)
+	if err := refuseSelfForward(o.ForwardTo, srv); err != nil {
+		return err
+	}
 	if o.PrintURL {
 		fmt.Fprintln(io.Out, srv.URL)
 	}
 	io.Statusf("Ready! Your webhook URL is %s", srv.URL)
 	if o.ForwardTo != "" {
-		io.Statusf("Forwarding events to %s", o.ForwardTo)
+		io.Statusf("Forwarding events to %s", iostreams.RedactURL(o.ForwardTo))
 	}
 	if insp != nil {
 		insp.start(ctx, eng, srv)
@@ -184,7 +188,7 @@ func runListen(ctx context.Context, o *Options) error {
 	}
 	io.Statusf("(^C to quit)")
 	if err := eng.Probe(ctx); err != nil && ctx.Err() == nil {
-		io.Warnf("forward target %s does not answer (%v); events will get 502 until it does", o.ForwardTo, err)
+		io.Warnf("forward target %s does not answer (%v); events will get 502 until it does", iostreams.RedactURL(o.ForwardTo), err)
 	}
 	if ready := f.Test.ListenReady; ready != nil {
 		select {
