@@ -15,10 +15,8 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
-	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/ui"
@@ -145,8 +143,8 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	if o.Download {
-		cfg.OnSucceeded = downloadHook(f, api, outs)
+	if o.Download || (o.UI && api.Key != "") {
+		cfg.OnSucceeded, cfg.HookFailed = resultHook(f, api, outs, o.Download), true
 	}
 	var insp *inspector
 	if o.UI {
@@ -197,27 +195,6 @@ func runListen(ctx context.Context, o *Options) error {
 		}
 	}
 	return eng.Run(ctx, srv.Deliveries(), srv.Stopped(), srv.Tunnel.Done())
-}
-
-// downloadHook saves the outputs of a succeeded event. With a key the result is re-read first: a
-// forged body must not choose what we download.
-func downloadHook(f *factory.Factory, api *factory.API, outs lifecycle.Outputs) func(context.Context, *novita.TaskResult) error {
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: f.IOStreams})
-	return func(ctx context.Context, res *novita.TaskResult) error {
-		if api.Key != "" {
-			fresh, err := api.Client.TaskResult(ctx, res.Task.TaskID)
-			if err != nil {
-				return err
-			}
-			res = fresh
-		}
-		files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: res.Task.TaskID, Task: strings.ToLower(res.Task.TaskType),
-			Result: res, Outputs: outs})
-		for _, fl := range files {
-			f.IOStreams.Statusf("saved %s", fl.Path)
-		}
-		return err
-	}
 }
 
 // ParseStatuses reads --status values (SUCCEED,FAILED or full names, any case, comma-separated).

@@ -61,15 +61,40 @@ func TestAlreadyDownloadedIsNotRefetchedNorRefused(t *testing.T) {
 	}
 }
 
-// Nothing in the way and the name fixed by the output's type: the journal is not read at all.
-func TestEarlierIsNotAskedWhenNothingExists(t *testing.T) {
+// The journal is read once per download, however many outputs: an output saved earlier under
+// another name (listen --download, another -o) may be anywhere.
+func TestEarlierIsAskedOncePerDownload(t *testing.T) {
 	chdirTemp(t)
-	srv := httptest.NewServer(&fileServer{files: map[string][]byte{"/a": []byte("x")}})
+	srv := httptest.NewServer(&fileServer{files: map[string][]byte{"/a": []byte("x"), "/b": []byte("y")}})
 	defer srv.Close()
 	o := opts(srv)
-	o.Earlier = func() []Saved { t.Error("Earlier asked"); return nil }
-	if _, err := Download(context.Background(), o, nil, Vars{TaskID: "t"}, []novita.Output{{Kind: "image", Index: 1, Type: "png", URL: srv.URL + "/a"}}); err != nil {
+	asked := 0
+	o.Earlier = func() []Saved { asked++; return nil }
+	outs := []novita.Output{{Kind: "image", Index: 1, Type: "png", URL: srv.URL + "/a"}, {Kind: "image", Index: 2, Type: "png", URL: srv.URL + "/b"}}
+	if _, err := Download(context.Background(), o, nil, Vars{TaskID: "t"}, outs); err != nil {
 		t.Fatal(err)
+	}
+	if asked != 1 {
+		t.Errorf("Earlier asked %d times, want once", asked)
+	}
+}
+
+// An output saved intact at its recorded absolute path is not fetched again under another name.
+func TestSavedElsewhereIsNotDownloadedAgain(t *testing.T) {
+	dir := chdirTemp(t)
+	fsrv := &fileServer{files: map[string][]byte{"/a": []byte("pixels")}}
+	srv := httptest.NewServer(fsrv)
+	defer srv.Close()
+	elsewhere := filepath.Join(dir, "hooks", "t-1.png")
+	os.MkdirAll(filepath.Dir(elsewhere), 0o755)
+	os.WriteFile(elsewhere, []byte("pixels"), 0o644)
+	o := opts(srv)
+	o.Earlier = func() []Saved {
+		return []Saved{{Kind: "image", Index: 1, Path: elsewhere, Bytes: 6, SHA256: sum([]byte("pixels"))}}
+	}
+	files, err := Download(context.Background(), o, nil, Vars{TaskID: "t"}, []novita.Output{{Kind: "image", Index: 1, Type: "png", URL: srv.URL + "/a"}})
+	if err != nil || len(files) != 1 || files[0].Path != elsewhere || fsrv.hits.Load() != 0 {
+		t.Fatalf("files %v err %v, %d requests; want the earlier file and no request", files, err, fsrv.hits.Load())
 	}
 }
 
