@@ -5,7 +5,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/batch"
@@ -64,7 +63,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 func TestFIFOInputsRefused(t *testing.T) {
 	c := newCLI(t)
 	fifo := filepath.Join(c.dir, "pipe")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := mkfifo(fifo); err != nil {
 		t.Skip("no FIFOs here:", err)
 	}
 	for _, args := range [][]string{

@@ -57,3 +57,37 @@ func TestUIDownloadAgainWritesTheRecordedPathOnly(t *testing.T) {
 		t.Fatalf("the recorded path changed to %s", tasks[0].Files[0].Path)
 	}
 }
+
+// /files serves the recorded output only: a symlink, a FIFO or a changed file at the recorded path
+// is answered 409 with why (a FIFO must not hang the request).
+func TestUIFilesServeOnlyTheRecordedFile(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.useSandbox(sb)
+	r := c.run("submit", "txt2img", "--prompt", "a lighthouse", "--wait")
+	if r.code != 0 {
+		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
+	}
+	saved := filepath.Join(c.dir, strings.TrimSpace(r.stdout))
+	secret := filepath.Join(c.dir, "secret.txt")
+	os.WriteFile(secret, []byte("TOP-SECRET"), 0o600)
+	ic := startUI(t, c)
+	var tasks []taskDoc
+	ic.getJSON("/api/tasks", &tasks)
+	url := tasks[0].Files[0].URL
+	replace := map[string]func() error{
+		"symlink": func() error { os.Remove(saved); return os.Symlink(secret, saved) },
+		"fifo":    func() error { os.Remove(saved); return mkfifo(saved) },
+		"changed": func() error { os.Remove(saved); return os.WriteFile(saved, []byte("something else"), 0o644) },
+	}
+	for _, name := range []string{"symlink", "fifo", "changed"} {
+		if err := replace[name](); err != nil {
+			t.Logf("%s: %v (skipped)", name, err)
+			continue
+		}
+		code, b := ic.do(http.MethodGet, url, nil, false)
+		if code != http.StatusConflict || strings.Contains(string(b), "TOP-SECRET") {
+			t.Errorf("%s at the recorded path: %d %q; want 409 with why", name, code, b)
+		}
+	}
+}
