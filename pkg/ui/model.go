@@ -15,7 +15,10 @@ type Event struct {
 	Received  time.Time
 	Method    string
 	Header    http.Header
-	Body      []byte // exactly as received
+	Body      []byte // exactly as received, unless BodyBytes says it was cut when kept
+	// BodyBytes is the size received when the kept Body is shorter (the journal cuts large bodies);
+	// 0 means Body is whole.
+	BodyBytes int64
 	EventType string // "ASYNC_TASK_RESULT", or whatever the sender said
 	Status    string // TASK_STATUS_SUCCEED, ... ("" when the payload did not decode)
 	TaskType  string // TXT_TO_IMG, ...

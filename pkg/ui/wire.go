@@ -19,6 +19,9 @@ type eventJSON struct {
 	Headers   http.Header     `json:"headers"`
 	Body      json.RawMessage `json:"body"`
 	BodyBytes int             `json:"body_bytes"`
+	// BodyTruncated: body is a preview (a list, the live stream) or was cut when kept; the event's
+	// own URL has all that was kept.
+	BodyTruncated bool `json:"body_truncated,omitempty"`
 	EventType string          `json:"event_type"`
 	Status    string          `json:"status"`
 	TaskType  string          `json:"task_type"`
@@ -36,6 +39,9 @@ type forwardJSON struct {
 	Headers   http.Header     `json:"headers"`
 	Body      json.RawMessage `json:"body"`
 	BodyBytes int             `json:"body_bytes"`
+	// BodyTruncated: body is a preview (a list, the live stream) or was cut when kept; the event's
+	// own URL has all that was kept.
+	BodyTruncated bool `json:"body_truncated,omitempty"`
 	Error     string          `json:"error,omitempty"`
 }
 
@@ -54,7 +60,8 @@ func bodyJSON(b []byte, embed bool) json.RawMessage {
 
 func toEventJSON(ev Event, embed bool) eventJSON {
 	j := eventJSON{ID: ev.ID, Received: ev.Received, Method: ev.Method, Headers: headerOrEmpty(ev.Header),
-		Body: bodyJSON(ev.Body, embed), BodyBytes: len(ev.Body), EventType: ev.EventType, Status: ev.Status,
+		Body: bodyJSON(ev.Body, embed), BodyBytes: max(len(ev.Body), int(ev.BodyBytes)), BodyTruncated: ev.BodyBytes > int64(len(ev.Body)),
+		EventType: ev.EventType, Status: ev.Status,
 		TaskType: ev.TaskType, TaskID: ev.TaskID, Outputs: ev.Outputs, Duplicate: ev.Duplicate, ReplayOf: ev.ReplayOf}
 	if ev.Forward != nil {
 		fr := toForwardJSON(*ev.Forward, embed)
