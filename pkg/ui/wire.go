@@ -21,15 +21,15 @@ type eventJSON struct {
 	BodyBytes int             `json:"body_bytes"`
 	// BodyTruncated: body is a preview (a list, the live stream) or was cut when kept; the event's
 	// own URL has all that was kept.
-	BodyTruncated bool `json:"body_truncated,omitempty"`
-	EventType string          `json:"event_type"`
-	Status    string          `json:"status"`
-	TaskType  string          `json:"task_type"`
-	TaskID    string          `json:"task_id"`
-	Outputs   int             `json:"outputs"`
-	Duplicate bool            `json:"duplicate"`
-	ReplayOf  string          `json:"replay_of,omitempty"`
-	Forward   *forwardJSON    `json:"forward,omitempty"`
+	BodyTruncated bool         `json:"body_truncated,omitempty"`
+	EventType     string       `json:"event_type"`
+	Status        string       `json:"status"`
+	TaskType      string       `json:"task_type"`
+	TaskID        string       `json:"task_id"`
+	Outputs       int          `json:"outputs"`
+	Duplicate     bool         `json:"duplicate"`
+	ReplayOf      string       `json:"replay_of,omitempty"`
+	Forward       *forwardJSON `json:"forward,omitempty"`
 }
 
 type forwardJSON struct {
@@ -41,8 +41,8 @@ type forwardJSON struct {
 	BodyBytes int             `json:"body_bytes"`
 	// BodyTruncated: body is a preview (a list, the live stream) or was cut when kept; the event's
 	// own URL has all that was kept.
-	BodyTruncated bool `json:"body_truncated,omitempty"`
-	Error     string          `json:"error,omitempty"`
+	BodyTruncated bool   `json:"body_truncated,omitempty"`
+	Error         string `json:"error,omitempty"`
 }
 
 // bodyJSON encodes a body as a JSON string (for the page, which shows text), or, with embed, as the
