@@ -68,8 +68,8 @@ func (f *fetcher) precheck(jobs []*job) error {
 	for _, j := range jobs {
 		_, err := os.Lstat(j.guess)
 		there := err == nil
-		if !there && j.extKnown && f.opts.Earlier == nil {
-			continue // nothing in the way, the name will not change, and nothing was saved before
+		if !there && j.extKnown && !f.opts.SavedAnywhere {
+			continue // nothing in the way, and the name will not change
 		}
 		if !asked && f.opts.Earlier != nil {
 			earlier, asked = f.opts.Earlier(), true
@@ -106,7 +106,7 @@ func (f *fetcher) onDisk(j *job, earlier []Saved) *File {
 		if ext := normalizeExt(filepath.Ext(s.Path)); ext != "" && !j.extKnown {
 			paths = append(paths, f.tmpl.expand(f.vars, j.out, ext, j.pos, f.total))
 		}
-		if filepath.IsAbs(s.Path) && f.tmpl.target == targetFile {
+		if f.opts.SavedAnywhere && filepath.IsAbs(s.Path) && f.tmpl.target == targetFile {
 			// Saved earlier under another template (listen --download, another -o): still there
 			// unchanged, it is that output; a second copy would be a second download of it.
 			paths = append(paths, s.Path)

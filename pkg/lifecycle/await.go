@@ -18,6 +18,10 @@ type Outputs struct {
 	Template   *download.Template
 	NoDownload bool
 	Overwrite  bool
+	// AnySaved counts an output saved intact at the path the journal recorded for it (by listen
+	// --download, another -o) as saved: a resume with the journalled template never fetches it
+	// again. An -o the user gives now asks for that copy, so it leaves this off.
+	AnySaved bool
 }
 
 // Spec is one task to wait for.
