@@ -49,7 +49,8 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		// cobra's own validation (flag groups, required flags) fails before any command runs.
 		err = clierr.WithHint(clierr.KindUsage, err, "see: novita --help")
 	}
-	if ctx.Err() != nil && clierr.KindOf(err) == clierr.KindGeneric {
+	// After a Ctrl-C, an error is the interrupt's doing: a read of the input it cut short included.
+	if k := clierr.KindOf(err); ctx.Err() != nil && (k == clierr.KindGeneric || k == clierr.KindUsage) {
 		err = clierr.New(clierr.KindInterrupted, err)
 	}
 	report(f, wantsJSON(args, f.Globals.JSON), err)

@@ -36,3 +36,16 @@ func TestBatchSharedTaskIDNeverAdvisesResubmit(t *testing.T) {
 		t.Errorf("the first line lost its task: %s", tasks.stdout)
 	}
 }
+
+// A multi-line error (the invalid lines of a batch) prints as lines, not as one line with literal \n.
+func TestMultiLineErrorsKeepTheirLines(t *testing.T) {
+	c := newCLI(t)
+	os.WriteFile(filepath.Join(c.dir, "bad.txt"), []byte("{\"steps\": \"many\"}\n{\"width\": -5}\n"), 0o644)
+	r := c.run("--sandbox", "submit", "txt2img", "--batch", "bad.txt")
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, `\n`) || !strings.Contains(r.stderr, "\n  line 1:") || !strings.Contains(r.stderr, "\n  line 2:") {
+		t.Fatalf("the invalid lines should each be on a line of their own:\n%s", r.stderr)
+	}
+}

@@ -33,7 +33,7 @@ func openInspector(f *factory.Factory, o *Options) (*inspector, error) {
 	io := f.IOStreams
 	j := f.Journal()
 	hub := ui.NewHub(0, 0)
-	rec := &inspect.Recorder{Journal: j, Hub: hub, Target: o.ForwardTo, OnError: func(err error) {
+	rec := &inspect.Recorder{Journal: j, Hub: hub, Target: iostreams.RedactURL(o.ForwardTo), OnError: func(err error) {
 		io.Warnf("events are shown in the inspector but not kept in the journal %s: %v", j.Path, err)
 	}}
 	store := &inspect.Store{Journal: j, Now: f.Now}

@@ -15,9 +15,8 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
-	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/ui"
@@ -139,15 +138,15 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	v := &view{io: io, json: f.Globals.JSON, forwardTo: o.ForwardTo}
+	v := &view{io: io, json: f.Globals.JSON, forwardTo: iostreams.RedactURL(o.ForwardTo)}
 	cfg := listen.Config{ForwardTo: o.ForwardTo, Headers: headers, HTTPClient: f.HTTPClient, Statuses: statuses,
 		SaveDir: o.SaveDir, MaxEvents: o.MaxEvents, Faults: faults, Visitor: v}
 	api, err := f.API()
 	if err != nil {
 		return err
 	}
-	if o.Download {
-		cfg.OnSucceeded = downloadHook(f, api, outs)
+	if o.Download || (o.UI && api.Key != "") {
+		cfg.OnSucceeded, cfg.HookFailed = resultHook(f, api, outs, o.Download), true
 	}
 	var insp *inspector
 	if o.UI {
@@ -168,12 +167,15 @@ func runListen(ctx context.Context, o *Options) error {
 		return err
 	}
 	defer srv.Close(5 * time.Second)
+	if err := refuseSelfForward(o.ForwardTo, srv); err != nil {
+		return err
+	}
 	if o.PrintURL {
 		fmt.Fprintln(io.Out, srv.URL)
 	}
 	io.Statusf("Ready! Your webhook URL is %s", srv.URL)
 	if o.ForwardTo != "" {
-		io.Statusf("Forwarding events to %s", o.ForwardTo)
+		io.Statusf("Forwarding events to %s", iostreams.RedactURL(o.ForwardTo))
 	}
 	if insp != nil {
 		insp.start(ctx, eng, srv)
@@ -186,7 +188,7 @@ func runListen(ctx context.Context, o *Options) error {
 	}
 	io.Statusf("(^C to quit)")
 	if err := eng.Probe(ctx); err != nil && ctx.Err() == nil {
-		io.Warnf("forward target %s does not answer (%v); events will get 502 until it does", o.ForwardTo, err)
+		io.Warnf("forward target %s does not answer (%v); events will get 502 until it does", iostreams.RedactURL(o.ForwardTo), err)
 	}
 	if ready := f.Test.ListenReady; ready != nil {
 		select {
@@ -195,25 +197,6 @@ func runListen(ctx context.Context, o *Options) error {
 		}
 	}
 	return eng.Run(ctx, srv.Deliveries(), srv.Stopped(), srv.Tunnel.Done())
-}
-
-// downloadHook saves the outputs of a succeeded event. With a key the result is re-read first: a
-// forged body must not choose what we download.
-func downloadHook(f *factory.Factory, api *factory.API, outs lifecycle.Outputs) func(context.Context, *novita.TaskResult) error {
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: f.IOStreams})
-	return func(ctx context.Context, res *novita.TaskResult) error {
-		if api.Key != "" {
-			fresh, err := api.Client.TaskResult(ctx, res.Task.TaskID)
-			if err != nil {
-				return err
-			}
-			res = fresh
-		}
-		// The download display already reports each file ("downloaded PATH (SIZE)"): no second line.
-		_, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: res.Task.TaskID, Task: strings.ToLower(res.Task.TaskType),
-			Result: res, Outputs: outs})
-		return err
-	}
 }
 
 // ParseStatuses reads --status values (SUCCEED,FAILED or full names, any case, comma-separated).

@@ -16,6 +16,7 @@ import (
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
 
@@ -79,8 +80,8 @@ func reservedFlag(cmd *cobra.Command, globals *pflag.FlagSet) func(name, short s
 // ready completes the options from the parsed command line and checks the flag combinations that
 // cobra cannot (all usage errors, before anything is read or sent).
 func (o *Options) ready(cmd *cobra.Command) error {
-	o.Input.Stdin = o.F.IOStreams.In
-	o.Input.NoFetch = o.DryRun // a dry run never fetches a URL input
+	o.Input.Stdin = iostreams.ContextReader(cmd.Context(), o.F.IOStreams.In) // one Ctrl-C ends a read of stdin
+	o.Input.NoFetch = o.DryRun                                               // a dry run never fetches a URL input
 	if o.Input.HTTPClient == nil {
 		o.Input.HTTPClient = o.F.HTTPClient
 	}

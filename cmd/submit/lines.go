@@ -25,6 +25,9 @@ func readBatchLines(in body.Input, file string) ([]batch.Line, error) {
 		}
 		r = in.Stdin
 	} else {
+		if err := body.NotRegular(file); err != nil {
+			return nil, clierr.Usagef("--batch: %v (a pipe is read with --batch - < FILE)", err)
+		}
 		f, err := os.Open(file)
 		if err != nil {
 			return nil, clierr.Usagef("--batch: %v", err)

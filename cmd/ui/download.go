@@ -3,15 +3,16 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
+	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/inspect"
 	"github.com/novita-cli/novita/pkg/journal"
-	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/ui"
 )
@@ -22,9 +23,11 @@ const noKey = "downloading again re-reads the task from the API, which needs a k
 
 // Downloader is the inspector's "Download again". It re-reads the task's result through the API
 // (what the journal or a webhook said must not choose what is fetched), records when the fresh URLs
-// expire, and saves the outputs with the task lifecycle through the output template the task was
-// submitted with, replacing the files there: the user asked for them again. One download runs at a
-// time. The API is resolved on first use, so the inspector starts without a key.
+// expire, and saves each output to the absolute path the journal recorded for it, as the CLI would
+// save it: never resolved against the inspector's directory, never over a different file, and
+// without rewriting the recorded history. An output never saved is refused with the command that
+// saves it. One download runs at a time. The API is resolved on first use, so the inspector starts
+// without a key.
 func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, ui.Task) ([]ui.TaskFile, error) {
 	var mu sync.Mutex
 	return func(ctx context.Context, t ui.Task) ([]ui.TaskFile, error) {
@@ -44,10 +47,6 @@ func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, 
 		if !found {
 			return nil, ui.ErrNotFound
 		}
-		tmpl, err := cmdutil.Template(f, d.Output)
-		if err != nil {
-			return nil, fmt.Errorf("the output template of task %s: %w", t.ID, err)
-		}
 		res, err := api.Client.TaskResult(ctx, t.ID)
 		if err != nil {
 			if d.BaseURL != "" && d.BaseURL != api.BaseURL {
@@ -59,22 +58,20 @@ func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, 
 			return nil, ui.Unavailablef("task %s is %s now: there is nothing to download", t.ID, res.Task.Status.Short())
 		}
 		recordExpiry(ctx, f, store.Journal, t.ID, res)
-		name := d.Name
-		if name == "" {
-			name = "task"
-		}
-		meta, err := f.Resolve("metadata", "", false) // the configured --metadata
-		if err != nil {
-			return nil, err
+		recorded := make([]download.Saved, 0, len(d.Files))
+		for _, fr := range d.Files {
+			if fr.Path != "" && filepath.IsAbs(fr.Path) {
+				recorded = append(recorded, download.Saved{Kind: fr.Kind, Index: fr.Index, Path: fr.Path, Bytes: fr.Bytes, SHA256: fr.SHA256})
+			}
 		}
 		run := cmdutil.Runner(f, api, taskview.Quiet{IO: f.IOStreams})
-		files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: t.ID, Task: name, Line: d.Line, Result: res, Quiet: true,
-			Outputs: lifecycle.Outputs{Template: tmpl, Overwrite: true, Metadata: meta}})
+		files, err := run.SaveTo(ctx, t.ID, res, recorded)
 		for _, fl := range files {
 			f.IOStreams.Statusf("saved %s", fl.Path)
 		}
 		if err != nil {
-			return nil, err
+			// Refusals (a different file at the recorded path, an output never saved) say why: 409.
+			return nil, ui.Unavailablef("%v", err)
 		}
 		now, err := store.Task(ctx, t.ID)
 		return now.Files, err

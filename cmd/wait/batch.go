@@ -114,6 +114,7 @@ func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, t
 	if err != nil {
 		return err
 	}
+	outs.AnySaved = o.Output.Output == "" // resuming with the journalled templates: saved is saved
 	view.Advice = cmdutil.Advice(f)
 	spec := lifecycle.Batch{ID: view.ID, Task: "task", Concurrency: o.Concurrency, Wait: true, Timeout: o.Timeout,
 		Outputs: outs, Resumed: map[string]lifecycle.Resumed{}, Done: view.Done, Progress: view.Progress, Paused: view.Paused}

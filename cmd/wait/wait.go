@@ -187,7 +187,8 @@ func runWait(ctx context.Context, o *Options) error {
 		}
 		task := cmpOr(t.Name, "task")
 		specs[i] = lifecycle.Spec{TaskID: t.ID, Task: task, Line: t.Line, Timeout: o.Timeout,
-			Outputs: lifecycle.Outputs{Template: tmpl, NoDownload: o.Output.NoDownload, Overwrite: o.Output.Overwrite, Metadata: meta}}
+			Outputs: lifecycle.Outputs{Template: tmpl, NoDownload: o.Output.NoDownload, Overwrite: o.Output.Overwrite, Metadata: meta,
+				AnySaved: o.Output.Output == ""}}
 		targets[i] = target{tmpl: tmpl, vars: download.Vars{TaskID: t.ID, Task: task, Line: t.Line}, files: t.Files}
 		if t.BaseURL != "" && t.BaseURL != api.BaseURL {
 			io.Warnf("task %s was submitted to %s, but the API base URL is now %s", t.ID, t.BaseURL, api.BaseURL)

@@ -67,6 +67,9 @@ func mib(n int64) string {
 
 // readBounded reads a file, refusing (without reading it all) one larger than limit.
 func readBounded(name string, limit int64) ([]byte, error) {
+	if err := NotRegular(name); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err

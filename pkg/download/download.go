@@ -47,8 +47,10 @@ type Options struct {
 	// Stdout receives the one output of the template "-"; nil refuses that template.
 	Stdout io.Writer
 	// Earlier lists the outputs saved before (the journal's record); it is asked at most once, and
-	// only when a target already exists or its name depends on the response. nil: none.
+	// only when a target already exists, its name depends on the response, or SavedAnywhere. nil: none.
 	Earlier func() []Saved
+	// SavedAnywhere: an output intact at its recorded path (not the template's) is not fetched again.
+	SavedAnywhere bool
 	// Buffers lends the copy buffers; share one across the downloads of a batch. nil: one per file.
 	Buffers *Buffers
 }

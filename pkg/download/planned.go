@@ -108,3 +108,12 @@ func globQuote(s string) string {
 
 // TypeExt is the extension a request's *_type value ("png", "jpeg", "image/webp") gives its outputs.
 func TypeExt(v string) string { return extFromType(v) }
+
+// ExactPath is a template that names one absolute file exactly, whatever its extension: the path a
+// journal recorded, saved to again. Placeholder braces in it are literal text.
+func ExactPath(p string) (*Template, error) {
+	if !filepath.IsAbs(p) {
+		return nil, clierr.Usagef("%s is not an absolute path", p)
+	}
+	return &Template{src: p, segs: []segment{{lit: p}}, dir: p[:lastSep(p)+1], target: targetFile}, nil
+}

@@ -76,7 +76,7 @@ func (f *fetcher) precheck(jobs []*job) error {
 	for _, j := range jobs {
 		_, err := os.Lstat(j.guess)
 		there := err == nil
-		if !there && j.extKnown {
+		if !there && j.extKnown && !f.opts.SavedAnywhere {
 			continue // nothing in the way, and the name will not change
 		}
 		if !asked && f.opts.Earlier != nil {
@@ -113,6 +113,11 @@ func (f *fetcher) onDisk(j *job, earlier []Saved) *File {
 		paths := []string{j.guess}
 		if ext := normalizeExt(filepath.Ext(s.Path)); ext != "" && !j.extKnown {
 			paths = append(paths, f.tmpl.expand(f.vars, j.out, ext, j.pos, f.total))
+		}
+		if f.opts.SavedAnywhere && filepath.IsAbs(s.Path) && f.tmpl.target == targetFile {
+			// Saved earlier under another template (listen --download, another -o): still there
+			// unchanged, it is that output; a second copy would be a second download of it.
+			paths = append(paths, s.Path)
 		}
 		for _, p := range paths {
 			if sum, ok := s.check(p); ok {

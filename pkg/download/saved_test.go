@@ -73,6 +73,26 @@ func TestEarlierIsNotAskedWhenNothingExists(t *testing.T) {
 	}
 }
 
+// An output saved intact at its recorded absolute path is not fetched again under another name.
+func TestSavedElsewhereIsNotDownloadedAgain(t *testing.T) {
+	dir := chdirTemp(t)
+	fsrv := &fileServer{files: map[string][]byte{"/a": []byte("pixels")}}
+	srv := httptest.NewServer(fsrv)
+	defer srv.Close()
+	elsewhere := filepath.Join(dir, "hooks", "t-1.png")
+	os.MkdirAll(filepath.Dir(elsewhere), 0o755)
+	os.WriteFile(elsewhere, []byte("pixels"), 0o644)
+	o := opts(srv)
+	o.SavedAnywhere = true
+	o.Earlier = func() []Saved {
+		return []Saved{{Kind: "image", Index: 1, Path: elsewhere, Bytes: 6, SHA256: sum([]byte("pixels"))}}
+	}
+	files, err := Download(context.Background(), o, nil, Vars{TaskID: "t"}, []novita.Output{{Kind: "image", Index: 1, Type: "png", URL: srv.URL + "/a"}})
+	if err != nil || len(files) != 1 || files[0].Path != elsewhere || fsrv.hits.Load() != 0 {
+		t.Fatalf("files %v err %v, %d requests; want the earlier file and no request", files, err, fsrv.hits.Load())
+	}
+}
+
 // A name settled by Content-Type (no *_type, no extension in the URL) is recognised through the
 // extension the journal recorded.
 func TestAlreadyDownloadedUnderAContentTypeName(t *testing.T) {

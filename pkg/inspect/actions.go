@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/testevent"
 	"github.com/novita-cli/novita/pkg/ui"
@@ -68,7 +69,7 @@ func (a *Actions) Replay(ctx context.Context, ev ui.Event, body []byte) (ui.Forw
 		}
 		d := webhook.NewDelivery(at, ev.Method, ev.Header, body)
 		d.Response = &resp
-		rec = ui.EventFromDelivery(d, a.Replayer.ForwardTarget())
+		rec = ui.EventFromDelivery(d, iostreams.RedactURL(a.Replayer.ForwardTarget()))
 		rec.ReplayOf = ev.ID
 	}
 	if a.OnReplay != nil {

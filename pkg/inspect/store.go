@@ -156,6 +156,9 @@ func viewEvent(e journal.Event) ui.Event {
 	ev := ui.Event{ID: strconv.FormatInt(e.ID, 10), Received: e.ReceivedAt, Method: e.Method, Header: e.Headers,
 		Body: e.Body, EventType: e.EventType, Status: e.Status, TaskType: e.TaskType, TaskID: e.TaskID,
 		Duplicate: e.Duplicate, Outputs: outputs(e.Body)}
+	if e.BodyBytes > int64(len(e.Body)) {
+		ev.BodyBytes = e.BodyBytes // kept cut: shown as such, never replayed as if whole
+	}
 	if e.ReplayOf != 0 {
 		ev.ReplayOf = strconv.FormatInt(e.ReplayOf, 10)
 	}

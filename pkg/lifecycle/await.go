@@ -21,6 +21,10 @@ type Outputs struct {
 	// Metadata is --metadata: provenance embedded in each file ("embed"), beside it ("sidecar"), or
 	// not at all ("none" or "").
 	Metadata string
+	// AnySaved counts an output saved intact at the path the journal recorded for it (by listen
+	// --download, another -o) as saved: a resume with the journalled template never fetches it
+	// again. An -o the user gives now asks for that copy, so it leaves this off.
+	AnySaved bool
 }
 
 // Spec is one task to wait for.
@@ -64,7 +68,7 @@ func OrUnknown(reason string) string {
 // its document and a *TaskFailedError; a download error returns the document with the files that
 // were saved.
 func (r *Runner) Await(ctx context.Context, s Spec) (*Document, error) {
-	start := r.now()
+	start, wall := r.now(), time.Now()
 	out, err := waiter.Wait(ctx, waiter.Config{
 		TaskID: s.TaskID, Read: r.Client.TaskResult, Webhooks: s.Webhooks, Timeout: s.Timeout,
 		Schedule: r.Schedule, NotFoundGrace: s.Grace, Now: r.Now, After: r.After,
@@ -76,10 +80,12 @@ func (r *Runner) Await(ctx context.Context, s Spec) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := r.Finish(ctx, Finished{TaskID: s.TaskID, Task: s.Task, Line: s.Line, Result: out.Result,
+	fctx, cancel := downloadDeadline(ctx, s.Timeout, wall)
+	defer cancel()
+	doc, err := r.Finish(fctx, Finished{TaskID: s.TaskID, Task: s.Task, Line: s.Line, Result: out.Result,
 		DeliveredBy: out.DeliveredBy, Outputs: s.Outputs, Elapsed: r.now().Sub(start)})
 	doc.ElapsedMS = r.now().Sub(start).Milliseconds()
-	return doc, err
+	return doc, downloadTimedOut(ctx, fctx, err, s.TaskID, s.Timeout)
 }
 
 // Finished is a task whose final result is known, on its way to the journal and the disk.

@@ -26,8 +26,9 @@ func (r *Runner) Save(ctx context.Context, s SaveSpec) ([]download.File, error) 
 	}
 	opts := download.Options{
 		HTTPClient: r.HTTP, Overwrite: s.Outputs.Overwrite, UserAgent: r.UserAgent, Stdout: r.Stdout, Buffers: r.Buffers,
-		Refresh: func(ctx context.Context) (*novita.TaskResult, error) { return r.Client.TaskResult(ctx, s.TaskID) },
-		Earlier: func() []download.Saved { return r.savedEarlier(s.TaskID) },
+		Refresh:       func(ctx context.Context) (*novita.TaskResult, error) { return r.Client.TaskResult(ctx, s.TaskID) },
+		Earlier:       func() []download.Saved { return r.savedEarlier(s.TaskID) },
+		SavedAnywhere: s.Outputs.AnySaved,
 	}
 	if !s.Quiet {
 		opts.Progress = r.Progress

@@ -38,7 +38,9 @@ type Config struct {
 	MaxEvents      int             // Run returns after N shown events
 	// OnSucceeded runs for each new succeeded event (--download), at most Workers at once.
 	OnSucceeded func(ctx context.Context, res *novita.TaskResult) error
-	Workers     int
+	// HookFailed runs OnSucceeded for failed results too (it then records them, and saves nothing).
+	HookFailed bool
+	Workers    int
 	// Faults shape the answer each delivery gets (ParseFaults); the zero value injects nothing.
 	Faults  Faults
 	Visitor Visitor
@@ -222,7 +224,8 @@ func (e *Engine) handle(ctx context.Context, d webhook.Delivery) bool {
 	if e.cfg.SaveDir != "" {
 		v.Saved(saveEvent(e.cfg.SaveDir, d))
 	}
-	if e.cfg.OnSucceeded != nil && !d.Duplicate && d.Result.Task.Status == novita.StatusSucceed {
+	if st := d.Result.Task.Status; e.cfg.OnSucceeded != nil && !d.Duplicate &&
+		(st == novita.StatusSucceed || e.cfg.HookFailed && st == novita.StatusFailed) {
 		e.startHook(ctx, d.Result)
 	}
 	return true

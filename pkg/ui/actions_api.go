@@ -18,6 +18,11 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
+	if ev.BodyBytes > int64(len(ev.Body)) {
+		writeError(w, http.StatusConflict, "this event's body was %d bytes, and only the first %d were kept: replaying them would send "+
+			"a cut, invalid body; use Edit & replay with a complete body", ev.BodyBytes, len(ev.Body))
+		return
+	}
 	s.doReplay(w, r, ev, ev.Body)
 }
 

@@ -133,7 +133,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]eventJSON, 0, len(evs))
 	for _, ev := range evs {
-		out = append(out, toEventJSON(ev, false))
+		out = append(out, toEventJSON(preview(ev), false)) // the detail is fetched on demand
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -50,21 +50,20 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "this output was not downloaded")
 		return
 	}
-	f, err := os.Open(path)
+	f, st, err := openRecorded(t.Files[n])
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+		var changed errChanged
+		switch {
+		case errors.As(err, &changed):
+			writeError(w, http.StatusConflict, "%s", changed.why)
+		case errors.Is(err, os.ErrNotExist):
 			writeError(w, http.StatusNotFound, "the file is no longer on disk")
-			return
+		default:
+			s.fail(w, err)
 		}
-		s.fail(w, err)
 		return
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		writeError(w, http.StatusNotFound, "not a regular file")
-		return
-	}
 	ct := contentType(path)
 	disp := "inline"
 	if ct == "application/octet-stream" {

@@ -12,11 +12,14 @@ import (
 // Event is one webhook delivery as the inspector shows it. ID must be the same in the EventSource and
 // in the Store, so that a live event and its persisted copy are shown once.
 type Event struct {
-	ID        string
-	Received  time.Time
-	Method    string
-	Header    http.Header
-	Body      []byte // exactly as received
+	ID       string
+	Received time.Time
+	Method   string
+	Header   http.Header
+	Body     []byte // exactly as received, unless BodyBytes says it was cut when kept
+	// BodyBytes is the size received when the kept Body is shorter (the journal cuts large bodies);
+	// 0 means Body is whole.
+	BodyBytes int64
 	EventType string // "ASYNC_TASK_RESULT", or whatever the sender said
 	Status    string // TASK_STATUS_SUCCEED, ... ("" when the payload did not decode)
 	TaskType  string // TXT_TO_IMG, ...

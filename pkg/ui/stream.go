@@ -75,7 +75,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			}
 		case ev := <-buf:
 			msg.Reset()
-			data, err := json.Marshal(toEventJSON(ev, false)) // one line: JSON escapes every newline
+			data, err := json.Marshal(toEventJSON(preview(ev), false)) // one line: JSON escapes every newline
 			if err != nil {
 				continue
 			}

@@ -132,7 +132,7 @@ func TestSlowStreamClientIsDroppedAndNeverBlocksPublishing(t *testing.T) {
 
 // A client that stops reading while its queue still has room is cut by the write timeout.
 func TestStuckStreamClientIsCutByTheWriteTimeout(t *testing.T) {
-	f := newFixture(t, func(o *Options) { o.StreamBuffer, o.StreamWriteTimeout = 1000, 100*time.Millisecond })
+	f := newFixture(t, func(o *Options) { o.StreamBuffer, o.StreamWriteTimeout = 100_000, 100*time.Millisecond })
 	conn, err := net.Dial("tcp", f.srv.Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +145,7 @@ func TestStuckStreamClientIsCutByTheWriteTimeout(t *testing.T) {
 	}
 	skipToConnected(t, bufio.NewReader(resp.Body))
 	big := strings.Repeat("x", 256<<10)
-	for i := range 200 { // 50 MiB: more than any socket buffer holds
+	for i := range 8000 { // 64 MiB of stream (each message carries a body's 8 KiB preview): more than any socket buffer holds
 		f.hub.Publish(Event{ID: fmt.Sprint(i), Body: []byte(big)})
 	}
 	waitFor(t, "the stuck client to be cut", func() bool { return f.hub.Subscribers() == 0 })

@@ -19,14 +19,17 @@ type eventJSON struct {
 	Headers   http.Header     `json:"headers"`
 	Body      json.RawMessage `json:"body"`
 	BodyBytes int             `json:"body_bytes"`
-	EventType string          `json:"event_type"`
-	Status    string          `json:"status"`
-	TaskType  string          `json:"task_type"`
-	TaskID    string          `json:"task_id"`
-	Outputs   int             `json:"outputs"`
-	Duplicate bool            `json:"duplicate"`
-	ReplayOf  string          `json:"replay_of,omitempty"`
-	Forward   *forwardJSON    `json:"forward,omitempty"`
+	// BodyTruncated: body is a preview (a list, the live stream) or was cut when kept; the event's
+	// own URL has all that was kept.
+	BodyTruncated bool         `json:"body_truncated,omitempty"`
+	EventType     string       `json:"event_type"`
+	Status        string       `json:"status"`
+	TaskType      string       `json:"task_type"`
+	TaskID        string       `json:"task_id"`
+	Outputs       int          `json:"outputs"`
+	Duplicate     bool         `json:"duplicate"`
+	ReplayOf      string       `json:"replay_of,omitempty"`
+	Forward       *forwardJSON `json:"forward,omitempty"`
 }
 
 type forwardJSON struct {
@@ -36,7 +39,10 @@ type forwardJSON struct {
 	Headers   http.Header     `json:"headers"`
 	Body      json.RawMessage `json:"body"`
 	BodyBytes int             `json:"body_bytes"`
-	Error     string          `json:"error,omitempty"`
+	// BodyTruncated: body is a preview (a list, the live stream) or was cut when kept; the event's
+	// own URL has all that was kept.
+	BodyTruncated bool   `json:"body_truncated,omitempty"`
+	Error         string `json:"error,omitempty"`
 }
 
 // bodyJSON encodes a body as a JSON string (for the page, which shows text), or, with embed, as the
@@ -54,7 +60,8 @@ func bodyJSON(b []byte, embed bool) json.RawMessage {
 
 func toEventJSON(ev Event, embed bool) eventJSON {
 	j := eventJSON{ID: ev.ID, Received: ev.Received, Method: ev.Method, Headers: headerOrEmpty(ev.Header),
-		Body: bodyJSON(ev.Body, embed), BodyBytes: len(ev.Body), EventType: ev.EventType, Status: ev.Status,
+		Body: bodyJSON(ev.Body, embed), BodyBytes: max(len(ev.Body), int(ev.BodyBytes)), BodyTruncated: ev.BodyBytes > int64(len(ev.Body)),
+		EventType: ev.EventType, Status: ev.Status,
 		TaskType: ev.TaskType, TaskID: ev.TaskID, Outputs: ev.Outputs, Duplicate: ev.Duplicate, ReplayOf: ev.ReplayOf}
 	if ev.Forward != nil {
 		fr := toForwardJSON(*ev.Forward, embed)

@@ -118,7 +118,15 @@ function select(id) {
   selected = id;
   for (const tr of $('ev-rows').children) tr.classList.toggle('selected', tr.dataset.id === id);
   const ev = byID.get(id);
-  if (ev) $('ev-detail').replaceChildren(...detail(ev).filter(Boolean));
+  if (!ev) return;
+  $('ev-detail').replaceChildren(...detail(ev).filter(Boolean));
+  if (ev.body_truncated && !ev.full) { // lists carry a preview of each body: fetch the event itself
+    api('/api/events/' + encodeURIComponent(id)).then((full) => {
+      full.full = true;
+      byID.set(id, full);
+      if (selected === id) $('ev-detail').replaceChildren(...detail(full).filter(Boolean));
+    }).catch(() => {});
+  }
 }
 
 function forwardSection(title, fw) {

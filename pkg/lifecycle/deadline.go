@@ -1,0 +1,31 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/novita-cli/novita/pkg/clierr"
+)
+
+// downloadDeadline bounds the save that follows a wait by what is left of --timeout (0: no limit), so
+// a download that trickles a byte at a time (never stalled, never done) ends with the command's
+// timeout instead of never. The wall clock measures it: the download runs in real time.
+func downloadDeadline(ctx context.Context, timeout time.Duration, start time.Time) (context.Context, context.CancelFunc) {
+	if timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, start.Add(timeout))
+}
+
+// downloadTimedOut words a save cut by that deadline (not by a Ctrl-C) as the timeout it is (exit 5):
+// the partial files are kept and a wait resumes them.
+func downloadTimedOut(ctx, fctx context.Context, err error, taskID string, timeout time.Duration) error {
+	if err == nil || ctx.Err() != nil || !errors.Is(fctx.Err(), context.DeadlineExceeded) {
+		return err
+	}
+	return clierr.About(clierr.New(clierr.KindTimeout,
+		fmt.Errorf("task %s: the outputs did not finish downloading within --timeout %s: %w", taskID, timeout, err)),
+		clierr.Subject{TaskID: taskID})
+}
