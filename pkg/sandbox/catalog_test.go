@@ -69,6 +69,10 @@ func checkFile(t *testing.T, typ string, b []byte) {
 		if len(b) < 44 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
 			t.Errorf("not a WAV: %q", b[:min(len(b), 12)])
 		}
+	case "pcm":
+		if len(b) == 0 || len(b)%2 != 0 {
+			t.Errorf("not 16-bit PCM: %d bytes", len(b))
+		}
 	case "txt":
 		if len(b) == 0 {
 			t.Error("empty text")
