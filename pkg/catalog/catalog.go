@@ -226,6 +226,31 @@ func validEndpointName(name string) bool {
 	return true
 }
 
+// pathVersion returns the API version a request path starts with ("v3", "v3beta", "v4beta") and whether
+// it starts with one followed by at least one valid segment. Novita documents most endpoints under /v3/,
+// some under a beta version (Fish Audio under /v4beta/): any "v<digits>" optionally followed by
+// "alpha" or "beta" counts.
+func pathVersion(path string) (string, bool) {
+	rest, ok := strings.CutPrefix(path, "/")
+	if !ok {
+		return "", false
+	}
+	version, tail, ok := strings.Cut(rest, "/")
+	if !ok || tail == "" || !validEndpointName(path) {
+		return "", false
+	}
+	digits := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(version, "v"), "beta"), "alpha")
+	if len(version) < 2 || version[0] != 'v' || digits == "" {
+		return "", false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return "", false
+		}
+	}
+	return version, true
+}
+
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

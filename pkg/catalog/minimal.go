@@ -34,6 +34,14 @@ func (t Task) MinimalFields() []MinimalField {
 			given[p.Path] = true
 		}
 	}
+	for i := range t.Params { // a required list whose element fields are all optional still needs one
+		p := &t.Params[i]
+		if given[p.Path] && (p.Type == ParamObject || p.Type == ParamArray) && !t.anyGivenField(p.Path, given) {
+			if f, ok := t.firstField(p.Path); ok {
+				given[f] = true
+			}
+		}
+	}
 	var out []MinimalField
 	for i := range t.Params {
 		p := &t.Params[i]
@@ -76,6 +84,32 @@ func (t Task) hasFields(path string) bool {
 		}
 	}
 	return false
+}
+
+func isFieldOf(path, parent string) bool {
+	return strings.HasPrefix(path, parent+".") || strings.HasPrefix(path, parent+"[]")
+}
+
+// anyGivenField reports whether one of the fields of an object or list is in the least request or
+// has a default (MiniMax's voice_setting.voice_id), either of which creates it.
+func (t Task) anyGivenField(path string, given map[string]bool) bool {
+	for _, p := range t.Params {
+		if isFieldOf(p.Path, path) && (given[p.Path] || p.Default != nil || p.DefaultBy != nil) {
+			return true
+		}
+	}
+	return !t.hasFields(path) // nothing of its own to give: the list itself is given
+}
+
+// firstField is the first scalar field of an object or list in spec order (viduq2-pro-fast's
+// subjects[].name, when the page marks no element field required).
+func (t Task) firstField(path string) (string, bool) {
+	for _, p := range t.Params {
+		if isFieldOf(p.Path, path) && p.Type != ParamObject && p.Type != ParamArray {
+			return p.Path, true
+		}
+	}
+	return "", false
 }
 
 // elementPaths is every concrete path of a spec path in the least request: an element field of a list

@@ -72,10 +72,25 @@ func TestSpecLinksAreChecked(t *testing.T) {
 		{"values: {SVD: 14,", "values: {SVD: 15,", "default_by SVD=15"},
 		{"webhook: {path: callback_url,", "webhook: {path: 'a..b',", "webhook.path"},
 		{"then: {path: frames,", "then: {path: steps,", "default_by needs a rules entry"},
+		{"path: /v3/video/create", "path: /v4beta/video", "an async endpoint must post under /v3/"},
+		{"path: /v3/video/create", "path: /api/video", "must start with an API version"},
+		{"path: /v3/video/create", "path: /v3/", "must start with an API version"},
 	} {
 		_, err := ParseSpec("demo", []byte(strings.Replace(testSpec, c.old, c.new, 1)))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s -> %s: %v, want %q", c.old, c.new, err, c.want)
+		}
+	}
+}
+
+// Fish Audio is documented under /v4beta/: a sync endpoint may post under any documented version.
+func TestSyncEndpointsMayPostUnderOtherVersions(t *testing.T) {
+	for _, path := range []string{"/v4beta/txt2speech", "/v3beta/flux-1-schnell", "/v3/remove-background"} {
+		src := strings.NewReplacer("path: /v3/video/create", "path: "+path, "mode: async", "mode: sync",
+			"webhook: {path: callback_url, documented: true}\n", "response:\n  outputs:\n    - {encoding: binary}\n").Replace(testSpec)
+		task, err := ParseSpec("demo", []byte(src))
+		if err != nil || task.Path != path || task.Endpoint != path || !task.Sync() {
+			t.Errorf("%s: %+v %v", path, task.Path, err)
 		}
 	}
 }

@@ -31,9 +31,9 @@ func (t Task) DecodeSync(raw []byte, req map[string]any) (*SyncAnswer, error) {
 		for _, f := range t.Response.Outputs {
 			if f.Encoding == responseEncodingBytes && len(raw) > 0 {
 				typ, _, _ := strings.Cut(http.DetectContentType(raw), ";")
-				if typ == "application/octet-stream" || typ == "text/plain" { // raw PCM, MP3 without ID3: the request says
-					if s := t.outputType(req, f, nil, 0); s != "" {
-						typ = s
+				if typ == "application/octet-stream" || typ == "text/plain" { // MP3 frames, PCM, Opus: not sniffable
+					if chosen := t.binaryType(req, f); chosen != "" {
+						typ = chosen
 					}
 				}
 				return &SyncAnswer{Outputs: []novita.Output{{Kind: t.kindOf(f), Index: 1, Type: typ, Data: raw}}}, nil
@@ -129,6 +129,22 @@ func (t Task) decodeField(doc, req map[string]any, f ResponseField, counts map[s
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// binaryType is the format a binary answer carries when its bytes do not say: the request's output-type
+// field (format, response_format), else that field's default (Fish Audio's mp3), else the spec's.
+func (t Task) binaryType(req map[string]any, f ResponseField) string {
+	if typ := t.outputType(req, f, nil, 0); typ != "" {
+		return typ
+	}
+	if p, ok := t.OutputTypeParam(); ok {
+		if v, ok := t.valueOrDefault(req, p.Path); ok {
+			if s, ok := text(v); ok {
+				return s
+			}
+		}
+	}
+	return ""
 }
 
 // outputType is the answer's type field for element i, else the request's choice, else the default.

@@ -14,6 +14,7 @@ func TestDecodeSync(t *testing.T) {
 	pngBytes := []byte("\x89PNG\r\n\x1a\nfake")
 	b64 := base64.StdEncoding.EncodeToString(pngBytes)
 	wav := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), make([]byte, 28)...)
+	mp3 := append([]byte{0xff, 0xfb, 0x90, 0x64}, make([]byte, 60)...)
 	cases := []struct {
 		task string
 		req  map[string]any
@@ -41,6 +42,9 @@ func TestDecodeSync(t *testing.T) {
 			[]novita.Output{{Kind: "audio", Index: 1, Type: "mp3", URL: "https://cos/x.mp3?sig=1"}}, ""},
 		{"img2prompt", nil, `{"prompt":"a man on a rock"}`, []novita.Output{{Kind: "text", Index: 1, Type: "txt", Data: []byte("a man on a rock")}}, ""},
 		{"glm-tts", nil, string(wav), []novita.Output{{Kind: "audio", Index: 1, Type: "audio/wave", Data: wav}}, ""},
+		// MP3 frames and Opus do not sniff: the format asked for (or Fish Audio's default, mp3) names them.
+		{"fish-audio-text-to-speech", nil, string(mp3), []novita.Output{{Kind: "audio", Index: 1, Type: "mp3", Data: mp3}}, ""},
+		{"fish-audio-text-to-speech", map[string]any{"format": "opus"}, string(mp3), []novita.Output{{Kind: "audio", Index: 1, Type: "opus", Data: mp3}}, ""},
 	}
 	for _, c := range cases {
 		task, _ := Lookup(c.task)

@@ -168,13 +168,17 @@ func (s *specFile) check(file string) error {
 	if !validEndpointName(s.Name) || strings.Contains(s.Name, "/") {
 		return bad("invalid name %q", s.Name)
 	}
-	if !strings.HasPrefix(s.Path, "/v3") {
-		return bad("path %q must start with /v3", s.Path)
+	version, ok := pathVersion(s.Path)
+	if !ok {
+		return bad("path %q must start with an API version (/v3/, /v3beta/, /v4beta/, ...)", s.Path)
 	}
 	switch Mode(s.Mode) {
 	case ModeAsync: // answers a task id; most post under /v3/async/, the unified video API at /v3/video/create
 		if s.Response != nil {
 			return bad("an async endpoint has no response section")
+		}
+		if version != "v3" { // task results are polled under /v3/async/task-result: only V3 creates tasks
+			return bad("an async endpoint must post under /v3/ (path %q)", s.Path)
 		}
 	case ModeSync:
 		if strings.HasPrefix(s.Path, "/v3/async/") {

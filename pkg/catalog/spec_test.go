@@ -71,7 +71,7 @@ func TestEveryDocumentedEndpointIsInTheCatalog(t *testing.T) {
 			t.Errorf("/v3/async/%s: not in the catalog as async (%+v)", n, task.Name)
 		}
 	}
-	for _, p := range []string{"/v3/video/create", "viduq2-pro-fast"} { // the unified API; an old name kept as an alias
+	for _, p := range []string{"/v3/video/create", "/v3/async/viduq2-pro-fast"} { // the unified API; the reference-to-video page
 		if task, ok := c.Lookup(p); !ok || task.Mode != ModeAsync {
 			t.Errorf("%s: not in the catalog as async", p)
 		}

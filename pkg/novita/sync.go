@@ -22,7 +22,7 @@ const maxSyncResponseBytes = 256 << 20
 // it runs. A path under /v3/async/ is refused: synchronous endpoints answer 404 there.
 func (c *Client) SubmitSync(ctx context.Context, path string, body []byte) ([]byte, error) {
 	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "/v3/async/") {
-		return nil, fmt.Errorf("run %s: not a synchronous endpoint path (want /v3/<name> or /v3beta/<name>)", path)
+		return nil, fmt.Errorf("run %s: not a synchronous endpoint path (want /v3/<name>, /v3beta/<name> or /v4beta/<name>)", path)
 	}
 	op := "run " + strings.TrimPrefix(path, "/")
 	u := strings.TrimRight(c.BaseURL, "/") + path

@@ -260,9 +260,9 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 			t.Errorf("%s asked: starts % x", format, b[:min(4, len(b))])
 		}
 	}
-	// opus is not among the page's formats: refused like the API refuses it
+	// opus is not among the page's formats (mp3, pcm, flac, wav): refused like the API would
 	if r := post("/v3/minimax-speech-02-hd", `{"text":"x","audio_setting":{"format":"opus"}`+voice+`}`); r.status != 400 ||
-		!strings.Contains(r.apiError(t).Message, "must be one of") {
+		!strings.Contains(r.apiError(t).Message, "audio_setting.format") {
 		t.Errorf("opus asked: %d %s", r.status, r.body)
 	}
 	// speech to text answers a transcript, not a picture's caption
@@ -284,13 +284,19 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 	} else if _, _, _, a := im.At(40, 30).RGBA(); a != 0xffff {
 		t.Errorf("remove-background: the subject is not opaque (alpha %d)", a)
 	}
-	// glm-tts answers raw PCM unless asked for WAV (the page's default is pcm)
 	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong","response_format":"wav"}`); r.status != 200 || string(r.body[:4]) != "RIFF" ||
 		r.header.Get("Content-Type") != "audio/wav" {
 		t.Errorf("glm-tts wav: %d %q", r.status, r.body[:min(12, len(r.body))])
 	}
-	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong"}`); r.status != 200 || len(r.body) == 0 || string(r.body[:min(4, len(r.body))]) == "RIFF" {
-		t.Errorf("glm-tts pcm: %d %q", r.status, r.body[:min(12, len(r.body))])
+	// the page's default format is raw PCM
+	if r := post("/v3/glm-tts", `{"input":"Hello.","voice":"tongtong"}`); r.status != 200 || len(r.body)%2 != 0 ||
+		r.header.Get("Content-Type") != "audio/L16" {
+		t.Errorf("glm-tts pcm: %d %s %d bytes", r.status, r.header.Get("Content-Type"), len(r.body))
+	}
+	// Fish Audio (documented under /v4beta/) answers MP3 frames by default
+	if r := post("/v4beta/txt2speech", `{"text":"Hello."}`); r.status != 200 || len(r.body) < 4 || r.body[0] != 0xff ||
+		r.header.Get("Content-Type") != "audio/mpeg" {
+		t.Errorf("fish audio: %d %s % x", r.status, r.header.Get("Content-Type"), r.body[:min(4, len(r.body))])
 	}
 	if r := post("/v3/remove-background", `{"image_file":"`+png+`","note":"unknown fields are ignored"}`); r.status != 200 {
 		t.Errorf("unknown field refused: %d", r.status)
