@@ -145,7 +145,7 @@ func TestBatch200TasksThroughOneTunnel(t *testing.T) {
 				if cfg, _, err := image.DecodeConfig(bytes.NewReader(c.mustExist(f.Path))); err != nil || cfg.Width != 128 || cfg.Height != 128 {
 					t.Errorf("line %d: %s is not a 128x128 image (%v): the flags must reach every line", d.Line, f.Path, err)
 				}
-				if f.Path != filepath.Join("out", fmt.Sprintf("%d-1.png", d.Line)) {
+				if f.Path != c.abs(filepath.Join("out", fmt.Sprintf("%d-1.png", d.Line))) {
 					t.Errorf("line %d saved as %s", d.Line, f.Path)
 				}
 			}

@@ -20,8 +20,10 @@ type Deps struct {
 	Getenv     func(string) string
 	Build      BuildInfo
 	HTTPClient *http.Client
-	Now        func() time.Time
-	After      func(time.Duration) <-chan time.Time
+	// Dir is the working directory relative paths are resolved in ("" = the process's own).
+	Dir   string
+	Now   func() time.Time
+	After func(time.Duration) <-chan time.Time
 
 	// Test hooks.
 	Schedule             *waiter.Schedule
@@ -44,6 +46,7 @@ func (d *Deps) factory() *factory.Factory {
 		hc = &http.Client{Transport: defaultTransport()}
 	}
 	f := factory.New(d.IO, d.Getenv, d.Build, hc)
+	f.WorkDir = d.Dir
 	if d.Now != nil {
 		f.Now = d.Now
 	}

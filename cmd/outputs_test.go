@@ -50,7 +50,7 @@ func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
 	r := c.run("submit", "txt2img", "--prompt", "a fox", "--width", "128", "--height", "128", "--wait", "-o", "t0.png")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "t0.png" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("t0.png") {
 		t.Fatalf("submit --wait: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	orig := c.mustExist("t0.png")
@@ -59,7 +59,7 @@ func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
 	fetched := requestsTo(sb, outputsPath)
 	for _, args := range [][]string{{"wait", "--last"}, {"wait", id}, {"result", id, "--download"}, {"get", id, "--download", "-o", "t0.png"}} {
 		w := c.run(args...)
-		if w.code != 0 || strings.TrimSpace(w.stdout) != "t0.png" || !strings.Contains(w.stderr, "already downloaded t0.png") {
+		if w.code != 0 || strings.TrimSpace(w.stdout) != c.abs("t0.png") || !strings.Contains(w.stderr, "already downloaded "+c.abs("t0.png")) {
 			t.Errorf("%v: exit %d stdout %q\n%s", args, w.code, w.stdout, w.stderr)
 		}
 	}
@@ -94,11 +94,11 @@ func TestSeveralTasksUnderOneNameAreRefused(t *testing.T) {
 	reads := requestsTo(sb, resultPath)
 
 	w := c.run("wait", a, b, "-o", "out.png", "--overwrite")
-	if w.code != 2 || !strings.Contains(w.stderr, `"out.png"`) || !strings.Contains(w.stderr, "{task_id}") {
+	if w.code != 2 || !strings.Contains(w.stderr, c.abs("out.png")+`"`) || !strings.Contains(w.stderr, "{task_id}") {
 		t.Errorf("wait A B -o out.png: exit %d\n%s", w.code, w.stderr)
 	}
 	w = c.run("wait", "--batch", batch, "-o", "out.png", "--overwrite")
-	if w.code != 2 || !strings.Contains(w.stderr, `"out.png"`) || !strings.Contains(w.stderr, "{line}") {
+	if w.code != 2 || !strings.Contains(w.stderr, c.abs("out.png")+`"`) || !strings.Contains(w.stderr, "{line}") {
 		t.Errorf("wait --batch -o out.png: exit %d\n%s", w.code, w.stderr)
 	}
 	if n := requestsTo(sb, resultPath); n != reads {
@@ -233,7 +233,7 @@ func TestInterruptedDownloadResumesWithRange(t *testing.T) {
 	if err != nil || fi.Size() == 0 || fi.Size() >= size {
 		t.Fatalf("partial file after the interruption: %v", err)
 	}
-	for _, want := range []string{"download of " + filepath.Join(id, "video-1.mp4") + " interrupted after", "of 2097152 bytes", "novita result " + id + " --download"} {
+	for _, want := range []string{"download of " + c.abs(filepath.Join(id, "video-1.mp4")) + " interrupted after", "of 2097152 bytes", "novita result " + id + " --download"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
 		}
@@ -249,7 +249,7 @@ func TestInterruptedDownloadResumesWithRange(t *testing.T) {
 	opts.DownloadBytesPerSec = 0
 	sb.SetOptions(opts)
 	res := c.run("result", id, "--download")
-	if res.code != 0 || strings.TrimSpace(res.stdout) != filepath.Join(id, "video-1.mp4") {
+	if res.code != 0 || strings.TrimSpace(res.stdout) != c.abs(filepath.Join(id, "video-1.mp4")) {
 		t.Fatalf("result --download: exit %d stdout %q\n%s", res.code, res.stdout, res.stderr)
 	}
 	var last sandbox.Request

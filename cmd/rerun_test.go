@@ -66,7 +66,7 @@ func TestRerunResubmitsTheStoredRequestWithOverrides(t *testing.T) {
 
 	// For real: a new task, its file downloaded, both in the journal.
 	r = c.run("rerun", id, "--prompt", "a fox at dawn", "--wait", "-o", "again.{ext}")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "again.png" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("again.png") {
 		t.Fatalf("rerun --wait: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	c.mustExist("again.png")

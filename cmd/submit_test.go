@@ -184,7 +184,7 @@ func TestWaitLastResumesAJournaledTask(t *testing.T) {
 	if w.code != 0 {
 		t.Fatalf("wait --last: exit %d\n%s", w.code, w.stderr)
 	}
-	if got := strings.TrimSpace(w.stdout); got != filepath.Join("out", "txt2img-1.png") {
+	if got := strings.TrimSpace(w.stdout); got != c.abs(filepath.Join("out", "txt2img-1.png")) {
 		t.Fatalf("wait --last printed %q", got)
 	}
 	c.mustExist("out/txt2img-1.png")
@@ -362,7 +362,7 @@ func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
 	}
 	d := decodeDoc(t, r.stdout)
 	if d.DeliveredBy != "sync" || d.Status != "TASK_STATUS_SUCCEED" || len(d.Files) != 1 ||
-		d.Files[0].Path != filepath.Join("cut", "remove-background-1.png") {
+		d.Files[0].Path != c.abs(filepath.Join("cut", "remove-background-1.png")) {
 		t.Fatalf("document %+v", d)
 	}
 	data := c.mustExist(d.Files[0].Path)
@@ -382,7 +382,7 @@ func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
 	}
 	// Without --json, stdout is the path; the request went to the endpoint's own path.
 	r = c.run("submit", "rembg", "--image", img, "-o", "plain.{ext}")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "plain.png" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("plain.png") {
 		t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, req := range sb.Requests() {

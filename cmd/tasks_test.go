@@ -319,7 +319,7 @@ func TestTornJSONLThenSubmitLosesNothing(t *testing.T) {
 		t.Fatalf("after the import and a submit: %v, want the new task first and the 7 imported", ids(all))
 	}
 	r := c.run("wait", "--last", "-o", "last.{ext}")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "last.png" || !strings.Contains(r.stderr, id) {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("last.png") || !strings.Contains(r.stderr, id) {
 		t.Fatalf("wait --last: exit %d %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	c.mustExist("last.png")

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +137,7 @@ func TestUIServesTheJournalsTasksBehindItsToken(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
 	}
-	saved := filepath.Join(c.dir, strings.TrimSpace(r.stdout))
+	saved := c.abs(strings.TrimSpace(r.stdout))
 	ic := startUI(t, c)
 
 	if code, _ := ic.do(http.MethodGet, "/api/tasks", nil, true); code != http.StatusUnauthorized {

@@ -95,6 +95,12 @@ func Template(f *factory.Factory, output string) (*download.Template, error) {
 			return nil, err
 		}
 	}
+	if output == "" {
+		output = download.DefaultTemplate
+	}
+	if output != download.StdoutPath {
+		output = f.Path(output) // relative to the working directory the command was given
+	}
 	return download.ParseTemplate(output)
 }
 

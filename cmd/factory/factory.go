@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -53,10 +54,13 @@ type Factory struct {
 	Build      BuildInfo
 	Getenv     func(string) string
 	HTTPClient *http.Client
-	Now        func() time.Time
-	After      func(time.Duration) <-chan time.Time
-	Globals    Globals
-	Test       TestHooks
+	// WorkDir is where relative paths the user gives (outputs, input files, --config) are resolved;
+	// "" is the process's working directory. Tests set it so commands can run side by side.
+	WorkDir string
+	Now     func() time.Time
+	After   func(time.Duration) <-chan time.Time
+	Globals Globals
+	Test    TestHooks
 
 	// Replaceable services; New sets them to the real, lazily built ones.
 	Config  func() (*config.File, error)
@@ -104,6 +108,16 @@ func (f *Factory) Schedule() waiter.Schedule {
 	return waiter.DefaultSchedule()
 }
 
+// Path resolves a path the user gave against WorkDir; "" and "-" (standard input or output) and
+// absolute paths are returned as they are.
+func (f *Factory) Path(p string) string {
+	if f.WorkDir == "" || p == "" || p == "-" || filepath.IsAbs(p) {
+		return p
+	}
+	// Not filepath.Join: an output template's "{task_id}/../x" must reach ParseTemplate uncleaned.
+	return strings.TrimRight(f.WorkDir, string(filepath.Separator)) + string(filepath.Separator) + p
+}
+
 // UserAgent names this build on every request.
 func (f *Factory) UserAgent() string { return "novita-cli/" + f.Build.Version }
 
@@ -113,9 +127,9 @@ func (f *Factory) loadConfig() (*config.File, error) {
 	if f.cfg != nil {
 		return f.cfg, nil
 	}
-	path := f.Globals.ConfigPath
+	path := f.Path(f.Globals.ConfigPath)
 	if !f.Globals.Changed("config") {
-		path = config.DefaultPath(f.Getenv)
+		path = f.Path(config.DefaultPath(f.Getenv))
 	}
 	cfg, err := config.Load(path)
 	if err != nil {

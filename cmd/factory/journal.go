@@ -16,7 +16,7 @@ func (f *Factory) openJournal() *journal.Journal {
 	if f.journal != nil {
 		return f.journal
 	}
-	j := journal.Open(journal.Dir(f.Getenv))
+	j := journal.Open(f.Path(journal.Dir(f.Getenv)))
 	j.Now = f.Now
 	j.OnImport = func(res journal.ImportResult) { f.reportImport(j.Path, res) }
 	f.journal = j

@@ -25,7 +25,7 @@ func readBatchLines(in body.Input, file string) ([]batch.Line, error) {
 		}
 		r = in.Stdin
 	} else {
-		f, err := os.Open(file)
+		f, err := os.Open(in.Path(file))
 		if err != nil {
 			return nil, clierr.Usagef("--batch: %v", err)
 		}
