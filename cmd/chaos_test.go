@@ -21,6 +21,7 @@ import (
 // tunnel are dropped over and over. Every command must still succeed with byte-exact files, leave nothing partial
 // on disk and journal its task as finished.
 func TestChaosEveryKnobAtOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("chaos run takes ~15 s")
 	}

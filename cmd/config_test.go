@@ -13,6 +13,7 @@ import (
 )
 
 func TestConfigSetGetListPathAndPrecedence(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	path := filepath.Join(c.dir, "config", "novita", "config.yaml")
@@ -63,6 +64,7 @@ func TestConfigSetGetListPathAndPrecedence(t *testing.T) {
 }
 
 func TestConfigSetPromptsWithoutEchoOnATerminal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ios, _, out, errOut := iostreams.Test()
 	ios.InTTY = true
@@ -84,6 +86,7 @@ func TestConfigSetPromptsWithoutEchoOnATerminal(t *testing.T) {
 }
 
 func TestTasksListsTheJournalNewestFirst(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -105,6 +108,7 @@ func TestTasksListsTheJournalNewestFirst(t *testing.T) {
 
 // Issue 13, items 9 and 12: secrets stay hidden unless asked for, and unset says what it did.
 func TestConfigGetRedactsSecretsUnlessRevealAndUnsetSaysWhatItDid(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	if r := c.run("config", "set", "api_key", "sk_test_1234567890"); r.code != 0 {
 		t.Fatalf("set: exit %d\n%s", r.code, r.stderr)
@@ -131,6 +135,7 @@ func TestConfigGetRedactsSecretsUnlessRevealAndUnsetSaysWhatItDid(t *testing.T) 
 
 // Issue 13, item 9: a bad value written into the file by hand is named, with the file, when used.
 func TestBadConfigValueNamesTheFile(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := filepath.Join(c.dir, "config", "novita", "config.yaml")
 	os.MkdirAll(filepath.Dir(path), 0o700)
@@ -143,6 +148,7 @@ func TestBadConfigValueNamesTheFile(t *testing.T) {
 
 // Issue 13, item 6: every config action writes one JSON document with --json.
 func TestConfigActionsWriteOneJSONDocument(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{
 		{"--json", "config", "set", "tunnel", "local"},

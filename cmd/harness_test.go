@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,14 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	repoRoot = filepath.Dir(wd)
+	// The end-to-end tests mostly wait (on the sandbox's task timers, polls, sockets), not compute:
+	// run more of them at once than there are cores, unless -parallel says otherwise.
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", "8")
+	}
 	goleak.VerifyTestMain(m)
 }
 

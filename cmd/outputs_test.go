@@ -46,6 +46,7 @@ const resultPath, outputsPath = "/v3/async/task-result", "/outputs/"
 // Item 4: after submit --wait -o t0.png, wait --last exited 1 "already exists" though t0.png had the
 // recorded sha256. Every way back to that task reports it as already downloaded, fetching nothing.
 func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -80,6 +81,7 @@ func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
 // Item 2: a fixed -o for several tasks kept one file. wait A B and wait --batch refuse it (exit 2)
 // before waiting, naming the fix.
 func TestSeveralTasksUnderOneNameAreRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond})
 	c.useSandbox(sb)
@@ -117,6 +119,7 @@ func TestSeveralTasksUnderOneNameAreRefused(t *testing.T) {
 
 // Item 3: output problems are found before any waiting or result read (exit 2, naming path and fix).
 func TestOutputProblemsAreFoundBeforeWaiting(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond})
 	c.useSandbox(sb)
@@ -160,6 +163,7 @@ func TestOutputProblemsAreFoundBeforeWaiting(t *testing.T) {
 // Item 8: -o /dev/null created /dev/null.png and -o - wrote -.png. A device is written in place (a FIFO:
 // outputs_unix_test.go); -o - puts the one output, and nothing else, on stdout.
 func TestSpecialOutputTargets(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond})
 	c.useSandbox(sb)
@@ -205,6 +209,7 @@ func TestSpecialOutputTargets(t *testing.T) {
 // Item 12: an interrupted download discarded its partial file and said "context canceled". It keeps
 // it beside the target, says what happened, and result --download resumes it with Range.
 func TestInterruptedDownloadResumesWithRange(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	const size = 2 << 20
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond, VideoPadBytes: size, DownloadBytesPerSec: 1 << 20})

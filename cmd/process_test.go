@@ -54,6 +54,7 @@ func exitCode(err error) int {
 }
 
 func TestSIGINTDuringTheWaitExits130AndPrintsTheResumeCommand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: time.Minute})
 	c.useSandbox(sb)
@@ -68,6 +69,7 @@ func TestSIGINTDuringTheWaitExits130AndPrintsTheResumeCommand(t *testing.T) {
 }
 
 func TestKilledDuringTheWaitThenWaitLastCompletes(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 2 * time.Second})
 	c.useSandbox(sb)

@@ -46,6 +46,7 @@ func decodeDoc(t *testing.T, s string) doc {
 }
 
 func TestSandboxSubmitWaitWritesARealPNG(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a lighthouse at dusk", "--width", "256", "--height", "192", "--wait")
 	if r.code != 0 {
@@ -71,6 +72,7 @@ func TestSandboxSubmitWaitWritesARealPNG(t *testing.T) {
 }
 
 func TestSubmitWaitJSONIsByteExactAndJournaled(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -109,6 +111,7 @@ func TestSubmitWaitJSONIsByteExactAndJournaled(t *testing.T) {
 }
 
 func TestDroppedWebhookFallsBackToPolling(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.deps.SandboxOptions.WebhookDrop = true
 	r := c.run("--sandbox", "--json", "submit", "txt2img", "--prompt", "a fox", "--width", "128", "--height", "128", "--wait")
@@ -121,6 +124,7 @@ func TestDroppedWebhookFallsBackToPolling(t *testing.T) {
 }
 
 func TestFailedTaskExits3WithReason(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "please [fail]", "--wait")
 	if r.code != 3 {
@@ -135,6 +139,7 @@ func TestFailedTaskExits3WithReason(t *testing.T) {
 }
 
 func TestTimeoutExits5WithResumeHint(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// A sandbox that outlives the command, as the real API does (an in-process --sandbox is gone
 	// after the command, so no resume advice is given then: see hardening_test.go).
@@ -150,6 +155,7 @@ func TestTimeoutExits5WithResumeHint(t *testing.T) {
 }
 
 func TestInterruptExits130WithResumeHint(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: time.Minute})
 	c.useSandbox(sb)
@@ -172,6 +178,7 @@ func TestInterruptExits130WithResumeHint(t *testing.T) {
 }
 
 func TestWaitLastResumesAJournaledTask(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -195,6 +202,7 @@ func TestWaitLastResumesAJournaledTask(t *testing.T) {
 }
 
 func TestBadTemplateFailsBeforeSubmitting(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -208,6 +216,7 @@ func TestBadTemplateFailsBeforeSubmitting(t *testing.T) {
 }
 
 func TestMissingAndWrongKeysExit4WithoutLeakingTheKey(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.env["NOVITA_BASE_URL"] = sb.URL()
@@ -240,6 +249,7 @@ func TestMissingAndWrongKeysExit4WithoutLeakingTheKey(t *testing.T) {
 }
 
 func TestDryRunPrintsTheSampleBody(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("submit", "txt2img", "--prompt", "a lighthouse on a cliff at dusk, oil painting",
 		"--negative-prompt", "blurry, low quality", "--image-type", "jpeg", "--dry-run", "--webhook-url", "https://your-webhook-endpoint-url")
@@ -263,6 +273,7 @@ func TestDryRunPrintsTheSampleBody(t *testing.T) {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{
 		{"submit"},
@@ -286,6 +297,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 
 // Issue 12: the first command of the product brief, with Novita's own name for the task.
 func TestTxt2imageWaitWorksAgainstTheSandbox(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, name := range []string{"txt2image", "Txt2Img"} {
 		r := c.run("--sandbox", "submit", name, "--prompt", "x", "--width", "128", "--height", "128", "--wait")
@@ -302,6 +314,7 @@ func TestTxt2imageWaitWorksAgainstTheSandbox(t *testing.T) {
 // A typo in the task name is answered with the close names before any key check or request: with no
 // key set, the user hears the suggestion, not "no API key".
 func TestTypoGetsASuggestionBeforeTheKeyCheck(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.env["NOVITA_BASE_URL"] = sb.URL() // and no key
@@ -327,6 +340,7 @@ func TestTypoGetsASuggestionBeforeTheKeyCheck(t *testing.T) {
 // A name the catalog does not know is posted under /v3/async/ with the body from --data and --set;
 // without a body it is a usage error naming --data, found before anything is sent.
 func TestUnknownEndpointTakesItsBodyFromData(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -352,6 +366,7 @@ func TestUnknownEndpointTakesItsBodyFromData(t *testing.T) {
 // A synchronous endpoint runs at once: its outputs are written through -o, journalled, and --json
 // prints the document with delivered_by "sync". It is never posted under /v3/async/.
 func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -398,6 +413,7 @@ func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
 
 // A batch of a synchronous task makes one call per line and prints each line's document.
 func TestSyncBatchRunsEveryLine(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	file := writeBatchFile(t, c, "prompts.txt", []string{"a fox", "a cat", `{"prompt": "a dog", "seed": 3}`})
@@ -421,6 +437,7 @@ func TestSyncBatchRunsEveryLine(t *testing.T) {
 
 // Flags may come before the task name, and a common flag there still reaches the task.
 func TestFlagsBeforeTheTaskName(t *testing.T) {
+	t.Parallel()
 	r := newCLI(t).run("submit", "--dry-run", "-o", "x.png", "txt2img", "--prompt", "a cat", "--steps", "7")
 	if r.code != 0 || !strings.Contains(r.stdout, `"steps": 7`) {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)

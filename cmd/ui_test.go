@@ -130,6 +130,7 @@ func startUI(t *testing.T, c *cli, args ...string) *inspectorClient {
 }
 
 func TestUIServesTheJournalsTasksBehindItsToken(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -178,6 +179,7 @@ func TestUIServesTheJournalsTasksBehindItsToken(t *testing.T) {
 }
 
 func TestUIDownloadAgainWithoutAKeySaysSo(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -195,6 +197,7 @@ func TestUIDownloadAgainWithoutAKeySaysSo(t *testing.T) {
 }
 
 func TestUIRefusesWhatWouldExposeIt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{
 		{"ui", "--addr", "0.0.0.0:0"},
@@ -253,6 +256,7 @@ func (s *sseReader) next(t *testing.T) eventDoc {
 }
 
 func TestListenUIStreamsReplaysAndKeepsEvents(t *testing.T) {
+	t.Parallel()
 	app := newHookApp(t, http.StatusOK)
 	c := newCLI(t)
 	ready, uiReady := make(chan string, 1), make(chan string, 1)
@@ -337,6 +341,7 @@ func TestListenUIStreamsReplaysAndKeepsEvents(t *testing.T) {
 }
 
 func TestListenFaultInjectionReachesTheSender(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.ListenReady = ready
