@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
@@ -77,8 +78,7 @@ type Runner struct {
 	HTTP      *http.Client     // downloads
 	UserAgent string
 	Schedule  waiter.Schedule
-	Now       func() time.Time
-	After     func(time.Duration) <-chan time.Time
+	Clock     clock.Clock // every wait, timer and timestamp of the pipeline; nil = the real clock
 	// Progress shows download progress (bars or lines); nil is silent.
 	Progress iostreams.Transfers
 	Observer Observer
@@ -96,12 +96,9 @@ func (r *Runner) observer() Observer {
 	return r.Observer
 }
 
-func (r *Runner) now() time.Time {
-	if r.Now == nil {
-		return time.Now()
-	}
-	return r.Now()
-}
+func (r *Runner) clock() clock.Clock { return clock.OrReal(r.Clock) }
+
+func (r *Runner) now() time.Time { return r.clock().Now() }
 
 // The journal writes below never end a paid task: a failure is a warning. They run with a context
 // that a Ctrl-C does not cancel, because the task exists whatever happens to this process and

@@ -44,8 +44,7 @@ type Config struct {
 	Schedule Schedule
 	// NotFoundGrace tolerates TASK_NOT_FOUND for a while right after a submit.
 	NotFoundGrace time.Duration
-	Now           func() time.Time
-	After         func(time.Duration) <-chan time.Time
+	Clock         clock.Clock // default the real clock
 	OnProgress    func(Progress)
 }
 
@@ -68,7 +67,7 @@ type Outcome struct {
 func Wait(ctx context.Context, cfg Config) (Outcome, error) {
 	var out Outcome
 	e := Start(ctx, Options{Read: cfg.Read, Webhooks: cfg.Webhooks, Concurrency: 1, Schedule: cfg.Schedule,
-		NotFoundGrace: cfg.NotFoundGrace, Timeout: cfg.Timeout, Clock: clock.FromFuncs(cfg.Now, cfg.After),
+		NotFoundGrace: cfg.NotFoundGrace, Timeout: cfg.Timeout, Clock: clock.OrReal(cfg.Clock),
 		OnProgress: cfg.OnProgress, OnDone: func(o Outcome) { out = o }})
 	if err := e.Add(Task{ID: cfg.TaskID}); err != nil { // ctx was over before the wait began
 		_ = e.Wait()
