@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/sandbox"
 	"github.com/novita-cli/novita/pkg/waiter"
@@ -22,8 +23,7 @@ type Deps struct {
 	HTTPClient *http.Client
 	// Dir is the working directory relative paths are resolved in ("" = the process's own).
 	Dir   string
-	Now   func() time.Time
-	After func(time.Duration) <-chan time.Time
+	Clock clock.Clock // nil = the real clock
 
 	// Test hooks.
 	Schedule             *waiter.Schedule
@@ -47,11 +47,8 @@ func (d *Deps) factory() *factory.Factory {
 	}
 	f := factory.New(d.IO, d.Getenv, d.Build, hc)
 	f.WorkDir = d.Dir
-	if d.Now != nil {
-		f.Now = d.Now
-	}
-	if d.After != nil {
-		f.After = d.After
+	if d.Clock != nil {
+		f.Clock = d.Clock
 	}
 	f.Test = factory.TestHooks{Schedule: d.Schedule, SandboxOptions: d.SandboxOptions, NgrokConnectURL: d.NgrokConnectURL,
 		NgrokRootCAs: d.NgrokRootCAs, TunnelConnectTimeout: d.TunnelConnectTimeout, SandboxReady: d.SandboxReady,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/tasks"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
@@ -97,7 +98,7 @@ func TestTasksFiltersAndSearch(t *testing.T) {
 
 	// The clock moved on: --since counts back from now.
 	later := *c
-	later.deps.Now = func() time.Time { return time.Now().Add(3 * time.Hour) }
+	later.deps.Clock = clock.NewFake(time.Now().Add(3 * time.Hour)) // no timer runs in tasks
 	if got := ids(ndjson(t, later.run("tasks", "--json", "--since", "2h"))); len(got) != 0 {
 		t.Errorf("--since 2h three hours later: %v", got)
 	}
@@ -207,7 +208,7 @@ func TestTasksShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := *c
-	later.deps.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	later.deps.Clock = clock.NewFake(time.Now().Add(2 * time.Hour))
 	sr = later.run("tasks", "show", id, "--json")
 	doc = tasks.Document{}
 	if json.Unmarshal([]byte(sr.stdout), &doc) != nil || len(doc.Files) != 1 || doc.Files[0].Exists || !doc.Files[0].URLExpired {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
-	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/webhook"
@@ -82,7 +81,7 @@ func OpenReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api 
 func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
 	return &lifecycle.Runner{
 		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
-		Schedule: f.Schedule(), Clock: clock.FromFuncs(f.Now, f.After),
+		Schedule: f.Schedule(), Clock: f.Clock,
 		Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/config"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
@@ -57,8 +58,7 @@ type Factory struct {
 	// WorkDir is where relative paths the user gives (outputs, input files, --config) are resolved;
 	// "" is the process's working directory. Tests set it so commands can run side by side.
 	WorkDir string
-	Now     func() time.Time
-	After   func(time.Duration) <-chan time.Time
+	Clock   clock.Clock // every timestamp and timer of the command line
 	Globals Globals
 	Test    TestHooks
 
@@ -86,7 +86,7 @@ type API struct {
 
 // New returns a factory whose services are built on first use.
 func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, hc *http.Client) *Factory {
-	f := &Factory{IOStreams: ios, Getenv: getenv, Build: build, HTTPClient: hc, Now: time.Now, After: time.After}
+	f := &Factory{IOStreams: ios, Getenv: getenv, Build: build, HTTPClient: hc, Clock: clock.Real{}}
 	if f.Getenv == nil {
 		f.Getenv = func(string) string { return "" }
 	}

@@ -17,7 +17,7 @@ func (f *Factory) openJournal() *journal.Journal {
 		return f.journal
 	}
 	j := journal.Open(f.Path(journal.Dir(f.Getenv)))
-	j.Now = f.Now
+	j.Now = f.Clock.Now
 	j.OnImport = func(res journal.ImportResult) { f.reportImport(j.Path, res) }
 	f.journal = j
 	f.cleanups = append(f.cleanups, func() {

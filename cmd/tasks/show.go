@@ -79,12 +79,12 @@ func runShow(ctx context.Context, o *ShowOptions) error {
 		return clierr.WithHint(clierr.KindUsage, fmt.Errorf("task %s is not in the journal", iostreams.Safe(o.TaskID)),
 			"list the tasks submitted from this machine with: novita tasks (or read any task's result with: novita result <id>)")
 	}
-	doc := Document{Detail: d, Files: fileStates(d.Files, f.Now())}
+	doc := Document{Detail: d, Files: fileStates(d.Files, f.Clock.Now())}
 	doc.ElidedInputs, _ = journal.ElidedPaths(d.Request) // a stored request is JSON; nothing else is shown as elided
 	if f.Globals.JSON {
 		return iostreams.WriteJSON(f.IOStreams.Out, doc)
 	}
-	return writeDetail(f.IOStreams.Out, doc, f.Now())
+	return writeDetail(f.IOStreams.Out, doc, f.Clock.Now())
 }
 
 func fileStates(files []journal.FileRecord, now time.Time) []FileState {

@@ -150,7 +150,9 @@ func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.T
 	io.Statusf("requested a %s test event (task %s); waiting for it at %s/...", want.Short(), id, srv.Tunnel.URL())
 	var timeout <-chan time.Time
 	if o.Timeout > 0 {
-		timeout = f.After(o.Timeout)
+		t := f.Clock.NewTimer(o.Timeout)
+		defer t.Stop()
+		timeout = t.C()
 	}
 	for {
 		select {

@@ -75,8 +75,8 @@ func runUI(ctx context.Context, o *Options) error {
 	if _, err := j.List(ctx, journal.Query{Limit: 1}); err != nil {
 		return fmt.Errorf("ui: %w", err)
 	}
-	store := &inspect.Store{Journal: j, Now: f.Now}
-	acts := &inspect.Actions{NoReplay: inspect.NoReplayUI, Download: Downloader(f, store), Now: f.Now}
+	store := &inspect.Store{Journal: j, Now: f.Clock.Now}
+	acts := &inspect.Actions{NoReplay: inspect.NoReplayUI, Download: Downloader(f, store), Now: f.Clock.Now}
 	c := ServeConfig{Addr: o.Addr, AddrFlag: "--addr", AddrSet: o.AddrSet, AllowRemote: o.AllowRemote, Store: store, Actions: acts}
 	if o.Open {
 		c.Open = o.OpenBrowser
