@@ -12,6 +12,7 @@ import (
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/tunnel"
 )
 
 // TunnelFlags are the receiver flags shared by submit --wait, listen and test-event.
@@ -25,7 +26,7 @@ type TunnelFlags struct {
 func AddTunnelFlags(cmd *cobra.Command) *TunnelFlags {
 	v := &TunnelFlags{cmd: cmd}
 	f := cmd.Flags()
-	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", []string{"auto", "ngrok", "local", "none"}, "webhook tunnel")
+	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", tunnel.Modes(), "webhook tunnel")
 	f.StringVar(&v.publicURL, "public-url", "", "your own public URL that forwards to --listen-addr (implies --tunnel local)")
 	f.StringVar(&v.listenAddr, "listen-addr", "127.0.0.1:0", "where the local receiver listens")
 	f.StringVar(&v.ngrokToken, "ngrok-authtoken", "", "ngrok authtoken (env NGROK_AUTHTOKEN, config ngrok_authtoken)")

@@ -17,6 +17,9 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/novita-cli/novita/pkg/preview"
+	"github.com/novita-cli/novita/pkg/tunnel"
+
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 )
@@ -42,12 +45,12 @@ func Keys() []Key {
 		{Name: "ngrok_authtoken", Env: "NGROK_AUTHTOKEN", Flag: "--ngrok-authtoken", Secret: true, Help: "ngrok authtoken for webhook tunnels"},
 		{Name: "ngrok_url", Env: "NOVITA_NGROK_URL", Flag: "--ngrok-url", Example: "https://you.ngrok.app",
 			Help: "reserved ngrok domain for the tunnel"},
-		{Name: "tunnel", Env: "NOVITA_TUNNEL", Flag: "--tunnel", Default: "auto", Choices: []string{"auto", "ngrok", "local", "none"},
+		{Name: "tunnel", Env: "NOVITA_TUNNEL", Flag: "--tunnel", Default: "auto", Choices: tunnel.Modes(),
 			Example: "auto", Help: "tunnel mode: auto|ngrok|local|none"},
 		{Name: "public_url", Env: "NOVITA_PUBLIC_URL", Flag: "--public-url", Example: "https://hooks.example.com",
 			Help: "your own public URL forwarding to --listen-addr"},
 		{Name: "output", Env: "NOVITA_OUTPUT", Flag: "--output", Example: download.DefaultTemplate, Help: "default output template"},
-		{Name: "preview", Env: "NOVITA_PREVIEW", Flag: "--preview", Default: "auto", Choices: []string{"auto", "off", "kitty", "iterm", "sixel"},
+		{Name: "preview", Env: "NOVITA_PREVIEW", Flag: "--preview", Default: "auto", Choices: preview.Modes(),
 			Example: "auto", Help: "inline image previews: auto|off|kitty|iterm|sixel"},
 	}
 }

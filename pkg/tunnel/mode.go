@@ -19,6 +19,11 @@ const (
 	ModeNone  Mode = "none"
 )
 
+// Modes lists the tunnel modes, as --tunnel, the config key tunnel and completion offer them.
+func Modes() []string {
+	return []string{string(ModeAuto), string(ModeNgrok), string(ModeLocal), string(ModeNone)}
+}
+
 // ParseMode parses a --tunnel value; the empty string means auto.
 func ParseMode(s string) (Mode, error) {
 	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
@@ -27,7 +32,7 @@ func ParseMode(s string) (Mode, error) {
 	case ModeAuto, ModeNgrok, ModeLocal, ModeNone:
 		return m, nil
 	}
-	return "", clierr.Usagef("invalid --tunnel %q: valid values are auto, ngrok, local, none", s)
+	return "", clierr.Usagef("invalid --tunnel %q: valid values are %s", s, strings.Join(Modes(), ", "))
 }
 
 // ResolveMode turns the requested mode into the one to open. For auto: a loopback API base URL
