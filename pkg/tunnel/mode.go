@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"strings"
@@ -18,6 +19,10 @@ const (
 	ModeLocal Mode = "local"
 	ModeNone  Mode = "none"
 )
+
+// ErrNoAuthtoken is an ngrok tunnel asked for (explicitly, or by the config) with no authtoken known.
+// The command line says how to give one.
+var ErrNoAuthtoken = clierr.New(clierr.KindAuth, errors.New("the ngrok tunnel needs an authtoken"))
 
 // Modes lists the tunnel modes, as --tunnel, the config key tunnel and completion offer them.
 func Modes() []string {
