@@ -183,7 +183,7 @@ func TestTaskHelpShowsOnlyItsOwnTypedFlags(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("submit %s --help: exit %d\n%s", task, r.code, r.stderr)
 		}
-		own, rest, ok := strings.Cut(r.stdout, "Flags of "+task+":\n")
+		_, rest, ok := strings.Cut(r.stdout, "Flags of "+task+":\n")
 		if !ok {
 			t.Fatalf("submit %s --help has no section of its own flags:\n%s", task, r.stdout)
 		}
@@ -199,7 +199,7 @@ func TestTaskHelpShowsOnlyItsOwnTypedFlags(t *testing.T) {
 	if !strings.Contains(own, "--duration string") || !strings.Contains(own, `(default "5")`) || !strings.Contains(own, "one of 5, 10") {
 		t.Errorf("kling's --duration is not shown with its values and default:\n%s", own)
 	}
-	own, all = help("wan-t2v")
+	_, all = help("wan-t2v")
 	if strings.Contains(all, "--voice") || strings.Contains(all, "--mask") {
 		t.Errorf("wan-t2v --help mentions --voice or --mask:\n%s", all)
 	}
