@@ -59,11 +59,6 @@ func Usagef(format string, args ...any) error {
 	return &Error{Kind: KindUsage, Err: fmt.Errorf(format, args...)}
 }
 
-// Authf is an authentication error (exit 4).
-func Authf(format string, args ...any) error {
-	return &Error{Kind: KindAuth, Err: fmt.Errorf(format, args...)}
-}
-
 // KindOf finds the most specific kind in err's chain. The outermost Kinder wins, so a caller can
 // reclassify an error by wrapping it.
 func KindOf(err error) Kind {

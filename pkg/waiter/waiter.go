@@ -1,5 +1,5 @@
 // Package waiter owns the race to a task's final state, for one task or ten thousand: one Engine
-// keeps every pending task on an adaptive read schedule (Planner), runs the reads on a bounded pool,
+// keeps every pending task on an adaptive read schedule (Schedule), runs the reads on a bounded pool,
 // pauses them all behind a shared 429 Gate, and takes webhook deliveries as signals to read a task
 // now. A webhook is only a signal: the result that counts is re-read from the task-result API with
 // our key, so a forged or early delivery cannot end a wait or redirect downloads. Wait is the engine
