@@ -9,7 +9,7 @@ import (
 	"fmt"
 )
 
-// Kind classifies an error for the exit code table (README "Exit codes").
+// Kind classifies an error for the exit code table (README "The JSON contract and exit codes").
 type Kind int
 
 const (

@@ -28,7 +28,7 @@ import (
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
-// Document is the --json output of a finished task (README "Waiting, downloads and the JSON document").
+// Document is the --json output of a finished task (README "The JSON contract and exit codes").
 type Document struct {
 	TaskID      string          `json:"task_id"`
 	Task        string          `json:"task,omitempty"`
