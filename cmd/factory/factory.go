@@ -95,7 +95,9 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, 
 	}
 	f.Globals.Changed = func(string) bool { return false }
 	f.Config = f.loadConfig
-	f.API = f.resolveAPI
+	// Once per command line, even under concurrent callers (listen's inspector and its deliveries):
+	// two callers must not start two in-process sandboxes, nor register the key twice.
+	f.API = sync.OnceValues(f.resolveAPI)
 	f.Journal = f.openJournal
 	return f
 }
@@ -252,12 +254,6 @@ const SandboxGoneHint = "the built-in --sandbox simulator stopped with this comm
 const defaultSandboxTaskDuration = 2 * time.Second
 
 func (f *Factory) resolveAPI() (*API, error) {
-	f.mu.Lock()
-	api := f.api
-	f.mu.Unlock()
-	if api != nil {
-		return api, nil
-	}
 	key, err := f.Resolve("api_key", f.Globals.APIKey, f.Globals.Changed("api-key"))
 	if err != nil {
 		return nil, err
@@ -272,7 +268,7 @@ func (f *Factory) resolveAPI() (*API, error) {
 			return nil, err // before any request: a key no server accepts must not look like a paid failure
 		}
 	}
-	api = &API{BaseURL: strings.TrimRight(base, "/"), Key: key}
+	api := &API{BaseURL: strings.TrimRight(base, "/"), Key: key}
 	if f.Globals.Sbx {
 		opts := sandbox.Options{TaskDuration: defaultSandboxTaskDuration}
 		if f.Test.SandboxOptions != nil {
