@@ -160,12 +160,13 @@ func TestInterruptExits130WithResumeHint(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{TaskDuration: time.Minute})
 	c.useSandbox(sb)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for len(sb.Requests()) == 0 {
-			time.Sleep(10 * time.Millisecond)
+	go func() { // interrupt the wait once the task exists, however slow the submit was
+		defer cancel()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if es, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil); len(es) > 0 {
+				return
+			}
 		}
-		time.Sleep(100 * time.Millisecond)
-		cancel()
 	}()
 	r := c.runCtx(ctx, "submit", "txt2img", "--prompt", "slow", "--wait")
 	if r.code != 130 {
