@@ -11,6 +11,7 @@ import (
 )
 
 func TestBalanceShowsEveryAmountInUSD(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{Balance: &sandbox.Balance{Cash: 12345678, CreditLimit: 500000, Outstanding: 3}}))
 	r := c.run("balance")
@@ -39,6 +40,7 @@ func TestBalanceShowsEveryAmountInUSD(t *testing.T) {
 }
 
 func TestBalanceShowsADebt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{Balance: &sandbox.Balance{Cash: 0, CreditLimit: 0, Outstanding: 150}}))
 	r := c.run("balance")
@@ -48,6 +50,7 @@ func TestBalanceShowsADebt(t *testing.T) {
 }
 
 func TestBalanceAuthErrors(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	c.env["NOVITA_API_KEY"] = "sk_not_the_sandbox_key"
@@ -65,6 +68,7 @@ func TestBalanceAuthErrors(t *testing.T) {
 }
 
 func TestPrintBalanceBeforeABatch(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCatalogListsEveryTask(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("catalog")
 	if r.code != 0 {
@@ -54,6 +55,7 @@ func TestCatalogListsEveryTask(t *testing.T) {
 
 // --json is NDJSON: one object per task, the same tasks as the table.
 func TestCatalogJSONIsOneObjectPerTask(t *testing.T) {
+	t.Parallel()
 	r := newCLI(t).run("--json", "catalog")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -81,6 +83,7 @@ func TestCatalogJSONIsOneObjectPerTask(t *testing.T) {
 }
 
 func TestCatalogShowsATasksParametersAndExample(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("catalog", "txt2img")
 	if r.code != 0 {
@@ -148,6 +151,7 @@ func TestCatalogShowsATasksParametersAndExample(t *testing.T) {
 // The example `novita catalog <task>` shows is ready to run: with its placeholder file made real, it
 // is a valid request for every task.
 func TestCatalogExamplesAreValidRequests(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	img := filepath.Join(repoRoot, "pkg", "body", "testdata", "pixel.png")
 	for _, task := range catalog.All() {

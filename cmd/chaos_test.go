@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 // tunnel are dropped over and over. Every command must still succeed with byte-exact files, leave nothing partial
 // on disk and journal its task as finished.
 func TestChaosEveryKnobAtOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("chaos run takes ~15 s")
 	}
@@ -32,9 +32,10 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 		Submit429First: 1, Submit429Rate: 0.2, Result429Rate: 0.2, RetryAfter: 50 * time.Millisecond,
 		Result5xxRate:   0.2,
 		WebhookDropRate: 0.3, WebhookDuplicate: true, WebhookRetryBackoff: 20 * time.Millisecond,
-		DownloadCutAfter: 10 << 10,
-		VideoPadBytes:    256 << 10,
-		Seed:             20261127,
+		// Every output is cut once, and its resume finds the URL expired (a TTL running out mid-download).
+		DownloadCutAfter: 10 << 10, ExpireOnResume: true,
+		VideoPadBytes: 256 << 10,
+		Seed:          20261127,
 	})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -57,15 +58,6 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 		defer dropper.Done()
 		drop := time.NewTicker(700 * time.Millisecond) // a flaky uplink: the edge forgets every agent session
 		defer drop.Stop()
-		// Every URL issued so far expires now and then, as a TTL running out would, and always in the
-		// middle of a download (right after the sandbox cut one): waiting for a clock tick instead could
-		// miss every download on a fast machine. Seconds apart: the downloader re-reads the result once
-		// per download by design, so two expiries within one download's life would (rightly) fail it; a
-		// real TTL never kills a URL just issued.
-		poll := time.NewTicker(5 * time.Millisecond)
-		defer poll.Stop()
-		var lastExpiry time.Time
-		seen := 0
 		for {
 			select {
 			case <-stop:
@@ -74,17 +66,6 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 				opening.Lock()
 				dropped += edge.DropSessions()
 				opening.Unlock()
-			case <-poll.C:
-				reqs := sb.Requests()
-				cut := false
-				for _, r := range reqs[seen:] {
-					cut = cut || (strings.HasPrefix(r.Path, "/outputs/") && r.Status == http.StatusPartialContent)
-				}
-				seen = len(reqs)
-				if cut && time.Since(lastExpiry) > 2*time.Second {
-					sb.ExpireAllURLs()
-					lastExpiry = time.Now()
-				}
 			}
 		}
 	}()

@@ -19,6 +19,7 @@ import (
 // TestCommittedCompletionsAreCurrent keeps completions/ (shipped in archives and packages) in step
 // with the command tree.
 func TestCommittedCompletionsAreCurrent(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{"bash": "novita.bash", "zsh": "_novita", "fish": "novita.fish", "powershell": "novita.ps1"}
 	c := newCLI(t)
 	for shell, name := range files {
@@ -39,6 +40,7 @@ func TestCommittedCompletionsAreCurrent(t *testing.T) {
 }
 
 func TestCompletionRejectsUnknownShell(t *testing.T) {
+	t.Parallel()
 	res := newCLI(t).run("completion", "tcsh")
 	if res.code != 2 {
 		t.Errorf("novita completion tcsh exited %d, want 2 (usage); stderr %q", res.code, res.stderr)
@@ -70,6 +72,7 @@ func (c *cli) complete(args ...string) ([]string, cobra.ShellCompDirective) {
 }
 
 func TestDynamicCompletions(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	taskID := "0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10"
 	j := journal.Open(journal.Dir(func(k string) string { return c.env[k] }))
@@ -110,6 +113,7 @@ func TestDynamicCompletions(t *testing.T) {
 }
 
 func TestTaskNameCompletionCarriesDescriptions(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	res := c.run(cobra.ShellCompRequestCmd, "submit", "txt2")
 	for _, l := range res.lines() {
@@ -121,6 +125,7 @@ func TestTaskNameCompletionCarriesDescriptions(t *testing.T) {
 }
 
 func TestImageFlagCompletesFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	_, dir := c.complete("submit", "img2img", "--image", "")
 	if dir&cobra.ShellCompDirectiveNoFileComp != 0 {
@@ -131,6 +136,7 @@ func TestImageFlagCompletesFiles(t *testing.T) {
 // Completion offers the canonical task names (not the aliases), each task's own enum values, for an
 // alias too, and task names after common flags; catalog completes names and kinds.
 func TestTaskAndEnumCompletion(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	names, _ := c.complete("submit", "t")
 	if !slices.Contains(names, "txt2img") || !slices.Contains(names, "txt2speech") || slices.Contains(names, "t2i") || slices.Contains(names, "tts") {

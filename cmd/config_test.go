@@ -14,6 +14,7 @@ import (
 )
 
 func TestConfigSetGetListPathAndPrecedence(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	path := filepath.Join(c.dir, "config", "novita", "config.yaml")
@@ -65,6 +66,7 @@ func TestConfigSetGetListPathAndPrecedence(t *testing.T) {
 }
 
 func TestConfigSetPromptsWithoutEchoOnATerminal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ios, _, out, errOut := iostreams.Test()
 	ios.InTTY = true
@@ -86,6 +88,7 @@ func TestConfigSetPromptsWithoutEchoOnATerminal(t *testing.T) {
 }
 
 func TestTasksListsTheJournalNewestFirst(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -107,6 +110,7 @@ func TestTasksListsTheJournalNewestFirst(t *testing.T) {
 
 // Issue 13, items 9 and 12: secrets stay hidden unless asked for, and unset says what it did.
 func TestConfigGetRedactsSecretsUnlessRevealAndUnsetSaysWhatItDid(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	if r := c.run("config", "set", "api_key", "sk_test_1234567890"); r.code != 0 {
 		t.Fatalf("set: exit %d\n%s", r.code, r.stderr)
@@ -133,6 +137,7 @@ func TestConfigGetRedactsSecretsUnlessRevealAndUnsetSaysWhatItDid(t *testing.T) 
 
 // Issue 13, item 9: a bad value written into the file by hand is named, with the file, when used.
 func TestBadConfigValueNamesTheFile(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	path := filepath.Join(c.dir, "config", "novita", "config.yaml")
 	os.MkdirAll(filepath.Dir(path), 0o700)
@@ -145,6 +150,7 @@ func TestBadConfigValueNamesTheFile(t *testing.T) {
 
 // Issue 13, item 6: every config action writes one JSON document with --json.
 func TestConfigActionsWriteOneJSONDocument(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{
 		{"--json", "config", "set", "tunnel", "local"},

@@ -8,6 +8,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/sandbox"
 	"github.com/novita-cli/novita/pkg/waiter"
@@ -22,8 +23,9 @@ type Deps struct {
 	Getenv     func(string) string
 	Build      BuildInfo
 	HTTPClient *http.Client
-	Now        func() time.Time
-	After      func(time.Duration) <-chan time.Time
+	// Dir is the working directory relative paths are resolved in ("" = the process's own).
+	Dir   string
+	Clock clock.Clock // nil = the real clock
 
 	// Test hooks.
 	Schedule             *waiter.Schedule
@@ -50,11 +52,9 @@ func (d *Deps) factory() *factory.Factory {
 		hc = &http.Client{Transport: defaultTransport()}
 	}
 	f := factory.New(d.IO, d.Getenv, d.Build, hc)
-	if d.Now != nil {
-		f.Now = d.Now
-	}
-	if d.After != nil {
-		f.After = d.After
+	f.WorkDir = d.Dir
+	if d.Clock != nil {
+		f.Clock = d.Clock
 	}
 	f.Test = factory.TestHooks{Schedule: d.Schedule, SandboxOptions: d.SandboxOptions, NgrokConnectURL: d.NgrokConnectURL,
 		NgrokRootCAs: d.NgrokRootCAs, TunnelConnectTimeout: d.TunnelConnectTimeout, SandboxReady: d.SandboxReady,

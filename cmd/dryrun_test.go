@@ -61,6 +61,7 @@ func canonical(t *testing.T, v any) string {
 }
 
 func TestDryRunMatchesTheGoldenBodyOfEveryTask(t *testing.T) {
+	t.Parallel()
 	testdata := filepath.Join(repoRoot, "pkg", "body", "testdata")
 	c := newCLI(t)
 	all := catalog.All()
@@ -94,6 +95,7 @@ func TestDryRunMatchesTheGoldenBodyOfEveryTask(t *testing.T) {
 // defaults and the simulator's validation must agree, asynchronous tasks answer a task id and
 // synchronous ones save their outputs.
 func TestEveryCatalogTaskIsAcceptedByTheSandbox(t *testing.T) {
+	t.Parallel()
 	testdata := filepath.Join(repoRoot, "pkg", "body", "testdata")
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUnknownTaskSaysHowToFindTheRightID(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	r := c.run("result", "0b6e3f2a-0000-0000-0000-000000000000")
@@ -18,6 +19,7 @@ func TestUnknownTaskSaysHowToFindTheRightID(t *testing.T) {
 }
 
 func TestUnknownCommandIsAUsageErrorWithSuggestion(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("sumbit", "txt2img")
 	if r.code != 2 || !strings.Contains(r.stderr, `unknown command "sumbit"`) || !strings.Contains(r.stderr, "submit") {
@@ -30,6 +32,7 @@ func TestUnknownCommandIsAUsageErrorWithSuggestion(t *testing.T) {
 }
 
 func TestJSONErrorDocumentEvenBeforeFlagsAreParsed(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"--json", "bogus"}, {"bogus", "--json"}, {"--json", "submit", "txt2img", "--bogus"}, {"submit", "txt2img", "--bogus", "--json"}} {
 		r := c.run(args...)

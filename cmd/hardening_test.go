@@ -20,6 +20,7 @@ import (
 
 // Issue 13, item 1: what an attacker sends to the receiver never reaches the terminal raw.
 func TestListenEscapesHostilePathsAndEventFields(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.ListenReady = ready
@@ -73,6 +74,7 @@ func TestListenEscapesHostilePathsAndEventFields(t *testing.T) {
 
 // Issue 13, item 1: --json output is always valid UTF-8 JSON, whatever bytes the sender used.
 func TestListenJSONIsValidUTF8(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.ListenReady = ready
@@ -101,6 +103,7 @@ func TestListenJSONIsValidUTF8(t *testing.T) {
 
 // Issue 13, item 10: what can be checked locally is checked before any request.
 func TestLocalChecksBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -132,6 +135,7 @@ func TestLocalChecksBeforeAnyRequest(t *testing.T) {
 
 // Issue 13, item 7: test-event refuses what cannot work at once.
 func TestTestEventValidatesBeforeSending(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	big := filepath.Join(c.dir, "big.bin")
 	if err := os.WriteFile(big, bytes.Repeat([]byte("x"), 10<<20), 0o600); err != nil {
@@ -159,6 +163,7 @@ func TestTestEventValidatesBeforeSending(t *testing.T) {
 
 // Issue 13, item 11: after an in-process --sandbox run, no advice to resume what is gone.
 func TestInProcessSandboxTimeoutDoesNotSuggestAResume(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.deps.SandboxOptions = &sandbox.Options{TaskDuration: time.Minute}
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "slow", "--wait", "--timeout", "300ms")
@@ -172,6 +177,7 @@ func TestInProcessSandboxTimeoutDoesNotSuggestAResume(t *testing.T) {
 
 // Issue 13, item 12: listen --download without a key warns that a forged body chooses the files.
 func TestListenDownloadWithoutKeyWarns(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.ListenReady = ready
@@ -188,6 +194,7 @@ func TestListenDownloadWithoutKeyWarns(t *testing.T) {
 
 // Issue 13, item 12: `wait A B A` waits for A once.
 func TestWaitTheSameIDTwiceWaitsOnce(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	var ids []string
@@ -206,6 +213,7 @@ func TestWaitTheSameIDTwiceWaitsOnce(t *testing.T) {
 
 // Issue 13, item 12: a FAILED event's line says why.
 func TestListenLineOfAFailedEventShowsTheReason(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.ListenReady = ready

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +16,7 @@ import (
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
-// repoRoot is the module root, read before any test changes directory.
+// repoRoot is the module root.
 var repoRoot string
 
 func TestMain(m *testing.M) {
@@ -28,6 +29,14 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	repoRoot = filepath.Dir(wd)
+	// The end-to-end tests mostly wait (on the sandbox's task timers, polls, sockets), not compute:
+	// run more of them at once than there are cores, unless -parallel says otherwise.
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", "8")
+	}
 	goleak.VerifyTestMain(m)
 }
 
@@ -58,7 +67,7 @@ func newCLI(t *testing.T) *cli {
 		SandboxOptions: &sandbox.Options{TaskDuration: 300 * time.Millisecond, WebhookRetryBackoff: 20 * time.Millisecond},
 		Build:          BuildInfo{Version: "1.2.3-test", Commit: "abc123", Date: "2026-11-27"},
 	}
-	t.Chdir(dir)
+	c.deps.Dir = dir
 	return c
 }
 
@@ -100,6 +109,15 @@ func (c *cli) mustExist(path string) []byte {
 		c.t.Fatalf("expected file %s: %v", path, err)
 	}
 	return b
+}
+
+// abs is where the command (run in c.dir, Deps.Dir) put a path given relative: commands print the
+// paths they resolved.
+func (c *cli) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir, p)
 }
 
 // startSandbox serves a separate simulator (as `novita sandbox` would) for commands run without --sandbox.

@@ -25,6 +25,7 @@ func visibleCommands(c *cobra.Command) []*cobra.Command {
 }
 
 func TestEveryCommandHasGoodHelpText(t *testing.T) {
+	t.Parallel()
 	root := NewRootForDocs(BuildInfo{})
 	cmds := visibleCommands(root)
 	var paths []string
@@ -88,6 +89,7 @@ func isTitleCase(s string) bool {
 }
 
 func TestRootHelpGroupsCommands(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	res := c.run("--help")
 	if res.code != 0 {
@@ -157,6 +159,7 @@ func sectionOrder(help string) []string {
 }
 
 func TestSubcommandHelpShowsExamples(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"submit", "--help"}, {"config", "set", "--help"}, {"help", "wait"}} {
 		res := c.run(args...)
@@ -172,6 +175,7 @@ func TestSubcommandHelpShowsExamples(t *testing.T) {
 // Each task's --help shows its own typed flags only, with their types and defaults, apart from the
 // flags every submit shares.
 func TestTaskHelpShowsOnlyItsOwnTypedFlags(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	help := func(task string) (own, rest string) {
 		t.Helper()
@@ -179,7 +183,7 @@ func TestTaskHelpShowsOnlyItsOwnTypedFlags(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("submit %s --help: exit %d\n%s", task, r.code, r.stderr)
 		}
-		own, rest, ok := strings.Cut(r.stdout, "Flags of "+task+":\n")
+		_, rest, ok := strings.Cut(r.stdout, "Flags of "+task+":\n")
 		if !ok {
 			t.Fatalf("submit %s --help has no section of its own flags:\n%s", task, r.stdout)
 		}
@@ -195,7 +199,7 @@ func TestTaskHelpShowsOnlyItsOwnTypedFlags(t *testing.T) {
 	if !strings.Contains(own, "--duration string") || !strings.Contains(own, `(default "5")`) || !strings.Contains(own, "one of 5, 10") {
 		t.Errorf("kling's --duration is not shown with its values and default:\n%s", own)
 	}
-	own, all = help("wan-t2v")
+	_, all = help("wan-t2v")
 	if strings.Contains(all, "--voice") || strings.Contains(all, "--mask") {
 		t.Errorf("wan-t2v --help mentions --voice or --mask:\n%s", all)
 	}
@@ -217,6 +221,7 @@ func TestTaskHelpShowsOnlyItsOwnTypedFlags(t *testing.T) {
 
 // An alias or another letter case shows the canonical task's help.
 func TestTaskHelpByAliasShowsTheCanonicalName(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"submit", "T2I", "--help"}, {"help", "submit", "txt2image"}, {"submit", "Txt2Img", "-h"}} {
 		r := c.run(args...)
@@ -228,6 +233,7 @@ func TestTaskHelpByAliasShowsTheCanonicalName(t *testing.T) {
 
 // submit --help lists every catalog task by kind and documents both --set forms.
 func TestSubmitHelpListsEveryTaskAndTheSetForms(t *testing.T) {
+	t.Parallel()
 	r := newCLI(t).run("submit", "--help")
 	if r.code != 0 {
 		t.Fatalf("exit %d", r.code)

@@ -33,6 +33,7 @@ type taskDocWithError struct {
 // Issue 13, item 6: a download that fails after the task succeeded gives the task's document, with the
 // files that were saved, AND the error that made the command fail, in the top-level error's shape.
 func TestJSONFailedDownloadCarriesFilesAndError(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{Now: expiringClock()}))
 	r := c.run("--json", "submit", "txt2img", "--prompt", "gone", "--wait", "--tunnel", "none", "-o", "out/{task_id}.{ext}")
@@ -58,6 +59,7 @@ func TestJSONFailedDownloadCarriesFilesAndError(t *testing.T) {
 // Issue 13, item 6: a batch line's document carries batch_id, and a line that did not succeed carries
 // the same structured error as the top-level error document.
 func TestJSONBatchLinesCarryBatchIDAndStructuredErrors(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	file := writeBatchFile(t, c, "two.txt", []string{"a fine cat", "a [fail] dog"})
@@ -96,6 +98,7 @@ func TestJSONBatchLinesCarryBatchIDAndStructuredErrors(t *testing.T) {
 // Issue 13, item 6: the documents of a timeout (exit 5) and of an interrupt carry the task or batch as
 // fields, not only inside the message.
 func TestJSONTimeoutDocumentsNameTheTaskAndTheBatch(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{TaskDuration: time.Minute}))
 	r := c.run("--json", "submit", "txt2img", "--prompt", "slow", "--wait", "--timeout", "300ms")
@@ -130,6 +133,7 @@ func TestJSONTimeoutDocumentsNameTheTaskAndTheBatch(t *testing.T) {
 
 // Issue 13, item 12: an error names what was being done once, not "submit txt2img: submit txt2img: ...".
 func TestRetryLinesNameTheOperationOnce(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{Submit429First: 1, Result5xxFirst: 1, RetryAfter: 10 * time.Millisecond}))
 	r := c.run("submit", "txt2img", "--prompt", "busy", "--wait", "--tunnel", "none", "-o", "out.png")
@@ -152,6 +156,7 @@ func TestRetryLinesNameTheOperationOnce(t *testing.T) {
 
 // Issue 13, item 12: the summary counts tasks among tasks, not among lines that were never sent.
 func TestBatchSummaryCountsTasksNotLines(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	file := writeBatchFile(t, c, "mixed.txt", []string{"{not json", "a [fail] cat", "{also broken", "a [fail] dog"})

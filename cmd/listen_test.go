@@ -19,6 +19,7 @@ import (
 )
 
 func TestSandboxTestEventFailedRoundTrip(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "test-event", "--status", "FAILED")
 	if r.code != 0 {
@@ -74,6 +75,7 @@ func newHookApp(t *testing.T, status int) *hookApp {
 }
 
 func TestListenForwardsARealShapedEventAndPrintsBothDirections(t *testing.T) {
+	t.Parallel()
 	app := newHookApp(t, http.StatusAccepted)
 	c := newCLI(t)
 	ready := make(chan string, 1)
@@ -132,6 +134,7 @@ func TestListenForwardsARealShapedEventAndPrintsBothDirections(t *testing.T) {
 }
 
 func TestListenWithoutAReceiverIsAnError(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["NOVITA_BASE_URL"] = "https://api.novita.ai"
 	r := c.run("listen", "--tunnel", "none")
@@ -141,6 +144,7 @@ func TestListenWithoutAReceiverIsAnError(t *testing.T) {
 }
 
 func TestLocalTestEventRetriesLikeNovita(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int32
 	flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) <= 2 {
@@ -174,6 +178,7 @@ func TestLocalTestEventRetriesLikeNovita(t *testing.T) {
 }
 
 func TestListenStopsCleanlyOnInterrupt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.ListenReady = ready
@@ -193,6 +198,7 @@ func TestListenStopsCleanlyOnInterrupt(t *testing.T) {
 }
 
 func TestListenThroughNgrokSurvivesASessionDrop(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	c := newCLI(t)
 	c.useEdge(edge)

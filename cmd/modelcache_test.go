@@ -72,6 +72,7 @@ func closeAPI(t *testing.T, sb *sandbox.Server) {
 }
 
 func TestModelCacheFreshServesCompletionAndWarningsWithoutTheNetwork(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.env["XDG_CACHE_HOME"] = filepath.Join(c.dir, "xdg-cache")
 	sb := startSandbox(t, sandbox.Options{})
@@ -121,6 +122,7 @@ func TestModelCacheFreshServesCompletionAndWarningsWithoutTheNetwork(t *testing.
 }
 
 func TestModelCacheStaleCompletesButDoesNotWarn(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -160,6 +162,7 @@ func TestModelCacheStaleCompletesButDoesNotWarn(t *testing.T) {
 }
 
 func TestModelCacheMissingCorruptOrForeign(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)

@@ -71,6 +71,7 @@ func everyModel(t *testing.T, c *cli) []wireModel {
 }
 
 func TestModelsFiltersReachTheAPI(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	all := everyModel(t, c)
@@ -116,6 +117,7 @@ func TestModelsFiltersReachTheAPI(t *testing.T) {
 }
 
 func TestModelsRefusesBadFlags(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	for _, args := range [][]string{
@@ -134,6 +136,7 @@ func TestModelsRefusesBadFlags(t *testing.T) {
 }
 
 func TestModelsAllFollowsEveryPage(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -164,6 +167,7 @@ func TestModelsAllFollowsEveryPage(t *testing.T) {
 }
 
 func TestModelsAllShowsProgressOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	tty := c.runTerminal("models", "--type", "checkpoint", "--all", "--limit", "25")
@@ -179,6 +183,7 @@ func TestModelsAllShowsProgressOnlyOnATerminal(t *testing.T) {
 }
 
 func TestModelsPagingLoopStops(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	for _, marker := range []string{sandbox.ModelQueryCursorLoop, sandbox.ModelQueryRepeatPage} {
@@ -193,6 +198,7 @@ func TestModelsPagingLoopStops(t *testing.T) {
 }
 
 func TestModelsJSONIsTheAPIsModelsOnePerLine(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -223,6 +229,7 @@ func TestModelsJSONIsTheAPIsModelsOnePerLine(t *testing.T) {
 }
 
 func TestModelsHidesUnavailableUnlessAsked(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	var unavailable []string
@@ -255,6 +262,7 @@ func TestModelsHidesUnavailableUnlessAsked(t *testing.T) {
 }
 
 func TestModelsTable(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	r := c.run("models", "--all", "--limit", "100")
@@ -304,6 +312,7 @@ func hostileAPI(t *testing.T) *httptest.Server {
 }
 
 func TestModelsEscapesWhatTheAPISent(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	srv := hostileAPI(t)
 	c.env["NOVITA_BASE_URL"], c.env["NOVITA_API_KEY"] = srv.URL, "sk_test_key"
@@ -328,6 +337,7 @@ func TestModelsEscapesWhatTheAPISent(t *testing.T) {
 }
 
 func TestModelsAuthErrors(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -350,6 +360,7 @@ func TestModelsAuthErrors(t *testing.T) {
 }
 
 func TestModelsMissingEndpointHintsAtTheBaseURL(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	srv := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(srv.Close)
@@ -363,6 +374,7 @@ func TestModelsMissingEndpointHintsAtTheBaseURL(t *testing.T) {
 }
 
 func TestModelsAndBalanceWorkWithTheInProcessSandbox(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	if r := c.run("--sandbox", "models", "--type", "upscaler", "--json"); len(modelLines(t, r)) == 0 {
 		t.Errorf("--sandbox models --type upscaler listed nothing")
@@ -388,6 +400,7 @@ func TestModelsAndBalanceWorkWithTheInProcessSandbox(t *testing.T) {
 }
 
 func TestHelpFilesModelsAndBalanceUnderAccount(t *testing.T) {
+	t.Parallel()
 	r := newCLI(t).run("--help")
 	i := strings.Index(r.stdout, "\nAccount:\n")
 	if i < 0 {

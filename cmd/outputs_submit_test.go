@@ -15,6 +15,7 @@ import (
 // Item 2: submit txt2img --batch b.txt --wait -o out.png --overwrite printed out.png three times and
 // kept one file. It is refused before any task is submitted.
 func TestBatchWithFixedOutputIsRefusedBeforeSubmitting(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -39,6 +40,7 @@ func TestBatchWithFixedOutputIsRefusedBeforeSubmitting(t *testing.T) {
 
 // Item 3: these submitted first and failed after paying (exit 1); now exit 2 before any submit.
 func TestSubmitFindsOutputProblemsBeforePaying(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -76,6 +78,7 @@ func TestSubmitFindsOutputProblemsBeforePaying(t *testing.T) {
 
 // Item 8: submit --wait -o - writes the one output, and nothing else, on stdout.
 func TestSubmitWaitToStdout(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	r := c.run("submit", "txt2img", "--prompt", "p", "--width", "128", "--height", "128", "--wait", "-o", "-")
@@ -89,6 +92,7 @@ func TestSubmitWaitToStdout(t *testing.T) {
 
 // Item 8: -o - (or a device) holds one output; a request for several is refused before paying.
 func TestStdoutTemplateWithSeveralOutputsIsRefusedBeforePaying(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)

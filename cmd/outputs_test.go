@@ -46,11 +46,12 @@ const resultPath, outputsPath = "/v3/async/task-result", "/outputs/"
 // Item 4: after submit --wait -o t0.png, wait --last exited 1 "already exists" though t0.png had the
 // recorded sha256. Every way back to that task reports it as already downloaded, fetching nothing.
 func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
 	r := c.run("submit", "txt2img", "--prompt", "a fox", "--width", "128", "--height", "128", "--wait", "-o", "t0.png")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "t0.png" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("t0.png") {
 		t.Fatalf("submit --wait: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	orig := c.mustExist("t0.png")
@@ -59,7 +60,7 @@ func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
 	fetched := requestsTo(sb, outputsPath)
 	for _, args := range [][]string{{"wait", "--last"}, {"wait", id}, {"result", id, "--download"}, {"get", id, "--download", "-o", "t0.png"}} {
 		w := c.run(args...)
-		if w.code != 0 || strings.TrimSpace(w.stdout) != "t0.png" || !strings.Contains(w.stderr, "already downloaded t0.png") {
+		if w.code != 0 || strings.TrimSpace(w.stdout) != c.abs("t0.png") || !strings.Contains(w.stderr, "already downloaded "+c.abs("t0.png")) {
 			t.Errorf("%v: exit %d stdout %q\n%s", args, w.code, w.stdout, w.stderr)
 		}
 	}
@@ -80,6 +81,7 @@ func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
 // Item 2: a fixed -o for several tasks kept one file. wait A B and wait --batch refuse it (exit 2)
 // before waiting, naming the fix.
 func TestSeveralTasksUnderOneNameAreRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond})
 	c.useSandbox(sb)
@@ -94,11 +96,11 @@ func TestSeveralTasksUnderOneNameAreRefused(t *testing.T) {
 	reads := requestsTo(sb, resultPath)
 
 	w := c.run("wait", a, b, "-o", "out.png", "--overwrite")
-	if w.code != 2 || !strings.Contains(w.stderr, `"out.png"`) || !strings.Contains(w.stderr, "{task_id}") {
+	if w.code != 2 || !strings.Contains(w.stderr, c.abs("out.png")+`"`) || !strings.Contains(w.stderr, "{task_id}") {
 		t.Errorf("wait A B -o out.png: exit %d\n%s", w.code, w.stderr)
 	}
 	w = c.run("wait", "--batch", batch, "-o", "out.png", "--overwrite")
-	if w.code != 2 || !strings.Contains(w.stderr, `"out.png"`) || !strings.Contains(w.stderr, "{line}") {
+	if w.code != 2 || !strings.Contains(w.stderr, c.abs("out.png")+`"`) || !strings.Contains(w.stderr, "{line}") {
 		t.Errorf("wait --batch -o out.png: exit %d\n%s", w.code, w.stderr)
 	}
 	if n := requestsTo(sb, resultPath); n != reads {
@@ -117,6 +119,7 @@ func TestSeveralTasksUnderOneNameAreRefused(t *testing.T) {
 
 // Item 3: output problems are found before any waiting or result read (exit 2, naming path and fix).
 func TestOutputProblemsAreFoundBeforeWaiting(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond})
 	c.useSandbox(sb)
@@ -160,6 +163,7 @@ func TestOutputProblemsAreFoundBeforeWaiting(t *testing.T) {
 // Item 8: -o /dev/null created /dev/null.png and -o - wrote -.png. A device is written in place (a FIFO:
 // outputs_unix_test.go); -o - puts the one output, and nothing else, on stdout.
 func TestSpecialOutputTargets(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond})
 	c.useSandbox(sb)
@@ -205,6 +209,7 @@ func TestSpecialOutputTargets(t *testing.T) {
 // Item 12: an interrupted download discarded its partial file and said "context canceled". It keeps
 // it beside the target, says what happened, and result --download resumes it with Range.
 func TestInterruptedDownloadResumesWithRange(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	const size = 2 << 20
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond, VideoPadBytes: size, DownloadBytesPerSec: 1 << 20})
@@ -233,7 +238,7 @@ func TestInterruptedDownloadResumesWithRange(t *testing.T) {
 	if err != nil || fi.Size() == 0 || fi.Size() >= size {
 		t.Fatalf("partial file after the interruption: %v", err)
 	}
-	for _, want := range []string{"download of " + filepath.Join(id, "video-1.mp4") + " interrupted after", "of 2097152 bytes", "novita result " + id + " --download"} {
+	for _, want := range []string{"download of " + c.abs(filepath.Join(id, "video-1.mp4")) + " interrupted after", "of 2097152 bytes", "novita result " + id + " --download"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
 		}
@@ -249,7 +254,7 @@ func TestInterruptedDownloadResumesWithRange(t *testing.T) {
 	opts.DownloadBytesPerSec = 0
 	sb.SetOptions(opts)
 	res := c.run("result", id, "--download")
-	if res.code != 0 || strings.TrimSpace(res.stdout) != filepath.Join(id, "video-1.mp4") {
+	if res.code != 0 || strings.TrimSpace(res.stdout) != c.abs(filepath.Join(id, "video-1.mp4")) {
 		t.Fatalf("result --download: exit %d stdout %q\n%s", res.code, res.stdout, res.stderr)
 	}
 	var last sandbox.Request

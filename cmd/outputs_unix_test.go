@@ -17,6 +17,7 @@ import (
 // Item 8: an existing FIFO given as -o is written in place, for the reader at its other end, with no
 // extension added and no temporary file beside it.
 func TestFIFOOutputTarget(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 100 * time.Millisecond})
 	c.useSandbox(sb)

@@ -9,6 +9,7 @@ import (
 
 // A bad preview setting is found before anything is paid for, whichever way it was given.
 func TestBadPreviewSettingFailsBeforeSubmitting(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)

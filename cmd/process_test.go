@@ -54,6 +54,7 @@ func exitCode(err error) int {
 }
 
 func TestSIGINTDuringTheWaitExits130AndPrintsTheResumeCommand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: time.Minute})
 	c.useSandbox(sb)
@@ -68,6 +69,7 @@ func TestSIGINTDuringTheWaitExits130AndPrintsTheResumeCommand(t *testing.T) {
 }
 
 func TestKilledDuringTheWaitThenWaitLastCompletes(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 2 * time.Second})
 	c.useSandbox(sb)
@@ -76,7 +78,7 @@ func TestKilledDuringTheWaitThenWaitLastCompletes(t *testing.T) {
 	proc.Process.Kill()
 	proc.Wait()
 	r := c.run("wait", "--last")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "kept/1.png" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("kept/1.png") {
 		t.Fatalf("wait --last after a kill: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	got, _, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Find(e.TaskID)

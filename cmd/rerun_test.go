@@ -35,6 +35,7 @@ func noisyPNG(t *testing.T, path string) {
 }
 
 func TestRerunResubmitsTheStoredRequestWithOverrides(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	r := c.run("submit", "txt2img", "--prompt", "a fox in the snow", "--steps", "12", "--width", "256", "--height", "256", "--wait")
@@ -66,7 +67,7 @@ func TestRerunResubmitsTheStoredRequestWithOverrides(t *testing.T) {
 
 	// For real: a new task, its file downloaded, both in the journal.
 	r = c.run("rerun", id, "--prompt", "a fox at dawn", "--wait", "-o", "again.{ext}")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "again.png" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("again.png") {
 		t.Fatalf("rerun --wait: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	c.mustExist("again.png")
@@ -77,6 +78,7 @@ func TestRerunResubmitsTheStoredRequestWithOverrides(t *testing.T) {
 }
 
 func TestRerunAsksForInputsTheJournalDidNotKeep(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	photo := filepath.Join(c.dir, "photo.png")
@@ -97,6 +99,7 @@ func TestRerunAsksForInputsTheJournalDidNotKeep(t *testing.T) {
 }
 
 func TestRerunOfAnUnknownTask(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	if r := c.run("rerun", "nope"); r.code != 2 || !strings.Contains(r.stderr, "not in the journal") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)

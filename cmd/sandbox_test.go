@@ -8,6 +8,7 @@ import (
 )
 
 func TestSandboxCommandPrintsExportsAndServesUntilInterrupted(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.SandboxReady = ready

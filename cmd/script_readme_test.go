@@ -29,6 +29,7 @@ func scriptExtraFlags() map[string]bool {
 // except placeholders (<task-id>, anything with ..., $VAR or $(...)), URLs and host:port addresses, which
 // match anything. `go run .` counts as novita.
 func TestREADMEExamplesAreScripted(t *testing.T) {
+	t.Parallel()
 	root := NewRootForDocs(BuildInfo{})
 	examples := readmeExamples(t, filepath.Join(repoRoot, "README.md"))
 	if len(examples) < 20 {

@@ -41,6 +41,7 @@ import (
 //	                          is appended to $WORK/VAR.log (method, path, headers, body)
 //	httpget URL [STATUS]      GET URL, expect STATUS (200); the body becomes stdout
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

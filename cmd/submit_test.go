@@ -46,6 +46,7 @@ func decodeDoc(t *testing.T, s string) doc {
 }
 
 func TestSandboxSubmitWaitWritesARealPNG(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a lighthouse at dusk", "--width", "256", "--height", "192", "--wait")
 	if r.code != 0 {
@@ -71,6 +72,7 @@ func TestSandboxSubmitWaitWritesARealPNG(t *testing.T) {
 }
 
 func TestSubmitWaitJSONIsByteExactAndJournaled(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -109,6 +111,7 @@ func TestSubmitWaitJSONIsByteExactAndJournaled(t *testing.T) {
 }
 
 func TestDroppedWebhookFallsBackToPolling(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.deps.SandboxOptions.WebhookDrop = true
 	r := c.run("--sandbox", "--json", "submit", "txt2img", "--prompt", "a fox", "--width", "128", "--height", "128", "--wait")
@@ -121,6 +124,7 @@ func TestDroppedWebhookFallsBackToPolling(t *testing.T) {
 }
 
 func TestFailedTaskExits3WithReason(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "please [fail]", "--wait")
 	if r.code != 3 {
@@ -135,6 +139,7 @@ func TestFailedTaskExits3WithReason(t *testing.T) {
 }
 
 func TestTimeoutExits5WithResumeHint(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	// A sandbox that outlives the command, as the real API does (an in-process --sandbox is gone
 	// after the command, so no resume advice is given then: see hardening_test.go).
@@ -150,16 +155,18 @@ func TestTimeoutExits5WithResumeHint(t *testing.T) {
 }
 
 func TestInterruptExits130WithResumeHint(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: time.Minute})
 	c.useSandbox(sb)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for len(sb.Requests()) == 0 {
-			time.Sleep(10 * time.Millisecond)
+	go func() { // interrupt the wait once the task exists, however slow the submit was
+		defer cancel()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if es, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil); len(es) > 0 {
+				return
+			}
 		}
-		time.Sleep(100 * time.Millisecond)
-		cancel()
 	}()
 	r := c.runCtx(ctx, "submit", "txt2img", "--prompt", "slow", "--wait")
 	if r.code != 130 {
@@ -172,6 +179,7 @@ func TestInterruptExits130WithResumeHint(t *testing.T) {
 }
 
 func TestWaitLastResumesAJournaledTask(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -184,7 +192,7 @@ func TestWaitLastResumesAJournaledTask(t *testing.T) {
 	if w.code != 0 {
 		t.Fatalf("wait --last: exit %d\n%s", w.code, w.stderr)
 	}
-	if got := strings.TrimSpace(w.stdout); got != filepath.Join("out", "txt2img-1.png") {
+	if got := strings.TrimSpace(w.stdout); got != c.abs(filepath.Join("out", "txt2img-1.png")) {
 		t.Fatalf("wait --last printed %q", got)
 	}
 	c.mustExist("out/txt2img-1.png")
@@ -195,6 +203,7 @@ func TestWaitLastResumesAJournaledTask(t *testing.T) {
 }
 
 func TestBadTemplateFailsBeforeSubmitting(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -208,6 +217,7 @@ func TestBadTemplateFailsBeforeSubmitting(t *testing.T) {
 }
 
 func TestMissingAndWrongKeysExit4WithoutLeakingTheKey(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.env["NOVITA_BASE_URL"] = sb.URL()
@@ -240,6 +250,7 @@ func TestMissingAndWrongKeysExit4WithoutLeakingTheKey(t *testing.T) {
 }
 
 func TestDryRunPrintsTheSampleBody(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("submit", "txt2img", "--prompt", "a lighthouse on a cliff at dusk, oil painting",
 		"--negative-prompt", "blurry, low quality", "--image-type", "jpeg", "--dry-run", "--webhook-url", "https://your-webhook-endpoint-url")
@@ -263,6 +274,7 @@ func TestDryRunPrintsTheSampleBody(t *testing.T) {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{
 		{"submit"},
@@ -286,6 +298,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 
 // Issue 12: the first command of the product brief, with Novita's own name for the task.
 func TestTxt2imageWaitWorksAgainstTheSandbox(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, name := range []string{"txt2image", "Txt2Img"} {
 		r := c.run("--sandbox", "submit", name, "--prompt", "x", "--width", "128", "--height", "128", "--wait")
@@ -302,6 +315,7 @@ func TestTxt2imageWaitWorksAgainstTheSandbox(t *testing.T) {
 // A typo in the task name is answered with the close names before any key check or request: with no
 // key set, the user hears the suggestion, not "no API key".
 func TestTypoGetsASuggestionBeforeTheKeyCheck(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.env["NOVITA_BASE_URL"] = sb.URL() // and no key
@@ -327,6 +341,7 @@ func TestTypoGetsASuggestionBeforeTheKeyCheck(t *testing.T) {
 // A name the catalog does not know is posted under /v3/async/ with the body from --data and --set;
 // without a body it is a usage error naming --data, found before anything is sent.
 func TestUnknownEndpointTakesItsBodyFromData(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -352,6 +367,7 @@ func TestUnknownEndpointTakesItsBodyFromData(t *testing.T) {
 // A synchronous endpoint runs at once: its outputs are written through -o, journalled, and --json
 // prints the document with delivered_by "sync". It is never posted under /v3/async/.
 func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -362,7 +378,7 @@ func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
 	}
 	d := decodeDoc(t, r.stdout)
 	if d.DeliveredBy != "sync" || d.Status != "TASK_STATUS_SUCCEED" || len(d.Files) != 1 ||
-		d.Files[0].Path != filepath.Join("cut", "remove-background-1.png") {
+		d.Files[0].Path != c.abs(filepath.Join("cut", "remove-background-1.png")) {
 		t.Fatalf("document %+v", d)
 	}
 	data := c.mustExist(d.Files[0].Path)
@@ -382,7 +398,7 @@ func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
 	}
 	// Without --json, stdout is the path; the request went to the endpoint's own path.
 	r = c.run("submit", "rembg", "--image", img, "-o", "plain.{ext}")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "plain.png" {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("plain.png") {
 		t.Fatalf("exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	for _, req := range sb.Requests() {
@@ -398,6 +414,7 @@ func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
 
 // A batch of a synchronous task makes one call per line and prints each line's document.
 func TestSyncBatchRunsEveryLine(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	file := writeBatchFile(t, c, "prompts.txt", []string{"a fox", "a cat", `{"prompt": "a dog", "seed": 3}`})
@@ -421,6 +438,7 @@ func TestSyncBatchRunsEveryLine(t *testing.T) {
 
 // Flags may come before the task name, and a common flag there still reaches the task.
 func TestFlagsBeforeTheTaskName(t *testing.T) {
+	t.Parallel()
 	r := newCLI(t).run("submit", "--dry-run", "-o", "x.png", "txt2img", "--prompt", "a cat", "--steps", "7")
 	if r.code != 0 || !strings.Contains(r.stdout, `"steps": 7`) {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/tasks"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
@@ -53,6 +54,7 @@ func (c *cli) submit(args ...string) string {
 // A journal with tasks of every kind, from the CLI against one sandbox: filters, search and the
 // table all read it without loading it whole.
 func TestTasksFiltersAndSearch(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	fox := c.submit("txt2img", "--prompt", "a red fox in the snow", "--width", "128", "--height", "128")
@@ -96,7 +98,7 @@ func TestTasksFiltersAndSearch(t *testing.T) {
 
 	// The clock moved on: --since counts back from now.
 	later := *c
-	later.deps.Now = func() time.Time { return time.Now().Add(3 * time.Hour) }
+	later.deps.Clock = clock.NewFake(time.Now().Add(3 * time.Hour)) // no timer runs in tasks
 	if got := ids(ndjson(t, later.run("tasks", "--json", "--since", "2h"))); len(got) != 0 {
 		t.Errorf("--since 2h three hours later: %v", got)
 	}
@@ -130,6 +132,7 @@ func TestTasksFiltersAndSearch(t *testing.T) {
 
 // Text that came from the network or a user's prompt never reaches the terminal raw.
 func TestTasksEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	id := c.submit("txt2img", "--prompt", "evil \x1b]0;pwned\x07\x1b[2J prompt")
@@ -150,6 +153,7 @@ func TestTasksEscapesControlCharacters(t *testing.T) {
 // tasks show: the request as sent with its large input elided, the status history with who said
 // what, the seed the result reported, and files with whether they are on disk and their URLs valid.
 func TestTasksShow(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	photo := filepath.Join(c.dir, "photo.png")
@@ -204,7 +208,7 @@ func TestTasksShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := *c
-	later.deps.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	later.deps.Clock = clock.NewFake(time.Now().Add(2 * time.Hour))
 	sr = later.run("tasks", "show", id, "--json")
 	doc = tasks.Document{}
 	if json.Unmarshal([]byte(sr.stdout), &doc) != nil || len(doc.Files) != 1 || doc.Files[0].Exists || !doc.Files[0].URLExpired {
@@ -235,6 +239,7 @@ func TestTasksShow(t *testing.T) {
 
 // tasks --db-path prints the database, created and migrated, so sqlite3 opens the journal itself.
 func TestTasksDBPath(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("tasks", "--db-path")
 	want := filepath.Join(c.env["NOVITA_STATE_DIR"], journal.DBName)
@@ -274,6 +279,7 @@ func (c *cli) writeV1Journal(extra string) string {
 // The tasks the previous release recorded are imported on first use, once, with their statuses,
 // batches and files; the user is told once; the old file is kept beside the database.
 func TestTasksImportsTheFirstReleasesJournal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	old := c.writeV1Journal("")
 	r := c.run("tasks", "--limit", "0", "--json")
@@ -310,6 +316,7 @@ func TestTasksImportsTheFirstReleasesJournal(t *testing.T) {
 // Issue 13 item 5: a torn last line in the old tasks.jsonl, then a submit. Nothing is lost: the
 // imported tasks and the new one are all listed, and wait --last finds the new one.
 func TestTornJSONLThenSubmitLosesNothing(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	c.writeV1Journal(`{"task_id":"trunc`) // printf '{"task_id":"trunc' >> tasks.jsonl
@@ -319,7 +326,7 @@ func TestTornJSONLThenSubmitLosesNothing(t *testing.T) {
 		t.Fatalf("after the import and a submit: %v, want the new task first and the 7 imported", ids(all))
 	}
 	r := c.run("wait", "--last", "-o", "last.{ext}")
-	if r.code != 0 || strings.TrimSpace(r.stdout) != "last.png" || !strings.Contains(r.stderr, id) {
+	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("last.png") || !strings.Contains(r.stderr, id) {
 		t.Fatalf("wait --last: exit %d %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	c.mustExist("last.png")
@@ -328,6 +335,7 @@ func TestTornJSONLThenSubmitLosesNothing(t *testing.T) {
 // Several CLI processes submitting at once against one API, on a state directory that still holds
 // the old tasks.jsonl: every task is journalled, and exactly one process imports the old file.
 func TestConcurrentSubmitProcessesAllJournalled(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	c.writeV1Journal("")
@@ -370,6 +378,7 @@ func TestConcurrentSubmitProcessesAllJournalled(t *testing.T) {
 // kill -9 between submit and wait: the paid task is pending in the journal, wait --last finishes it,
 // and then nothing is pending any more.
 func TestKilledAfterSubmitIsPendingUntilWaitLast(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{TaskDuration: 2 * time.Second}))
 	proc, _, _ := c.startCLIProcess(t, "submit", "txt2img", "--prompt", "paid, then killed", "--width", "128", "--height", "128", "--wait")
@@ -399,6 +408,7 @@ func TestKilledAfterSubmitIsPendingUntilWaitLast(t *testing.T) {
 
 // The webhook deliveries a receiver recorded for a task are part of its story, escaped.
 func TestTasksShowListsWebhookDeliveries(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	id := c.submit("txt2img", "--prompt", "watched by listen")

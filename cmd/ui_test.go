@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +130,7 @@ func startUI(t *testing.T, c *cli, args ...string) *inspectorClient {
 }
 
 func TestUIServesTheJournalsTasksBehindItsToken(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -138,7 +138,7 @@ func TestUIServesTheJournalsTasksBehindItsToken(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
 	}
-	saved := filepath.Join(c.dir, strings.TrimSpace(r.stdout))
+	saved := c.abs(strings.TrimSpace(r.stdout))
 	ic := startUI(t, c)
 
 	if code, _ := ic.do(http.MethodGet, "/api/tasks", nil, true); code != http.StatusUnauthorized {
@@ -179,6 +179,7 @@ func TestUIServesTheJournalsTasksBehindItsToken(t *testing.T) {
 }
 
 func TestUIDownloadAgainWithoutAKeySaysSo(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -196,6 +197,7 @@ func TestUIDownloadAgainWithoutAKeySaysSo(t *testing.T) {
 }
 
 func TestUIRefusesWhatWouldExposeIt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{
 		{"ui", "--addr", "0.0.0.0:0"},
@@ -254,6 +256,7 @@ func (s *sseReader) next(t *testing.T) eventDoc {
 }
 
 func TestListenUIStreamsReplaysAndKeepsEvents(t *testing.T) {
+	t.Parallel()
 	app := newHookApp(t, http.StatusOK)
 	c := newCLI(t)
 	ready, uiReady := make(chan string, 1), make(chan string, 1)
@@ -338,6 +341,7 @@ func TestListenUIStreamsReplaysAndKeepsEvents(t *testing.T) {
 }
 
 func TestListenFaultInjectionReachesTheSender(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	ready := make(chan string, 1)
 	c.deps.ListenReady = ready

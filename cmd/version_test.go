@@ -23,6 +23,7 @@ func decodeVersion(t *testing.T, out string) versionDoc {
 }
 
 func TestVersionCommandAndFlagAgree(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t) // stamped 1.2.3-test, abc123, 2026-11-27
 	want := "novita 1.2.3-test (commit abc123, built 2026-11-27, " + runtime.Version() + ")\n"
 	for _, args := range [][]string{{"version"}, {"--version"}} {
@@ -34,6 +35,7 @@ func TestVersionCommandAndFlagAgree(t *testing.T) {
 }
 
 func TestVersionJSON(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"version", "--json"}, {"--json", "version"}} {
 		res := c.run(args...)
@@ -49,6 +51,7 @@ func TestVersionJSON(t *testing.T) {
 }
 
 func TestVersionOfAnUnstampedBuild(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.deps.Build = BuildInfo{}
 	res := c.run("version", "--json")
@@ -64,6 +67,7 @@ func TestVersionOfAnUnstampedBuild(t *testing.T) {
 // TestLinkerStampsVersion builds the real binary with the release's ldflags and checks that
 // -X main.version/commit/date reach `novita version --json`.
 func TestLinkerStampsVersion(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}

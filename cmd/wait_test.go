@@ -28,6 +28,7 @@ func pendingTasks(t *testing.T, c *cli) []journal.Task {
 // Issue 15, item 4: wait --pending waits for every task the journal never saw end, at once, saves each
 // where its submit would have, and leaves nothing pending; a second run has nothing to do.
 func TestWaitPendingFinishesEveryUnfinishedTask(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -87,6 +88,7 @@ func TestWaitPendingFinishesEveryUnfinishedTask(t *testing.T) {
 // Outputs that can no longer be fetched (their URLs expired, even after a fresh read) are told per
 // task, and the exit code is a batch's with errors (1).
 func TestWaitPendingTellsExpiredOutputsPerTask(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{Now: expiringClock()}))
 	var ids []string
@@ -125,6 +127,7 @@ func TestWaitPendingTellsExpiredOutputsPerTask(t *testing.T) {
 
 // --pending goes alone.
 func TestWaitPendingRefusesOtherSelections(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"wait", "--pending", "abc"}, {"wait", "--pending", "--last"}, {"wait", "--pending", "--batch", "b-1"}} {
 		if r := c.run(args...); r.code != 2 {
@@ -135,6 +138,7 @@ func TestWaitPendingRefusesOtherSelections(t *testing.T) {
 
 // Issue 13, item 12: wait --batch after lines that were never submitted says which, with the file.
 func TestWaitBatchRemindsOfLinesNeverSubmitted(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	const n, limit = 8, 3
 	sb := startSandbox(t, sandbox.Options{RateLimitPerMinute: limit})
@@ -172,6 +176,7 @@ func TestWaitBatchRemindsOfLinesNeverSubmitted(t *testing.T) {
 // Issue 15, item 4: a single wait warns about outputs left undownloaded whose links expire soon, as
 // submit --wait does; --preview is checked before any waiting.
 func TestWaitWarnsAboutOutputsLeftBehind(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{URLTTL: 5 * time.Minute}))
 	r := c.run("submit", "txt2img", "--prompt", "later")
@@ -194,6 +199,7 @@ func TestWaitWarnsAboutOutputsLeftBehind(t *testing.T) {
 // A batch none of whose lines became a task has nothing to wait for: wait --batch says so (exit 1),
 // rather than that the batch is unknown.
 func TestWaitBatchOfLinesAllRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{Submit5xxFirst: 100}))
 	file := tilesFile(t, c, 3)
@@ -211,6 +217,7 @@ func TestWaitBatchOfLinesAllRefused(t *testing.T) {
 // Issue 13, item 6: `--json wait --batch` of a batch that is already over prints a document for every
 // line (from the journal), not nothing.
 func TestJSONWaitBatchOfAFinishedBatchPrintsEveryLine(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	file := writeBatchFile(t, c, "b.txt", []string{"one", "two", "three"})

@@ -26,6 +26,7 @@ func (c *cli) useEdge(edge *ngroktest.Edge) {
 }
 
 func TestNgrokTunnelDeliversTheWebhookEndToEnd(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
@@ -52,6 +53,7 @@ func TestNgrokTunnelDeliversTheWebhookEndToEnd(t *testing.T) {
 }
 
 func TestNgrokSessionDropDuringTheWaitStillDelivers(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 4 * time.Second})
@@ -79,6 +81,7 @@ func TestNgrokSessionDropDuringTheWaitStillDelivers(t *testing.T) {
 }
 
 func TestNgrokBadTokenFailsFastWithExit4(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{RejectAuth: true})
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
@@ -102,6 +105,7 @@ func TestNgrokBadTokenFailsFastWithExit4(t *testing.T) {
 }
 
 func TestUnreachableEdgeWarnsAndFallsBackToPolling(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -124,6 +128,7 @@ func TestUnreachableEdgeWarnsAndFallsBackToPolling(t *testing.T) {
 }
 
 func TestDuplicatedWebhookDownloadsOnce(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{WebhookDuplicate: true})
 	c.useSandbox(sb)
@@ -140,6 +145,7 @@ func TestDuplicatedWebhookDownloadsOnce(t *testing.T) {
 }
 
 func TestLateWebhookAfterPollingWonIsHarmless(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{WebhookDelay: 3 * time.Second})
 	c.useSandbox(sb)
@@ -152,10 +158,26 @@ func TestLateWebhookAfterPollingWonIsHarmless(t *testing.T) {
 	}
 }
 
+// gatedTransport holds every request until open is closed.
+type gatedTransport struct {
+	open <-chan struct{}
+	next http.RoundTripper
+}
+
+func (g gatedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	select {
+	case <-g.open:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	return g.next.RoundTrip(r)
+}
+
 // TestForgedWebhooksCannotRedirectDownloads posts two forged events to the secret receiver while the
 // task runs: one for another task, one for ours pointing at an attacker's URL. Neither may change
 // what is downloaded, because the result is re-read from the API with our key.
 func TestForgedWebhooksCannotRedirectDownloads(t *testing.T) {
+	t.Parallel()
 	var evilHits atomic.Int32
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		evilHits.Add(1)
@@ -163,13 +185,18 @@ func TestForgedWebhooksCannotRedirectDownloads(t *testing.T) {
 	}))
 	defer evil.Close()
 	c := newCLI(t)
-	sb := startSandbox(t, sandbox.Options{TaskDuration: 1500 * time.Millisecond, WebhookDelay: 500 * time.Millisecond})
+	// The genuine webhook leaves the sandbox only after both forged ones were answered, however slow
+	// the machine: the forged ones must arrive first.
+	forgedDone := make(chan struct{})
+	gate := &http.Client{Transport: gatedTransport{open: forgedDone, next: http.DefaultTransport}}
+	sb := startSandbox(t, sandbox.Options{TaskDuration: 1500 * time.Millisecond, WebhookDelay: 500 * time.Millisecond, WebhookClient: gate})
 	c.useSandbox(sb)
 	slow := testSchedule()
 	slow.FirstSafe, slow.SafetyMin, slow.SafetyMax = time.Minute, time.Minute, time.Minute // only the genuine webhook can end the wait
 	c.deps.Schedule = &slow
 	forged := make(chan int, 2)
 	go func() {
+		defer close(forgedDone)
 		hook, id := waitForSubmit(sb, c.env["NOVITA_STATE_DIR"])
 		for _, taskID := range []string{"someone-elses-task", id} {
 			ev := map[string]any{"event_type": "ASYNC_TASK_RESULT", "payload": map[string]any{
@@ -256,6 +283,7 @@ func countRequests(sb *sandbox.Server, prefix string) int {
 }
 
 func TestNgrokAuthtokenFlagBeatsTheEnvironment(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})

@@ -13,14 +13,17 @@ import (
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// Options is what `novita balance` was asked to do.
+// Options is what `novita balance` uses: its streams, the API, and --json (gh's shape: what the
+// command needs, not the whole factory).
 type Options struct {
-	F *factory.Factory
+	IO   *iostreams.IOStreams
+	API  func() (*factory.API, error)
+	JSON bool
 }
 
 // NewCmdBalance builds `novita balance`; runF replaces the run function in tests.
 func NewCmdBalance(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, API: f.API}
 	return &cobra.Command{
 		Use:   "balance",
 		Short: "Show the account balance in USD",
@@ -31,6 +34,7 @@ API's answer is printed as it came (amounts are strings in units of 0.0001 USD).
   $ novita balance --json`,
 		Args: cmdutil.UsageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -40,19 +44,21 @@ API's answer is printed as it came (amounts are strings in units of 0.0001 USD).
 }
 
 func runBalance(ctx context.Context, o *Options) error {
-	f := o.F
-	api, err := cmdutil.NeedAPI(f)
+	api, err := o.API()
 	if err != nil {
+		return err
+	}
+	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
 	bal, err := api.Client.Balance(ctx)
 	if err != nil {
 		return err
 	}
-	if f.Globals.JSON {
-		return iostreams.WriteRawJSONLine(f.IOStreams.Out, bal.Raw)
+	if o.JSON {
+		return iostreams.WriteRawJSONLine(o.IO.Out, bal.Raw)
 	}
-	printBalance(f.IOStreams, bal)
+	printBalance(o.IO, bal)
 	return nil
 }
 

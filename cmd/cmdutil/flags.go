@@ -13,6 +13,7 @@ import (
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/provenance"
+	"github.com/novita-cli/novita/pkg/tunnel"
 )
 
 // TunnelFlags are the receiver flags shared by submit --wait, listen and test-event.
@@ -26,7 +27,7 @@ type TunnelFlags struct {
 func AddTunnelFlags(cmd *cobra.Command) *TunnelFlags {
 	v := &TunnelFlags{cmd: cmd}
 	f := cmd.Flags()
-	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", []string{"auto", "ngrok", "local", "none"}, "webhook tunnel")
+	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", tunnel.Modes(), "webhook tunnel")
 	f.StringVar(&v.publicURL, "public-url", "", "your own public URL that forwards to --listen-addr (implies --tunnel local)")
 	f.StringVar(&v.listenAddr, "listen-addr", "127.0.0.1:0", "where the local receiver listens")
 	f.StringVar(&v.ngrokToken, "ngrok-authtoken", "", "ngrok authtoken (env NGROK_AUTHTOKEN, config ngrok_authtoken)")
@@ -109,6 +110,12 @@ func Template(f *factory.Factory, output string) (*download.Template, error) {
 		if output, err = f.Resolve("output", "", false); err != nil {
 			return nil, err
 		}
+	}
+	if output == "" {
+		output = download.DefaultTemplate
+	}
+	if output != download.StdoutPath {
+		output = f.Path(output) // relative to the working directory the command was given
 	}
 	return download.ParseTemplate(output)
 }

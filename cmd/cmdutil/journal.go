@@ -89,7 +89,7 @@ func WarnUndownloaded(ctx context.Context, f *factory.Factory, taskID string) {
 	if err != nil || !ok {
 		return // the journal's own failure was already warned about when it was written
 	}
-	if msg := ExpiringOutputsWarning(taskID, d.Files, f.Now()); msg != "" {
+	if msg := ExpiringOutputsWarning(taskID, d.Files, f.Clock.Now()); msg != "" {
 		f.IOStreams.Warnf("%s", msg)
 	}
 }

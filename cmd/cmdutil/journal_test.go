@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 )
@@ -19,7 +20,7 @@ func TestWarnUndownloadedReadsTheJournal(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
 	ios.Quiet = true
 	f := factory.New(ios, func(k string) string { return env[k] }, factory.BuildInfo{}, nil)
-	f.Now = func() time.Time { return now }
+	f.Clock = clock.NewFake(now)
 	defer f.Cleanup()
 	ctx := context.Background()
 	j := f.Journal()

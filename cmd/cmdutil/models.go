@@ -25,11 +25,11 @@ func ModelCache(f *factory.Factory, api *factory.API) *models.Cache {
 	if api.InProcess {
 		return sandboxModelCache(f)
 	}
-	return models.NewCache(f.Getenv, api.BaseURL, f.Now)
+	return models.NewCache(f.Getenv, api.BaseURL, f.Clock.Now)
 }
 
 func sandboxModelCache(f *factory.Factory) *models.Cache {
-	c := models.NewCache(f.Getenv, sandboxModelOrigin, f.Now)
+	c := models.NewCache(f.Getenv, sandboxModelOrigin, f.Clock.Now)
 	if c.Path != "" {
 		c.Path = filepath.Join(filepath.Dir(c.Path), "models-sandbox.json")
 	}
@@ -47,7 +47,7 @@ func completionCache(f *factory.Factory, cmd *cobra.Command) *models.Cache {
 	if err != nil {
 		return nil
 	}
-	return models.NewCache(f.Getenv, strings.TrimRight(base, "/"), f.Now)
+	return models.NewCache(f.Getenv, strings.TrimRight(base, "/"), f.Clock.Now)
 }
 
 // flagChanged reads the command's own parse: during completion the root's PersistentPreRun sees

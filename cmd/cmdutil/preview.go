@@ -8,16 +8,14 @@ import (
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/preview"
 )
-
-// PreviewModes are the values of --preview and of the config key preview.
-func PreviewModes() []string { return []string{"auto", "off", "kitty", "iterm", "sixel"} }
 
 // AddPreviewFlag defines --preview on a command that downloads images. The value is "" unless the
 // flag was given, so PreviewMode can fall back to NOVITA_PREVIEW and the config file.
 func AddPreviewFlag(cmd *cobra.Command) *string {
 	p := new(string)
-	StringEnumFlag(cmd, p, "preview", "", "", PreviewModes(),
+	StringEnumFlag(cmd, p, "preview", "", "", preview.Modes(),
 		"inline image thumbnails after downloading (env NOVITA_PREVIEW, config preview; default auto)")
 	return p
 }

@@ -9,19 +9,19 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/tunnel"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
-
-// NoTunnelHint is said when auto finds no way for Novita to reach this machine.
-const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks set NGROK_AUTHTOKEN " +
-	"(or run: novita config set ngrok_authtoken) or pass --public-url"
 
 // ngrokTokenHint says how to give ngrok an authtoken.
 const ngrokTokenHint = "set NGROK_AUTHTOKEN or run: novita config set ngrok_authtoken"
 
+// NoTunnelHint is said when auto finds no way for Novita to reach this machine.
+const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks " + ngrokTokenHint + ", or pass --public-url"
+
 // TunnelError words a tunnel failure for the user: a missing or rejected authtoken says how to set one.
 func TunnelError(err error) error {
-	if errors.Is(err, hooks.ErrNgrokToken) {
+	if errors.Is(err, tunnel.ErrNoAuthtoken) {
 		return clierr.WithHint(clierr.KindAuth, errors.New("--tunnel ngrok needs an authtoken"), ngrokTokenHint)
 	}
 	if clierr.KindOf(err) == clierr.KindAuth && clierr.HintOf(err) == "" {
@@ -81,7 +81,7 @@ func OpenReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api 
 func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
 	return &lifecycle.Runner{
 		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
-		Schedule: f.Schedule(), Now: f.Now, After: f.After,
+		Schedule: f.Schedule(), Clock: f.Clock,
 		Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
 		Sandbox: api.InProcess, ProvenanceNotes: &lifecycle.ProvenanceNotes{},
 	}

@@ -10,12 +10,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/config"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
@@ -57,10 +59,12 @@ type Factory struct {
 	Build      BuildInfo
 	Getenv     func(string) string
 	HTTPClient *http.Client
-	Now        func() time.Time
-	After      func(time.Duration) <-chan time.Time
-	Globals    Globals
-	Test       TestHooks
+	// WorkDir is where relative paths the user gives (outputs, input files, --config) are resolved;
+	// "" is the process's working directory. Tests set it so commands can run side by side.
+	WorkDir string
+	Clock   clock.Clock // every timestamp and timer of the command line
+	Globals Globals
+	Test    TestHooks
 
 	// Replaceable services; New sets them to the real, lazily built ones.
 	Config  func() (*config.File, error)
@@ -86,7 +90,7 @@ type API struct {
 
 // New returns a factory whose services are built on first use.
 func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, hc *http.Client) *Factory {
-	f := &Factory{IOStreams: ios, Getenv: getenv, Build: build, HTTPClient: hc, Now: time.Now, After: time.After}
+	f := &Factory{IOStreams: ios, Getenv: getenv, Build: build, HTTPClient: hc, Clock: clock.Real{}}
 	if f.Getenv == nil {
 		f.Getenv = func(string) string { return "" }
 	}
@@ -98,7 +102,9 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, 
 		ios.SetColumns(f.Getenv("COLUMNS"))
 	}
 	f.Config = f.loadConfig
-	f.API = f.resolveAPI
+	// Once per command line, even under concurrent callers (listen's inspector and its deliveries):
+	// two callers must not start two in-process sandboxes, nor register the key twice.
+	f.API = sync.OnceValues(f.resolveAPI)
 	f.Journal = f.openJournal
 	return f
 }
@@ -111,6 +117,16 @@ func (f *Factory) Schedule() waiter.Schedule {
 	return waiter.DefaultSchedule()
 }
 
+// Path resolves a path the user gave against WorkDir; "" and "-" (standard input or output) and
+// absolute paths are returned as they are.
+func (f *Factory) Path(p string) string {
+	if f.WorkDir == "" || p == "" || p == "-" || filepath.IsAbs(p) {
+		return p
+	}
+	// Not filepath.Join: an output template's "{task_id}/../x" must reach ParseTemplate uncleaned.
+	return strings.TrimRight(f.WorkDir, string(filepath.Separator)) + string(filepath.Separator) + p
+}
+
 // UserAgent names this build on every request.
 func (f *Factory) UserAgent() string { return "novita-cli/" + f.Build.Version }
 
@@ -120,9 +136,9 @@ func (f *Factory) loadConfig() (*config.File, error) {
 	if f.cfg != nil {
 		return f.cfg, nil
 	}
-	path := f.Globals.ConfigPath
+	path := f.Path(f.Globals.ConfigPath)
 	if !f.Globals.Changed("config") {
-		path = config.DefaultPath(f.Getenv)
+		path = f.Path(config.DefaultPath(f.Getenv))
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -245,12 +261,6 @@ const SandboxGoneHint = "the built-in --sandbox simulator stopped with this comm
 const defaultSandboxTaskDuration = 2 * time.Second
 
 func (f *Factory) resolveAPI() (*API, error) {
-	f.mu.Lock()
-	api := f.api
-	f.mu.Unlock()
-	if api != nil {
-		return api, nil
-	}
 	key, err := f.Resolve("api_key", f.Globals.APIKey, f.Globals.Changed("api-key"))
 	if err != nil {
 		return nil, err
@@ -265,7 +275,7 @@ func (f *Factory) resolveAPI() (*API, error) {
 			return nil, err // before any request: a key no server accepts must not look like a paid failure
 		}
 	}
-	api = &API{BaseURL: strings.TrimRight(base, "/"), Key: key}
+	api := &API{BaseURL: strings.TrimRight(base, "/"), Key: key}
 	if f.Globals.Sbx {
 		opts := sandbox.Options{TaskDuration: defaultSandboxTaskDuration}
 		if f.Test.SandboxOptions != nil {

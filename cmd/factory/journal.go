@@ -16,8 +16,8 @@ func (f *Factory) openJournal() *journal.Journal {
 	if f.journal != nil {
 		return f.journal
 	}
-	j := journal.Open(journal.Dir(f.Getenv))
-	j.Now = f.Now
+	j := journal.Open(f.Path(journal.Dir(f.Getenv)))
+	j.Now = f.Clock.Now
 	j.OnImport = func(res journal.ImportResult) { f.reportImport(j.Path, res) }
 	f.journal = j
 	f.cleanups = append(f.cleanups, func() {

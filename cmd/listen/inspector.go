@@ -36,12 +36,12 @@ func openInspector(f *factory.Factory, o *Options) (*inspector, error) {
 	rec := &inspect.Recorder{Journal: j, Hub: hub, Target: iostreams.RedactURL(o.ForwardTo), OnError: func(err error) {
 		io.Warnf("events are shown in the inspector but not kept in the journal %s: %v", j.Path, err)
 	}}
-	store := &inspect.Store{Journal: j, Now: f.Now}
+	store := &inspect.Store{Journal: j, Now: f.Clock.Now}
 	store.ServerKnown = func(u string) bool { // Download again reads the result from the API in use now
 		api, err := f.API()
 		return err == nil && strings.TrimRight(u, "/") == api.BaseURL
 	}
-	acts := &inspect.Actions{NoReplay: inspect.NoReplayListen, Recorder: rec, Download: cmdui.Downloader(f, store), Now: f.Now}
+	acts := &inspect.Actions{NoReplay: inspect.NoReplayListen, Recorder: rec, Download: cmdui.Downloader(f, store), Now: f.Clock.Now}
 	c := cmdui.ServeConfig{Addr: o.UIAddr, AddrFlag: "--ui-addr", AddrSet: o.UIAddrSet, Events: hub, Store: store, Actions: acts}
 	if o.Open {
 		c.Open = cmdui.OpenBrowser

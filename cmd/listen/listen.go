@@ -140,7 +140,7 @@ func runListen(ctx context.Context, o *Options) error {
 	}
 	v := &view{io: io, json: f.Globals.JSON, forwardTo: iostreams.RedactURL(o.ForwardTo)}
 	cfg := listen.Config{ForwardTo: o.ForwardTo, Headers: headers, HTTPClient: f.HTTPClient, Statuses: statuses,
-		SaveDir: o.SaveDir, MaxEvents: o.MaxEvents, Faults: faults, Visitor: v}
+		SaveDir: f.Path(o.SaveDir), MaxEvents: o.MaxEvents, Faults: faults, Visitor: v}
 	api, err := f.API()
 	if err != nil {
 		return err

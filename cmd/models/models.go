@@ -175,7 +175,7 @@ func (o *Options) fetch(ctx context.Context, api *factory.API, cache *models.Cac
 		}
 		l := o.available(ms)
 		if unfiltered(q) && !o.Refresh {
-			o.reportCached(cache, len(ms), cache.Save(ms, o.F.Now()))
+			o.reportCached(cache, len(ms), cache.Save(ms, o.F.Clock.Now()))
 		}
 		l.cached = o.Refresh || unfiltered(q)
 		return l, nil

@@ -106,7 +106,7 @@ func (o *Options) summarize(l listing, cache *models.Cache) {
 	if l.more {
 		ios.Statusf("more models on later pages: --all lists them all")
 	}
-	if ios.ErrTTY && !l.cached && cacheOld(cache, o.F.Now()) {
+	if ios.ErrTTY && !l.cached && cacheOld(cache, o.F.Clock.Now()) {
 		ios.Statusf("tip: novita models --refresh saves the list, so --model completes and submit checks names")
 	}
 }

@@ -81,7 +81,8 @@ func reservedFlag(cmd *cobra.Command, globals *pflag.FlagSet) func(name, short s
 // cobra cannot (all usage errors, before anything is read or sent).
 func (o *Options) ready(cmd *cobra.Command) error {
 	o.Input.Stdin = iostreams.ContextReader(cmd.Context(), o.F.IOStreams.In) // one Ctrl-C ends a read of stdin
-	o.Input.NoFetch = o.DryRun                                               // a dry run never fetches a URL input
+	o.Input.Dir = o.F.WorkDir
+	o.Input.NoFetch = o.DryRun // a dry run never fetches a URL input
 	if o.Input.HTTPClient == nil {
 		o.Input.HTTPClient = o.F.HTTPClient
 	}

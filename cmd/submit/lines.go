@@ -25,10 +25,10 @@ func readBatchLines(in body.Input, file string) ([]batch.Line, error) {
 		}
 		r = in.Stdin
 	} else {
-		if err := body.NotRegular(file); err != nil {
+		if err := body.NotRegular(in.Path(file)); err != nil {
 			return nil, clierr.Usagef("--batch: %v (a pipe is read with --batch - < FILE)", err)
 		}
-		f, err := os.Open(file)
+		f, err := os.Open(in.Path(file))
 		if err != nil {
 			return nil, clierr.Usagef("--batch: %v", err)
 		}

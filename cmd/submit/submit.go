@@ -179,7 +179,7 @@ func runSubmit(ctx context.Context, o *Options) error {
 		spec.Webhooks = router.Results()
 		spec.AfterWait = router.CloseAsync
 	}
-	waiting := taskview.NewWaiting(io, f.Now, id, router != nil)
+	waiting := taskview.NewWaiting(io, f.Clock.Now, id, router != nil)
 	run.Observer = waiting
 	doc, err := run.Await(ctx, spec)
 	waiting.Stop()

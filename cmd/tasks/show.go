@@ -90,7 +90,7 @@ func runShow(ctx context.Context, o *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	doc := Document{Detail: d, Files: fileStates(d.Files, f.Now()), FoundBy: ref.Via}
+	doc := Document{Detail: d, Files: fileStates(d.Files, f.Clock.Now()), FoundBy: ref.Via}
 	if fromFile {
 		doc.Provenance = ref.Record
 		f.IOStreams.Statusf("this journal has never seen task %s: shown from the metadata in %s", iostreams.Safe(d.ID), iostreams.Safe(ref.Path))
@@ -99,7 +99,7 @@ func runShow(ctx context.Context, o *ShowOptions) error {
 	if f.Globals.JSON {
 		return iostreams.WriteJSON(f.IOStreams.Out, doc)
 	}
-	return writeDetail(f.IOStreams.Out, doc, f.Now())
+	return writeDetail(f.IOStreams.Out, doc, f.Clock.Now())
 }
 
 func fileStates(files []journal.FileRecord, now time.Time) []FileState {

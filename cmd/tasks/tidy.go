@@ -125,7 +125,7 @@ func runRm(ctx context.Context, o *TidyOptions) error {
 func runPrune(ctx context.Context, o *TidyOptions) error {
 	q := journal.Query{Sandbox: o.Sandbox}
 	if o.OlderThan != "" {
-		before, err := ParseSince(o.OlderThan, o.F.Now())
+		before, err := ParseSince(o.OlderThan, o.F.Clock.Now())
 		if err != nil {
 			return clierr.Usagef("--older-than %q: give a duration (30m, 12h, 2d, 1w) or a date (2026-11-30)", o.OlderThan)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// ErrorDoc is the one shape of an error in --json output (README "Exit codes and the JSON contract"):
+// ErrorDoc is the one shape of an error in --json output (README "The JSON contract and exit codes"):
 // the top-level {"error": ...} document, and the "error" of a task's or a batch line's document.
 type ErrorDoc struct {
 	ExitCode   int    `json:"exit_code"`

@@ -150,7 +150,9 @@ func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.T
 	io.Statusf("requested a %s test event (task %s); waiting for it at %s/...", want.Short(), id, srv.Tunnel.URL())
 	var timeout <-chan time.Time
 	if o.Timeout > 0 {
-		timeout = f.After(o.Timeout)
+		t := f.Clock.NewTimer(o.Timeout)
+		defer t.Stop()
+		timeout = t.C()
 	}
 	for {
 		select {
@@ -187,7 +189,7 @@ func sendLocal(ctx context.Context, o *Options, task catalog.Task, want novita.S
 	var ev []byte
 	var err error
 	if o.FromFile != "" {
-		if ev, err = readEventFile(o.FromFile); err != nil {
+		if ev, err = readEventFile(f.Path(o.FromFile)); err != nil {
 			return err
 		}
 	} else if ev, err = testevent.Fixture(task.Name, want, newTestID()); err != nil {
@@ -226,7 +228,7 @@ func submitTest(ctx context.Context, api *factory.API, task catalog.Task, req ma
 
 // testRequest builds a minimal valid body for task: a placeholder prompt or text where one is needed.
 func testRequest(ctx context.Context, f *factory.Factory, task catalog.Task) (map[string]any, error) {
-	in := body.Input{Flags: map[string]string{}, Lists: map[string][]string{}, HTTPClient: f.HTTPClient}
+	in := body.Input{Flags: map[string]string{}, Lists: map[string][]string{}, HTTPClient: f.HTTPClient, Dir: f.WorkDir}
 	if _, ok := task.Flag("prompt"); ok {
 		in.Flags["prompt"] = "novita test event"
 	}

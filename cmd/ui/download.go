@@ -84,7 +84,7 @@ func recordExpiry(ctx context.Context, f *factory.Factory, j *journal.Journal, i
 	var recs []journal.FileRecord
 	for _, o := range res.Outputs() {
 		if o.TTL > 0 {
-			recs = append(recs, journal.FileRecord{Kind: o.Kind, Index: o.Index, URLExpiresAt: f.Now().Add(time.Duration(o.TTL) * time.Second)})
+			recs = append(recs, journal.FileRecord{Kind: o.Kind, Index: o.Index, URLExpiresAt: f.Clock.Now().Add(time.Duration(o.TTL) * time.Second)})
 		}
 	}
 	if len(recs) > 0 {

@@ -28,7 +28,7 @@ type ServeConfig struct {
 // inspector is running) moves to a free port with a note; a port given with the flag does not.
 func Bind(f *factory.Factory, c ServeConfig) (*ui.Server, error) {
 	io := f.IOStreams
-	opts := ui.Options{Addr: c.Addr, AddrFlag: c.AddrFlag, AllowRemote: c.AllowRemote, Logger: f.Logger(), Now: f.Now,
+	opts := ui.Options{Addr: c.Addr, AddrFlag: c.AddrFlag, AllowRemote: c.AllowRemote, Logger: f.Logger(), Now: f.Clock.Now,
 		Events: c.Events, Store: c.Store, Actions: c.Actions}
 	if c.Open != nil {
 		opts.OpenBrowser = func(url string) error {

@@ -76,12 +76,12 @@ func runUI(ctx context.Context, o *Options) error {
 	if _, err := j.List(ctx, journal.Query{Limit: 1}); err != nil {
 		return fmt.Errorf("ui: %w", err)
 	}
-	store := &inspect.Store{Journal: j, Now: f.Now}
+	store := &inspect.Store{Journal: j, Now: f.Clock.Now}
 	store.ServerKnown = func(u string) bool { // Download again reads the result from the API in use now
 		api, err := f.API()
 		return err == nil && strings.TrimRight(u, "/") == api.BaseURL
 	}
-	acts := &inspect.Actions{NoReplay: inspect.NoReplayUI, Download: Downloader(f, store), Now: f.Now}
+	acts := &inspect.Actions{NoReplay: inspect.NoReplayUI, Download: Downloader(f, store), Now: f.Clock.Now}
 	c := ServeConfig{Addr: o.Addr, AddrFlag: "--addr", AddrSet: o.AddrSet, AllowRemote: o.AllowRemote, Store: store, Actions: acts}
 	if o.Open {
 		c.Open = o.OpenBrowser

@@ -88,9 +88,8 @@ type Config struct {
 	Schedule      waiter.Schedule                    // safety-net polling; default waiter.DefaultSchedule()
 	NotFoundGrace time.Duration                      // tolerate TASK_NOT_FOUND this long after a submit; default 30s
 	Timeout       time.Duration                      // for the whole run; 0 = none
-	// Clock drives every wait of the run (reads, the gate, the timeout); default Now with real timers.
+	// Clock drives every wait of the run (reads, the gate, the timeout); default the real clock.
 	Clock clock.Clock
-	Now   func() time.Time // older hook, used when Clock is nil; default time.Now
 }
 
 func (c Config) withDefaults() Config {
@@ -98,7 +97,7 @@ func (c Config) withDefaults() Config {
 		c.Concurrency = 4
 	}
 	if c.Clock == nil {
-		c.Clock = clock.FromFuncs(c.Now, nil)
+		c.Clock = clock.Real{}
 	}
 	if c.Gate == nil {
 		c.Gate = waiter.NewGate(c.Clock)

@@ -42,6 +42,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -66,15 +67,26 @@ type Input struct {
 	SetFiles []string // "path=file"
 	Stdin    io.Reader
 	// HTTPClient fetches http(s) file inputs for base64 fields; nil uses a client with a 60 s timeout.
-	HTTPClient   *http.Client
-	ReadFile     func(string) ([]byte, error) // nil = os.ReadFile with the size bound
-	MaxFileBytes int64                        // 0 = DefaultMaxFileBytes
+	HTTPClient *http.Client
+	ReadFile   func(string) ([]byte, error) // nil = os.ReadFile with the size bound
+	// Dir is where relative file names are found ("" = the process's working directory); errors
+	// still quote the name the user gave.
+	Dir          string
+	MaxFileBytes int64 // 0 = DefaultMaxFileBytes
 	// NoFetch (--dry-run) never fetches an http(s) input: a base64 field shows "<fetched at submit: URL>"
 	// instead of the file's content. Local files are still read and checked.
 	NoFetch bool
 	// Base is a whole earlier request (`novita rerun`), laid over the defaults and under everything
 	// the user gives now, so any flag or --set overrides what was sent before.
 	Base map[string]any
+}
+
+// Path is where the file the user named is found: name itself, or under Dir when name is relative.
+func (in Input) Path(name string) string {
+	if in.Dir == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(in.Dir, name)
 }
 
 // Build returns the validated request body for task.

@@ -28,9 +28,9 @@ func (b *builder) readFile(what, name string) ([]byte, error) {
 	var data []byte
 	var err error
 	if b.in.ReadFile != nil {
-		data, err = b.in.ReadFile(name)
+		data, err = b.in.ReadFile(b.in.Path(name))
 	} else {
-		data, err = readBounded(name, limit)
+		data, err = readBounded(b.in.Path(name), limit)
 	}
 	if err != nil {
 		if errors.As(err, new(tooBigError)) {

@@ -9,7 +9,7 @@ import (
 	"fmt"
 )
 
-// Kind classifies an error for the exit code table (README "Exit codes").
+// Kind classifies an error for the exit code table (README "The JSON contract and exit codes").
 type Kind int
 
 const (
@@ -57,11 +57,6 @@ func WithHint(kind Kind, err error, hint string) error {
 // Usagef is a usage error (exit 2): a bad flag, argument, template or input file.
 func Usagef(format string, args ...any) error {
 	return &Error{Kind: KindUsage, Err: fmt.Errorf(format, args...)}
-}
-
-// Authf is an authentication error (exit 4).
-func Authf(format string, args ...any) error {
-	return &Error{Kind: KindAuth, Err: fmt.Errorf(format, args...)}
 }
 
 // KindOf finds the most specific kind in err's chain. The outermost Kinder wins, so a caller can

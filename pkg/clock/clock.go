@@ -14,8 +14,8 @@ type Clock interface {
 	NewTimer(d time.Duration) Timer
 }
 
-// Timer is a resettable one-shot timer, as time.Timer. C may change after Reset (a clock built with
-// FromFuncs makes a new channel each time), so read it again after each Reset.
+// Timer is a resettable one-shot timer, as time.Timer. Read C again after each Reset: an
+// implementation may change it.
 type Timer interface {
 	C() <-chan time.Time
 	Stop() bool
@@ -62,49 +62,4 @@ func SleepOn(ctx context.Context, c Clock, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// FromFuncs adapts the older pair of hooks (a now function and an after function) to a Clock; nil
-// hooks fall back to the time package. Each Reset of its timers asks after for a new channel.
-func FromFuncs(now func() time.Time, after func(time.Duration) <-chan time.Time) Clock {
-	if now == nil {
-		now = time.Now
-	}
-	if after == nil {
-		after = time.After
-	}
-	return funcs{now: now, after: after}
-}
-
-type funcs struct {
-	now   func() time.Time
-	after func(time.Duration) <-chan time.Time
-}
-
-func (f funcs) Now() time.Time { return f.now() }
-
-func (f funcs) NewTimer(d time.Duration) Timer {
-	t := &funcTimer{after: f.after}
-	t.Reset(d)
-	return t
-}
-
-// funcTimer cannot cancel a channel after gave it; Stop only forgets it.
-type funcTimer struct {
-	after func(time.Duration) <-chan time.Time
-	c     <-chan time.Time
-}
-
-func (t *funcTimer) C() <-chan time.Time { return t.c }
-
-func (t *funcTimer) Stop() bool {
-	active := t.c != nil
-	t.c = nil
-	return active
-}
-
-func (t *funcTimer) Reset(d time.Duration) bool {
-	active := t.c != nil
-	t.c = t.after(d)
-	return active
 }

@@ -17,6 +17,9 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/novita-cli/novita/pkg/preview"
+	"github.com/novita-cli/novita/pkg/tunnel"
+
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 )
@@ -42,14 +45,14 @@ func Keys() []Key {
 		{Name: "ngrok_authtoken", Env: "NGROK_AUTHTOKEN", Flag: "--ngrok-authtoken", Secret: true, Help: "ngrok authtoken for webhook tunnels"},
 		{Name: "ngrok_url", Env: "NOVITA_NGROK_URL", Flag: "--ngrok-url", Example: "https://you.ngrok.app",
 			Help: "reserved ngrok domain for the tunnel"},
-		{Name: "tunnel", Env: "NOVITA_TUNNEL", Flag: "--tunnel", Default: "auto", Choices: []string{"auto", "ngrok", "local", "none"},
+		{Name: "tunnel", Env: "NOVITA_TUNNEL", Flag: "--tunnel", Default: "auto", Choices: tunnel.Modes(),
 			Example: "auto", Help: "tunnel mode: auto|ngrok|local|none"},
 		{Name: "public_url", Env: "NOVITA_PUBLIC_URL", Flag: "--public-url", Example: "https://hooks.example.com",
 			Help: "your own public URL forwarding to --listen-addr"},
 		{Name: "output", Env: "NOVITA_OUTPUT", Flag: "--output", Example: download.DefaultTemplate, Help: "default output template"},
 		{Name: "mcp.output_dir", Env: "NOVITA_MCP_OUTPUT_DIR", Flag: "--output-dir", Example: "novita-outputs",
 			Help: "where novita mcp saves outputs when a tool call names no output_dir (default ./novita-outputs)"},
-		{Name: "preview", Env: "NOVITA_PREVIEW", Flag: "--preview", Default: "auto", Choices: []string{"auto", "off", "kitty", "iterm", "sixel"},
+		{Name: "preview", Env: "NOVITA_PREVIEW", Flag: "--preview", Default: "auto", Choices: preview.Modes(),
 			Example: "auto", Help: "inline image previews: auto|off|kitty|iterm|sixel"},
 		{Name: "metadata", Env: "NOVITA_METADATA", Flag: "--metadata", Default: "none", Choices: []string{"none", "embed", "sidecar"},
 			Example: "embed", Help: "provenance in saved outputs: none|embed (in the file)|sidecar (<file>.json)"},

@@ -33,7 +33,7 @@ func (f *fetcher) commit(j *job) error {
 			return fmt.Errorf("save %s: %w", j.path, err)
 		}
 	}
-	exists := fmt.Errorf("%s already exists; use --overwrite to replace it, or -o to choose another name", j.path)
+	exists := &ExistsError{Paths: []string{j.path}}
 	var err error
 	if f.opts.Overwrite {
 		err = os.Rename(j.part, j.path)

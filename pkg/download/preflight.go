@@ -146,7 +146,7 @@ func checkTarget(p string, c Check) error {
 			return nil // already downloaded: the save says so
 		}
 	}
-	return clierr.Usagef("%s already exists; use --overwrite to replace it, or -o to choose another name", p)
+	return &ExistsError{Paths: []string{p}, Early: true}
 }
 
 // CheckTasks refuses, before anything is submitted, a template under which the outputs of several

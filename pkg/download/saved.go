@@ -3,7 +3,6 @@ package download
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,14 +93,10 @@ func (f *fetcher) precheck(jobs []*job) error {
 			exist = append(exist, j.guess)
 		}
 	}
-	switch len(exist) {
-	case 0:
+	if len(exist) == 0 {
 		return nil
-	case 1:
-		return fmt.Errorf("%s already exists; use --overwrite to replace it, or -o to choose another name", exist[0])
 	}
-	return fmt.Errorf("%d files already exist (%s); use --overwrite to replace them, or -o to choose other names",
-		len(exist), strings.Join(exist, ", "))
+	return &ExistsError{Paths: exist}
 }
 
 // onDisk finds j's output among the earlier saves, at the path the template gives it now.

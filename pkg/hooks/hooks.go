@@ -7,13 +7,11 @@ package hooks
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"log/slog"
 	"time"
 
 	"golang.org/x/net/netutil"
 
-	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/tunnel"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
@@ -43,9 +41,6 @@ type Env struct {
 	NgrokRootCAs    *x509.CertPool
 }
 
-// ErrNgrokToken is returned when ngrok was asked for explicitly but no authtoken is known.
-var ErrNgrokToken = clierr.New(clierr.KindAuth, errors.New("--tunnel ngrok needs an authtoken"))
-
 // Resolve turns the requested mode into the one to open. noTunnel reports that auto found no way for
 // Novita to reach us (the caller decides whether to say so).
 func Resolve(s Settings, env Env) (mode tunnel.Mode, noTunnel bool, err error) {
@@ -58,7 +53,7 @@ func Resolve(s Settings, env Env) (mode tunnel.Mode, noTunnel bool, err error) {
 		return "", false, err
 	}
 	if m == tunnel.ModeNgrok && env.NgrokAuthtoken == "" {
-		return "", false, ErrNgrokToken
+		return "", false, tunnel.ErrNoAuthtoken
 	}
 	if m == tunnel.ModeNgrok && env.CheckToken != nil {
 		if err := env.CheckToken(); err != nil {

@@ -208,23 +208,3 @@ func TestRouterClosesWithoutAReader(t *testing.T) {
 	}
 	http.DefaultClient.CloseIdleConnections()
 }
-
-// The set of bodies seen keeps only the most recent: memory stays bounded over a long batch.
-func TestRecentForgetsTheOldest(t *testing.T) {
-	s := newRecent(3)
-	sum := func(i byte) [32]byte { return [32]byte{i} }
-	for i := range byte(5) {
-		if !s.add(sum(i)) {
-			t.Fatalf("%d reported as seen", i)
-		}
-	}
-	if s.add(sum(4)) || s.add(sum(3)) || s.add(sum(2)) {
-		t.Errorf("a recent sum was forgotten")
-	}
-	if !s.add(sum(0)) {
-		t.Errorf("the oldest sum is still remembered")
-	}
-	if len(s.set) != 3 || len(s.ring) != 3 {
-		t.Errorf("set %d, ring %d: want 3", len(s.set), len(s.ring))
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"sync"
 
+	"github.com/novita-cli/novita/pkg/dedup"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -45,9 +46,9 @@ func (r *Router) route() {
 	// The receiver flags a repeat of (task, status) as a duplicate, but a forged event could then mask
 	// the genuine one. The engine re-reads the result anyway, so only byte-identical retries are
 	// skipped, and only the recent ones are remembered: a retry comes within minutes, not a batch later.
-	seen := newRecent(recentBodies)
+	seen := dedup.NewRecent[[32]byte](recentBodies)
 	for d := range r.Deliveries() {
-		if d.Result == nil || !seen.add(sha256.Sum256(d.Body)) {
+		if d.Result == nil || !seen.Add(sha256.Sum256(d.Body)) {
 			continue
 		}
 		select {
@@ -59,33 +60,6 @@ func (r *Router) route() {
 
 // recentBodies bounds the bodies remembered for deduplication (32 bytes each, plus the map's share).
 const recentBodies = 4096
-
-// recent is a set of the last max sums added: the oldest is forgotten first.
-type recent struct {
-	set  map[[32]byte]struct{}
-	ring [][32]byte
-	next int // the ring's oldest slot once it is full
-}
-
-func newRecent(max int) *recent {
-	return &recent{set: make(map[[32]byte]struct{}, max), ring: make([][32]byte, 0, max)}
-}
-
-// add reports whether sum is new, remembering it.
-func (s *recent) add(sum [32]byte) bool {
-	if _, ok := s.set[sum]; ok {
-		return false
-	}
-	if len(s.ring) < cap(s.ring) {
-		s.ring = append(s.ring, sum)
-	} else {
-		delete(s.set, s.ring[s.next])
-		s.ring[s.next] = sum
-		s.next = (s.next + 1) % len(s.ring)
-	}
-	s.set[sum] = struct{}{}
-	return true
-}
 
 // CloseAsync starts shutting the receiver and tunnel down without waiting: once the final states are
 // known they are not needed, and closing an ngrok session takes a moment that can overlap the

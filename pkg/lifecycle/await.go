@@ -71,7 +71,7 @@ func (r *Runner) Await(ctx context.Context, s Spec) (*Document, error) {
 	start, wall := r.now(), time.Now()
 	out, err := waiter.Wait(ctx, waiter.Config{
 		TaskID: s.TaskID, Read: r.Client.TaskResult, Webhooks: s.Webhooks, Timeout: s.Timeout,
-		Schedule: r.Schedule, NotFoundGrace: s.Grace, Now: r.Now, After: r.After,
+		Schedule: r.Schedule, NotFoundGrace: s.Grace, Clock: r.clock(),
 		OnProgress: r.journalProgress(s.TaskID),
 	})
 	if s.AfterWait != nil {

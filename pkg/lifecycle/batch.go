@@ -83,7 +83,7 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 	var ids taskIDs
 	cfg := batch.Config{
 		Concurrency: b.Concurrency, Wait: b.Wait, Read: c.TaskResult, Gate: gate, Schedule: r.Schedule,
-		Timeout: b.Timeout, Now: r.Now, Deliveries: b.Deliveries, AfterWait: b.AfterWait,
+		Timeout: b.Timeout, Clock: r.clock(), Deliveries: b.Deliveries, AfterWait: b.AfterWait,
 		Done: b.Done, Progress: b.Progress,
 		OnPause: func(d time.Duration, _ error) {
 			if b.Paused != nil {

@@ -3,11 +3,14 @@ package lifecycle
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/novita-cli/novita/pkg/batch"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/download"
 )
 
@@ -77,4 +80,48 @@ func TestRunBatchAddsTheWebhookAtSubmitAndJournalsThePlan(t *testing.T) {
 	if _, ok, _ := e.j.BatchPlanOf(ctx, "b-none"); ok {
 		t.Errorf("a plan for a batch never run")
 	}
+}
+
+// A batch's timers run on the Runner's clock: under a fake clock, its --timeout passes when the fake
+// says so, not after that much real time (the batch once got Now but real timers).
+func TestRunBatchTimesOutOnTheRunnersClock(t *testing.T) {
+	e := newSyncEnv(t)
+	opts := e.sb.Options()
+	opts.TaskDuration = time.Hour // the task never ends within the test
+	e.sb.SetOptions(opts)
+	id := mustSubmitTxt2img(t, e)
+	start := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	fake := clock.NewFake(start)
+	e.r.Clock = fake
+	type ended struct {
+		res []batch.Result
+		err error
+	}
+	done := make(chan ended, 1)
+	go func() {
+		res, err := e.r.RunBatch(context.Background(), Batch{ID: "b-clock", Task: "txt2img", Concurrency: 1,
+			Timeout: time.Hour, Outputs: Outputs{NoDownload: true}}, []batch.Item{{Line: 1, TaskID: id}})
+		done <- ended{res, err}
+	}()
+	if !fake.WaitArmed(start.Add(time.Hour), 10*time.Second) {
+		t.Fatalf("no timer armed for the batch's timeout on the fake clock (armed: %v)", fake.Armed())
+	}
+	fake.Advance(time.Hour)
+	select {
+	case got := <-done:
+		if !errors.Is(got.err, batch.ErrTimeout) || len(got.res) != 1 || got.res[0].Outcome != batch.Pending {
+			t.Fatalf("results %+v, error %v: want the line left pending by the timeout", got.res, got.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the batch did not end when its timeout passed on its clock")
+	}
+}
+
+func mustSubmitTxt2img(t *testing.T, e *syncEnv) string {
+	t.Helper()
+	id, err := e.r.Client.Submit(context.Background(), "txt2img", []byte(`{"request":{"model_name":"sd_xl_base_1.0.safetensors","prompt":"slow","width":128,"height":128,"image_num":1,"steps":20,"guidance_scale":7.5,"sampler_name":"Euler a","seed":-1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

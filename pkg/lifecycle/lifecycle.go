@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
@@ -27,7 +28,7 @@ import (
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
-// Document is the --json output of a finished task (README "Waiting, downloads and the JSON document").
+// Document is the --json output of a finished task (README "The JSON contract and exit codes").
 type Document struct {
 	TaskID      string          `json:"task_id"`
 	Task        string          `json:"task,omitempty"`
@@ -77,8 +78,7 @@ type Runner struct {
 	HTTP      *http.Client     // downloads
 	UserAgent string
 	Schedule  waiter.Schedule
-	Now       func() time.Time
-	After     func(time.Duration) <-chan time.Time
+	Clock     clock.Clock // every wait, timer and timestamp of the pipeline; nil = the real clock
 	// Progress shows download progress (bars or lines); nil is silent.
 	Progress iostreams.Transfers
 	Observer Observer
@@ -101,12 +101,9 @@ func (r *Runner) observer() Observer {
 	return r.Observer
 }
 
-func (r *Runner) now() time.Time {
-	if r.Now == nil {
-		return time.Now()
-	}
-	return r.Now()
-}
+func (r *Runner) clock() clock.Clock { return clock.OrReal(r.Clock) }
+
+func (r *Runner) now() time.Time { return r.clock().Now() }
 
 // The journal writes below never end a paid task: a failure is a warning. They run with a context
 // that a Ctrl-C does not cancel, because the task exists whatever happens to this process and

@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"fmt"
+	"github.com/novita-cli/novita/pkg/clock"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -173,9 +174,4 @@ func mimeOf(path string) string {
 }
 
 // nowOf is the pipeline's clock (the factory's, so tests can set it), else the system's.
-func nowOf(r *lifecycle.Runner) time.Time {
-	if r.Now != nil {
-		return r.Now()
-	}
-	return time.Now()
-}
+func nowOf(r *lifecycle.Runner) time.Time { return clock.OrReal(r.Clock).Now() }

@@ -40,6 +40,11 @@ const (
 	ModeSixel Mode = "sixel"
 )
 
+// Modes lists the preview modes, as --preview, the config key preview and completion offer them.
+func Modes() []string {
+	return []string{string(ModeAuto), string(ModeOff), string(ModeKitty), string(ModeITerm), string(ModeSixel)}
+}
+
 // ParseMode reads a --preview / config value. Empty means auto, so an unset config key needs no special
 // case; case and surrounding spaces are ignored because config files are hand-written.
 func ParseMode(s string) (Mode, error) {
@@ -49,7 +54,7 @@ func ParseMode(s string) (Mode, error) {
 	case ModeAuto, ModeOff, ModeKitty, ModeITerm, ModeSixel:
 		return m, nil
 	}
-	return "", clierr.Usagef("invalid preview mode %q (--preview or config key preview): use one of auto, off, kitty, iterm, sixel", s)
+	return "", clierr.Usagef("invalid preview mode %q (--preview or config key preview): use one of %s", s, strings.Join(Modes(), ", "))
 }
 
 // protocol is the protocol an explicit mode forces; None for auto and off.

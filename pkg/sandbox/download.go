@@ -97,6 +97,10 @@ func (s *Server) handleOutput(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := r.PathValue("task") + "/" + r.PathValue("file")
+	if o.ExpireOnResume && s.expireOnResume(key, r) {
+		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Request has expired")
+		return
+	}
 	s.mu.Lock()
 	out := s.files[key]
 	s.mu.Unlock()
@@ -118,6 +122,18 @@ func (s *Server) handleOutput(w http.ResponseWriter, r *http.Request) {
 			cutAfter: o.DownloadCutAfter, cut: func() bool { return s.claimCut(key) }}
 	}
 	http.ServeContent(dst, r, "", time.Time{}, content)
+}
+
+// expireOnResume reports whether r is the first resumed download of key, which ExpireOnResume answers
+// as expired.
+func (s *Server) expireOnResume(key string, r *http.Request) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.Header.Get("Range") == "" || s.expired[key] {
+		return false
+	}
+	s.expired[key] = true
+	return true
 }
 
 // claimCut reports whether this download of key is the one to cut (the first that reaches the limit).

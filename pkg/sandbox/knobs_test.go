@@ -132,6 +132,22 @@ func TestDownloadCutAfterOncePerFile(t *testing.T) {
 	}
 }
 
+func TestExpireOnResumeOncePerOutput(t *testing.T) {
+	s := start(t, Options{ExpireOnResume: true})
+	res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("expire", "", 256, 256, 1)))
+	u := res.Images[0].ImageURL
+	if r := download(t, u); r.status != http.StatusOK {
+		t.Fatalf("a whole download: %d, want 200 (only a resume expires)", r.status)
+	}
+	if r := download(t, u, "Range", "bytes=10-"); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "expired") {
+		t.Fatalf("first resume: %d %s, want 403 expired", r.status, r.body)
+	}
+	fresh := waitFinal(t, s, res.Task.TaskID).Images[0].ImageURL
+	if r := download(t, fresh, "Range", "bytes=10-"); r.status != http.StatusPartialContent {
+		t.Fatalf("resume with the URL read again: %d, want 206 (once per output)", r.status)
+	}
+}
+
 func TestDownloadBytesPerSec(t *testing.T) {
 	s := start(t, Options{DownloadBytesPerSec: 100 << 10})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"slow","frames":16}],"width":256,"height":256,"steps":5}`))

@@ -40,7 +40,11 @@ type Options struct {
 
 	DownloadCutAfter    int64 // close the connection after N body bytes, once per output file (0 = off)
 	DownloadBytesPerSec int64 // throttle downloads (0 = unlimited)
-	VideoPadBytes       int64 // pad MP4 outputs to N bytes with a trailing "free" box (0 = off)
+	// ExpireOnResume answers the first resumed download (a Range request) of each output 403 "Request
+	// has expired", as a TTL running out mid-download would; the next request works. Once per output,
+	// so the downloader's one re-read of the task result always suffices, however busy the machine.
+	ExpireOnResume bool
+	VideoPadBytes  int64 // pad MP4 outputs to N bytes with a trailing "free" box (0 = off)
 
 	URLTTL      time.Duration // presigned URL lifetime; default 1h
 	TTLAsString bool          // send *_url_ttl as "3600" instead of 3600 (the API does both)

@@ -23,6 +23,7 @@ type Server struct {
 	tasks     map[string]*task
 	files     map[string]*output // "<task>/<file>" -> output, test-mode tasks included
 	cutDone   map[string]bool    // outputs already cut by DownloadCutAfter
+	expired   map[string]bool    // outputs whose first resume ExpireOnResume answered
 	rate      map[string][]rateHit
 	requests  []Request
 	webhooks  []WebhookAttempt
@@ -47,6 +48,7 @@ func New(opts Options) *Server {
 		tasks:     map[string]*task{},
 		files:     map[string]*output{},
 		cutDone:   map[string]bool{},
+		expired:   map[string]bool{},
 		rate:      map[string][]rateHit{},
 		ctx:       ctx,
 		cancel:    cancel,

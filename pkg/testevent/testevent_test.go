@@ -197,7 +197,7 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func send(t *testing.T, h http.HandlerFunc, o SendOptions) (Result, error, []Attempt) {
+func send(t *testing.T, h http.HandlerFunc, o SendOptions) (Result, []Attempt, error) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -211,14 +211,14 @@ func send(t *testing.T, h http.HandlerFunc, o SendOptions) (Result, error, []Att
 		o.Body, _ = Fixture("txt2img", novita.StatusSucceed, "t-1")
 	}
 	res, err := Send(context.Background(), o)
-	return res, err, seen
+	return res, seen, err
 }
 
 func TestSendFlaky(t *testing.T) {
 	var n atomic.Int32
 	body, _ := Fixture("txt2img", novita.StatusSucceed, "t-1")
 	var got atomic.Value
-	res, err, seen := send(t, func(w http.ResponseWriter, r *http.Request) {
+	res, seen, err := send(t, func(w http.ResponseWriter, r *http.Request) {
 		b := make([]byte, len(body)+10)
 		k, _ := r.Body.Read(b)
 		got.Store(string(b[:k]))
@@ -238,7 +238,7 @@ func TestSendFlaky(t *testing.T) {
 }
 
 func TestSendAlwaysFails(t *testing.T) {
-	res, err, seen := send(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }, SendOptions{})
+	res, seen, err := send(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }, SendOptions{})
 	if err == nil || !strings.Contains(err.Error(), "6 attempts") || !strings.Contains(err.Error(), "HTTP 500") {
 		t.Fatalf("err %v", err)
 	}
@@ -254,7 +254,7 @@ func TestSendTimeoutCounted(t *testing.T) {
 	var n atomic.Int32
 	stall := make(chan struct{})
 	defer close(stall)
-	_, err, seen := send(t, func(w http.ResponseWriter, r *http.Request) {
+	_, seen, err := send(t, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.ReadAll(r.Body) // the server notices a client hang-up only once the body is consumed
 		if n.Add(1) == 1 {
 			select {
@@ -278,7 +278,7 @@ func TestSendTimeoutCounted(t *testing.T) {
 }
 
 func TestSendNoRetriesAndCancel(t *testing.T) {
-	_, err, seen := send(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(302) }, SendOptions{Retries: -1})
+	_, seen, err := send(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(302) }, SendOptions{Retries: -1})
 	if err == nil || len(seen) != 1 {
 		t.Fatalf("no retries: %v %d", err, len(seen))
 	}

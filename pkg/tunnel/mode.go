@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"strings"
@@ -19,6 +20,15 @@ const (
 	ModeNone  Mode = "none"
 )
 
+// ErrNoAuthtoken is an ngrok tunnel asked for (explicitly, or by the config) with no authtoken known.
+// The command line says how to give one.
+var ErrNoAuthtoken = clierr.New(clierr.KindAuth, errors.New("the ngrok tunnel needs an authtoken"))
+
+// Modes lists the tunnel modes, as --tunnel, the config key tunnel and completion offer them.
+func Modes() []string {
+	return []string{string(ModeAuto), string(ModeNgrok), string(ModeLocal), string(ModeNone)}
+}
+
 // ParseMode parses a --tunnel value; the empty string means auto.
 func ParseMode(s string) (Mode, error) {
 	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
@@ -27,7 +37,7 @@ func ParseMode(s string) (Mode, error) {
 	case ModeAuto, ModeNgrok, ModeLocal, ModeNone:
 		return m, nil
 	}
-	return "", clierr.Usagef("invalid --tunnel %q: valid values are auto, ngrok, local, none", s)
+	return "", clierr.Usagef("invalid --tunnel %q: valid values are %s", s, strings.Join(Modes(), ", "))
 }
 
 // ResolveMode turns the requested mode into the one to open. For auto: a loopback API base URL

@@ -2,7 +2,6 @@ package tunnel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"golang.ngrok.com/ngrok/v2"
-
-	"github.com/novita-cli/novita/pkg/clierr"
 )
 
 const (
@@ -77,8 +74,7 @@ type ngrokTunnel struct {
 
 func openNgrok(ctx context.Context, cfg Config) (Tunnel, error) {
 	if strings.TrimSpace(cfg.NgrokAuthtoken) == "" {
-		return nil, clierr.New(clierr.KindAuth, errors.New(
-			"the ngrok tunnel needs an authtoken (NGROK_AUTHTOKEN)"))
+		return nil, ErrNoAuthtoken
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open ngrok tunnel: %w", err)

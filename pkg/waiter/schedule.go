@@ -26,31 +26,12 @@ func DefaultSchedule() Schedule {
 	}
 }
 
-// Planner keeps the state the schedule needs between reads of one task.
-type Planner struct {
-	s       Schedule
-	webhook bool
-	st      planState
-}
-
 // planState is what a schedule remembers of one task; the engine keeps one per pending task, so it
 // stays small and shares the Schedule.
 type planState struct {
 	deadline time.Time // expected end from the last eta, zero when unknown
 	overdue  int32     // reads since the deadline passed (or since the start, without an eta)
 }
-
-// NewPlanner starts a plan; webhook says whether a receiver is up (polling is then a safety net).
-func NewPlanner(s Schedule, webhook bool) *Planner { return &Planner{s: s, webhook: webhook} }
-
-// First is the pause before the first read.
-func (p *Planner) First() time.Duration { return p.s.first(p.webhook) }
-
-// Observe records a non-final read and the eta it reported.
-func (p *Planner) Observe(now time.Time, etaSeconds int64) { p.st.observe(now, etaSeconds) }
-
-// Next returns the pause before the next read.
-func (p *Planner) Next(now time.Time) time.Duration { return p.s.next(&p.st, p.webhook, now) }
 
 func (s *Schedule) first(webhook bool) time.Duration {
 	if webhook {

@@ -5,10 +5,23 @@ import (
 	"time"
 )
 
+// planner drives one task's schedule as the engine does (first, observe, next), for the simulations.
+type planner struct {
+	s       Schedule
+	webhook bool
+	st      planState
+}
+
+func newPlanner(s Schedule, webhook bool) *planner { return &planner{s: s, webhook: webhook} }
+
+func (p *planner) First() time.Duration                    { return p.s.first(p.webhook) }
+func (p *planner) Observe(now time.Time, etaSeconds int64) { p.st.observe(now, etaSeconds) }
+func (p *planner) Next(now time.Time) time.Duration        { return p.s.next(&p.st, p.webhook, now) }
+
 // simulate runs the schedule against a task of the given duration whose eta is exact, as the API's
 // is roughly, and returns how many reads it made and how late it saw the end.
 func simulate(s Schedule, webhook bool, d time.Duration) (reads int, lag time.Duration) {
-	p := NewPlanner(s, webhook)
+	p := newPlanner(s, webhook)
 	start := time.Unix(0, 0)
 	now := start.Add(p.First())
 	end := start.Add(d)
@@ -57,7 +70,7 @@ func TestAdaptivePollingBeatsAOneSecondPoller(t *testing.T) {
 
 func TestWithoutAnETAPollingBacksOffToTheCap(t *testing.T) {
 	s := DefaultSchedule()
-	p := NewPlanner(s, false)
+	p := newPlanner(s, false)
 	now := time.Unix(0, 0)
 	var last time.Duration
 	for i := 0; i < 40; i++ {

@@ -1,5 +1,5 @@
 // Package waiter owns the race to a task's final state, for one task or ten thousand: one Engine
-// keeps every pending task on an adaptive read schedule (Planner), runs the reads on a bounded pool,
+// keeps every pending task on an adaptive read schedule (Schedule), runs the reads on a bounded pool,
 // pauses them all behind a shared 429 Gate, and takes webhook deliveries as signals to read a task
 // now. A webhook is only a signal: the result that counts is re-read from the task-result API with
 // our key, so a forged or early delivery cannot end a wait or redirect downloads. Wait is the engine
@@ -44,8 +44,7 @@ type Config struct {
 	Schedule Schedule
 	// NotFoundGrace tolerates TASK_NOT_FOUND for a while right after a submit.
 	NotFoundGrace time.Duration
-	Now           func() time.Time
-	After         func(time.Duration) <-chan time.Time
+	Clock         clock.Clock // default the real clock
 	OnProgress    func(Progress)
 }
 
@@ -68,7 +67,7 @@ type Outcome struct {
 func Wait(ctx context.Context, cfg Config) (Outcome, error) {
 	var out Outcome
 	e := Start(ctx, Options{Read: cfg.Read, Webhooks: cfg.Webhooks, Concurrency: 1, Schedule: cfg.Schedule,
-		NotFoundGrace: cfg.NotFoundGrace, Timeout: cfg.Timeout, Clock: clock.FromFuncs(cfg.Now, cfg.After),
+		NotFoundGrace: cfg.NotFoundGrace, Timeout: cfg.Timeout, Clock: clock.OrReal(cfg.Clock),
 		OnProgress: cfg.OnProgress, OnDone: func(o Outcome) { out = o }})
 	if err := e.Add(Task{ID: cfg.TaskID}); err != nil { // ctx was over before the wait began
 		_ = e.Wait()

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/novita-cli/novita/pkg/novita"
@@ -47,36 +46,4 @@ func dedupKey(d Delivery) string {
 	}
 	sum := sha256.Sum256(d.Body)
 	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
-// dedup remembers the last max keys (FIFO), so a long listen session has bounded memory.
-type dedup struct {
-	mu    sync.Mutex
-	max   int
-	seen  map[string]struct{}
-	order []string
-}
-
-func newDedup(max int) *dedup { return &dedup{max: max, seen: map[string]struct{}{}} }
-
-// add reports whether key is new.
-func (d *dedup) add(key string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.seen[key]; ok {
-		return false
-	}
-	d.seen[key] = struct{}{}
-	d.order = append(d.order, key)
-	if len(d.order) > d.max {
-		delete(d.seen, d.order[0])
-		d.order = d.order[1:]
-	}
-	return true
-}
-
-func (d *dedup) remove(key string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	delete(d.seen, key)
 }

@@ -84,13 +84,13 @@ func (r *Receiver) enter() bool {
 // began), in which case d is not remembered, so Novita's retry will not be flagged as a duplicate.
 func (r *Receiver) enqueue(d Delivery) bool {
 	key := dedupKey(d)
-	d.Duplicate = !r.dedup.add(key)
+	d.Duplicate = !r.dedup.Add(key)
 	if r.send(d) {
 		r.ctr.accepted.Add(1)
 		return true
 	}
 	if !d.Duplicate {
-		r.dedup.remove(key)
+		r.dedup.Remove(key)
 	}
 	r.ctr.dropped.Add(1)
 	return false

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/dedup"
 )
 
 // Defaults for Options.
@@ -67,7 +69,7 @@ type Receiver struct {
 	ch                            chan Delivery
 	ready                         chan struct{}
 	stop                          chan struct{} // closed at Shutdown: handlers waiting for buffer room give up
-	dedup                         *dedup
+	dedup                         *dedup.Recent[string]
 	ctr                           counters
 	mu                            sync.Mutex // guards closed and the inflight Add
 	closed                        bool
@@ -110,7 +112,7 @@ func New(opts Options) (*Receiver, error) {
 		ch:    make(chan Delivery, opts.Buffer),
 		ready: make(chan struct{}),
 		stop:  make(chan struct{}),
-		dedup: newDedup(4096),
+		dedup: dedup.NewRecent[string](4096),
 	}
 	r.srv = &http.Server{
 		Handler:           r,

@@ -144,13 +144,6 @@ func (e *Edge) SetRejectAuth(reject bool) {
 	e.rejectAuth = reject
 }
 
-// SetAuthError changes Options.AuthError for later Auth requests; "" accepts again.
-func (e *Edge) SetAuthError(msg string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.authError = msg
-}
-
 // Sessions is the number of successful Auths so far; a reconnect adds one.
 func (e *Edge) Sessions() int {
 	e.mu.Lock()

@@ -1,0 +1,55 @@
+package catalog
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/iostreams"
+)
+
+// TestNewCmdCatalog checks what each command line asks of `novita catalog`, captured through runF.
+func TestNewCmdCatalog(t *testing.T) {
+	tests := []struct {
+		args       string
+		task, kind string
+		wantErr    string
+	}{
+		{args: ""},
+		{args: "--kind video", kind: "video"},
+		{args: "txt2img", task: "txt2img"},
+		{args: "txt2img --kind video", wantErr: "--kind filters the list of tasks"},
+		{args: "--kind smell", wantErr: "smell"},
+		{args: "a b", wantErr: "accepts at most 1 arg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+			var got *Options
+			cmd := NewCmdCatalog(f, func(_ context.Context, o *Options) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.ExecuteContext(context.Background())
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Task != tt.task || got.Kind != tt.kind {
+				t.Errorf("options %+v", *got)
+			}
+		})
+	}
+}

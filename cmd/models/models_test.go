@@ -1,0 +1,54 @@
+package models
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/iostreams"
+)
+
+// TestNewCmdModels checks what each command line asks of `novita models`, captured through runF.
+func TestNewCmdModels(t *testing.T) {
+	tests := []struct {
+		args    string
+		want    Options
+		wantErr string
+	}{
+		{args: "", want: Options{}},
+		{args: "dream shaper --all --refresh", want: Options{Query: "dream shaper", All: true, Refresh: true}},
+		{args: "--sdxl --inpainting --limit 50 --include-unavailable", want: Options{SDXL: true, Inpainting: true, Limit: 50, IncludeUnavailable: true}},
+		{args: "--limit 0", wantErr: "--limit 0 is out of range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+			var got *Options
+			cmd := NewCmdModels(f, func(_ context.Context, o *Options) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.ExecuteContext(context.Background())
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.F = nil
+			if *got != tt.want {
+				t.Errorf("options %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,55 @@
+package result
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/iostreams"
+)
+
+// TestNewCmdResult checks what each command line asks of `novita result`, captured through runF.
+func TestNewCmdResult(t *testing.T) {
+	tests := []struct {
+		args     string
+		id       string
+		download bool
+		output   string
+		wantErr  string
+	}{
+		{args: "abc", id: "abc"},
+		{args: "abc --download -o out/{index}.{ext}", id: "abc", download: true, output: "out/{index}.{ext}"},
+		{args: "", wantErr: "accepts 1 arg"},
+		{args: "a b", wantErr: "accepts 1 arg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+			var got *Options
+			cmd := NewCmdResult(f, func(_ context.Context, o *Options) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.ExecuteContext(context.Background())
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.TaskID != tt.id || got.Download != tt.download || got.Output.Output != tt.output {
+				t.Errorf("options %+v (output %q)", *got, got.Output.Output)
+			}
+		})
+	}
+}
