@@ -71,6 +71,14 @@ func newCLI(t *testing.T) *cli {
 	return c
 }
 
+// webhookOnly makes the safety-net reads of a wait with a receiver a minute apart, so a test that
+// asserts "via webhook" cannot lose the race to polling on a loaded machine.
+func (c *cli) webhookOnly() {
+	slow := testSchedule()
+	slow.FirstSafe, slow.SafetyMin, slow.SafetyMax = time.Minute, time.Minute, time.Minute
+	c.deps.Schedule = &slow
+}
+
 func testSchedule() waiter.Schedule {
 	return waiter.Schedule{Min: 20 * time.Millisecond, Max: 200 * time.Millisecond, Growth: 1.5,
 		SafetyMin: 100 * time.Millisecond, SafetyMax: 500 * time.Millisecond,

@@ -48,6 +48,7 @@ func decodeDoc(t *testing.T, s string) doc {
 func TestSandboxSubmitWaitWritesARealPNG(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
+	c.webhookOnly()
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a lighthouse at dusk", "--width", "256", "--height", "192", "--wait")
 	if r.code != 0 {
 		t.Fatalf("exit %d\nstderr: %s", r.code, r.stderr)
@@ -76,6 +77,7 @@ func TestSubmitWaitJSONIsByteExactAndJournaled(t *testing.T) {
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
+	c.webhookOnly()
 	r := c.run("--json", "submit", "txt2img", "--prompt", "a fox", "-n", "2", "--width", "128", "--height", "128", "--image-type", "jpeg", "--wait")
 	if r.code != 0 {
 		t.Fatalf("exit %d\nstderr: %s", r.code, r.stderr)

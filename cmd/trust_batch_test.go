@@ -45,7 +45,10 @@ func TestMultiLineErrorsKeepTheirLines(t *testing.T) {
 	if r.code != 2 {
 		t.Fatalf("exit %d, want 2\n%s", r.code, r.stderr)
 	}
-	if strings.Contains(r.stderr, `\n`) || !strings.Contains(r.stderr, "\n  line 1:") || !strings.Contains(r.stderr, "\n  line 2:") {
+	onOwnLine := func(n string) bool {
+		return regexp.MustCompile(`(?m)^(error: )?\s+line ` + n + `:`).MatchString(r.stderr)
+	}
+	if strings.Contains(r.stderr, `\n`) || !onOwnLine("1") || !onOwnLine("2") {
 		t.Fatalf("the invalid lines should each be on a line of their own:\n%s", r.stderr)
 	}
 }

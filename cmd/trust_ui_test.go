@@ -21,7 +21,7 @@ func TestUIDownloadAgainWritesTheRecordedPathOnly(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
 	}
-	saved := filepath.Join(c.dir, strings.TrimSpace(r.stdout))
+	saved := c.abs(strings.TrimSpace(r.stdout))
 	png, _ := os.ReadFile(saved)
 	os.WriteFile(saved, []byte("my own edit"), 0o644)
 	elsewhere := t.TempDir()
@@ -68,7 +68,7 @@ func TestUIFilesServeOnlyTheRecordedFile(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
 	}
-	saved := filepath.Join(c.dir, strings.TrimSpace(r.stdout))
+	saved := c.abs(strings.TrimSpace(r.stdout))
 	secret := filepath.Join(c.dir, "secret.txt")
 	os.WriteFile(secret, []byte("TOP-SECRET"), 0o600)
 	ic := startUI(t, c)

@@ -32,6 +32,7 @@ func TestNgrokTunnelDeliversTheWebhookEndToEnd(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
 	c.useEdge(edge)
+	c.webhookOnly()
 	r := c.run("--json", "submit", "txt2img", "--prompt", "a fox", "--width", "128", "--height", "128", "--wait", "--tunnel", "ngrok")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -132,6 +133,7 @@ func TestDuplicatedWebhookDownloadsOnce(t *testing.T) {
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{WebhookDuplicate: true})
 	c.useSandbox(sb)
+	c.webhookOnly()
 	r := c.run("--json", "submit", "txt2img", "--prompt", "twice", "--width", "128", "--height", "128", "--wait")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)

@@ -18,7 +18,7 @@ import (
 // resolver. A journal that cannot be read is a warning: the reference is used as the id it may be.
 // A reference that was not the id itself is said on stderr, so the user sees which task it named.
 func ResolveTask(ctx context.Context, f *factory.Factory, ref string) (taskref.Ref, error) {
-	r, err := taskref.Resolve(ctx, f.Journal(), ref)
+	r, err := taskref.ResolveIn(ctx, f.Journal(), f.WorkDir, ref)
 	if err != nil {
 		return r, err
 	}

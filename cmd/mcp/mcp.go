@@ -163,7 +163,7 @@ func (o *Options) Server(ctx context.Context) (*mcpserver.Server, func(), error)
 			return cmdutil.Runner(f, api, nil), nil
 		},
 		Journal:   func() *journal.Journal { return f.Journal() },
-		OutputDir: dir, OutputTemplate: tmpl,
+		OutputDir: dir, OutputTemplate: tmpl, WorkDir: f.WorkDir,
 		Explain:    func(err error) (string, string) { return cmdutil.Explain(f, err) },
 		Scrub:      f.Scrub,
 		HTTPClient: f.HTTPClient,

@@ -72,7 +72,7 @@ func NewCmdRerun(f *factory.Factory) *cobra.Command {
 // lookup finds the task a reference names (an id, a unique prefix, an output file) and its request:
 // from the journal, or from the provenance embedded in a file the journal never saw.
 func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detail, error) {
-	r, err := taskref.Resolve(ctx, f.Journal(), ref)
+	r, err := taskref.ResolveIn(ctx, f.Journal(), f.WorkDir, ref)
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,8 @@ func TestNewCmdResult(t *testing.T) {
 	}{
 		{args: "abc", id: "abc"},
 		{args: "abc --download -o out/{index}.{ext}", id: "abc", download: true, output: "out/{index}.{ext}"},
-		{args: "", wantErr: "accepts 1 arg"},
-		{args: "a b", wantErr: "accepts 1 arg"},
+		{args: "", wantErr: "needs a task id"},
+		{args: "a b", wantErr: "takes one task id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {

@@ -41,8 +41,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 

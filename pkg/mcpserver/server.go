@@ -45,6 +45,8 @@ type Config struct {
 	// OutputDir is the default directory of saved outputs (config mcp.output_dir, else DefaultOutputDir);
 	// OutputTemplate the -o template under it (config output, else download.DefaultTemplate).
 	OutputDir, OutputTemplate string
+	// WorkDir is where relative output directories resolve ("" the process's working directory).
+	WorkDir string
 	// Explain words an error as the CLI does (cmdutil.Explain): its message and hint, secrets scrubbed.
 	Explain func(error) (msg, hint string)
 	// Scrub removes secrets from any other text the server returns.

@@ -216,6 +216,9 @@ func (s *Server) outputs(dir string) (lifecycle.Outputs, error) {
 	if dir == "" {
 		dir = s.cfg.OutputDir
 	}
+	if s.cfg.WorkDir != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(s.cfg.WorkDir, dir)
+	}
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return lifecycle.Outputs{}, err

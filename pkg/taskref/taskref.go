@@ -70,13 +70,23 @@ func (e *AmbiguousError) ExitKind() clierr.Kind { return clierr.KindUsage }
 
 // Resolve resolves ref against the journal j.
 func Resolve(ctx context.Context, j *journal.Journal, ref string) (Ref, error) {
+	return ResolveIn(ctx, j, "", ref)
+}
+
+// ResolveIn is Resolve with a relative file reference taken in dir ("" the process's directory).
+func ResolveIn(ctx context.Context, j *journal.Journal, dir, ref string) (Ref, error) {
 	r := Ref{Input: ref, ID: strings.TrimSpace(ref), Via: ViaID}
 	if r.ID == "" {
 		return r, clierr.Usagef("empty task reference: give a task id, a prefix of one (%d+ characters) or an output file", MinPrefix)
 	}
-	info, err := os.Stat(r.ID)
+	file := r.ID
+	if dir != "" && !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	info, err := os.Stat(file)
 	switch {
 	case err == nil && info.Mode().IsRegular():
+		r.ID = file
 		return resolveFile(ctx, j, r)
 	case err == nil && looksLikePath(r.ID):
 		return r, clierr.Usagef("%s is not a regular file: a task reference is a task id, a prefix of one, or an output file", iostreams.Safe(r.ID))
