@@ -66,6 +66,9 @@ type Factory struct {
 	Config  func() (*config.File, error)
 	API     func() (*API, error)
 	Journal func() *journal.Journal
+	// ReadJournal is the journal for commands that only look (tasks, tasks show): opened read-only,
+	// never created, migrated or written.
+	ReadJournal func() *journal.Journal
 
 	mu       sync.Mutex
 	secrets  []string
@@ -73,6 +76,7 @@ type Factory struct {
 	cfg      *config.File
 	api      *API
 	journal  *journal.Journal
+	readJnl  *journal.Journal
 }
 
 // API is the resolved API access of this command line.
@@ -100,6 +104,7 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, 
 	f.Config = f.loadConfig
 	f.API = f.resolveAPI
 	f.Journal = f.openJournal
+	f.ReadJournal = f.openReadJournal
 	return f
 }
 
