@@ -10,12 +10,15 @@ import (
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
-// `novita tasks` only looks: a missing journal lists nothing and is not created.
+// `novita tasks` and `tasks show` only look: a missing journal lists nothing and is not created.
 func TestTasksOnAMissingJournalCreatesNothing(t *testing.T) {
 	c := newCLI(t)
 	r := c.run("tasks", "--json")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "" {
 		t.Fatalf("tasks without a journal: exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := c.run("tasks", "show", "0123abcd"); r.code == 0 {
+		t.Errorf("tasks show of an unknown task: exit 0\n%s", r.stdout)
 	}
 	if _, err := os.Stat(filepath.Join(c.dir, "state")); !os.IsNotExist(err) {
 		t.Errorf("tasks created the state directory: %v", err)
@@ -43,6 +46,9 @@ func TestTasksLeavesAReadOnlyJournalUnchanged(t *testing.T) {
 	r := c.run("tasks", "--json")
 	if r.code != 0 || !strings.Contains(r.stdout, id) {
 		t.Fatalf("tasks on a 0444 journal: exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := c.run("tasks", "show", id); r.code != 0 || !strings.Contains(r.stdout, "a lighthouse") {
+		t.Fatalf("tasks show on a 0444 journal: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	after, _ := os.ReadFile(db)
 	st2, _ := os.Stat(db)
