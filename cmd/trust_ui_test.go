@@ -74,7 +74,7 @@ func TestUIFilesServeOnlyTheRecordedFile(t *testing.T) {
 	ic := startUI(t, c)
 	var tasks []taskDoc
 	ic.getJSON("/api/tasks", &tasks)
-	url := tasks[0].Files[0].URL
+	url := "/" + tasks[0].Files[0].URL // relative to the page
 	replace := map[string]func() error{
 		"symlink": func() error { os.Remove(saved); return os.Symlink(secret, saved) },
 		"fifo":    func() error { os.Remove(saved); return mkfifo(saved) },

@@ -21,7 +21,7 @@ import (
 // inspectorClient talks to a running inspector as the page does (token in the query string).
 type inspectorClient struct {
 	t      *testing.T
-	base   string // http://127.0.0.1:port
+	base   string // http://127.0.0.1:port/ui-PREFIX (the page's routes live under the run's prefix)
 	token  string
 	client *http.Client
 }
@@ -30,9 +30,9 @@ func newInspectorClient(t *testing.T, pageURL string) *inspectorClient {
 	t.Helper()
 	u, err := url.Parse(pageURL)
 	if err != nil || u.Query().Get("token") == "" || u.Hostname() != "127.0.0.1" {
-		t.Fatalf("inspector URL %q: want http://127.0.0.1:PORT/?token=...", pageURL)
+		t.Fatalf("inspector URL %q: want http://127.0.0.1:PORT/ui-PREFIX/?token=...", pageURL)
 	}
-	ic := &inspectorClient{t: t, base: "http://" + u.Host, token: u.Query().Get("token"), client: &http.Client{Transport: &http.Transport{}}}
+	ic := &inspectorClient{t: t, base: "http://" + u.Host + strings.TrimSuffix(u.Path, "/"), token: u.Query().Get("token"), client: &http.Client{Transport: &http.Transport{}}}
 	t.Cleanup(ic.client.CloseIdleConnections)
 	return ic
 }
@@ -153,7 +153,7 @@ func TestUIServesTheJournalsTasksBehindItsToken(t *testing.T) {
 		t.Fatalf("tasks %+v, want the submitted task with its file %s", tasks, saved)
 	}
 	png, _ := os.ReadFile(saved)
-	if code, b := ic.do(http.MethodGet, tasks[0].Files[0].URL, nil, false); code != 200 || !bytes.Equal(b, png) {
+	if code, b := ic.do(http.MethodGet, "/"+tasks[0].Files[0].URL, nil, false); code != 200 || !bytes.Equal(b, png) {
 		t.Fatalf("the file: %d, %d bytes (want %d)", code, len(b), len(png))
 	}
 

@@ -70,6 +70,9 @@ type Factory struct {
 	Config  func() (*config.File, error)
 	API     func() (*API, error)
 	Journal func() *journal.Journal
+	// ReadJournal is the journal for commands that only look (tasks, tasks show): opened read-only,
+	// never created, migrated or written.
+	ReadJournal func() *journal.Journal
 
 	mu       sync.Mutex
 	secrets  []string
@@ -77,6 +80,7 @@ type Factory struct {
 	cfg      *config.File
 	api      *API
 	journal  *journal.Journal
+	readJnl  *journal.Journal
 }
 
 // API is the resolved API access of this command line.
@@ -106,6 +110,7 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, 
 	// two callers must not start two in-process sandboxes, nor register the key twice.
 	f.API = sync.OnceValues(f.resolveAPI)
 	f.Journal = f.openJournal
+	f.ReadJournal = f.openReadJournal
 	return f
 }
 

@@ -28,6 +28,25 @@ func (f *Factory) openJournal() *journal.Journal {
 	return j
 }
 
+// openReadJournal is openJournal's read-only twin (journal.OpenReadOnly), also closed by Cleanup.
+func (f *Factory) openReadJournal() *journal.Journal {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.readJnl != nil {
+		return f.readJnl
+	}
+	j := journal.OpenReadOnly(journal.Dir(f.Getenv))
+	j.Now = f.Now
+	j.OnImport = func(res journal.ImportResult) { f.reportImport(j.Path, res) }
+	f.readJnl = j
+	f.cleanups = append(f.cleanups, func() {
+		if err := j.Close(); err != nil {
+			f.IOStreams.Warnf("%v", err)
+		}
+	})
+	return j
+}
+
 // reportImport tells the user that the first release's tasks.jsonl moved into the database, and which
 // of its lines (a torn write after a crash) held nothing that could be kept.
 func (f *Factory) reportImport(db string, res journal.ImportResult) {

@@ -82,6 +82,7 @@ type FileState struct {
 
 func runShow(ctx context.Context, o *ShowOptions) error {
 	f := o.F
+	f.Journal = f.ReadJournal // show only looks: the journal is opened read-only, never created or migrated
 	ref, err := cmdutil.ResolveTask(ctx, f, o.Ref)
 	if err != nil {
 		return err

@@ -112,7 +112,7 @@ func runList(ctx context.Context, o *Options) error {
 	if limit > 0 {
 		q.Limit = limit + 1 // one more says whether there are more
 	}
-	tasks, err := f.Journal().List(ctx, q)
+	tasks, err := f.ReadJournal().List(ctx, q)
 	if err != nil {
 		return err
 	}

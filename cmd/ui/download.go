@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/inspect"
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/ui"
 )
@@ -71,7 +73,7 @@ func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, 
 		}
 		if err != nil {
 			// Refusals (a different file at the recorded path, an output never saved) say why: 409.
-			return nil, ui.Unavailablef("%v", err)
+			return nil, ui.Unavailablef("%v", explainSaveTo(err))
 		}
 		now, err := store.Task(ctx, t.ID)
 		return now.Files, err
@@ -92,4 +94,14 @@ func recordExpiry(ctx context.Context, f *factory.Factory, j *journal.Journal, i
 			f.IOStreams.Warnf("journal: %v", err)
 		}
 	}
+}
+
+// explainSaveTo names the command for an output that was never saved: it is saved the first time
+// by downloading the result.
+func explainSaveTo(err error) error {
+	var ns *lifecycle.NeverSavedError
+	if errors.As(err, &ns) {
+		return fmt.Errorf("%w: run novita result %s --download", err, ns.TaskID)
+	}
+	return err
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/lifecycle"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -97,5 +98,15 @@ func TestBindMovesOffABusyDefaultPortOnly(t *testing.T) {
 	if _, err := Bind(f, ServeConfig{Addr: busy.Addr().String(), AddrFlag: "--ui-addr", AddrSet: true}); err == nil ||
 		!strings.Contains(err.Error(), "--ui-addr") {
 		t.Fatalf("a chosen busy port: %v", err)
+	}
+}
+
+func TestDownloadAgainOfAnOutputNeverSavedNamesTheCommand(t *testing.T) {
+	err := explainSaveTo(&lifecycle.NeverSavedError{TaskID: "t-1", Kind: "image", Index: 1})
+	if want := "image 1 of task t-1 was never saved, so it has no path to save it to again: run novita result t-1 --download"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+	if other := errors.New("x"); explainSaveTo(other) != other {
+		t.Error("other errors are not reworded")
 	}
 }

@@ -82,10 +82,11 @@ type Journal struct {
 	// OnImport is told about a tasks.jsonl this process imported (at most once per Journal).
 	OnImport func(ImportResult)
 
-	mu    sync.Mutex
-	db    *sql.DB
-	users int
-	keep  bool
+	mu       sync.Mutex
+	readOnly bool // OpenReadOnly: mode=ro and query_only, nothing created
+	db       *sql.DB
+	users    int
+	keep     bool
 }
 
 // Dir resolves the state directory: NOVITA_STATE_DIR, else $XDG_STATE_HOME/novita, else ~/.local/state/novita.
@@ -125,6 +126,17 @@ func (j *Journal) Close() error {
 // keep says the database stays open after the last release (until Close).
 func (j *Journal) acquire(keep bool) (db *sql.DB, release func(), imported *ImportResult, err error) {
 	j.mu.Lock()
+	if j.db == nil && j.readOnly {
+		var needsWrite bool
+		j.db, needsWrite, err = openReadOnlyDB(j.Path)
+		if err == nil && needsWrite {
+			j.db, imported, err = openDB(j.Path, j.now)
+		}
+		if err != nil {
+			j.mu.Unlock()
+			return nil, nil, nil, err
+		}
+	}
 	if j.db == nil {
 		j.db, imported, err = openDB(j.Path, j.now)
 		if err != nil {

@@ -123,6 +123,7 @@ func (r *Runner) RunBatch(ctx context.Context, b Batch, items []batch.Item) ([]b
 			}
 			doc, err := sub.finishQuiet(ctx, Finished{TaskID: res.TaskID, Task: task, BatchID: batchID, Line: res.Line,
 				Result: res.Result, DeliveredBy: res.DeliveredBy, Outputs: outs, Elapsed: res.Elapsed})
+			err = batchDownloadTimedOut(ctx, err, res.TaskID, b.Timeout)
 			doc.ElapsedMS = (res.Elapsed + r.now().Sub(start)).Milliseconds()
 			res.Data = doc
 			var failed *TaskFailedError

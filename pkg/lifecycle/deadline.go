@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/clierr"
 )
 
@@ -25,6 +26,19 @@ func downloadTimedOut(ctx, fctx context.Context, err error, taskID string, timeo
 	if err == nil || ctx.Err() != nil || !errors.Is(fctx.Err(), context.DeadlineExceeded) {
 		return err
 	}
+	return timedOut(err, taskID, timeout)
+}
+
+// batchDownloadTimedOut is the same for a batch's (or several tasks') save, cut when the run's
+// --timeout passed (batch.ErrTimeout), not by a Ctrl-C.
+func batchDownloadTimedOut(ctx context.Context, err error, taskID string, timeout time.Duration) error {
+	if err == nil || !errors.Is(context.Cause(ctx), batch.ErrTimeout) {
+		return err
+	}
+	return timedOut(err, taskID, timeout)
+}
+
+func timedOut(err error, taskID string, timeout time.Duration) error {
 	return clierr.About(clierr.New(clierr.KindTimeout,
 		fmt.Errorf("task %s: the outputs did not finish downloading within --timeout %s: %w", taskID, timeout, err)),
 		clierr.Subject{TaskID: taskID})

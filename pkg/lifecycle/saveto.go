@@ -12,7 +12,7 @@ import (
 // match; paths are absolute), as the inspector's "Download again" does: a file there with the same
 // bytes is success without writing, a different one is refused (nothing is overwritten), and the
 // journal is not rewritten (the record already names that path). An output with no recorded path is
-// refused, naming the command that saves it.
+// refused with a NeverSavedError (the caller names the command that saves it).
 func (r *Runner) SaveTo(ctx context.Context, taskID string, res *novita.TaskResult, recorded []download.Saved) ([]download.File, error) {
 	var out []download.File
 	for _, o := range res.Outputs() {
@@ -23,8 +23,7 @@ func (r *Runner) SaveTo(ctx context.Context, taskID string, res *novita.TaskResu
 			}
 		}
 		if path == "" {
-			return out, fmt.Errorf("%s %d of task %s was never saved, so it has no path to save it to again: run novita result %s --download",
-				o.Kind, o.Index, taskID, taskID)
+			return out, &NeverSavedError{TaskID: taskID, Kind: o.Kind, Index: o.Index}
 		}
 		tmpl, err := download.ExactPath(path)
 		if err != nil {
@@ -39,4 +38,16 @@ func (r *Runner) SaveTo(ctx context.Context, taskID string, res *novita.TaskResu
 		}
 	}
 	return out, nil
+}
+
+// NeverSavedError is an output the journal has no path for: nothing to save again. The caller words
+// the remedy (saving it for the first time), since engines name no commands.
+type NeverSavedError struct {
+	TaskID string
+	Kind   string
+	Index  int
+}
+
+func (e *NeverSavedError) Error() string {
+	return fmt.Sprintf("%s %d of task %s was never saved, so it has no path to save it to again", e.Kind, e.Index, e.TaskID)
 }

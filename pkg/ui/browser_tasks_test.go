@@ -26,7 +26,7 @@ func TestBrowserTasksGallery(t *testing.T) {
 	// The downloaded PNG is shown as a decoded thumbnail, fetched from /files with the cookie.
 	thumb := `document.querySelector('.card[data-id="t1"] img.thumb')`
 	b.waitJS(t, "the thumbnail of t1", thumb+` && `+thumb+`.complete && `+thumb+`.naturalWidth === 64`, 10*time.Second)
-	if src := b.eval(t, thumb+`.getAttribute('src')`); src != "/files/t1/0" {
+	if src := b.eval(t, thumb+`.getAttribute('src')`); src != "files/t1/0" {
 		t.Errorf("thumbnail src %q", src)
 	}
 	cards := b.eval(t, `document.getElementById('task-grid').innerText`)
@@ -72,7 +72,7 @@ func TestBrowserTasksGallery(t *testing.T) {
 	// A dropped file opens its task: hashed in the page and found by its sha256 ...
 	b.eval(t, `location.hash = '#/tasks'; ''`)
 	b.waitJS(t, "the gallery", `!document.getElementById('task-list').hidden`, 5*time.Second)
-	b.eval(t, `fetch('/files/t1/0').then((r) => r.blob()).then((blob) => {
+	b.eval(t, `fetch('files/t1/0').then((r) => r.blob()).then((blob) => {
 		const dt = new DataTransfer();
 		dt.items.add(new File([blob], 'renamed.png', { type: 'image/png' }));
 		document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));

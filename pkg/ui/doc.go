@@ -11,7 +11,11 @@
 // anything that changes state, a strict Content-Security-Policy, and files served only from paths the
 // Store records for a task, never from a path taken from the request.
 //
-// Routes (all behind the guard; POST ones also behind the same-origin check):
+// Every route lives under a random per-run prefix (/ui-XXXX/, in URL()) and the page's requests are
+// relative, so the token cookie is scoped to that path as well as named per port: cookies ignore ports,
+// and a cookie with Path=/ would reach every other service on 127.0.0.1. / redirects to the prefix.
+//
+// Routes (all behind the guard; POST ones also behind the same-origin check), below the prefix:
 //
 //	GET  /                              the page (assets/index.html); /static/{name} its files
 //	GET  /api/info                      {"live","store","actions"}: what this server can do

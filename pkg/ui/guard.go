@@ -34,6 +34,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				"(requests under another name are refused to block DNS rebinding)", r.Host, s.port))
 			return
 		}
+		r, redirect := s.underPrefix(r)
 		if status, msg := s.authenticate(w, r); status != 0 {
 			s.refuse(w, r, status, msg)
 			return
@@ -42,8 +43,33 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			s.refuse(w, r, http.StatusForbidden, "cross-origin request refused: the inspector only accepts changes from its own page")
 			return
 		}
+		if redirect != "" {
+			http.Redirect(w, r, redirect, http.StatusSeeOther)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// underPrefix strips this run's prefix from the path, so the routes stay at /api/... The page itself is
+// only served under the prefix (its requests are relative, so the cookie scoped to the prefix goes with
+// them): / and the prefix without its slash redirect there, keeping the query (the token).
+func (s *Server) underPrefix(r *http.Request) (*http.Request, string) {
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, s.prefix):
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/" + strings.TrimPrefix(p, s.prefix)
+		r2.URL.RawPath = ""
+		return r2, ""
+	case p == "/" || p == strings.TrimSuffix(s.prefix, "/"):
+		target := s.prefix
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		return r, target
+	}
+	return r, ""
 }
 
 func (s *Server) hostAllowed(host string) bool {
@@ -66,7 +92,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (int, stri
 			return http.StatusForbidden, "wrong token: open the URL that novita printed when it started the inspector"
 		}
 		if c, err := r.Cookie(s.cookieName); err != nil || !s.tokenEqual(c.Value) {
-			http.SetCookie(w, &http.Cookie{Name: s.cookieName, Value: s.opts.Token, Path: "/",
+			http.SetCookie(w, &http.Cookie{Name: s.cookieName, Value: s.opts.Token, Path: strings.TrimSuffix(s.prefix, "/"),
 				HttpOnly: true, SameSite: http.SameSiteStrictMode})
 		}
 		return 0, ""

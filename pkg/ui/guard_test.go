@@ -2,6 +2,8 @@ package ui
 
 import (
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +178,56 @@ func TestStaticServesOnlyItsOwnFiles(t *testing.T) {
 		if code, _ := read(t, f.do(t, "GET", p, "")); code != 404 {
 			t.Errorf("GET %s: %d, want 404", p, code)
 		}
+	}
+}
+
+// Cookies ignore ports: a cookie with Path=/ on 127.0.0.1 would go to every other loopback service
+// the browser talks to. The inspector's cookie is scoped to this run's path prefix and named per port.
+func TestTokenCookieReachesNoOtherLoopbackService(t *testing.T) {
+	f := newFixture(t, nil)
+	other := newFixture(t, nil) // another service on 127.0.0.1, another port
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar, Transport: &http.Transport{}}
+	t.Cleanup(browser.CloseIdleConnections)
+	resp, err := browser.Get(f.srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := read(t, resp); code != 200 {
+		t.Fatalf("GET %s: %d", f.srv.URL(), code)
+	}
+	var set *http.Cookie
+	for _, c := range resp.Cookies() {
+		set = c
+	}
+	if resp.Request.URL.Path != f.srv.prefix {
+		t.Fatalf("the page is at %q, want under the run's prefix %q", resp.Request.URL.Path, f.srv.prefix)
+	}
+	u, _ := url.Parse(f.srv.URL())
+	if set == nil || set.Path == "" || set.Path == "/" || !strings.HasPrefix(u.Path, set.Path+"/") ||
+		set.Name != "novita_ui_"+u.Port() {
+		t.Fatalf("Set-Cookie = %+v, want a per-port name and Path=%s", set, strings.TrimSuffix(u.Path, "/"))
+	}
+	for _, elsewhere := range []string{other.base + "/", other.base + "/api/info", other.srv.URL(), f.base + "/", f.base + "/api/info"} {
+		eu, _ := url.Parse(elsewhere)
+		if cs := jar.Cookies(eu); len(cs) != 0 {
+			t.Errorf("a request to %s would carry %v", elsewhere, cs)
+		}
+	}
+	// The page's own requests (relative, under the prefix) carry it and pass with the cookie alone.
+	api := strings.TrimSuffix(f.base+f.srv.prefix, "/") + "/api/info"
+	au, _ := url.Parse(api)
+	if len(jar.Cookies(au)) != 1 {
+		t.Fatalf("the page's own request to %s carries no cookie", api)
+	}
+	resp, err = browser.Get(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := read(t, resp); code != 200 {
+		t.Errorf("GET %s with the cookie only: %d %q", api, code, body)
 	}
 }

@@ -58,7 +58,7 @@ func TestURLCarriesARandomToken(t *testing.T) {
 	if len(a.Token()) < 32 || a.Token() == b.Token() {
 		t.Errorf("tokens %q and %q: want two different tokens of at least 128 bits", a.Token(), b.Token())
 	}
-	if want := "http://" + a.Addr() + "/?token=" + a.Token(); a.URL() != want {
+	if want := "http://" + a.Addr() + a.prefix + "?token=" + a.Token(); a.URL() != want || a.prefix == b.prefix {
 		t.Errorf("URL = %q, want %q", a.URL(), want)
 	}
 }

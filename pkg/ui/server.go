@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +22,7 @@ type Server struct {
 	hosts      map[string]bool // Host header values accepted, lower case
 	anyIPHost  bool            // bound to a wildcard address (allow-remote): any IP literal with our port
 	cookieName string
+	prefix     string // "/ui-<random>/": every route lives under it, and so does the cookie's Path
 	assets     assets
 	srv        *http.Server
 	baseCtx    context.Context // request contexts derive from it; cancelled first at shutdown, ending streams
@@ -43,7 +45,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ui: listen on %s: %w (is another novita ui running? choose another port with %s)", opts.Addr, err, opts.AddrFlag)
 	}
-	s := &Server{opts: opts, log: opts.Logger, ln: ln, assets: as}
+	s := &Server{opts: opts, log: opts.Logger, ln: ln, assets: as, prefix: randomPrefix()}
 	s.initHosts(ln.Addr().(*net.TCPAddr))
 	if !isLoopbackHost(hostOf(opts.Addr)) {
 		s.log.Warn("the inspector is reachable from the network; anyone who has its URL sees your webhooks and files",
@@ -105,7 +107,13 @@ func (s *Server) URL() string {
 	if a.IP.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return "http://" + host + ":" + s.port + "/?token=" + s.opts.Token
+	return "http://" + host + ":" + s.port + s.prefix + "?token=" + s.opts.Token
+}
+
+// randomPrefix is this run's path prefix. Cookies ignore ports, so a cookie with Path=/ would reach
+// every other service on 127.0.0.1; scoped to a path no one else serves, it reaches only this server.
+func randomPrefix() string {
+	return "/ui-" + rand.Text()[:16] + "/"
 }
 
 // Serve serves until ctx ends, then stops gracefully (open event streams are closed) and returns nil.

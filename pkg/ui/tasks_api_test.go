@@ -60,7 +60,7 @@ func TestTaskListAndFilters(t *testing.T) {
 	}
 	t1 := all[3]
 	if t1.Seed == nil || *t1.Seed != "9007199254740993" || t1.Request == nil || !strings.Contains(*t1.Request, "9007199254740993") ||
-		len(t1.Files) != 1 || t1.Files[0].URL != "/files/t1/0" || t1.Files[0].ContentType != "image/png" || !t1.CanDownloadAgain {
+		len(t1.Files) != 1 || t1.Files[0].URL != "files/t1/0" || t1.Files[0].ContentType != "image/png" || !t1.CanDownloadAgain {
 		t.Errorf("t1 = %+v", t1)
 	}
 	if t3 := all[1]; t3.Files[0].URL != "" || t3.CanDownloadAgain {

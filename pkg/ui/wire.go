@@ -138,7 +138,7 @@ func toTaskJSON(t Task) taskJSON {
 			fj.Name = filepath.Base(f.Path)
 		}
 		if fj.Exists && !t.FromFile {
-			fj.URL = fmt.Sprintf("/files/%s/%d", url.PathEscape(t.ID), n)
+			fj.URL = fmt.Sprintf("files/%s/%d", url.PathEscape(t.ID), n)
 		}
 		j.Files = append(j.Files, fj)
 	}

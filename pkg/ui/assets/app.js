@@ -21,7 +21,7 @@ function route() {
 async function start() {
   let info = { live: false, actions: false };
   try {
-    info = await api('/api/info');
+    info = await api('api/info');
   } catch (e) {
     toast('The inspector did not answer: ' + e.message, true);
   }

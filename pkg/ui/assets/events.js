@@ -88,11 +88,11 @@ function showEmpty() {
 
 async function load() {
   const f = filter();
-  $('ev-export').href = '/api/events/export' + query(f);
+  $('ev-export').href = 'api/events/export' + query(f);
   const buf = [];
   loadingBuf = buf;
   try {
-    const list = await api('/api/events' + query(f));
+    const list = await api('api/events' + query(f));
     list.forEach(remember);
     $('ev-rows').replaceChildren(...list.map(row));
     if (loadingBuf === buf) loadingBuf = null;
@@ -121,7 +121,7 @@ function select(id) {
   if (!ev) return;
   $('ev-detail').replaceChildren(...detail(ev).filter(Boolean));
   if (ev.body_truncated && !ev.full) { // lists carry a preview of each body: fetch the event itself
-    api('/api/events/' + encodeURIComponent(id)).then((full) => {
+    api('api/events/' + encodeURIComponent(id)).then((full) => {
       full.full = true;
       byID.set(id, full);
       if (selected === id) $('ev-detail').replaceChildren(...detail(full).filter(Boolean));
@@ -179,7 +179,7 @@ function detail(ev) {
 }
 
 async function replay(ev, editedBody, target) {
-  const path = '/api/events/' + encodeURIComponent(ev.id) + (editedBody === null ? '/replay' : '/replay-edited');
+  const path = 'api/events/' + encodeURIComponent(ev.id) + (editedBody === null ? '/replay' : '/replay-edited');
   try {
     const fw = await post(path, editedBody === null ? undefined : editedBody);
     target.replaceChildren(el('div', { className: 'panel' }, ...forwardSection(editedBody === null ? 'Replay' : 'Edited replay', fw)));
@@ -192,7 +192,7 @@ async function replay(ev, editedBody, target) {
 async function sendTest(e) {
   e.preventDefault();
   try {
-    const r = await post('/api/test-event', { status: $('te-status').value, task: $('te-task').value.trim() });
+    const r = await post('api/test-event', { status: $('te-status').value, task: $('te-task').value.trim() });
     toast('Test event for task ' + r.task_id + ' sent; the receiver answered ' + r.receiver_status);
     $('ev-test').hidden = true;
   } catch (err) {
@@ -220,7 +220,7 @@ export function initEvents(info) {
   load();
   if (!info.live) { setLive('history only', 'off'); return; }
   let opened = false;
-  live = new EventSource('/api/events/stream');
+  live = new EventSource('api/events/stream');
   live.addEventListener('delivery', (m) => addLive(JSON.parse(m.data)));
   live.addEventListener('open', () => {
     setLive('live', 'on');

@@ -69,7 +69,7 @@ function remember(t) {
 
 export async function loadTasks() {
   try {
-    const list = await api('/api/tasks' + query());
+    const list = await api('api/tasks' + query());
     list.forEach(remember);
     $('task-grid').replaceChildren(...list.map(card));
     $('tk-empty').hidden = list.length > 0;
@@ -96,7 +96,7 @@ export async function showTask(id, given) {
   page.replaceChildren(el('p', { className: 'muted' }, 'Loading…'));
   let t = given;
   try {
-    if (!t) t = await api('/api/tasks/' + encodeURIComponent(id));
+    if (!t) t = await api('api/tasks/' + encodeURIComponent(id));
   } catch (e) {
     page.replaceChildren(el('a', { href: '#/tasks' }, '← All tasks'), el('p', { className: 'bad' }, e.message));
     return;
@@ -105,7 +105,7 @@ export async function showTask(id, given) {
   again.addEventListener('click', async () => {
     again.disabled = true;
     try {
-      await post('/api/tasks/' + encodeURIComponent(t.id) + '/download');
+      await post('api/tasks/' + encodeURIComponent(t.id) + '/download');
       toast('Downloaded the outputs of ' + t.id + ' again');
       showTask(t.id);
     } catch (e) {
@@ -145,9 +145,9 @@ async function sha256Hex(buf) {
 export async function openDropped(file) {
   try {
     const buf = await file.arrayBuffer();
-    let t = await api('/api/files/by-sha256/' + await sha256Hex(buf));
+    let t = await api('api/files/by-sha256/' + await sha256Hex(buf));
     if (!t) {
-      t = await api('/api/files/lookup', { method: 'POST', body: buf, headers: { 'Content-Type': 'application/octet-stream' } });
+      t = await api('api/files/lookup', { method: 'POST', body: buf, headers: { 'Content-Type': 'application/octet-stream' } });
     }
     if (t.from_file) {
       $('view-events').hidden = true;
