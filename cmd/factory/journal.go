@@ -35,8 +35,8 @@ func (f *Factory) openReadJournal() *journal.Journal {
 	if f.readJnl != nil {
 		return f.readJnl
 	}
-	j := journal.OpenReadOnly(journal.Dir(f.Getenv))
-	j.Now = f.Now
+	j := journal.OpenReadOnly(f.Path(journal.Dir(f.Getenv)))
+	j.Now = f.Clock.Now
 	j.OnImport = func(res journal.ImportResult) { f.reportImport(j.Path, res) }
 	f.readJnl = j
 	f.cleanups = append(f.cleanups, func() {
