@@ -19,6 +19,7 @@ var ErrTimeout = errors.New("batch timed out")
 // sent NotSubmitted.
 func Run(ctx context.Context, cfg Config, items []Item) ([]Result, error) {
 	cfg = cfg.withDefaults()
+	start := cfg.Clock.Now()
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	timedOut := startTimeout(runCtx, cancel, cfg)
@@ -80,6 +81,10 @@ func Run(ctx context.Context, cfg Config, items []Item) ([]Result, error) {
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
+	} else if cfg.Timeout > 0 && cfg.Clock.Now().Sub(start) >= cfg.Timeout && r.anyPending() {
+		// The waits gave up at the deadline before the timeout's goroutine said so: still a timeout,
+		// or a run whose lines are left pending would look complete.
+		err = ErrTimeout
 	}
 	return r.results, err
 }
@@ -168,4 +173,13 @@ func (r *run) waited(out waiter.Outcome) {
 		res.Outcome = Failed
 	}
 	r.finish <- &finished{Result: res, index: i}
+}
+
+func (r *run) anyPending() bool {
+	for _, res := range r.results {
+		if res.Outcome == Pending {
+			return true
+		}
+	}
+	return false
 }
