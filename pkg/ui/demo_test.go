@@ -1,15 +1,7 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/color/palette"
-	"image/draw"
-	"image/gif"
-	"math"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -110,24 +102,22 @@ func demoTasks(t *testing.T, dir string, now time.Time) []Task {
 	t.Helper()
 	type spec struct {
 		prompt string
-		sky    [2]color.NRGBA
-		hills  color.NRGBA
 		seed   int64
 	}
-	rgb := func(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 255} }
 	specs := []spec{
-		{"a lighthouse at dusk, long exposure, calm sea", [2]color.NRGBA{rgb(52, 38, 96), rgb(250, 148, 92)}, rgb(30, 24, 52), 42},
-		{"layered mountains at dawn, soft pastel light", [2]color.NRGBA{rgb(255, 214, 196), rgb(196, 214, 255)}, rgb(120, 110, 170), 1234},
-		{"desert dunes at sunset, warm haze", [2]color.NRGBA{rgb(255, 196, 110), rgb(240, 110, 80)}, rgb(190, 96, 60), 7},
-		{"northern lights over a quiet fjord", [2]color.NRGBA{rgb(10, 24, 48), rgb(40, 160, 130)}, rgb(8, 16, 28), 2024},
-		{"misty pine forest, early morning", [2]color.NRGBA{rgb(214, 226, 222), rgb(160, 186, 176)}, rgb(44, 80, 66), 99},
-		{"volcanic island under a violet sky", [2]color.NRGBA{rgb(90, 40, 130), rgb(236, 120, 160)}, rgb(40, 20, 50), 31337},
+		{"a lighthouse at dusk, long exposure, calm sea", 42},
+		{"layered mountains at dawn, soft pastel light", 1234},
+		{"desert dunes at sunset, warm haze", 7},
+		{"northern lights over a quiet fjord", 2024},
+		{"misty pine forest, early morning", 99},
+		{"volcanic island under a violet sky", 31337},
 	}
 	var tasks []Task
 	for i, s := range specs {
 		id := fmt.Sprintf("%08x-6d1e-4b2a-9f3c-%012x", 0x5ea1c0de+i, 0x2b7f6a8d4e10+i)
 		path := filepath.Join(dir, id, "image-1.png")
-		png, err := media.EncodeImage(landscape(384, 384, s.sky, s.hills, uint64(s.seed)), "png")
+		// the sandbox's own picture for this seed: what `novita --sandbox submit txt2img` saves
+		png, err := media.EncodeImage(media.Picture(384, 384, uint64(s.seed), 1), "png")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +132,10 @@ func demoTasks(t *testing.T, dir string, now time.Time) []Task {
 			Request: fmt.Appendf(nil, `{"extra":{"response_image_type":"png"},"request":{"model_name":"sd_xl_base_1.0.safetensors","prompt":%q,"width":1024,"height":1024,"image_num":1,"steps":30,"seed":%d,"guidance_scale":7.5,"sampler_name":"DPM++ 2M Karras"}}`, s.prompt, s.seed),
 			Files:   []TaskFile{{Kind: "image", Index: 1, Path: path, Bytes: int64(len(png)), Exists: true, URLExpired: i < 4}}})
 	}
-	gif := duskGIF(t, 320, 320, 16)
+	gif, err := media.GIF(320, 320, 16, 8, 5) // the sandbox's txt2video answer with video_type gif
+	if err != nil {
+		t.Fatal(err)
+	}
 	gifPath := filepath.Join(dir, "9b3e7f15-6a2d-4c80-93fe-d1a05c8b7e26", "video-1.gif")
 	if err := os.MkdirAll(filepath.Dir(gifPath), 0o755); err != nil {
 		t.Fatal(err)
@@ -157,65 +150,4 @@ func demoTasks(t *testing.T, dir string, now time.Time) []Task {
 		Task{ID: "8a1d4c02-7e3b-4f9a-b6d2-0c5e9f1a7b33", Task: "img2video", TaskType: "IMG_TO_VIDEO", Status: "TASK_STATUS_FAILED",
 			Reason: "Out Of Memory", Prompt: "", SubmittedAt: at.Add(30 * time.Second)})
 	return tasks
-}
-
-// duskGIF is a short animated GIF of one landscape whose sky turns from afternoon to dusk: what a
-// txt2video task answering video_type gif looks like in the gallery.
-func duskGIF(t *testing.T, w, h, frames int) []byte {
-	t.Helper()
-	rgb := func(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 255} }
-	day, dusk := [2]color.NRGBA{rgb(120, 180, 240), rgb(250, 220, 170)}, [2]color.NRGBA{rgb(40, 30, 90), rgb(240, 120, 90)}
-	anim := &gif.GIF{}
-	for k := range frames {
-		f := float64(k) / float64(frames-1)
-		mix := func(a, b color.NRGBA) color.NRGBA {
-			l := func(x, y uint8) uint8 { return uint8(float64(x)*(1-f) + float64(y)*f) }
-			return color.NRGBA{l(a.R, b.R), l(a.G, b.G), l(a.B, b.B), 255}
-		}
-		img := landscape(w, h, [2]color.NRGBA{mix(day[0], dusk[0]), mix(day[1], dusk[1])}, mix(rgb(70, 120, 80), rgb(30, 30, 60)), 5)
-		pal := image.NewPaletted(img.Bounds(), palette.Plan9)
-		draw.FloydSteinberg.Draw(pal, img.Bounds(), img, image.Point{})
-		anim.Image, anim.Delay = append(anim.Image, pal), append(anim.Delay, 12)
-	}
-	var buf bytes.Buffer
-	if err := gif.EncodeAll(&buf, anim); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// landscape paints a sky gradient, a sun and three ridges of hills: demo art that reads as a
-// generated picture in a screenshot.
-func landscape(w, h int, sky [2]color.NRGBA, hills color.NRGBA, seed uint64) *image.NRGBA {
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	mix := func(a, b color.NRGBA, k float64) color.NRGBA {
-		l := func(x, y uint8) uint8 { return uint8(float64(x)*(1-k) + float64(y)*k) }
-		return color.NRGBA{l(a.R, b.R), l(a.G, b.G), l(a.B, b.B), 255}
-	}
-	sunX, sunY, sunR := float64(w)*(0.25+0.5*rng.Float64()), float64(h)*(0.3+0.15*rng.Float64()), float64(w)*0.09
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			c := mix(sky[0], sky[1], float64(y)/float64(h))
-			if d := math.Hypot(float64(x)-sunX, float64(y)-sunY); d < sunR {
-				c = mix(c, color.NRGBA{255, 244, 220, 255}, 0.85)
-			} else if d < sunR*2.2 {
-				c = mix(c, color.NRGBA{255, 236, 200, 255}, 0.25*(1-(d-sunR)/(sunR*1.2)))
-			}
-			img.SetNRGBA(x, y, c)
-		}
-	}
-	for layer := range 3 {
-		base := float64(h) * (0.55 + 0.13*float64(layer))
-		amp, freq, phase := float64(h)*(0.1-0.025*float64(layer)), 2+rng.Float64()*3, rng.Float64()*6
-		c := mix(sky[1], hills, 0.45+0.27*float64(layer))
-		for x := 0; x < w; x++ {
-			fx := float64(x) / float64(w)
-			top := base - amp*(math.Sin(fx*freq*math.Pi+phase)+0.35*math.Sin(fx*freq*3.1*math.Pi+phase*2))
-			for y := max(int(top), 0); y < h; y++ {
-				img.SetNRGBA(x, y, c)
-			}
-		}
-	}
-	return img
 }
