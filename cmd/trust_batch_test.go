@@ -45,7 +45,9 @@ func TestMultiLineErrorsKeepTheirLines(t *testing.T) {
 	if r.code != 2 {
 		t.Fatalf("exit %d, want 2\n%s", r.code, r.stderr)
 	}
-	if strings.Contains(r.stderr, `\n`) || !strings.Contains(r.stderr, "\n  line 1:") || !strings.Contains(r.stderr, "\n  line 2:") {
+	// each problem is a line of its own, under the "error:" prefix every line of an error gets
+	each := regexp.MustCompile(`(?m)^(error:)?\s+line [12]:`)
+	if strings.Contains(r.stderr, `\n`) || len(each.FindAllString(r.stderr, -1)) < 2 {
 		t.Fatalf("the invalid lines should each be on a line of their own:\n%s", r.stderr)
 	}
 }
