@@ -206,3 +206,22 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A task that is not in the journal is worded once for every command that names one, and a reference
+// shorter than a prefix may be says how long a prefix must be.
+func TestNotInJournalSaysHowLongAPrefixMustBe(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	r := c.run("submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128")
+	if r.code != 0 {
+		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
+	}
+	short := strings.TrimSpace(r.stdout)[:3]
+	for _, args := range [][]string{{"tasks", "show", short}, {"tasks", "rm", short}, {"rerun", short, "--dry-run"}} {
+		r := c.run(args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "task "+short+" is not in the journal") || !strings.Contains(r.stderr, "at least 6 characters") {
+			t.Errorf("%v: exit %d, want 2 naming the 6-character minimum:\n%s", args, r.code, r.stderr)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detai
 		return nil, r.Warning
 	}
 	if !r.Known && r.Record == nil {
-		return nil, clierr.Usagef("task %q is not in the journal of this machine (see: novita tasks)", iostreams.Safe(ref))
+		return nil, cmdutil.NotInJournal(ref)
 	}
 	d, _, err := cmdutil.TaskDetail(ctx, f, r)
 	if err != nil {
