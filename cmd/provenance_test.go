@@ -225,3 +225,14 @@ func TestNotInJournalSaysHowLongAPrefixMustBe(t *testing.T) {
 		}
 	}
 }
+
+// A hostile task name in a file's metadata is escaped once: "\x1b" on the terminal, not "\\x1b".
+func TestRerunOfAHostileFileEscapesItsTaskOnce(t *testing.T) {
+	c := newCLI(t)
+	os.WriteFile(filepath.Join(c.dir, "a.png"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(c.dir, "a.png.json"), []byte(`{"task_id":"abcdef-1","task":"txt2img\u001b[2J","request":{"prompt":"p"}}`), 0o644)
+	r := c.run("rerun", "a.png", "--dry-run")
+	if r.code != 2 || strings.Contains(r.stderr, "\x1b") || !strings.Contains(r.stderr, `txt2img\x1b[2J`) {
+		t.Errorf("exit %d, want 2 with the task name escaped once:\n%s", r.code, r.stderr)
+	}
+}
