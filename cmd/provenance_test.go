@@ -236,3 +236,27 @@ func TestRerunOfAHostileFileEscapesItsTaskOnce(t *testing.T) {
 		t.Errorf("exit %d, want 2 with the task name escaped once:\n%s", r.code, r.stderr)
 	}
 }
+
+// Seed -1 is random across simulators too: two in-process --sandbox runs of the same request draw
+// different seeds, so they make different files (and a file's sha256 names one task, not two).
+func TestFreshSandboxesDrawDifferentSeeds(t *testing.T) {
+	c := newCLI(t)
+	seed := func(out string) string {
+		r := c.run("--sandbox", "--json", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128", "--wait", "-o", out)
+		var d struct {
+			Result struct {
+				Extra struct {
+					Seed string `json:"seed"`
+				} `json:"extra"`
+			} `json:"result"`
+		}
+		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &d) != nil || d.Result.Extra.Seed == "" {
+			t.Fatalf("exit %d: %s\n%s", r.code, r.stdout, r.stderr)
+		}
+		return d.Result.Extra.Seed
+	}
+	a, b := seed("a.png"), seed("b.png")
+	if a == b {
+		t.Errorf("two fresh sandboxes drew the same seed %s for seed -1", a)
+	}
+}
