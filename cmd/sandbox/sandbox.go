@@ -88,7 +88,7 @@ A format no endpoint documents is answered 400.`,
 	fl.Int64Var(&s.VideoPadBytes, "video-pad-bytes", 0, "pad MP4 outputs to N bytes (large-download tests)")
 	fl.DurationVar(&s.URLTTL, "url-ttl", 0, "lifetime of output URLs (default 1h)")
 	fl.BoolVar(&s.TTLAsString, "ttl-as-string", false, "send *_url_ttl as a string, as some API answers do")
-	fl.Uint64Var(&s.Seed, "seed", 0, "seed for the random knobs")
+	fl.Uint64Var(&s.Seed, "seed", 0, "seed for the random knobs and the seeds drawn for seed -1 (0: a random seed -1 draw every run)")
 	for _, name := range []string{"addr", "api-key", "task-duration", "retry-after", "webhook-delay", "url-ttl", "seed"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cmdutil.NoCompletions)
 	}
