@@ -260,3 +260,14 @@ func TestFreshSandboxesDrawDifferentSeeds(t *testing.T) {
 		t.Errorf("two fresh sandboxes drew the same seed %s for seed -1", a)
 	}
 }
+
+// --metadata on standard output (or a device) cannot be honoured: it is said once, not silently dropped.
+func TestMetadataOnStandardOutputIsSaid(t *testing.T) {
+	c := newCLI(t)
+	for _, mode := range []string{"embed", "sidecar"} {
+		r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128", "--wait", "-o", "-", "--metadata", mode)
+		if r.code != 0 || !strings.Contains(r.stderr, "standard output") || !strings.Contains(r.stderr, "--metadata "+mode) {
+			t.Errorf("--metadata %s with -o -: exit %d, want a warning naming both:\n%s", mode, r.code, r.stderr)
+		}
+	}
+}
