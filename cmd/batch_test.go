@@ -391,3 +391,30 @@ func TestBatchLinesMergeOntoFlagsAndData(t *testing.T) {
 		t.Errorf("plain-text line body: %v", b)
 	}
 }
+
+// A skipped line with several problems names each of them, in the warning and in the summary, on
+// lines of their own or joined with "; ": never the literal "\n" the escaping of a joined error gives.
+func TestBatchSkippedLineWithSeveralProblemsHasNoLiteralNewline(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	file := writeBatchFile(t, c, "two.txt", []string{"a cat", `{"request": {"steps": 500, "width": 5}}`})
+	r := c.run("submit", "txt2img", "--width", "128", "--height", "128", "--batch", file, "--skip-invalid", "--wait",
+		"-o", filepath.Join(c.dir, "o", "{line}-{index}.{ext}"))
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, `\n`) {
+		t.Errorf("stderr has a literal \\n:\n%s", r.stderr)
+	}
+	for _, want := range []string{"request.steps", "request.width"} {
+		if strings.Count(r.stderr, want) < 2 {
+			t.Errorf("the warning and the summary should both name %s:\n%s", want, r.stderr)
+		}
+	}
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "txt2img:") {
+			t.Errorf("a problem line stands alone, without the warning's prefix: %q", l)
+		}
+	}
+}

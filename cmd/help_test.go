@@ -250,3 +250,18 @@ func TestSubmitHelpListsEveryTaskAndTheSetForms(t *testing.T) {
 		}
 	}
 }
+
+// A description's first sentence does not end at an abbreviation: the --model help of video-create
+// keeps its example ("e.g. hailuo-02"), in the flag help and in the catalog's table.
+func TestFirstSentenceKeepsAbbreviations(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"submit", "video-create", "--help"}, {"catalog", "video-create"}} {
+		r := c.run(args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "(e.g. hailuo-02)") {
+			t.Errorf("%v: the --model description is cut at its abbreviation:\n%s", args, r.stdout)
+		}
+	}
+}

@@ -206,3 +206,68 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A task that is not in the journal is worded once for every command that names one, and a reference
+// shorter than a prefix may be says how long a prefix must be.
+func TestNotInJournalSaysHowLongAPrefixMustBe(t *testing.T) {
+	c := newCLI(t)
+	sb := startSandbox(t, sandbox.Options{})
+	c.useSandbox(sb)
+	r := c.run("submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128")
+	if r.code != 0 {
+		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
+	}
+	short := strings.TrimSpace(r.stdout)[:3]
+	for _, args := range [][]string{{"tasks", "show", short}, {"tasks", "rm", short}, {"rerun", short, "--dry-run"}} {
+		r := c.run(args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "task "+short+" is not in the journal") || !strings.Contains(r.stderr, "at least 6 characters") {
+			t.Errorf("%v: exit %d, want 2 naming the 6-character minimum:\n%s", args, r.code, r.stderr)
+		}
+	}
+}
+
+// A hostile task name in a file's metadata is escaped once: "\x1b" on the terminal, not "\\x1b".
+func TestRerunOfAHostileFileEscapesItsTaskOnce(t *testing.T) {
+	c := newCLI(t)
+	os.WriteFile(filepath.Join(c.dir, "a.png"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(c.dir, "a.png.json"), []byte(`{"task_id":"abcdef-1","task":"txt2img\u001b[2J","request":{"prompt":"p"}}`), 0o644)
+	r := c.run("rerun", "a.png", "--dry-run")
+	if r.code != 2 || strings.Contains(r.stderr, "\x1b") || !strings.Contains(r.stderr, `txt2img\x1b[2J`) {
+		t.Errorf("exit %d, want 2 with the task name escaped once:\n%s", r.code, r.stderr)
+	}
+}
+
+// Seed -1 is random across simulators too: two in-process --sandbox runs of the same request draw
+// different seeds, so they make different files (and a file's sha256 names one task, not two).
+func TestFreshSandboxesDrawDifferentSeeds(t *testing.T) {
+	c := newCLI(t)
+	seed := func(out string) string {
+		r := c.run("--sandbox", "--json", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128", "--wait", "-o", out)
+		var d struct {
+			Result struct {
+				Extra struct {
+					Seed string `json:"seed"`
+				} `json:"extra"`
+			} `json:"result"`
+		}
+		if r.code != 0 || json.Unmarshal([]byte(r.stdout), &d) != nil || d.Result.Extra.Seed == "" {
+			t.Fatalf("exit %d: %s\n%s", r.code, r.stdout, r.stderr)
+		}
+		return d.Result.Extra.Seed
+	}
+	a, b := seed("a.png"), seed("b.png")
+	if a == b {
+		t.Errorf("two fresh sandboxes drew the same seed %s for seed -1", a)
+	}
+}
+
+// --metadata on standard output (or a device) cannot be honoured: it is said once, not silently dropped.
+func TestMetadataOnStandardOutputIsSaid(t *testing.T) {
+	c := newCLI(t)
+	for _, mode := range []string{"embed", "sidecar"} {
+		r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128", "--wait", "-o", "-", "--metadata", mode)
+		if r.code != 0 || !strings.Contains(r.stderr, "standard output") || !strings.Contains(r.stderr, "--metadata "+mode) {
+			t.Errorf("--metadata %s with -o -: exit %d, want a warning naming both:\n%s", mode, r.code, r.stderr)
+		}
+	}
+}

@@ -49,3 +49,18 @@ func TestSandboxCommandPrintsExportsAndServesUntilInterrupted(t *testing.T) {
 		t.Fatalf("one log line per request, never the key:\n%s", r.stderr)
 	}
 }
+
+// The sandbox's help says what it makes: webp is made for real (a lossless WebP), so the help must not
+// say that a webp request is refused.
+func TestSandboxHelpMatchesTheFormatsItMakes(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128",
+		"--image-type", "webp", "--wait", "-o", "cat.webp")
+	if r.code != 0 {
+		t.Fatalf("webp from the sandbox: exit %d\n%s", r.code, r.stderr)
+	}
+	h := c.run("sandbox", "--help")
+	if strings.Contains(h.stdout, "cannot encode webp") || !strings.Contains(h.stdout, "WebP") {
+		t.Errorf("sandbox --help contradicts what it makes:\n%s", h.stdout)
+	}
+}

@@ -42,3 +42,24 @@ func TestResultWithoutIDSaysWhatToPass(t *testing.T) {
 		}
 	}
 }
+
+// A command given the wrong number of arguments says what to pass (its usage line, and the values it
+// takes), not only cobra's "accepts 1 arg(s), received 0".
+func TestMissingArgumentsNameWhatToPass(t *testing.T) {
+	c := newCLI(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"config", "get"}, "novita config get <key>"},
+		{[]string{"config", "unset"}, "novita config unset <key>"},
+		{[]string{"tasks", "rm"}, "novita tasks rm <task-id|prefix|file>..."},
+		{[]string{"completion"}, "novita completion bash|zsh|fish|powershell"},
+		{[]string{"completion", "tcsh"}, "novita completion bash|zsh|fish|powershell"},
+	} {
+		r := c.run(tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, want 2 and %q in:\n%s", tc.args, r.code, tc.want, r.stderr)
+		}
+	}
+}

@@ -139,7 +139,7 @@ func runShow(o *Options) error {
 	tb.Indent = "  "
 	for i := range t.Params {
 		p := &t.Params[i]
-		tb.Row(flagCell(p), p.Path, typeCell(p), yes(p.Required), dash(defaultCell(p)), dash(allowedCell(p)), firstSentence(p.Description))
+		tb.Row(flagCell(p), p.Path, typeCell(p), yes(p.Required), dash(defaultCell(p)), dash(allowedCell(p)), spec.FirstSentence(p.Description))
 	}
 	if tb.Fits(width) {
 		if err := tb.Render(w, width); err != nil {
@@ -281,14 +281,6 @@ func countCell(lo, hi *int, unit string) string {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-func firstSentence(d string) string {
-	d = strings.Join(strings.Fields(d), " ")
-	if i := strings.Index(d, ". "); i > 0 {
-		d = d[:i+1]
-	}
-	return d
-}
-
 func yes(b bool) string {
 	if b {
 		return "yes"
@@ -324,7 +316,7 @@ func stacked(w io.Writer, params []spec.Param, width int) {
 			facts = append(facts, a)
 		}
 		fmt.Fprintln(w, iostreams.Wrap("      ", strings.Join(facts, "; "), width, "      "))
-		if d := firstSentence(p.Description); d != "" {
+		if d := spec.FirstSentence(p.Description); d != "" {
 			fmt.Fprintln(w, iostreams.Wrap("      ", d, width, "      "))
 		}
 	}

@@ -18,7 +18,9 @@ import (
 func UsageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := v(cmd, args); err != nil {
-			return clierr.WithHint(clierr.KindUsage, err, "see: "+cmd.CommandPath()+" --help")
+			// cobra's words ("accepts 1 arg(s), received 0") name no argument: the usage line does.
+			hint := "usage: " + strings.TrimSuffix(cmd.UseLine(), " [flags]")
+			return clierr.WithHint(clierr.KindUsage, err, hint+"; see: "+cmd.CommandPath()+" --help")
 		}
 		return nil
 	}

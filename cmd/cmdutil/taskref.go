@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -63,8 +64,7 @@ func TaskDetail(ctx context.Context, f *factory.Factory, r taskref.Ref) (d journ
 		}
 	}
 	if r.Record == nil {
-		return d, false, clierr.WithHint(clierr.KindUsage, fmt.Errorf("task %s is not in the journal", iostreams.Safe(r.ID)),
-			"list the tasks submitted from this machine with: novita tasks (or read any task's result with: novita result <id>)")
+		return d, false, NotInJournal(r.ID)
 	}
 	rec := r.Record
 	d.Task = journal.Task{ID: rec.TaskID, Name: rec.Task, Endpoint: rec.Endpoint, SubmittedAt: rec.CreatedAt,
@@ -106,4 +106,15 @@ func SayGoneSandbox(ctx context.Context, f *factory.Factory) {
 	}
 	f.IOStreams.Statusf("%s of an in-process --sandbox never ended and will not: not pending, since their simulator "+
 		"stopped with its command (forget them with: novita tasks prune --sandbox)", what)
+}
+
+// NotInJournal is the error of a task reference the journal does not know, worded once for every
+// command that names a task; a reference too short to be a prefix says how long one must be.
+func NotInJournal(ref string) error {
+	msg := fmt.Sprintf("task %s is not in the journal", iostreams.Safe(ref))
+	if len(ref) < taskref.MinPrefix {
+		msg += fmt.Sprintf(" (a prefix of an id needs at least %d characters)", taskref.MinPrefix)
+	}
+	return clierr.WithHint(clierr.KindUsage, errors.New(msg),
+		"list the tasks submitted from this machine with: novita tasks (or read any task's result with: novita result <id>)")
 }

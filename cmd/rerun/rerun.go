@@ -63,7 +63,7 @@ func NewCmdRerun(f *factory.Factory) *cobra.Command {
 			if _, ok := catalog.Lookup(d.Name); ok { // Prepare did not see the command line as rerun's
 				return clierr.Usagef("could not read this rerun's command line: give it as novita [global flags] rerun %s [flags of its task]", iostreams.Safe(args[0]))
 			}
-			return clierr.Usagef("task %s is a %q task, which is not in this novita's catalog: it cannot be rerun (see: novita catalog)",
+			return clierr.Usagef("task %s is a \"%s\" task, which is not in this novita's catalog: it cannot be rerun (see: novita catalog)",
 				iostreams.Safe(d.ID), iostreams.Safe(d.Name))
 		},
 	}
@@ -80,7 +80,7 @@ func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detai
 		return nil, r.Warning
 	}
 	if !r.Known && r.Record == nil {
-		return nil, clierr.Usagef("task %q is not in the journal of this machine (see: novita tasks)", iostreams.Safe(ref))
+		return nil, cmdutil.NotInJournal(ref)
 	}
 	d, _, err := cmdutil.TaskDetail(ctx, f, r)
 	if err != nil {

@@ -33,7 +33,8 @@ func NewCmdSandbox(f *factory.Factory, runF func(context.Context, *Options) erro
 		Short: "Run a local Novita-compatible API simulator",
 		Long: `Serve a local simulator of Novita's async API: auth and error bodies, the catalog's
 endpoints with validation, the task lifecycle (QUEUED, PROCESSING with progress and eta,
-SUCCEED or FAILED), real output files (PNG/JPEG images, WAV audio, MP4/GIF video) behind
+SUCCEED or FAILED), real output files in every format the endpoints document (PNG, JPEG and
+WebP images; WAV, MP3, FLAC and PCM audio; H.264 MP4 and GIF video) behind
 presigned-style URLs that expire and support Range, webhook delivery with Novita's retry
 policy, and test mode. It prints the two export lines that point novita at it.
 
@@ -42,7 +43,7 @@ or delayed webhooks, cut or slow downloads, short URL lifetimes.
 
 The global --sandbox flag starts the same simulator inside one command instead; it forgets
 its tasks when that command exits, so use "novita sandbox" for work across several commands.
-The sandbox cannot encode webp: a webp request is answered 400.`,
+A format no endpoint documents is answered 400.`,
 		Example: `  $ novita sandbox
   $ novita sandbox --addr 127.0.0.1:9000 --api-key sk_local
   $ novita sandbox --task-duration 20s --fail-rate 0.2 --webhook-drop
@@ -87,7 +88,7 @@ The sandbox cannot encode webp: a webp request is answered 400.`,
 	fl.Int64Var(&s.VideoPadBytes, "video-pad-bytes", 0, "pad MP4 outputs to N bytes (large-download tests)")
 	fl.DurationVar(&s.URLTTL, "url-ttl", 0, "lifetime of output URLs (default 1h)")
 	fl.BoolVar(&s.TTLAsString, "ttl-as-string", false, "send *_url_ttl as a string, as some API answers do")
-	fl.Uint64Var(&s.Seed, "seed", 0, "seed for the random knobs")
+	fl.Uint64Var(&s.Seed, "seed", 0, "seed for the random knobs and the seeds drawn for seed -1 (0: a random seed -1 draw every run)")
 	for _, name := range []string{"addr", "api-key", "task-duration", "retry-after", "webhook-delay", "url-ttl", "seed"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cmdutil.NoCompletions)
 	}

@@ -77,8 +77,10 @@ func buildBatch(ctx context.Context, o *Options) (*batchLines, error) {
 	if len(out.invalid) > 0 && !b.SkipInvalid {
 		return nil, invalidLinesError(b.File, out.invalid)
 	}
-	for _, iv := range out.invalid {
-		io.Warnf("%s line %d skipped: %v", batchName(b.File), iv.Line, iv.Err)
+	for _, iv := range out.invalid { // one warning per problem: a joined error would print bare lines
+		for _, p := range taskview.Problems(iv.Err) {
+			io.Warnf("%s line %d skipped: %s", batchName(b.File), iv.Line, p)
+		}
 	}
 	if len(out.valid) == 0 {
 		return nil, clierr.Usagef("%s has no task lines (blank lines and # comments are skipped)", batchName(b.File))
@@ -222,25 +224,12 @@ func invalidLinesError(file string, invalid []taskview.Invalid) error {
 	}
 	errs := []error{errors.New(head + " (nothing was submitted):")}
 	for _, iv := range invalid { // one line per problem: a line with several names them all
-		for _, p := range problems(iv.Err) {
+		for _, p := range taskview.Problems(iv.Err) {
 			errs = append(errs, fmt.Errorf("  line %d: %s", iv.Line, p))
 		}
 	}
 	return clierr.WithHint(clierr.KindUsage, errors.Join(errs...),
 		"fix them, or submit the valid lines with --skip-invalid")
-}
-
-// problems lists the problems of one line's error: each of a joined error, else the error itself.
-func problems(err error) []string {
-	var j interface{ Unwrap() []error }
-	if errors.As(err, &j) && err.Error() == j.(error).Error() {
-		var out []string
-		for _, e := range j.Unwrap() {
-			out = append(out, e.Error())
-		}
-		return out
-	}
-	return []string{err.Error()}
 }
 
 func batchName(file string) string {

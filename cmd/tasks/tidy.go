@@ -115,7 +115,7 @@ func runRm(ctx context.Context, o *TidyOptions) error {
 			return err
 		}
 		if !ok {
-			return clierr.Usagef("task %s is not in the journal (see: novita tasks)", iostreams.Safe(r.ID))
+			return cmdutil.NotInJournal(r.ID)
 		}
 		tasks = append(tasks, d.Task)
 	}

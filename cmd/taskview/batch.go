@@ -2,6 +2,7 @@ package taskview
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -17,6 +18,20 @@ import (
 type Invalid struct {
 	Line int
 	Err  error
+}
+
+// Problems lists the problems of one line's error: each of a joined error, else the error itself, so
+// that every one gets a line (or a "; ") of its own rather than an escaped newline.
+func Problems(err error) []string {
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) && err.Error() == j.(error).Error() {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
 }
 
 // BatchView shows a batch: progress on stderr, each line's data on stdout as it ends (task ids in line

@@ -32,7 +32,7 @@ type Row struct {
 func (v *BatchView) rows(results []batch.Result) []Row {
 	rows := append([]Row(nil), v.Earlier...)
 	for _, iv := range v.Skipped {
-		rows = append(rows, Row{Line: iv.Line, Outcome: OutcomeInvalid, Detail: iv.Err.Error()})
+		rows = append(rows, Row{Line: iv.Line, Outcome: OutcomeInvalid, Detail: strings.Join(Problems(iv.Err), "; ")})
 	}
 	for _, r := range results {
 		row := Row{Line: r.Line, ID: r.TaskID, Outcome: r.Outcome}

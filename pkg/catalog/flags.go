@@ -76,11 +76,7 @@ func flagKind(v ValueType) FlagKind {
 
 // usage is the help line: the description's first sentence, then what values are allowed.
 func (p *Param) usage(s FlagSpec) string {
-	d := strings.TrimSpace(p.Description)
-	if i := strings.Index(d, ". "); i > 0 {
-		d = d[:i]
-	}
-	d = strings.TrimSuffix(strings.ReplaceAll(d, "\n", " "), ".")
+	d := strings.TrimSuffix(FirstSentence(p.Description), ".")
 	var hints []string
 	switch {
 	case len(s.Enum) > 0:
@@ -230,4 +226,21 @@ func exampleValue(f FlagSpec) string {
 		return "'a lighthouse at dusk'"
 	}
 	return "VALUE"
+}
+
+// FirstSentence is a description's first sentence, on one line. "e.g. " and "i.e. " do not end it:
+// a sentence cut there loses the example it was giving.
+func FirstSentence(d string) string {
+	d = strings.Join(strings.Fields(d), " ")
+	for from := 0; ; {
+		i := strings.Index(d[from:], ". ")
+		if i < 0 {
+			return d
+		}
+		end := from + i + 1
+		if w := d[:end]; !strings.HasSuffix(w, "e.g.") && !strings.HasSuffix(w, "i.e.") {
+			return w
+		}
+		from = end
+	}
 }

@@ -91,6 +91,21 @@ func (r *Runner) addProvenance(taskID, task, mode string, files []download.File)
 	}
 }
 
+// noProvenance says, once, that --metadata cannot be honoured for standard output or a device: a
+// stream keeps no metadata and has no "beside" for a sidecar, and a silent no-op would look like one.
+func (r *Runner) noProvenance(mode string, t *download.Template) {
+	if mode == "" || mode == provenance.ModeNone {
+		return
+	}
+	name := "a device or FIFO"
+	if t.IsStdout() {
+		name = "standard output"
+	}
+	if r.ProvenanceNotes.first("no provenance: " + name) {
+		r.observer().Warn(fmt.Errorf("--metadata %s: %s is not a file, so nothing is recorded in or beside it (save to a file with -o to keep the provenance)", mode, name))
+	}
+}
+
 // provenanceRecord is what the journal knows of the task, as provenance, and the delivered sha256 of
 // its files saved earlier (by kind/index).
 func (r *Runner) provenanceRecord(taskID, task string) (provenance.Record, map[string]string) {

@@ -37,6 +37,8 @@ func (r *Runner) Save(ctx context.Context, s SaveSpec) ([]download.File, error) 
 	if s.Outputs.Template == nil || s.Outputs.Template.WritesFiles() { // not standard output, not /dev/null
 		r.addProvenance(s.TaskID, s.Task, s.Outputs.Metadata, files)
 		r.recordFiles(s.TaskID, files, outs)
+	} else {
+		r.noProvenance(s.Outputs.Metadata, s.Outputs.Template)
 	}
 	if files == nil {
 		files = []download.File{}

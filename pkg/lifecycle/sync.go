@@ -90,6 +90,8 @@ func (r *Runner) saveInline(ctx context.Context, c SyncCall, id string, outs []n
 	if c.Outputs.Template == nil || c.Outputs.Template.WritesFiles() { // not standard output, not /dev/null
 		r.addProvenance(id, c.Task.Name, c.Outputs.Metadata, files)
 		r.recordFiles(id, files, outs)
+	} else {
+		r.noProvenance(c.Outputs.Metadata, c.Outputs.Template)
 	}
 	if files == nil {
 		files = []download.File{}

@@ -101,3 +101,18 @@ func TestSubmitAndGetInProcess(t *testing.T) {
 		t.Errorf("get_task: %v", got)
 	}
 }
+
+// A task is named as in the CLI: get_task and wait_task take a unique id prefix (6+ characters) and
+// answer with the full id.
+func TestGetAndWaitTakeAnIDPrefix(t *testing.T) {
+	cs := connect(t)
+	res := call(t, cs, "submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": "a cat"}, "wait_seconds": 10})
+	id := res.StructuredContent.(map[string]any)["task_id"].(string)
+	for _, tool := range []string{"get_task", "wait_task"} {
+		got := call(t, cs, tool, map[string]any{"task_id": id[:8]})
+		out, _ := got.StructuredContent.(map[string]any)
+		if got.IsError || out["task_id"] != id || out["status"] != "TASK_STATUS_SUCCEED" {
+			t.Errorf("%s with the prefix %s: %v %v", tool, id[:8], out, got.Content)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/taskref"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
@@ -90,6 +91,9 @@ func (s *Server) waitTask(ctx context.Context, req *mcp.CallToolRequest, in Wait
 	id := strings.TrimSpace(in.TaskID)
 	if id == "" {
 		return TaskOut{}, &ToolError{Msg: "no task_id given", Hint: "pass the task_id submit_task returned, or find one with list_tasks"}
+	}
+	if id, err = s.fullID(ctx, id); err != nil {
+		return TaskOut{}, err
 	}
 	known := s.known(ctx, id)
 	outs, err := s.taskOutputs(in.OutputDir, known)
@@ -198,6 +202,10 @@ func (s *Server) getTask(ctx context.Context, in GetIn) (GetOut, error) {
 	if id == "" {
 		return GetOut{}, &ToolError{Msg: "no task_id given", Hint: "find one with list_tasks"}
 	}
+	id, err := s.fullID(ctx, id)
+	if err != nil {
+		return GetOut{}, err
+	}
 	var out GetOut
 	var t journal.Task
 	if j := s.journal(); j != nil {
@@ -251,4 +259,18 @@ func savedFiles(fs []journal.FileRecord) []FileOut {
 		}
 	}
 	return out
+}
+
+// fullID resolves a task id as the CLI does: a unique prefix of a journalled id (6+ characters) is
+// that id; an ambiguous one is an error listing the candidates; anything else is passed on as given.
+func (s *Server) fullID(ctx context.Context, id string) (string, error) {
+	j := s.journal()
+	if j == nil {
+		return id, nil
+	}
+	r, err := taskref.ResolveID(ctx, j, id)
+	if err != nil {
+		return "", err
+	}
+	return r.ID, nil
 }

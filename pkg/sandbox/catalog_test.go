@@ -307,3 +307,26 @@ func TestSyncEndpointsAnswerInline(t *testing.T) {
 }
 
 func pngDecode(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+
+// Text answers fit their endpoint: lyrics from the lyrics writer, a voice model id from voice cloning,
+// never the picture caption img2prompt answers.
+func TestTextAnswersFitTheirEndpoint(t *testing.T) {
+	s := start(t, Options{})
+	post := func(path, body string) resp {
+		t.Helper()
+		return call(t, http.MethodPost, s.URL()+path, bearer(s), []byte(body))
+	}
+	r := post("/v3/minimax-music-lyrics", `{"mode":"write_full_song","prompt":"a paper boat"}`)
+	var ly struct{ Lyrics string }
+	if r.status != 200 || json.Unmarshal(r.body, &ly) != nil || !strings.Contains(ly.Lyrics, "[Verse]") || strings.Contains(ly.Lyrics, "picture") {
+		t.Errorf("minimax-music-lyrics: %d %.300s", r.status, r.body)
+	}
+	wav := "data:audio/wav;base64,UklGRg=="
+	r = post("/v4beta/model", `{"title":"me","type":"tts","train_mode":"fast","visibility":"private","voices":["`+wav+`"]}`)
+	var vm struct {
+		ID string `json:"_id"`
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &vm) != nil || vm.ID == "" || strings.ContainsAny(vm.ID, " ,") {
+		t.Errorf("fish-audio-voice-cloning: _id should be a model id: %d %.300s", r.status, r.body)
+	}
+}

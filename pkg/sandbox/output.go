@@ -57,9 +57,25 @@ func (t *task) planOutputs(p map[string]any) {
 			t.outputs = append(t.outputs, newTextOutput(t.id, fmt.Sprintf("Hello from the Novita sandbox. This is transcript %d of the audio you sent.", t.seed%1000)))
 			break
 		}
-		w, h := t.ep.size(p)
-		t.outputs = append(t.outputs, newTextOutput(t.id, fmt.Sprintf("a sandbox picture, %dx%d, seed %d", w, h, t.seed)))
+		t.outputs = append(t.outputs, newTextOutput(t.id, t.textAnswer(p, key)))
 	}
+}
+
+// textAnswer is what a text endpoint answers, by the field its response puts it in: lyrics from the
+// lyrics writer, a voice model's id from voice cloning (_id), else a caption of the picture sent.
+func (t *task) textAnswer(p map[string]any, key uint64) string {
+	field := ""
+	if r := t.ep.spec.Response; r != nil && len(r.Outputs) > 0 {
+		field = r.Outputs[0].Field
+	}
+	switch field {
+	case "lyrics":
+		return fmt.Sprintf("[Verse]\nA sandbox song, take %d\nabout %s\n\n[Chorus]\nLa la la, the simulator sings\n", t.seed%1000, t.prompt)
+	case "_id":
+		return fmt.Sprintf("%016x", key)
+	}
+	w, h := t.ep.size(p)
+	return fmt.Sprintf("a sandbox picture, %dx%d, seed %d", w, h, t.seed)
 }
 
 // imageCount is the number of images asked for (image_num, num_images), at least 1.

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -246,8 +247,9 @@ func promptOf(p map[string]any) string {
 }
 
 // seedOf is the request's seed, or for -1 (or none) a random one, as Novita does; the result reports
-// it (extra.seed), so the same outputs can be asked for again. The draw comes from the knobs' RNG
-// (Options.Seed), so a test run stays reproducible.
+// it (extra.seed), so the same outputs can be asked for again. With Options.Seed the draw comes from
+// the knobs' RNG, so a test run stays reproducible; without, from a randomly seeded one: every fresh
+// simulator (each --sandbox command) would otherwise repeat the last one's "random" seeds and files.
 func (s *Server) seedOf(p map[string]any) int64 {
 	if n, ok := p["seed"].(json.Number); ok {
 		if i, err := n.Int64(); err == nil && i >= 0 {
@@ -256,6 +258,9 @@ func (s *Server) seedOf(p map[string]any) int64 {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.raw.Seed == 0 {
+		return int64(mrand.Uint32())
+	}
 	return int64(s.rng.Uint32())
 }
 

@@ -62,7 +62,7 @@ func (e *AmbiguousError) Error() string {
 	for i, c := range e.Candidates {
 		safe[i] = iostreams.Safe(c)
 	}
-	return fmt.Sprintf("task id prefix %q matches several tasks: %s%s", iostreams.Safe(e.Prefix), strings.Join(safe, ", "), more)
+	return fmt.Sprintf("task id prefix \"%s\" matches several tasks: %s%s", iostreams.Safe(e.Prefix), strings.Join(safe, ", "), more)
 }
 
 // ExitKind makes an ambiguous prefix a usage error.
