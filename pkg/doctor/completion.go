@@ -55,6 +55,8 @@ func Completion(getenv func(string) string, readFile func(string) ([]byte, error
 				return pass("%s completion loaded by %s", shell, rc)
 			}
 		}
-		return fail(fmt.Sprintf("no %s completion installed (looked in %s)", shell, strings.Join(append(files, rcs...), ", ")), install)
+		// Optional: a missing completion is said with its fix, but it does not fail doctor (exit 1)
+		// for a newcomer whose setup otherwise works.
+		return skip(fmt.Sprintf("no %s completion installed, optional (looked in %s)", shell, strings.Join(append(files, rcs...), ", ")), install)
 	}}
 }

@@ -21,7 +21,7 @@ func TestCompletionFindsAScriptOrAnRcLine(t *testing.T) {
 	}
 	e := env(map[string]string{"SHELL": "/usr/bin/bash", "HOME": "/home/u"})
 	c := Completion(e, read)
-	if r := c.Run(context.Background()); r.Status != Fail || !strings.Contains(r.Fix, "novita completion bash >") {
+	if r := c.Run(context.Background()); r.Status != Skip || !strings.Contains(r.Fix, "novita completion bash >") {
 		t.Errorf("nothing installed: %+v", r)
 	}
 	files["/home/u/.bashrc"] = "alias ll='ls -l'\nsource <(novita completion bash)\n"
