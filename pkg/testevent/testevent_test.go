@@ -33,9 +33,9 @@ func keys(m map[string]any) []string {
 }
 
 func TestFixturesMatchSample(t *testing.T) {
-	raw, err := os.ReadFile("/work/shared/samples/webhook-txt2img-succeed.json")
+	raw, err := os.ReadFile("testdata/webhook-txt2img-succeed.json") // a copy of shared/samples' real-shaped event
 	if err != nil {
-		t.Skip("sample not available:", err)
+		t.Fatal(err)
 	}
 	var sample map[string]any
 	if err := json.Unmarshal(raw, &sample); err != nil {
