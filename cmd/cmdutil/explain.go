@@ -54,34 +54,8 @@ func apiHint(err error) string {
 		return "check the key: set NOVITA_API_KEY or run: novita config set api_key"
 	case ae.HTTPStatus == 429:
 		return "rate limited; wait a moment and try again"
-	case ae.Reason == novita.ReasonBillingBalanceNotEnough:
-		return "top up the account balance"
-	case ae.Reason == novita.ReasonInvalidImageSize:
-		return "the input image's width or height is beyond what this endpoint takes: resize it (novita catalog <task> shows the limits) and submit again"
-	case ae.Reason == novita.ReasonImageExceedsMaxResolution:
-		return "the input image's resolution is too high for this endpoint: scale it down and submit again"
-	case ae.Reason == novita.ReasonImageFileExceedsMaxSize:
-		return "the input image file is too large: compress or scale it down and submit again"
-	case ae.Reason == novita.ReasonInvalidImageFormat:
-		return "the input image's format is not accepted: convert it to PNG or JPEG and submit again"
-	case ae.Reason == novita.ReasonImageNoFaceDetected:
-		return "no face was found in the input image: use a clear, front-facing photo"
-	case ae.Reason == novita.ReasonIllegalPrompt || ae.Reason == novita.ReasonIllegalImageContent:
-		return "Novita's content filter refused the input: change the prompt or image"
-	case ae.Reason == novita.ReasonInvalidAudioFile:
-		return "the audio input was refused: check its format and length"
-	case ae.Reason == novita.ReasonBillingFailed:
-		return "Novita's billing service failed: this is on Novita's side; try again in a few minutes"
-	case ae.Reason == novita.ReasonNeedRealNameVerify:
-		return "this API needs a verified account: complete the enterprise verification in the Novita console, then try again"
-	case ae.Reason == novita.ReasonAPINotAllowed || ae.Reason == novita.ReasonFeatureNotAllowed:
-		return "the account may not use this API: check its permissions in the Novita console"
-	case ae.Reason == novita.ReasonCreateTaskFailed:
-		return "Novita could not create the task: try again in a few minutes"
-	case ae.Reason == novita.BaseRespReason:
-		return "MiniMax refused the request (the code above is MiniMax's): check the voice and text, then try again"
-	case ae.Reason == "TASK_NOT_FOUND":
-		return "check the task id: novita tasks lists the tasks submitted from this machine"
+	case reasonHints[ae.Reason] != "":
+		return reasonHints[ae.Reason]
 	case ae.Reason == "API_NOT_FOUND" || (ae.HTTPStatus == 404 && ae.Reason == ""):
 		if strings.HasPrefix(ae.Op, "submit ") || strings.HasPrefix(ae.Op, "run ") {
 			return "check the task name: novita catalog lists the known tasks"
@@ -90,4 +64,24 @@ func apiHint(err error) string {
 		return "check the API base URL (--base-url, NOVITA_BASE_URL or config base_url)"
 	}
 	return ""
+}
+
+// reasonHints says what to do about the reasons of Novita's error page that need no more context.
+var reasonHints = map[string]string{
+	novita.ReasonBillingBalanceNotEnough:   "top up the account balance",
+	novita.ReasonInvalidImageSize:          "the input image's width or height is beyond what this endpoint takes: resize it (novita catalog <task> shows the limits) and submit again",
+	novita.ReasonImageExceedsMaxResolution: "the input image's resolution is too high for this endpoint: scale it down and submit again",
+	novita.ReasonImageFileExceedsMaxSize:   "the input image file is too large: compress or scale it down and submit again",
+	novita.ReasonInvalidImageFormat:        "the input image's format is not accepted: convert it to PNG or JPEG and submit again",
+	novita.ReasonImageNoFaceDetected:       "no face was found in the input image: use a clear, front-facing photo",
+	novita.ReasonIllegalPrompt:             "Novita's content filter refused the input: change the prompt or image",
+	novita.ReasonIllegalImageContent:       "Novita's content filter refused the input: change the prompt or image",
+	novita.ReasonInvalidAudioFile:          "the audio input was refused: check its format and length",
+	novita.ReasonBillingFailed:             "Novita's billing service failed: this is on Novita's side; try again in a few minutes",
+	novita.ReasonNeedRealNameVerify:        "this API needs a verified account: complete the enterprise verification in the Novita console, then try again",
+	novita.ReasonAPINotAllowed:             "the account may not use this API: check its permissions in the Novita console",
+	novita.ReasonFeatureNotAllowed:         "the account may not use this API: check its permissions in the Novita console",
+	novita.ReasonCreateTaskFailed:          "Novita could not create the task: try again in a few minutes",
+	novita.BaseRespReason:                  "MiniMax refused the request (the code above is MiniMax's): check the voice and text, then try again",
+	"TASK_NOT_FOUND":                       "check the task id: novita tasks lists the tasks submitted from this machine",
 }
