@@ -99,7 +99,7 @@ func TestRunBatchTimesOutOnTheRunnersClock(t *testing.T) {
 	}
 	done := make(chan ended, 1)
 	go func() {
-		res, err := e.r.RunBatch(context.Background(), Batch{ID: "b-clock", Task: "txt2img", Concurrency: 1,
+		res, err := e.r.RunBatch(context.Background(), Batch{ID: "b-clock", Task: "txt2img", Concurrency: 1, Wait: true,
 			Timeout: time.Hour, Outputs: Outputs{NoDownload: true}}, []batch.Item{{Line: 1, TaskID: id}})
 		done <- ended{res, err}
 	}()

@@ -224,6 +224,9 @@ func (r *Runner) RunSyncBatch(ctx context.Context, b SyncBatch, lines []SyncLine
 	}
 dispatch:
 	for i := range lines {
+		if ctx.Err() != nil { // checked first: a select with both cases ready picks either
+			break
+		}
 		select {
 		case jobs <- i:
 			started[i] = true
