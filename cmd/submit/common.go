@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -202,12 +201,4 @@ func afterSave(ctx context.Context, o *Options, doc *lifecycle.Document, mode st
 	}
 	cmdutil.WarnUndownloaded(ctx, o.F, doc.TaskID)
 	cmdutil.ShowPreviews(ctx, o.F, mode, doc.Files)
-}
-
-// quoteList renders flag names for a message: "--prompt, --seed".
-func quoteList(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return "--" + strings.Join(names, ", --")
 }
