@@ -2,13 +2,9 @@ package result
 
 import (
 	"context"
-	"io"
-	"net/http"
+	"github.com/novita-cli/novita/cmd/internal/cmdtest"
 	"strings"
 	"testing"
-
-	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
 // TestNewCmdResult checks what each command line asks of `novita result`, captured through runF.
@@ -27,17 +23,13 @@ func TestNewCmdResult(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+			f := cmdtest.Factory()
 			var got *Options
 			cmd := NewCmdResult(f, func(_ context.Context, o *Options) error {
 				got = o
 				return nil
 			})
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.ExecuteContext(context.Background())
+			err := cmdtest.Exec(cmd, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)

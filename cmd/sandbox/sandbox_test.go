@@ -2,14 +2,10 @@ package sandbox
 
 import (
 	"context"
-	"io"
-	"net/http"
+	"github.com/novita-cli/novita/cmd/internal/cmdtest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
 // TestNewCmdSandbox checks that the knobs on the command line reach the simulator's options, captured
@@ -34,17 +30,13 @@ func TestNewCmdSandbox(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+			f := cmdtest.Factory()
 			var got *Options
 			cmd := NewCmdSandbox(f, func(_ context.Context, o *Options) error {
 				got = o
 				return nil
 			})
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.ExecuteContext(context.Background())
+			err := cmdtest.Exec(cmd, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)

@@ -2,15 +2,11 @@ package testevent
 
 import (
 	"context"
-	"io"
-	"net/http"
+	"github.com/novita-cli/novita/cmd/internal/cmdtest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
 // TestNewCmdTestEvent checks what each command line asks of `novita test-event`, captured through runF.
@@ -29,17 +25,13 @@ func TestNewCmdTestEvent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+			f := cmdtest.Factory()
 			var got *Options
 			cmd := NewCmdTestEvent(f, func(_ context.Context, o *Options) error {
 				got = o
 				return nil
 			})
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.ExecuteContext(context.Background())
+			err := cmdtest.Exec(cmd, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)

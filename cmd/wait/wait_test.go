@@ -2,15 +2,11 @@ package wait
 
 import (
 	"context"
-	"io"
-	"net/http"
+	"github.com/novita-cli/novita/cmd/internal/cmdtest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
 // TestNewCmdWait checks what each command line asks of `novita wait`, captured through runF: nothing runs.
@@ -32,17 +28,13 @@ func TestNewCmdWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
+			f := cmdtest.Factory()
 			var got *Options
 			cmd := NewCmdWait(f, func(_ context.Context, o *Options) error {
 				got = o
 				return nil
 			})
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.ExecuteContext(context.Background())
+			err := cmdtest.Exec(cmd, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
