@@ -30,8 +30,12 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 		TaskDuration: 300 * time.Millisecond,
 		// The first submit is refused for sure, so the knob is seen whatever the random draws.
 		Submit429First: 1, Submit429Rate: 0.2, Result429Rate: 0.2, RetryAfter: 50 * time.Millisecond,
-		Result5xxRate:   0.2,
-		WebhookDropRate: 0.3, WebhookDuplicate: true, WebhookRetryBackoff: 20 * time.Millisecond,
+		Result5xxRate: 0.2,
+		// At most three drawn faults per task's reads, so the downloader's re-read after an expired URL
+		// (five attempts, shared by a task's outputs) always gets through: with no cap, five faults in a
+		// row came up about once in five runs and the command rightly gave up.
+		ResultFaultsPerTask: 3,
+		WebhookDropRate:     0.3, WebhookDuplicate: true, WebhookRetryBackoff: 20 * time.Millisecond,
 		// Every output is cut once, and its resume finds the URL expired (a TTL running out mid-download).
 		DownloadCutAfter: 10 << 10, ExpireOnResume: true,
 		VideoPadBytes: 256 << 10,

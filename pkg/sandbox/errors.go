@@ -56,9 +56,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// inject applies the 429/5xx knobs to a request of kind "submit" or "result" and reports whether it
-// answered. The first N requests fail (429 first, then 5xx); later ones fail with the configured rates.
-func (s *Server) inject(w http.ResponseWriter, kind string) bool {
+// inject applies the 429/5xx knobs to a request of kind "submit" or "result" (for task, "" on submits)
+// and reports whether it answered. The first N requests fail (429 first, then 5xx); later ones fail with
+// the configured rates, at most ResultFaultsPerTask times per task on result reads.
+func (s *Server) inject(w http.ResponseWriter, kind, task string) bool {
 	s.mu.Lock()
 	o := s.opts
 	n := s.counts[kind]
@@ -69,8 +70,15 @@ func (s *Server) inject(w http.ResponseWriter, kind string) bool {
 		first429, first5xx, rate429, rate5xx = o.Result429First, o.Result5xxFirst, o.Result429Rate, o.Result5xxRate
 		reason5xx = "GET_RESULT_FAILED"
 	}
-	is429 := n < first429 || (n >= first429+first5xx && rate429 > 0 && s.rng.Float64() < rate429)
-	is5xx := !is429 && (n >= first429 && n < first429+first5xx || (n >= first429+first5xx && rate5xx > 0 && s.rng.Float64() < rate5xx))
+	drawn := n >= first429+first5xx
+	if drawn && kind == "result" && o.ResultFaultsPerTask > 0 && s.taskFaults[task] >= o.ResultFaultsPerTask {
+		rate429, rate5xx = 0, 0
+	}
+	is429 := n < first429 || (drawn && rate429 > 0 && s.rng.Float64() < rate429)
+	is5xx := !is429 && (n >= first429 && n < first429+first5xx || (drawn && rate5xx > 0 && s.rng.Float64() < rate5xx))
+	if drawn && kind == "result" && (is429 || is5xx) {
+		s.taskFaults[task]++
+	}
 	s.mu.Unlock()
 	switch {
 	case is429:

@@ -64,6 +64,26 @@ func TestInjectedErrorRates(t *testing.T) {
 	}
 }
 
+// TestResultFaultsPerTaskCap: with every read drawn to fail, a task's reads fail exactly the cap's
+// number of times and then succeed, and each task has its own budget.
+func TestResultFaultsPerTaskCap(t *testing.T) {
+	s := start(t, Options{Result5xxRate: 1, ResultFaultsPerTask: 2, Seed: 7})
+	for _, id := range []string{"first", "second"} {
+		for i, want := range []int{500, 500, 404, 404} {
+			if _, r := getResult(t, s, id); r.status != want {
+				t.Fatalf("task %s read %d: %d, want %d", id, i, r.status, want)
+			}
+		}
+	}
+	// without the cap the same draws never let a read through
+	s2 := start(t, Options{Result5xxRate: 1, Seed: 7})
+	for i := range 5 {
+		if _, r := getResult(t, s2, "first"); r.status != 500 {
+			t.Fatalf("uncapped read %d: %d, want 500", i, r.status)
+		}
+	}
+}
+
 func TestRateLimitPerMinute(t *testing.T) {
 	clk := newFakeClock()
 	s := start(t, Options{RateLimitPerMinute: 5, Now: clk.Now})

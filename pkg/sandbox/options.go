@@ -24,6 +24,10 @@ type Options struct {
 	Submit429First, Submit5xxFirst, Result429First, Result5xxFirst int
 	Submit429Rate, Submit5xxRate, Result429Rate, Result5xxRate     float64
 	RetryAfter                                                     time.Duration // Retry-After on injected 429s; default 1s
+	// ResultFaultsPerTask caps the rate-drawn 429/5xx answers to one task's result reads (0 = no cap):
+	// a bad day, not an outage, so a client's bounded retries always get through however the draws fall
+	// and however concurrent readers interleave.
+	ResultFaultsPerTask int
 
 	// RateLimitPerMinute caps images (or tasks, for non-image endpoints) per minute per endpoint, like
 	// Novita's per-model IPM limits: 429 RATE_LIMIT_EXCEEDED with metadata and Retry-After. 0 = unlimited.

@@ -13,10 +13,10 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request) {
 	if !s.allow(w, r, http.MethodGet) {
 		return
 	}
-	if s.inject(w, "result") {
+	id := r.URL.Query().Get("task_id")
+	if s.inject(w, "result", id) {
 		return
 	}
-	id := r.URL.Query().Get("task_id")
 	if id == "" {
 		s.writeError(w, http.StatusBadRequest, "INVALID_REQUEST_BODY", "task_id: is required", nil)
 		return

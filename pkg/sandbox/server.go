@@ -14,21 +14,22 @@ import (
 
 // Server is one simulator instance. Create it with New; use Handler (e.g. with httptest) or Start.
 type Server struct {
-	mu        sync.Mutex
-	raw       Options // as given, returned by Options
-	opts      Options // with defaults
-	rng       *mrand.Rand
-	endpoints map[string]*endpoint
-	counts    map[string]int // requests seen per injection kind ("submit", "result")
-	tasks     map[string]*task
-	files     map[string]*output // "<task>/<file>" -> output, test-mode tasks included
-	cutDone   map[string]bool    // outputs already cut by DownloadCutAfter
-	expired   map[string]bool    // outputs whose first resume ExpireOnResume answered
-	rate      map[string][]rateHit
-	requests  []Request
-	webhooks  []WebhookAttempt
-	secrets   [][]byte // URL signing keys; the last signs, earlier ones mark expired URLs
-	logMu     sync.Mutex
+	mu         sync.Mutex
+	raw        Options // as given, returned by Options
+	opts       Options // with defaults
+	rng        *mrand.Rand
+	endpoints  map[string]*endpoint
+	counts     map[string]int // requests seen per injection kind ("submit", "result")
+	taskFaults map[string]int // rate-drawn faults answered per task's result reads
+	tasks      map[string]*task
+	files      map[string]*output // "<task>/<file>" -> output, test-mode tasks included
+	cutDone    map[string]bool    // outputs already cut by DownloadCutAfter
+	expired    map[string]bool    // outputs whose first resume ExpireOnResume answered
+	rate       map[string][]rateHit
+	requests   []Request
+	webhooks   []WebhookAttempt
+	secrets    [][]byte // URL signing keys; the last signs, earlier ones mark expired URLs
+	logMu      sync.Mutex
 
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -43,16 +44,17 @@ type Server struct {
 func New(opts Options) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		endpoints: endpointTable(),
-		counts:    map[string]int{},
-		tasks:     map[string]*task{},
-		files:     map[string]*output{},
-		cutDone:   map[string]bool{},
-		expired:   map[string]bool{},
-		rate:      map[string][]rateHit{},
-		ctx:       ctx,
-		cancel:    cancel,
-		ownClient: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}},
+		endpoints:  endpointTable(),
+		counts:     map[string]int{},
+		taskFaults: map[string]int{},
+		tasks:      map[string]*task{},
+		files:      map[string]*output{},
+		cutDone:    map[string]bool{},
+		expired:    map[string]bool{},
+		rate:       map[string][]rateHit{},
+		ctx:        ctx,
+		cancel:     cancel,
+		ownClient:  &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}},
 	}
 	s.secrets = [][]byte{newSecret()}
 	s.SetOptions(opts)
@@ -74,6 +76,7 @@ func (s *Server) SetOptions(opts Options) {
 	s.opts = opts.withDefaults()
 	s.rng = mrand.New(mrand.NewPCG(opts.Seed, 0x5eed))
 	clear(s.counts)
+	clear(s.taskFaults)
 }
 
 // Options returns the knobs as last given to New or SetOptions.

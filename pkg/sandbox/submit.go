@@ -31,7 +31,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	if ep == nil {
 		return
 	}
-	if s.inject(w, "submit") {
+	if s.inject(w, "submit", "") {
 		return
 	}
 	t, msg := s.parseTask(ep, r)

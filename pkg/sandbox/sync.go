@@ -25,7 +25,7 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 	if ep == nil {
 		return
 	}
-	if s.inject(w, "submit") {
+	if s.inject(w, "submit", "") {
 		return
 	}
 	body, t, msg := s.parseSync(ep, r)
