@@ -82,8 +82,14 @@ type Journal struct {
 	// OnImport is told about a tasks.jsonl this process imported (at most once per Journal).
 	OnImport func(ImportResult)
 
-	mu       sync.Mutex
-	readOnly bool // OpenReadOnly: mode=ro and query_only, nothing created
+	mu sync.Mutex
+	// writeMu queues this process's write transactions in Go, so only other processes ever meet
+	// SQLite's busy handler: it sleeps in growing steps, and sixteen in-process writers contending
+	// through it on a loaded machine ran a status write past the busy timeout (the journal then kept
+	// QUEUED for a task stdout had reported done).
+	writeMu  sync.Mutex
+	busy     time.Duration // SQLite's busy timeout; 0 = busyTimeout (tests shorten it)
+	readOnly bool          // OpenReadOnly: mode=ro and query_only, nothing created
 	db       *sql.DB
 	users    int
 	keep     bool
@@ -122,6 +128,13 @@ func (j *Journal) Close() error {
 	return err
 }
 
+func (j *Journal) busyTimeout() time.Duration {
+	if j.busy > 0 {
+		return j.busy
+	}
+	return busyTimeout
+}
+
 // acquire opens the database when needed and counts the caller as a user until release is called;
 // keep says the database stays open after the last release (until Close).
 func (j *Journal) acquire(keep bool) (db *sql.DB, release func(), imported *ImportResult, err error) {
@@ -130,7 +143,7 @@ func (j *Journal) acquire(keep bool) (db *sql.DB, release func(), imported *Impo
 		var needsWrite bool
 		j.db, needsWrite, err = openReadOnlyDB(j.Path)
 		if err == nil && needsWrite {
-			j.db, imported, err = openDB(j.Path, j.now)
+			j.db, imported, err = openDB(j.Path, j.now, j.busyTimeout())
 		}
 		if err != nil {
 			j.mu.Unlock()
@@ -138,7 +151,7 @@ func (j *Journal) acquire(keep bool) (db *sql.DB, release func(), imported *Impo
 		}
 	}
 	if j.db == nil {
-		j.db, imported, err = openDB(j.Path, j.now)
+		j.db, imported, err = openDB(j.Path, j.now, j.busyTimeout())
 		if err != nil {
 			j.mu.Unlock()
 			return nil, nil, nil, err

@@ -95,7 +95,7 @@ func openTest(t testing.TB) (*Journal, string) {
 // rawDB opens dir's database directly, without migrating or importing, closed when the test ends.
 func rawDB(t testing.TB, dir string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBName)))
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, DBName), busyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}

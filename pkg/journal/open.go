@@ -26,14 +26,14 @@ const busyTimeout = 10 * time.Second
 // synchronous=FULL so a
 // committed write survives a crash or power loss, foreign keys, BEGIN IMMEDIATE for writes so two
 // processes never deadlock upgrading a read lock, and temporary data in memory.
-func dsn(path string) string {
+func dsn(path string, busy time.Duration) string {
 	p := filepath.ToSlash(path)
 	if len(p) > 0 && p[0] != '/' {
 		p = "/" + p // a Windows drive path: file:///C:/...
 	}
 	u := url.URL{Scheme: "file", Path: p}
 	q := url.Values{}
-	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
+	q.Set("_busy_timeout", fmt.Sprint(busy.Milliseconds()))
 	q.Set("_synchronous", "FULL")
 	q.Set("_foreign_keys", "1")
 	q.Set("_txlock", "immediate")
@@ -43,7 +43,7 @@ func dsn(path string) string {
 
 // openDB opens (creating when needed, mode 0600 in a 0700 directory) the database at path, brings its
 // schema up to date and imports a tasks.jsonl found beside it.
-func openDB(path string, now func() time.Time) (*sql.DB, *ImportResult, error) {
+func openDB(path string, now func() time.Time, busy time.Duration) (*sql.DB, *ImportResult, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal %s: %w", path, err)
@@ -59,11 +59,11 @@ func openDB(path string, now func() time.Time) (*sql.DB, *ImportResult, error) {
 		return nil, nil, fmt.Errorf("journal: open %s: %w", abs, err)
 	}
 	_ = f.Close()
-	db, err := sql.Open("sqlite", dsn(abs))
+	db, err := sql.Open("sqlite", dsn(abs, busy))
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal %s: %w", abs, err)
 	}
-	// Writers take turns anyway; in one process they queue here rather than in SQLite's busy handler,
+	// Readers share these; writers of one Journal queue on its writeMu, not in SQLite's busy handler,
 	// which polls with sleeps.
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
@@ -127,6 +127,8 @@ func (j *Journal) write(ctx context.Context, keep bool, what string, fn func(w *
 		return err
 	}
 	defer release()
+	j.writeMu.Lock()
+	defer j.writeMu.Unlock()
 	return writeTx(ctx, db, j.Path, what, fn)
 }
 

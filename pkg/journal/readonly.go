@@ -35,7 +35,7 @@ func openReadOnlyDB(path string) (db *sql.DB, needsWrite bool, err error) {
 	if errors.Is(statErr, fs.ErrNotExist) {
 		return emptyDB()
 	}
-	db, err = sql.Open("sqlite", dsn(abs)+"&mode=ro&_pragma=query_only(1)")
+	db, err = sql.Open("sqlite", dsn(abs, busyTimeout)+"&mode=ro&_pragma=query_only(1)")
 	if err != nil {
 		return nil, false, fmt.Errorf("journal %s: %w", abs, err)
 	}
