@@ -14,6 +14,7 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/novita"
 )
 
 // runSync calls a synchronous endpoint and saves the outputs of its answer: the same stdout as an
@@ -26,7 +27,11 @@ func runSync(ctx context.Context, o *Options) error {
 	}
 	req, outs, mode, api := p.req, p.outs, p.mode, p.api
 	if o.DryRun {
-		io.Statusf("dry run: would POST %s%s (synchronous; nothing sent)", api.BaseURL, task.Path)
+		form := ""
+		if novita.MultipartPath(task.Path) {
+			form = " as multipart/form-data (arrays as key[] parts, data: URIs as files)"
+		}
+		io.Statusf("dry run: would POST %s%s%s (synchronous; nothing sent)", api.BaseURL, task.Path, form)
 		return iostreams.WriteJSON(io.Out, body.Elide(req))
 	}
 	if err := cmdutil.NeedKey(api); err != nil {

@@ -229,12 +229,14 @@ func validEndpointName(name string) bool {
 // pathVersion returns the API version a request path starts with ("v3", "v3beta", "v4beta") and whether
 // it starts with one followed by at least one valid segment. Novita documents most endpoints under /v3/,
 // some under a beta version (Fish Audio under /v4beta/): any "v<digits>" optionally followed by
-// "alpha" or "beta" counts.
+// "alpha" or "beta" counts. Its OpenAI-compatible APIs sit under /openai/ (Ming Image posts to
+// /openai/v1/images/generations): the version is the segment after it.
 func pathVersion(path string) (string, bool) {
 	rest, ok := strings.CutPrefix(path, "/")
 	if !ok {
 		return "", false
 	}
+	rest = strings.TrimPrefix(rest, "openai/")
 	version, tail, ok := strings.Cut(rest, "/")
 	if !ok || tail == "" || !validEndpointName(path) {
 		return "", false

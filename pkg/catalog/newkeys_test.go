@@ -85,12 +85,30 @@ func TestSpecLinksAreChecked(t *testing.T) {
 
 // Fish Audio is documented under /v4beta/: a sync endpoint may post under any documented version.
 func TestSyncEndpointsMayPostUnderOtherVersions(t *testing.T) {
-	for _, path := range []string{"/v4beta/txt2speech", "/v3beta/flux-1-schnell", "/v3/remove-background"} {
+	for _, path := range []string{"/v4beta/txt2speech", "/v3beta/flux-1-schnell", "/v3/remove-background",
+		"/openai/v1/images/generations", "/openai/v1/images/edits"} { // Novita's OpenAI-compatible images API
 		src := strings.NewReplacer("path: /v3/video/create", "path: "+path, "mode: async", "mode: sync",
 			"webhook: {path: callback_url, documented: true}\n", "response:\n  outputs:\n    - {encoding: binary}\n").Replace(testSpec)
 		task, err := ParseSpec("demo", []byte(src))
 		if err != nil || task.Path != path || task.Endpoint != path || !task.Sync() {
 			t.Errorf("%s: %+v %v", path, task.Path, err)
+		}
+	}
+}
+
+// The /openai/ prefix names a version like /v1/, not a path of its own: /openai/images or an async
+// endpoint under /openai/v1/ is refused.
+func TestOpenAIPathsNeedAVersionAndSync(t *testing.T) {
+	for _, c := range []struct{ path, mode, want string }{
+		{"/openai/images/generations", "sync", "must start with an API version"},
+		{"/openai/v1/images/generations", "async", "must post under /v3/"},
+	} {
+		src := strings.NewReplacer("path: /v3/video/create", "path: "+c.path, "mode: async", "mode: "+c.mode).Replace(testSpec)
+		if c.mode == "sync" {
+			src = strings.NewReplacer("webhook: {path: callback_url, documented: true}\n", "response:\n  outputs:\n    - {encoding: binary}\n").Replace(src)
+		}
+		if _, err := ParseSpec("demo", []byte(src)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s (%s): %v", c.path, c.mode, err)
 		}
 	}
 }

@@ -170,7 +170,7 @@ func (s *specFile) check(file string) error {
 	}
 	version, ok := pathVersion(s.Path)
 	if !ok {
-		return bad("path %q must start with an API version (/v3/, /v3beta/, /v4beta/, ...)", s.Path)
+		return bad("path %q must start with an API version (/v3/, /v3beta/, /v4beta/, /openai/v1/, ...)", s.Path)
 	}
 	switch Mode(s.Mode) {
 	case ModeAsync: // answers a task id; most post under /v3/async/, the unified video API at /v3/video/create

@@ -191,6 +191,12 @@ func (c *Client) once(ctx context.Context, op, method, u string, body []byte, ti
 // answer's body (at most limit bytes) or the API error the answer carries.
 func (c *Client) exchange(ctx context.Context, op, method, u string, body []byte, timeout time.Duration,
 	accept string, limit int64) ([]byte, error) {
+	return c.send(ctx, op, method, u, body, "application/json", body, timeout, accept, limit)
+}
+
+// send is exchange with the body's Content-Type, and shown (what the trace prints) apart from body.
+func (c *Client) send(ctx context.Context, op, method, u string, body []byte, contentType string, shown []byte,
+	timeout time.Duration, accept string, limit int64) ([]byte, error) {
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
@@ -208,11 +214,11 @@ func (c *Client) exchange(ctx context.Context, op, method, u string, body []byte
 		req.Header.Set("Authorization", "Bearer "+c.APIKey)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", c.UserAgent)
-	c.traceRequest(req, body)
+	c.traceRequest(req, shown)
 	start := time.Now()
 	hc := c.HTTPClient
 	if hc == nil {

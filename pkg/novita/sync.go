@@ -22,13 +22,20 @@ const maxSyncResponseBytes = 256 << 20
 // it runs. A path under /v3/async/ is refused: synchronous endpoints answer 404 there.
 func (c *Client) SubmitSync(ctx context.Context, path string, body []byte) ([]byte, error) {
 	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "/v3/async/") {
-		return nil, fmt.Errorf("run %s: not a synchronous endpoint path (want /v3/<name>, /v3beta/<name> or /v4beta/<name>)", path)
+		return nil, fmt.Errorf("run %s: not a synchronous endpoint path (want /v3/<name>, /v3beta/<name>, /v4beta/<name> or /openai/v1/...)", path)
 	}
 	op := "run " + strings.TrimPrefix(path, "/")
 	u := strings.TrimRight(c.BaseURL, "/") + path
+	payload, contentType := body, "application/json"
+	if MultipartPath(path) {
+		var err error
+		if payload, contentType, err = FormBody(body); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+	}
 	var raw []byte
 	err := c.retry(ctx, op, submitRetryable, func(ctx context.Context) (err error) {
-		raw, err = c.syncOnce(ctx, op, u, body)
+		raw, err = c.syncOnce(ctx, op, u, payload, contentType, body)
 		return err
 	})
 	if err != nil && maybeCreated(err) {
@@ -47,9 +54,10 @@ func submitRetryable(err error) bool {
 	return surelyNotSent(err)
 }
 
-// syncOnce is one POST; the answer may be JSON or the raw file (some audio endpoints).
-func (c *Client) syncOnce(ctx context.Context, op, u string, body []byte) ([]byte, error) {
-	b, err := c.exchange(ctx, op, http.MethodPost, u, body, c.SubmitTimeout, "application/json, */*", maxSyncResponseBytes+1)
+// syncOnce is one POST of payload as contentType; the answer may be JSON or the raw file (some audio
+// endpoints). The trace shows shown: the JSON form of the body (a form's file parts are binary).
+func (c *Client) syncOnce(ctx context.Context, op, u string, payload []byte, contentType string, shown []byte) ([]byte, error) {
+	b, err := c.send(ctx, op, http.MethodPost, u, payload, contentType, shown, c.SubmitTimeout, "application/json, */*", maxSyncResponseBytes+1)
 	if err != nil {
 		return nil, err
 	}

@@ -57,6 +57,12 @@ func (r resp) apiError(t testing.TB) apiError {
 // call sends one request; auth is "" for none, else the Authorization header value.
 func call(t testing.TB, method, url, auth string, body []byte) resp {
 	t.Helper()
+	return callType(t, method, url, auth, body, "application/json")
+}
+
+// callType is call with the body's Content-Type (a multipart form's carries its boundary).
+func callType(t testing.TB, method, url, auth string, body []byte, contentType string) resp {
+	t.Helper()
 	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +70,7 @@ func call(t testing.TB, method, url, auth string, body []byte) resp {
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -40,8 +41,11 @@ func (t *task) planOutputs(p map[string]any) {
 	case novita.KindImage:
 		w, h := t.ep.size(p)
 		n := imageCount(p)
-		t.units = n
 		cutout := strings.Contains(t.ep.name, "remove-background")
+		if novita.MultipartPath(t.ep.path) { // layer decoupling: one transparent image per planned layer
+			n, cutout = layerCount(t.prompt), true
+		}
+		t.units = n
 		for i := range n {
 			t.outputs = append(t.outputs, newImageOutput(t.id, i, w, h, t.outType, key, cutout))
 		}
@@ -86,6 +90,20 @@ func imageCount(p map[string]any) int {
 		}
 	}
 	return 1
+}
+
+// layerCount is the number of layers a layer plan asks for ("3 layers: 1 title, 2 photo, 3 background"):
+// the number before "layer", else 2, at most 8.
+func layerCount(prompt string) int {
+	f := strings.Fields(strings.ToLower(prompt))
+	for i := 1; i < len(f); i++ {
+		if strings.HasPrefix(f[i], "layer") {
+			if n, err := strconv.Atoi(f[i-1]); err == nil && n > 0 {
+				return min(n, 8)
+			}
+		}
+	}
+	return 2
 }
 
 // speechTexts are the segments to speak: texts[] (txt2speech), text (MiniMax) or input (GLM).

@@ -11,9 +11,11 @@ import (
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// handleSync answers a synchronous endpoint (POST /v3/<name>, /v3beta/<name>): the request is validated
+// handleSync answers a synchronous endpoint (POST /v3/<name>, /v3beta/<name>, the OpenAI-compatible
+// /openai/v1/images/*, whose edits take a multipart form): the request is validated
 // with the spec like a submit, the outputs are made at once and answered inline in the spec's response
 // shape (base64 image_file, images[] links, hex audio, a raw audio body, text). Links point at
 // /outputs/ like task results. A "[fail]" prompt answers 500 TASK_FAILED.
@@ -115,6 +117,18 @@ func (s *Server) parseSync(ep *endpoint, r *http.Request) (map[string]any, *task
 	raw, err := readBody(r)
 	if err != nil {
 		return nil, nil, "body must be a JSON object"
+	}
+	if novita.MultipartPath(ep.path) { // OpenAI image edits: a form, read as the object the spec checks
+		if err := ep.load(); err != nil {
+			return nil, nil, err.Error()
+		}
+		obj, msg := formObject(ep.spec, r.Header.Get("Content-Type"), raw)
+		if msg != "" {
+			return nil, nil, msg
+		}
+		if raw, err = json.Marshal(obj); err != nil {
+			return nil, nil, err.Error()
+		}
 	}
 	r.Body = raw.reader()
 	t, msg := s.parseTask(ep, r)
