@@ -31,9 +31,11 @@ func TrainingFinal(status string) bool {
 
 // UploadTarget is the answer of POST /v3/assets/training_dataset: where to PUT one training image.
 type UploadTarget struct {
-	AssetsID  string // documented both as a string and as an integer: kept as text
-	UploadURL string
-	Method    string // PUT
+	AssetsID string // documented both as a string and as an integer: as text, for messages
+	// AssetsJSON is the assets_id as the API gave it (a JSON string or number), to send back unchanged.
+	AssetsJSON json.RawMessage
+	UploadURL  string
+	Method     string // PUT
 }
 
 // TrainingModel is one trained model of a training task.
@@ -89,7 +91,7 @@ func (c *Client) TrainingUploadURL(ctx context.Context, ext string) (*UploadTarg
 		if err := checkTaskID(op, id); err != nil {
 			return err
 		}
-		t = &UploadTarget{AssetsID: id, UploadURL: raw.UploadURL, Method: raw.Method}
+		t = &UploadTarget{AssetsID: id, AssetsJSON: append(json.RawMessage(nil), raw.AssetsID...), UploadURL: raw.UploadURL, Method: raw.Method}
 		return nil
 	})
 	return t, err
@@ -191,7 +193,7 @@ func (c *Client) ListTrainings(ctx context.Context, limit int, cursor string) (*
 	var page *TrainingPage
 	err := c.do(ctx, op, http.MethodGet, u, nil, c.ReadTimeout, readRetryable(ctx), func(b []byte) error {
 		var body struct {
-			Tasks      *[]TrainingTask `json:"tasks"`
+			Tasks      *[]json.RawMessage `json:"tasks"`
 			Pagination struct {
 				NextCursor string `json:"next_cursor"`
 			} `json:"pagination"`
@@ -199,7 +201,16 @@ func (c *Client) ListTrainings(ctx context.Context, limit int, cursor string) (*
 		if err := json.Unmarshal(b, &body); err != nil || body.Tasks == nil {
 			return fmt.Errorf("%s: the API answered 200 with a body that is not a list of training tasks: %s", op, snippet(b))
 		}
-		page = &TrainingPage{Tasks: *body.Tasks, NextCursor: body.Pagination.NextCursor, Raw: append(json.RawMessage(nil), b...)}
+		p := &TrainingPage{NextCursor: body.Pagination.NextCursor, Raw: append(json.RawMessage(nil), b...)}
+		for _, raw := range *body.Tasks {
+			var t TrainingTask
+			if err := json.Unmarshal(raw, &t); err != nil {
+				return fmt.Errorf("%s: a task of the answer is not a training task: %s", op, snippet(raw))
+			}
+			t.Raw = raw
+			p.Tasks = append(p.Tasks, t)
+		}
+		page = p
 		return nil
 	})
 	return page, err
