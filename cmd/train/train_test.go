@@ -54,4 +54,3 @@ func TestNewCmdTrain(t *testing.T) {
 		})
 	}
 }
-
