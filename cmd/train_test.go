@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
@@ -166,5 +167,17 @@ func TestCatalogListsTheTrainingEndpoints(t *testing.T) {
 	if s.code != 0 || !strings.Contains(s.stdout, "run it with novita train style") || !strings.Contains(s.stdout, "--caption") ||
 		!strings.Contains(s.stdout, "source     https://novita.ai/docs/api-reference/model-apis-create-style-training") {
 		t.Errorf("catalog style-training: exit %d\n%s%s", s.code, s.stdout, s.stderr)
+	}
+}
+
+func TestTrainWaitTimesOutWithTheWayToResume(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	c.useSandbox(startSandbox(t, sandbox.Options{TaskDuration: time.Hour})) // never ends during the test
+	imgs := trainingImages(t, c, 1)
+	r := c.run("train", "subject", "--name", "me", "--images", imgs[0], "--wait", "--timeout", "1ms")
+	m := regexp.MustCompile(`submitted subject training task (\S+);`).FindStringSubmatch(r.stderr)
+	if r.code != 5 || m == nil || !strings.Contains(r.stderr, "resume with: novita train status "+m[1]+" --wait") {
+		t.Errorf("timeout: exit %d, stderr %q; want 5 and how to resume", r.code, r.stderr)
 	}
 }

@@ -207,6 +207,9 @@ func waitAndPrint(ctx context.Context, f *factory.Factory, api training.API, kin
 		}
 	})
 	if err != nil {
+		if clierr.HintOf(err) == "" { // a timeout or Ctrl-C: the training goes on, say how to follow it
+			err = clierr.WithHint(clierr.KindOf(err), err, f.ResumeHint("novita train status "+id+" --wait"))
+		}
 		return clierr.About(err, clierr.Subject{TaskID: id})
 	}
 	if asJSON {

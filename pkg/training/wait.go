@@ -59,8 +59,8 @@ func Result(t *novita.TrainingTask) error {
 
 // Wait polls a training task until Done or timeout (0: no limit) on clk, sleeping as the schedule's
 // polling-alone side says: First, then growing by Growth from Min up to Max, or most of the task's eta
-// when it gives one. onStatus is told about every read. A timeout is clierr.KindTimeout; the last read
-// task is returned with it.
+// when it gives one. onStatus is told about every read. A timeout is clierr.KindTimeout naming the task;
+// the last read task is returned with it. How to resume is the command's to say.
 func Wait(ctx context.Context, api API, clk clock.Clock, s waiter.Schedule, kind, id string, timeout time.Duration,
 	onStatus func(*novita.TrainingTask)) (*novita.TrainingTask, error) {
 	clk = clock.OrReal(clk)
@@ -87,9 +87,8 @@ func Wait(ctx context.Context, api API, clk clock.Clock, s waiter.Schedule, kind
 		if !deadline.IsZero() {
 			left := deadline.Sub(clk.Now())
 			if left <= 0 {
-				return t, clierr.WithHint(clierr.KindTimeout,
-					fmt.Errorf("training task %s is still %s after %s", id, t.TaskStatus, timeout),
-					"it goes on at Novita; check it with: novita train status "+id+" --wait")
+				return t, clierr.New(clierr.KindTimeout, fmt.Errorf("training task %s is still %s after %s; it goes on at Novita",
+					id, t.TaskStatus, timeout))
 			}
 			d = min(d, left)
 		}
