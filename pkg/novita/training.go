@@ -83,9 +83,15 @@ func (c *Client) TrainingUploadURL(ctx context.Context, ext string) (*UploadTarg
 		if err := json.Unmarshal(b, &raw); err != nil {
 			return fmt.Errorf("%s: the API answered 200 with a body that is not JSON: %s", op, snippet(b))
 		}
-		id := strings.Trim(string(raw.AssetsID), `"`)
+		var id string
+		if err := json.Unmarshal(raw.AssetsID, &id); err != nil { // documented as a string and as an integer
+			var n json.Number
+			if json.Unmarshal(raw.AssetsID, &n) == nil {
+				id = n.String()
+			}
+		}
 		pu, err := url.Parse(raw.UploadURL)
-		if id == "" || id == "null" || err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+		if id == "" || err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
 			return fmt.Errorf("%s: the API answered 200 without an assets_id and an http(s) upload_url: %s", op, snippet(b))
 		}
 		if err := checkTaskID(op, id); err != nil {
