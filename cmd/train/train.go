@@ -28,13 +28,13 @@ const DefaultTimeout = time.Hour
 // Options is what `novita train subject|style` was asked to do.
 type Options struct {
 	F        *factory.Factory
-	Task     catalog.Task      // the training spec (subject-training, style-training)
-	Images   []string          // as given: --images and positional arguments
-	Captions []string          // --caption: one for every image, or one per image
-	Fields   map[string]any    // body path -> value of each spec flag the user set
-	Wait     bool              //
-	Timeout  time.Duration     //
-	JSON     bool              //
+	Task     catalog.Task   // the training spec (subject-training, style-training)
+	Images   []string       // as given: --images and positional arguments
+	Captions []string       // --caption: one for every image, or one per image
+	Fields   map[string]any // body path -> value of each spec flag the user set
+	Wait     bool
+	Timeout  time.Duration // with Wait; 0 = no limit
+	JSON     bool
 	flags    map[string]string // flag name -> body path, for Fields
 }
 

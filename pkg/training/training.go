@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strconv"
 
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -150,7 +151,17 @@ func text(v any) string {
 // check words every violation of the body with the flag of `novita train` that sets the field.
 func check(task catalog.Task, body map[string]any) error {
 	var errs []error
+	seen := map[string]bool{}
 	for _, v := range task.Violations(body) {
+		if v.Kind == catalog.ViolationMissing { // once for a field missing from every image, not 50 times
+			if p := elementIndex.ReplaceAllString(v.Path, "[]"); p != v.Path {
+				v.Path = p
+			}
+			if seen[v.Path] {
+				continue
+			}
+			seen[v.Path] = true
+		}
 		flag := flagFor(task, v.Path)
 		how := "novita train sets it itself: report this"
 		if flag != "" {
@@ -167,6 +178,8 @@ func check(task catalog.Task, body map[string]any) error {
 	}
 	return clierr.New(clierr.KindUsage, errors.Join(errs...))
 }
+
+var elementIndex = regexp.MustCompile(`\[\d+\]`)
 
 // flagFor is the flag that sets a field: the spec's flag of its param, or of the list it is an element of.
 func flagFor(task catalog.Task, path string) string {

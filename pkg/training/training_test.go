@@ -142,6 +142,10 @@ func TestPrepareRefusesBeforeAnyUploadNamingTheFlag(t *testing.T) {
 			t.Errorf("%s: %v; want a usage error naming %s", c.name, err, c.want)
 		}
 	}
+	_, err := Prepare(style, Request{Images: append(img, img...), Fields: map[string]any{"name": "ink"}})
+	if err == nil || strings.Count(err.Error(), "missing") != 1 || !strings.Contains(err.Error(), "image_dataset_items[].caption") {
+		t.Errorf("captions missing from 4 images: %v; want one line for the field", err)
+	}
 	p, err := Prepare(style, Request{Images: img, Captions: []string{"an ink drawing"}, Fields: map[string]any{"name": "ink"}})
 	if err != nil {
 		t.Fatal(err)
