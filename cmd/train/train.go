@@ -79,11 +79,12 @@ func newCmdStart(f *factory.Factory, task catalog.Task, runF func(context.Contex
 		Short: task.Description,
 		Long: fmt.Sprintf(`%s.
 
-Uploads each image (png, jpeg or webp, checked by content; at most %d) through POST
-/v3/assets/training_dataset and a PUT to the URL it answers, then posts the training body to %s.
-The task id goes to stdout at once ({"task_id", "type", "name"} with --json). With --wait, the
-command polls %s?task_id= until the task ends and prints the trained model name(s) (the status
-document with --json); a failed or canceled task exits 3, a timeout 5 (the task goes on).
+Uploads each image (png, jpeg or webp, checked by content; at most %d) through
+POST /v3/assets/training_dataset and a PUT to the URL it answers, then posts the training body
+to %s. The task id goes to stdout at once ({"task_id", "type", "name"} with
+--json). With --wait, the command polls %s?task_id= until the task ends and
+prints the trained model name(s) (the status document with --json); a failed or canceled task
+exits 3, a timeout 5 (the training goes on).
 
 novita catalog %s shows every field, its default and its allowed values.`,
 			task.Description, training.MaxImages, task.Path, task.Path, task.Name),
@@ -119,7 +120,13 @@ novita catalog %s shows every field, its default and its allowed values.`,
 			continue
 		}
 		o.flags[p.Flag] = p.Path
-		usage := catalog.FirstSentence(p.Description)
+		usage := strings.TrimSuffix(catalog.FirstSentence(p.Description), ".")
+		switch {
+		case p.Type == catalog.ParamEnum && len(p.Enum) <= 8:
+			usage += ": " + strings.Join(p.Enum, "|")
+		case p.Type == catalog.ParamEnum:
+			usage += " (novita catalog " + task.Name + " lists the values)"
+		}
 		if d := p.DefaultText(); d != "" {
 			usage += " (default " + d + ")"
 		}
@@ -131,7 +138,7 @@ novita catalog %s shows every field, its default and its allowed values.`,
 		case catalog.ParamBoolean:
 			fs.Bool(p.Flag, false, usage)
 		case catalog.ParamEnum:
-			fs.String(p.Flag, "", usage+": "+strings.Join(p.Enum, ", "))
+			fs.String(p.Flag, "", usage)
 			_ = cmd.RegisterFlagCompletionFunc(p.Flag, cmdutil.FixedCompletions(p.Enum...))
 		default:
 			fs.String(p.Flag, "", usage)
