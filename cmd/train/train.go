@@ -227,6 +227,9 @@ func waitAndPrint(ctx context.Context, f *factory.Factory, api training.API, kin
 		for _, m := range t.Models {
 			fmt.Fprintln(io.Out, iostreams.Safe(m.ModelName))
 		}
+		if len(t.Models) == 0 && t.TaskStatus == novita.TrainingSuccess {
+			io.Statusf("training %s succeeded but its status names no model yet: novita train list shows it later", id)
+		}
 	}
 	if err := training.Result(t); err != nil {
 		if asJSON {
