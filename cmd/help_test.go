@@ -100,8 +100,8 @@ func TestRootHelpGroupsCommands(t *testing.T) {
 		title string
 		cmds  []string
 	}{
-		{"Tasks:", []string{"submit", "wait", "result", "tasks", "rerun", "catalog"}}, // rerun: issue 15; catalog: issue 12
-		{"Account:", []string{"models", "balance"}},                                   // issue 16
+		{"Tasks:", []string{"submit", "wait", "result", "tasks", "rerun", "catalog", "train"}}, // rerun: issue 15; catalog: issue 12; train: issue 20
+		{"Account:", []string{"models", "balance"}},                                            // issue 16
 		{"Webhooks:", []string{"listen", "test-event"}},
 		{"Local:", []string{"sandbox", "ui", "mcp"}}, // mcp: issue 23
 		{"Settings:", []string{"config", "completion", "doctor", "version"}},

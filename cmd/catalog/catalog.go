@@ -30,7 +30,8 @@ func NewCmdCatalog(f *factory.Factory, runF func(context.Context, *Options) erro
 		Short: "List the known tasks, or show a task's parameters and an example",
 		Long: `List every task novita submit knows: its name, output kind, whether it is asynchronous
 (a task id, then a webhook or polling) or synchronous (the outputs in the answer), and what it
-does. --kind keeps one output kind.
+does. --kind keeps one output kind. The LoRA training endpoints are listed too (mode training,
+kind model): novita train runs them.
 
 With a task name (or an alias, in any letter case; a near miss exits 2 with suggestions), show its
 endpoint, aliases and every parameter: the typed flag that sets it (fields without one are set
@@ -38,7 +39,7 @@ with --set path=value), its JSON path in the body, type, whether it is required,
 the allowed range or values, and a ready-to-run example.
 
 With --json, the list is one JSON object per task and per line (NDJSON) with the fields name,
-path, mode (async or sync), kind, summary and aliases; a task is one JSON document with its
+path, mode (async, sync or training), kind, summary and aliases; a task is one JSON document with its
 parameters as well (path, flag, type, required, default, api_default, min, max, enum, ...).`,
 		Example: `  $ novita catalog
   $ novita catalog --kind video
@@ -55,7 +56,7 @@ parameters as well (path, flag, type, required, default, api_default, min, max, 
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
 			var out []string
-			for _, h := range cat.Headers() {
+			for _, h := range append(cat.Headers(), cat.TrainingHeaders()...) {
 				out = append(out, h.Name+"\t"+h.Summary)
 			}
 			return out, cobra.ShellCompDirectiveNoFileComp
@@ -76,7 +77,7 @@ parameters as well (path, flag, type, required, default, api_default, min, max, 
 			return runList(o)
 		},
 	}
-	cmdutil.StringEnumFlag(cmd, &o.Kind, "kind", "", "", []string{spec.OutputImage, spec.OutputVideo, spec.OutputAudio, spec.OutputText},
+	cmdutil.StringEnumFlag(cmd, &o.Kind, "kind", "", "", []string{spec.OutputImage, spec.OutputVideo, spec.OutputAudio, spec.OutputText, spec.OutputModel},
 		"only the tasks of this output kind")
 	return cmd
 }
@@ -99,7 +100,7 @@ func runList(o *Options) error {
 		return err
 	}
 	var hs []spec.Header
-	for _, h := range cat.Headers() {
+	for _, h := range append(cat.Headers(), cat.TrainingHeaders()...) { // training endpoints last (kind model)
 		if o.Kind == "" || h.Kind == o.Kind {
 			hs = append(hs, h)
 		}
@@ -131,6 +132,9 @@ func runList(o *Options) error {
 // resolve finds the task a name means: a catalog name or alias in any case. Any other name is a usage
 // error (exit 2) with the close names, so a script never reads the wrong task's parameters.
 func resolve(o *Options, cat *spec.Catalog) (spec.Task, error) {
+	if t, ok := cat.Training(o.Task); ok { // a LoRA training endpoint (novita train)
+		return t, nil
+	}
 	name, ok := cat.Canonical(o.Task)
 	if !ok {
 		close := cat.Suggest(o.Task)

@@ -87,7 +87,7 @@ func runShow(o *Options) error {
 			TaskType: t.TaskType, Aliases: t.Aliases, Summary: t.Description, Docs: t.Docs, Notes: t.Notes,
 			Source: t.Source, Checked: t.Checked, Groups: t.Groups,
 			Params: make([]paramDoc, len(t.Params)), Example: t.Example()}
-		if !t.Sync() {
+		if t.Mode == spec.ModeAsync {
 			d.Webhook = &webhookDoc{Path: t.WebhookPath(), Documented: t.Webhook.Documented}
 		}
 		if d.Aliases == nil {
@@ -103,6 +103,9 @@ func runShow(o *Options) error {
 	answers := "asynchronous: answers a task id; the result comes by webhook or polling"
 	if t.Sync() {
 		answers = "synchronous: answers the outputs at once"
+	}
+	if t.Mode == spec.ModeTraining {
+		answers = "training: uploads the images first, then answers a task id; run it with " + spec.TrainCommand(t.Path)
 	}
 	field := func(name, value string) {
 		fmt.Fprintln(w, iostreams.Wrap(fmt.Sprintf("  %-10s ", name), value, width, strings.Repeat(" ", 13)))
@@ -125,14 +128,18 @@ func runShow(o *Options) error {
 	if t.Checked != "" {
 		field("checked", t.Checked)
 	}
-	if !t.Sync() && (t.WebhookPath() != spec.DefaultWebhookPath || !t.Webhook.Documented) {
+	if t.Mode == spec.ModeAsync && (t.WebhookPath() != spec.DefaultWebhookPath || !t.Webhook.Documented) {
 		note := ""
 		if !t.Webhook.Documented {
 			note = " (not on this endpoint's page; dropped and remembered if refused)"
 		}
 		field("webhook", t.WebhookPath()+note)
 	}
-	fmt.Fprintln(w, "\nParameters (set a field without a flag with --set path=value):")
+	if t.Mode == spec.ModeTraining {
+		fmt.Fprintf(w, "\nParameters (the flags of %s; fields without one are filled in by it):\n", spec.TrainCommand(t.Path))
+	} else {
+		fmt.Fprintln(w, "\nParameters (set a field without a flag with --set path=value):")
+	}
 	tb := iostreams.NewTable(iostreams.Column{Header: "FLAG", Keep: true}, iostreams.Column{Header: "PATH", Wrap: true, Min: 24},
 		iostreams.Column{Header: "TYPE", Wrap: true}, iostreams.Column{Header: "REQUIRED"}, iostreams.Column{Header: "DEFAULT", Wrap: true},
 		iostreams.Column{Header: "ALLOWED", Wrap: true}, iostreams.Column{Header: "DESCRIPTION", Wrap: true})

@@ -23,6 +23,7 @@ import (
 	"github.com/novita-cli/novita/cmd/submit"
 	"github.com/novita-cli/novita/cmd/tasks"
 	cmdtestevent "github.com/novita-cli/novita/cmd/testevent"
+	"github.com/novita-cli/novita/cmd/train"
 	cmdui "github.com/novita-cli/novita/cmd/ui"
 	"github.com/novita-cli/novita/cmd/version"
 	"github.com/novita-cli/novita/cmd/wait"
@@ -102,7 +103,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 		}
 	}
 	add("tasks", submit.NewCmdSubmit(f, nil), wait.NewCmdWait(f, nil), result.NewCmdResult(f, nil),
-		tasks.NewCmdTasks(f, nil), rerun.NewCmdRerun(f), cmdcatalog.NewCmdCatalog(f, nil))
+		tasks.NewCmdTasks(f, nil), rerun.NewCmdRerun(f), cmdcatalog.NewCmdCatalog(f, nil), train.NewCmdTrain(f, nil))
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
 	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil), cmdmcp.NewCmdMcp(f, nil))

@@ -50,6 +50,9 @@ type Mode string
 const (
 	ModeAsync Mode = "async" // answers {"task_id"}; the result comes by webhook or task-result (any path)
 	ModeSync  Mode = "sync"  // answers the outputs inline; no task id, no webhook
+	// ModeTraining is a LoRA training endpoint: images uploaded first, then a task id read at its own
+	// status endpoint (not task-result), no webhook; run by novita train, never by novita submit.
+	ModeTraining Mode = "training"
 )
 
 // Output kinds of a task.
@@ -58,6 +61,7 @@ const (
 	OutputVideo = "video"
 	OutputAudio = "audio"
 	OutputText  = "text"
+	OutputModel = "model" // a trained model (LoRA): training endpoints only
 )
 
 // ValueType says how a typed flag's string value becomes a JSON value.

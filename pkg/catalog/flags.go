@@ -167,6 +167,13 @@ func load() *Catalog {
 // (MinimalFields), with placeholder values ("novita submit img2img --prompt 'a lighthouse at dusk'
 // --image photo.png"); fields without a flag are given with --set.
 func (t Task) Example() string {
+	if t.Mode == ModeTraining {
+		ex := TrainCommand(t.Path) + " --name my-lora --images face1.png --images face2.png --wait"
+		if p, ok := t.Param("image_dataset_items[].caption"); ok && p.Required {
+			ex += ` --caption "an ink drawing"`
+		}
+		return ex
+	}
 	var b strings.Builder
 	b.WriteString("novita submit " + t.Name)
 	specs := t.FlagSpecs()

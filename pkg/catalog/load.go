@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,9 +17,10 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 )
 
-// specFS holds the endpoint specs; read-only, so it is no mutable state.
+// specFS holds the endpoint specs (spec/) and the LoRA training endpoints (training/), which are not
+// tasks of novita submit; read-only, so it is no mutable state.
 //
-//go:embed spec/*.yaml
+//go:embed spec/*.yaml training/*.yaml
 var specFS embed.FS
 
 // Catalog is the set of known endpoints. Load builds it from the file names and a few header lines of
@@ -26,12 +28,17 @@ var specFS embed.FS
 type Catalog struct {
 	entries []*entry          // display order: by kind (image, video, audio, text), then name
 	index   map[string]*entry // lower-cased names, aliases and paths
+	// training holds the LoRA training endpoints (mode training, novita train), apart from the
+	// tasks so that nothing that iterates or resolves tasks (submit, the sandbox's task endpoints,
+	// mcp) mistakes one for a task; trainIndex finds them by name, alias or path.
+	training   []*entry
+	trainIndex map[string]*entry
 }
 
 // entry is one spec: its header, read at Load, and its task, parsed on first use.
 type entry struct {
 	Header
-	file   string
+	file   string // "spec/<name>.yaml" or "training/<name>.yaml"
 	once   sync.Once
 	task   Task
 	err    error
@@ -51,31 +58,17 @@ type Header struct {
 // Load returns the catalog. It does not parse the specs (see Catalog); its error means a spec file
 // header is unreadable, which the catalog's tests rule out.
 func Load() (*Catalog, error) {
-	files, err := fs.ReadDir(specFS, "spec")
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
+	c := &Catalog{index: map[string]*entry{}, trainIndex: map[string]*entry{}}
+	var err error
+	if c.entries, err = loadDir("spec", c.index); err != nil {
+		return nil, err
 	}
-	c := &Catalog{index: make(map[string]*entry, 4*len(files))}
-	for _, f := range files {
-		if !strings.HasSuffix(f.Name(), ".yaml") {
-			continue
-		}
-		src, err := readHead(f.Name())
-		if err != nil {
-			return nil, fmt.Errorf("catalog: %w", err)
-		}
-		h, err := scanHeader(src)
-		if err != nil {
-			return nil, fmt.Errorf("catalog: spec %s: %w", f.Name(), err)
-		}
-		e := &entry{Header: h, file: f.Name()}
-		c.entries = append(c.entries, e)
-		for _, key := range append([]string{h.Name, h.Path}, h.Aliases...) {
-			k := strings.ToLower(key)
-			if prev, dup := c.index[k]; dup && prev != e {
-				return nil, fmt.Errorf("catalog: %q names both %s and %s", key, prev.Name, h.Name)
-			}
-			c.index[k] = e
+	if c.training, err = loadDir("training", c.trainIndex); err != nil {
+		return nil, err
+	}
+	for k, e := range c.trainIndex {
+		if prev, dup := c.index[k]; dup {
+			return nil, fmt.Errorf("catalog: %q names both %s and %s", k, prev.Name, e.Name)
 		}
 	}
 	sort.SliceStable(c.entries, func(i, j int) bool {
@@ -86,6 +79,39 @@ func Load() (*Catalog, error) {
 		return a.Name < b.Name
 	})
 	return c, nil
+}
+
+// loadDir reads the headers of one folder's specs into entries, indexing their names, aliases and paths.
+func loadDir(dir string, index map[string]*entry) ([]*entry, error) {
+	files, err := fs.ReadDir(specFS, dir)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	var out []*entry
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".yaml") {
+			continue
+		}
+		file := dir + "/" + f.Name()
+		src, err := readHead(file)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: %w", err)
+		}
+		h, err := scanHeader(src)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: spec %s: %w", f.Name(), err)
+		}
+		e := &entry{Header: h, file: file}
+		out = append(out, e)
+		for _, key := range append([]string{h.Name, h.Path}, h.Aliases...) {
+			k := strings.ToLower(key)
+			if prev, dup := index[k]; dup && prev != e {
+				return nil, fmt.Errorf("catalog: %q names both %s and %s", key, prev.Name, h.Name)
+			}
+			index[k] = e
+		}
+	}
+	return out, nil
 }
 
 func kindOrder(k string) int {
@@ -103,9 +129,10 @@ func kindOrder(k string) int {
 // headBytes is how much of a spec file Load reads: the header keys come first (spec/README.md).
 const headBytes = 1024
 
-// readHead returns the start of a spec file, up to its "docs:" line when that is within headBytes.
+// readHead returns the start of a spec file ("spec/<name>.yaml"), up to its "docs:" line when that is
+// within headBytes.
 func readHead(name string) ([]byte, error) {
-	f, err := specFS.Open("spec/" + name)
+	f, err := specFS.Open(name)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +146,7 @@ func readHead(name string) ([]byte, error) {
 	if i := bytes.Index(buf, []byte("\ndocs:")); i >= 0 {
 		return buf[:i+1], nil
 	}
-	return specFS.ReadFile("spec/" + name) // a long header: read it all
+	return specFS.ReadFile(name) // a long header: read it all
 }
 
 // scanHeader reads the top-level one-line keys name, path, mode, kind, summary and aliases (a flow list).
@@ -190,12 +217,15 @@ func scalar(v string) string {
 
 func (e *entry) load() (Task, error) {
 	e.once.Do(func() {
-		src, err := specFS.ReadFile("spec/" + e.file)
+		src, err := specFS.ReadFile(e.file)
 		if err != nil {
 			e.err = fmt.Errorf("catalog: %w", err)
 			return
 		}
-		e.task, e.err = parseSpec(e.file, src)
+		e.task, e.err = parseSpec(path.Base(e.file), src)
+		if e.err == nil && (e.task.Mode == ModeTraining) != strings.HasPrefix(e.file, "training/") {
+			e.err = fmt.Errorf("catalog: spec %s: mode training belongs in training/, and only it", e.file)
+		}
 		e.parsed.Store(true)
 	})
 	return e.task, e.err
@@ -271,6 +301,10 @@ func (c *Catalog) Resolve(name string) (Task, error) {
 		_, err := e.load()
 		return Task{}, err // a broken spec: only a build that skipped the catalog's tests gets here
 	}
+	if e, ok := c.trainIndex[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return Task{}, clierr.Usagef("%s is a LoRA training endpoint, not a task: upload the images and start it with %s (novita catalog %s shows its parameters)",
+			e.Name, TrainCommand(e.Path), e.Name)
+	}
 	if !validEndpointName(name) {
 		msg := fmt.Sprintf("invalid task name %q: use a catalog name (novita catalog lists them) or an endpoint name under /v3/async/", name)
 		if s := c.Suggest(name); len(s) > 0 {
@@ -296,3 +330,38 @@ func PassThroughError(t Task) error {
 	}
 	return clierr.Usagef("%s", msg)
 }
+
+// TrainingHeaders lists the LoRA training endpoints' headers (mode training), by name, without parsing.
+func (c *Catalog) TrainingHeaders() []Header {
+	out := make([]Header, len(c.training))
+	for i, e := range c.training {
+		out[i] = e.Header
+	}
+	return out
+}
+
+// Training finds a LoRA training endpoint by name, alias or path ("/v3/training/subject"), case-insensitively.
+func (c *Catalog) Training(name string) (Task, bool) {
+	e, ok := c.trainIndex[strings.ToLower(strings.TrimSpace(name))]
+	if !ok {
+		return Task{}, false
+	}
+	t, err := e.load()
+	return t, err == nil
+}
+
+// TrainingErr parses every training spec and returns the first error (the catalog's tests require none).
+func (c *Catalog) TrainingErr() error {
+	for _, e := range c.training {
+		if _, err := e.load(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TrainKind is the training type of a training endpoint's path: "/v3/training/subject" -> "subject".
+func TrainKind(path string) string { return path[strings.LastIndex(path, "/")+1:] }
+
+// TrainCommand is the command that runs a training endpoint: "novita train subject".
+func TrainCommand(path string) string { return "novita train " + TrainKind(path) }

@@ -187,14 +187,25 @@ func (s *specFile) check(file string) error {
 		if s.Response == nil || len(s.Response.Outputs) == 0 {
 			return bad("a sync endpoint needs response.outputs")
 		}
+	case ModeTraining:
+		if !strings.HasPrefix(s.Path, "/v3/training/") || s.Response != nil || s.Webhook != nil {
+			return bad("a training endpoint posts under /v3/training/ and has no response or webhook section")
+		}
+		if s.Kind != OutputModel {
+			return bad("a training endpoint's kind is model")
+		}
 	default:
-		return bad("mode %q: want async or sync", s.Mode)
+		return bad("mode %q: want async, sync or training", s.Mode)
 	}
 	if _, ok := shapes[s.Shape]; !ok {
 		return bad("shape %q: want A, B or C", s.Shape)
 	}
 	switch s.Kind {
 	case OutputImage, OutputVideo, OutputAudio, OutputText:
+	case OutputModel:
+		if Mode(s.Mode) != ModeTraining {
+			return bad("kind model is for training endpoints")
+		}
 	default:
 		return bad("kind %q: want image, video, audio or text", s.Kind)
 	}

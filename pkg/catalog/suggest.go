@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,8 +20,8 @@ func (c *Catalog) Suggest(name string) []string {
 		return nil
 	}
 	limit := min(max(len(q)/3, 1), 3)
-	best := map[string]int{} // canonical name -> score (lower is better)
-	for _, e := range c.entries {
+	best := map[string]int{}                                 // canonical name -> score (lower is better)
+	for _, e := range slices.Concat(c.entries, c.training) { // a training endpoint's name is close too
 		for _, key := range append([]string{e.Name}, e.Aliases...) {
 			k := strings.ToLower(key)
 			score := -1

@@ -11,12 +11,18 @@ import (
 func (c *Catalog) EndpointsTable() string {
 	var b strings.Builder
 	tasks := c.All()
+	for _, h := range c.TrainingHeaders() {
+		if t, ok := c.Training(h.Name); ok {
+			tasks = append(tasks, t)
+		}
+	}
 	b.WriteString("# Endpoints\n\n")
-	b.WriteString("<!-- Generated from pkg/catalog/spec/*.yaml; do not edit. Regenerate with:\n")
+	b.WriteString("<!-- Generated from pkg/catalog/spec/*.yaml and pkg/catalog/training/*.yaml; do not edit. Regenerate with:\n")
 	b.WriteString("     go test ./pkg/catalog -run TestEndpointsDoc -update -->\n\n")
 	fmt.Fprintf(&b, "The catalog's %d endpoints, each checked against the Novita reference page in its row "+
 		"(`novita catalog <name>` shows its parameters). Asynchronous endpoints answer a task id (the result comes by "+
-		"webhook or task-result); synchronous ones answer the outputs inline.\n\n", len(tasks))
+		"webhook or task-result); synchronous ones answer the outputs inline; training ones (`novita train`) upload "+
+		"images, then answer a task id read at their own status endpoint.\n\n", len(tasks))
 	b.WriteString("| name | path | mode | output | source | checked |\n|---|---|---|---|---|---|\n")
 	for _, t := range tasks {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s | %s |\n", t.Name, t.Path, t.Mode, t.OutputKind,

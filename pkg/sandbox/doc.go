@@ -43,6 +43,12 @@
 // are re-signed on every read, and answer S3-style 403 AccessDenied XML when expired, revoked by
 // ExpireAllURLs, or tampered with. Downloads support Range (http.ServeContent).
 //
+// LoRA training (training.go): POST /v3/assets/training_dataset answers an assets_id and a signed PUT URL
+// (the PUT must carry a PNG, JPEG or WebP image), POST /v3/training/subject|style checks its body with the
+// training spec of pkg/catalog and refuses assets never uploaded, GET /v3/training/<kind>?task_id= moves
+// QUEUING, TRAINING, then SUCCESS with a SERVING model (FAILED when the name holds "[fail]") over
+// TaskDuration, and GET /v3/training lists the tasks with opaque cursors.
+//
 // Webhooks: with extra.webhook.url the result is POSTed as {"event_type":"ASYNC_TASK_RESULT","payload"} when
 // the task ends, with Novita's policy (5 s timeout, up to 5 retries on error or non-2xx, backoff doubling
 // from WebhookRetryBackoff). Test mode sends the requested status at once; its task id is unknown to

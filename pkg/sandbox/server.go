@@ -29,6 +29,7 @@ type Server struct {
 	requests   []Request
 	webhooks   []WebhookAttempt
 	secrets    [][]byte // URL signing keys; the last signs, earlier ones mark expired URLs
+	train      trainingState
 	logMu      sync.Mutex
 
 	ctx       context.Context
@@ -106,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/v3/model", s.modelsHandler())
 	mux.HandleFunc("/openapi/v1/billing/balance/detail", s.handleBalance)
 	mux.HandleFunc("/v3/user", s.handleUser)
+	s.trainingRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Endpoints at other paths (the unified POST /v3/video/create answers a task id like /v3/async/).
 		if ep := s.endpoints[r.URL.Path]; ep != nil {

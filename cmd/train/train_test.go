@@ -1,0 +1,56 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/novita-cli/novita/cmd/internal/cmdtest"
+)
+
+// TestNewCmdTrain checks what each command line asks of `novita train subject|style`, captured through
+// runF: the images (--images and the files after the flags), the captions, and each spec flag the user
+// set as its body field with the spec's type; fields left alone are not in Fields (the spec's defaults
+// fill them).
+func TestNewCmdTrain(t *testing.T) {
+	for _, tt := range []struct {
+		args    string
+		images  string
+		fields  string
+		wait    bool
+		timeout time.Duration
+		wantErr string
+	}{
+		{args: "subject --name me --images a.png b.png", images: "[a.png b.png]", fields: "map[name:me]", timeout: DefaultTimeout},
+		{args: "subject --name me --images a.png --lora-r 8 --learning-rate 1e-4 --prior-preservation --wait --timeout 5m",
+			images: "[a.png]", fields: "map[expert_setting.learning_rate:0.0001 expert_setting.lora_r:8 expert_setting.with_prior_preservation:true name:me]",
+			wait: true, timeout: 5 * time.Minute},
+		{args: "style --name ink --images a.png --caption ink --width 768", images: "[a.png]", fields: "map[name:ink width:768]", timeout: DefaultTimeout},
+		{args: "style --name ink --lora-r 8", wantErr: "unknown flag: --lora-r"}, // subject only
+		{args: "subject --name me --lora-r many", wantErr: "invalid argument"},
+		{args: "subject --timeout -1s", wantErr: "cannot be negative"},
+	} {
+		t.Run(tt.args, func(t *testing.T) {
+			var got *Options
+			cmd := NewCmdTrain(cmdtest.Factory(), func(_ context.Context, o *Options) error {
+				got = o
+				return nil
+			})
+			err := cmdtest.Exec(cmd, tt.args)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil {
+				t.Fatalf("err %v", err)
+			}
+			if fmt.Sprint(got.Images) != tt.images || fmt.Sprint(got.Fields) != tt.fields || got.Wait != tt.wait || got.Timeout != tt.timeout {
+				t.Errorf("options: images %v fields %v wait %v timeout %v", got.Images, got.Fields, got.Wait, got.Timeout)
+			}
+		})
+	}
+}
