@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+var trainingPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
 
 // uploadAsset runs the documented upload flow for one image and returns its assets_id.
 func uploadAsset(t *testing.T, s *Server, data []byte) (string, resp) {
@@ -43,7 +43,7 @@ func trainingBody(name string, assets ...string) string {
 func TestTrainingFlowFollowsThePages(t *testing.T) {
 	clk := newFakeClock()
 	s := start(t, Options{TaskDuration: 10 * time.Minute, Now: clk.Now})
-	id, put := uploadAsset(t, s, tinyPNG)
+	id, put := uploadAsset(t, s, trainingPNG)
 	if put.status != 200 {
 		t.Fatalf("PUT of a PNG: %d %s", put.status, put.body)
 	}
@@ -97,7 +97,7 @@ func TestTrainingFlowFollowsThePages(t *testing.T) {
 func TestTrainingListPagesWithOpaqueCursorsAndFailsOnDemand(t *testing.T) {
 	clk := newFakeClock()
 	s := start(t, Options{TaskDuration: time.Minute, Now: clk.Now})
-	id, _ := uploadAsset(t, s, tinyPNG)
+	id, _ := uploadAsset(t, s, trainingPNG)
 	for _, name := range []string{"a", "b [fail]", "c"} {
 		clk.Advance(time.Second)
 		if r := call(t, http.MethodPost, s.URL()+"/v3/training/subject", bearer(s), []byte(trainingBody(name, id))); r.status != 200 {
