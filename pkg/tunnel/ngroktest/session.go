@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.ngrok.com/muxado/v2"
 )
@@ -20,7 +21,33 @@ type session struct {
 	authed bool // guarded by edge.mu
 	// beats counts heartbeats echoed since the session's last bind (guarded by edge.mu).
 	beats int
+	// authPending is set when the agent opens an Auth stream and cleared when it opens any later
+	// non-heartbeat stream (guarded by edge.mu); see settled.
+	authPending bool
 }
+
+// settled waits (up to heartbeatHold) until the agent has opened a stream after its Auth: only then
+// has its Auth call returned. Why: ngrok-go v2.4.0's rawSession.Auth writes its Logger after the
+// answer, unsynchronised, and the heartbeat callback reads it; an echo the edge sends while Auth is
+// in flight (a reconnect on a loaded machine takes longer than the 1 s heartbeat) is a data race
+// the race detector reports in the library. Holding the echo until the agent's next request orders
+// the two, since the agent sends that request after Auth has returned.
+func (s *session) settled() {
+	deadline := time.Now().Add(heartbeatHold)
+	for {
+		s.edge.mu.Lock()
+		pending := s.authPending
+		s.edge.mu.Unlock()
+		if !pending || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// heartbeatHold bounds settled: an agent that authenticates and then opens nothing (no tunnel to
+// bind) still gets its echo well within the CLI's 4 s heartbeat tolerance.
+const heartbeatHold = 1500 * time.Millisecond
 
 func (e *Edge) acceptAgents() {
 	for {
@@ -65,6 +92,11 @@ func (e *Edge) serveAgent(raw net.Conn) {
 			_ = st.Close()
 			return
 		}
+		if t := st.StreamType(); t != typeHeartbeat { // in the order the agent opened them
+			e.mu.Lock()
+			s.authPending = t == typeAuth
+			e.mu.Unlock()
+		}
 		go func() {
 			defer e.wg.Done()
 			defer func() { _ = st.Close() }()
@@ -84,6 +116,7 @@ func (s *session) handle(st muxado.TypedStream) {
 			if _, err := io.ReadFull(st, buf); err != nil {
 				return
 			}
+			s.settled()
 			if _, err := st.Write(buf); err != nil {
 				return
 			}
