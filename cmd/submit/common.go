@@ -101,8 +101,8 @@ func (o *Options) hasBody() bool {
 	return o.Input.Data != "" || len(o.Input.Sets) > 0 || len(o.Input.SetFiles) > 0 || o.Batch.set
 }
 
-// run sends the task the options describe: one task or a batch, asynchronous or synchronous.
-func run(ctx context.Context, o *Options) error {
+// Run sends the task the options describe: one task or a batch, asynchronous or synchronous.
+func Run(ctx context.Context, o *Options) error {
 	switch {
 	case o.Task.Sync() && o.Batch.set:
 		return runSyncBatch(ctx, o)
