@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 
-
 	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/config"
 	"github.com/novita-cli/novita/pkg/iostreams"
