@@ -11,6 +11,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/modelnames"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/models"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -51,7 +52,7 @@ an unfiltered --all saves it too.`,
   $ novita models --type checkpoint --inpainting --all --json
   $ novita models --refresh`,
 		Args:              cobra.ArbitraryArgs,
-		ValidArgsFunction: cmdutil.ModelCompletion(f, models.KindAny),
+		ValidArgsFunction: modelnames.Completion(f, models.KindAny),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Query = strings.Join(args, " ")
 			if cmd.Flags().Changed("limit") && (o.Limit < 1 || o.Limit > novita.MaxModelPageSize) {
@@ -124,7 +125,7 @@ func runModels(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	cache := cmdutil.ModelCache(f, api)
+	cache := modelnames.Cache(f, api)
 	l, err := o.fetch(ctx, api, cache, q)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -144,7 +145,7 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedJournal(ctx, f); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
+	run := runner.New(f, api, taskview.Quiet{IO: io})
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" && run.WebhookRefused(task.Endpoint) {
 		io.Statusf("%s refused a webhook field before: no receiver; polling for the result", iostreams.Safe(task.Name))
