@@ -66,7 +66,7 @@ func runWaitPending(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	cmdutil.SayGoneSandbox(ctx, f)
+	cmdutil.SayGoneSandbox(ctx, f.Journal(), f.IOStreams)
 	if len(tasks) == 0 {
 		f.IOStreams.Statusf("no pending tasks: the journal saw every task end (see: novita tasks)")
 		return nil
