@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/submit"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -79,7 +79,7 @@ func TestPrintBalanceBeforeABatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmdutil.PrintBalance(context.Background(), f, api)
+		submit.PrintBalance(context.Background(), f, api)
 		return errOut.String()
 	}
 	if got := printed(); got != "balance: $152.3400 available\n" {

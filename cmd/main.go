@@ -11,9 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/novita-cli/novita/cmd/rerun"
 	"github.com/novita-cli/novita/cmd/root"
-	"github.com/novita-cli/novita/cmd/submit"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
 )
@@ -36,10 +34,7 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		defer f.HTTPClient.CloseIdleConnections()
 	}
 	ran := false
-	cmd := root.NewCmdRoot(f, &ran)
-	cmd.SetArgs(submit.Prepare(f, cmd, args)) // builds the one task command args name, from its spec
-	rerun.Prepare(f, cmd, args)               // the flags of a rerun are those of the task it reruns
-	err := cmd.ExecuteContext(ctx)
+	err := root.NewCmdRoot(f, &ran, args).ExecuteContext(ctx)
 	f.Cleanup()
 	if err == nil {
 		return clierr.ExitOK
@@ -63,10 +58,7 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 func NewRootForDocs(build BuildInfo) *cobra.Command {
 	ios, _, _, _ := iostreams.Test()
 	d := &Deps{IO: ios, Build: build}
-	ran := false
-	f := d.factory()
-	c := root.NewCmdRoot(f, &ran)
-	submit.PrepareAll(f, c) // every task command with its flags, not the start-up stubs
+	c := root.NewCmdRootAll(d.factory())
 	c.DisableAutoGenTag = true
 	return c
 }

@@ -17,14 +17,15 @@ import (
 
 // Options is what `novita catalog` was asked to show.
 type Options struct {
-	F    *factory.Factory
+	IO   *iostreams.IOStreams
+	JSON bool
 	Task string // "" lists every task
 	Kind string // image, video, audio, text; "" all
 }
 
 // NewCmdCatalog builds `novita catalog`; runF replaces the run function in tests.
 func NewCmdCatalog(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "catalog [task]",
 		Short: "List the known tasks, or show a task's parameters and an example",
@@ -68,6 +69,7 @@ parameters as well (path, flag, type, required, default, api_default, min, max, 
 					return clierr.Usagef("--kind filters the list of tasks: give it without a task name")
 				}
 			}
+			o.JSON = f.Globals.JSON // parsed by now
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -94,7 +96,7 @@ type listEntry struct {
 
 // runList prints the tasks from the specs' headers alone: listing parses no spec.
 func runList(o *Options) error {
-	io := o.F.IOStreams
+	io := o.IO
 	cat, err := spec.Load()
 	if err != nil {
 		return err
@@ -105,7 +107,7 @@ func runList(o *Options) error {
 			hs = append(hs, h)
 		}
 	}
-	if o.F.Globals.JSON {
+	if o.JSON {
 		for _, h := range hs {
 			e := listEntry{Name: h.Name, Path: h.Path, Mode: string(h.Mode), Kind: h.Kind, Summary: h.Summary, Aliases: h.Aliases}
 			if e.Aliases == nil {

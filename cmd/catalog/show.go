@@ -73,7 +73,7 @@ func docOf(p *spec.Param) *paramDoc {
 
 // runShow prints one task: its endpoint, its parameters as a table, its notes and an example.
 func runShow(o *Options) error {
-	io := o.F.IOStreams
+	io := o.IO
 	cat, err := spec.Load()
 	if err != nil {
 		return err
@@ -82,7 +82,7 @@ func runShow(o *Options) error {
 	if err != nil {
 		return err
 	}
-	if o.F.Globals.JSON {
+	if o.JSON {
 		d := taskDoc{Name: t.Name, Path: t.Path, Mode: string(t.Mode), Kind: t.OutputKind, Shape: t.Shape.String(),
 			TaskType: t.TaskType, Aliases: t.Aliases, Summary: t.Description, Docs: t.Docs, Notes: t.Notes,
 			Source: t.Source, Checked: t.Checked, Groups: t.Groups,

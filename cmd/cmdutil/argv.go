@@ -35,10 +35,13 @@ func WordIndex(fs *pflag.FlagSet, args []string, from int) int {
 	return -1
 }
 
-// CommandIndex is where the command word name stands in args, after global flags only; -1 when the
-// command line runs another command.
-func CommandIndex(root *cobra.Command, args []string, name string) int {
-	i := WordIndex(root.PersistentFlags(), args, 0)
+// CommandIndex is where the command word name stands in args, after global flags only (globals, the
+// root's persistent flags); -1 when the command line runs another command.
+func CommandIndex(globals *pflag.FlagSet, args []string, name string) int {
+	if globals == nil {
+		globals = pflag.NewFlagSet("none", pflag.ContinueOnError)
+	}
+	i := WordIndex(globals, args, 0)
 	if i < 0 || args[i] != name {
 		return -1
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
-	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/tunnel"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
@@ -75,16 +74,6 @@ func OpenReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api 
 		return nil, none
 	}
 	return srv, nil
-}
-
-// Runner builds the task lifecycle for a command, reporting to obs.
-func Runner(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
-	return &lifecycle.Runner{
-		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
-		Schedule: f.Schedule(), Clock: f.Clock,
-		Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
-		Sandbox: api.InProcess, ProvenanceNotes: &lifecycle.ProvenanceNotes{},
-	}
 }
 
 // ErrMissingKey is the auth error of a command that needs a key and has none.

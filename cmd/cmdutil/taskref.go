@@ -95,8 +95,8 @@ func fileSize(p string) (int64, error) {
 
 // SayGoneSandbox tells about the tasks left out of "pending" because they ran in an in-process
 // --sandbox simulator, which stopped with its command: they will never end.
-func SayGoneSandbox(ctx context.Context, f *factory.Factory) {
-	n, err := f.Journal().CountSandboxUnended(ctx)
+func SayGoneSandbox(ctx context.Context, j *journal.Journal, io *iostreams.IOStreams) {
+	n, err := j.CountSandboxUnended(ctx)
 	if err != nil || n == 0 {
 		return
 	}
@@ -104,7 +104,7 @@ func SayGoneSandbox(ctx context.Context, f *factory.Factory) {
 	if n == 1 {
 		what = "1 task"
 	}
-	f.IOStreams.Statusf("%s of an in-process --sandbox never ended and will not: not pending, since their simulator "+
+	io.Statusf("%s of an in-process --sandbox never ended and will not: not pending, since their simulator "+
 		"stopped with its command (forget them with: novita tasks prune --sandbox)", what)
 }
 

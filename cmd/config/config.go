@@ -18,7 +18,12 @@ import (
 
 // Options is what `novita config <action>` was asked to do.
 type Options struct {
-	F        *factory.Factory
+	IO     *iostreams.IOStreams
+	Config func() (*config.File, error)
+	Getenv func(string) string
+	// Globals are the root's flags: --json, and --api-key and --base-url for list's sources.
+	Globals factory.Globals
+
 	Action   string // get|set|unset|list|path
 	Key      string
 	Value    string
@@ -44,7 +49,7 @@ precedence flag > environment > config file > default.`,
 	sub := func(use, short, example string, args cobra.PositionalArgs, action string) *cobra.Command {
 		c := &cobra.Command{Use: use, Short: short, Example: example, Args: cmdutil.UsageArgs(args),
 			RunE: func(c *cobra.Command, args []string) error {
-				o := &Options{F: f, Action: action, Reveal: reveal}
+				o := &Options{IO: f.IOStreams, Config: f.Config, Getenv: f.Getenv, Globals: f.Globals, Action: action, Reveal: reveal}
 				if len(args) > 0 {
 					o.Key = args[0]
 				}
@@ -77,12 +82,12 @@ precedence flag > environment > config file > default.`,
 
 // runConfig reads or edits the config file.
 func runConfig(o *Options) error {
-	io := o.F.IOStreams
-	f, err := o.F.Config()
+	io := o.IO
+	f, err := o.Config()
 	if err != nil {
 		return err
 	}
-	jsonOut := o.F.Globals.JSON
+	jsonOut := o.Globals.JSON
 	switch o.Action {
 	case "path":
 		if jsonOut {

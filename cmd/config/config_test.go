@@ -43,8 +43,8 @@ func TestNewCmdConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.F = nil
-			if *got != tt.want {
+			w := tt.want
+			if got.Action != w.Action || got.Key != w.Key || got.Value != w.Value || got.HasValue != w.HasValue || got.Reveal != w.Reveal {
 				t.Errorf("options %+v, want %+v", *got, tt.want)
 			}
 		})

@@ -17,7 +17,7 @@ type setting struct {
 // effective is every known setting as this command line resolves it (flag > env > file > default),
 // secrets redacted, then any key the file holds that this version does not know.
 func effective(o *Options, f *config.File) []setting {
-	g := o.F.Globals
+	g := o.Globals
 	flags := map[string]struct {
 		value string
 		set   bool
@@ -30,7 +30,7 @@ func effective(o *Options, f *config.File) []setting {
 	for _, k := range config.Keys() {
 		known[k.Name] = true
 		fl := flags[k.Name]
-		v, src := f.Resolve(o.F.Getenv, k.Name, fl.value, fl.set)
+		v, src := f.Resolve(o.Getenv, k.Name, fl.value, fl.set)
 		s := setting{Key: k.Name, Value: k.Display(v, false)}
 		switch src {
 		case config.SourceFlag:
@@ -60,9 +60,9 @@ func effective(o *Options, f *config.File) []setting {
 
 // listConfig prints every effective setting and where it comes from.
 func listConfig(o *Options, f *config.File) error {
-	io := o.F.IOStreams
+	io := o.IO
 	rows := effective(o, f)
-	if o.F.Globals.JSON {
+	if o.Globals.JSON {
 		return iostreams.WriteJSON(io.Out, map[string]any{"path": f.Path, "settings": rows})
 	}
 	tb := iostreams.NewTable(iostreams.Column{Header: "KEY", Keep: true}, iostreams.Column{Header: "VALUE"},

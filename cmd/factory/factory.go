@@ -1,28 +1,23 @@
-// Package factory builds, lazily and once per command line, what commands need from their
-// surroundings: the IO streams, the config file, the API (a real one, or the in-process sandbox
-// behind --sandbox), the journal, the clock, the HTTP client and the tunnel environment. It is the gh
-// factory pattern: commands take the functions they need into their options, and tests replace them.
+// Package factory is what commands need from their surroundings, built lazily and once per command
+// line: the IO streams, the config file, the API (a real one, or the in-process sandbox behind
+// --sandbox), the journal, the clock, the HTTP client and the tunnel environment. It is gh's factory
+// pattern: this file defines the type, whose services are function fields; default.go wires the real
+// ones (New, FromDeps); commands take the functions they need into their options, and tests replace them.
 package factory
 
 import (
-	"crypto/x509"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
-
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/config"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/novita"
-	"github.com/novita-cli/novita/pkg/sandbox"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
@@ -39,20 +34,6 @@ type Globals struct {
 	Changed func(name string) bool
 }
 
-// TestHooks are the parts of the surroundings only tests replace.
-type TestHooks struct {
-	Schedule             *waiter.Schedule
-	SandboxOptions       *sandbox.Options
-	NgrokConnectURL      string
-	NgrokRootCAs         *x509.CertPool
-	TunnelConnectTimeout time.Duration
-	SandboxReady         chan<- string    // receives the URL of `novita sandbox` once it serves
-	ListenReady          chan<- string    // receives the hook URL of `novita listen` once it serves
-	UIReady              chan<- string    // receives the inspector's URL, token included (ui, listen --ui), once it serves
-	MCPTransport         mcp.Transport    // `novita mcp` serves on it instead of stdio (the SDK's in-memory transport)
-	MCPReady             chan<- [2]string // receives the URL and token of `novita mcp --http` once it serves
-}
-
 // Factory is one command line's surroundings.
 type Factory struct {
 	IOStreams  *iostreams.IOStreams
@@ -64,9 +45,11 @@ type Factory struct {
 	WorkDir string
 	Clock   clock.Clock // every timestamp and timer of the command line
 	Globals Globals
-	Test    TestHooks
+	// Test is what the command line was given (FromDeps); commands read only its test hooks from it
+	// (Schedule, Ngrok*, TunnelConnectTimeout, the *Ready channels, MCPTransport).
+	Test Deps
 
-	// Replaceable services; New sets them to the real, lazily built ones.
+	// Replaceable services; New (default.go) sets them to the real, lazily built ones.
 	Config  func() (*config.File, error)
 	API     func() (*API, error)
 	Journal func() *journal.Journal
@@ -92,28 +75,6 @@ type API struct {
 	InProcess bool
 }
 
-// New returns a factory whose services are built on first use.
-func New(ios *iostreams.IOStreams, getenv func(string) string, build BuildInfo, hc *http.Client) *Factory {
-	f := &Factory{IOStreams: ios, Getenv: getenv, Build: build, HTTPClient: hc, Clock: clock.Real{}}
-	if f.Getenv == nil {
-		f.Getenv = func(string) string { return "" }
-	}
-	if f.Build.Version == "" {
-		f.Build.Version = "dev"
-	}
-	f.Globals.Changed = func(string) bool { return false }
-	if ios != nil {
-		ios.SetColumns(f.Getenv("COLUMNS"))
-	}
-	f.Config = f.loadConfig
-	// Once per command line, even under concurrent callers (listen's inspector and its deliveries):
-	// two callers must not start two in-process sandboxes, nor register the key twice.
-	f.API = sync.OnceValues(f.resolveAPI)
-	f.Journal = f.openJournal
-	f.ReadJournal = f.openReadJournal
-	return f
-}
-
 // Schedule is the polling schedule (tests shorten it).
 func (f *Factory) Schedule() waiter.Schedule {
 	if f.Test.Schedule != nil {
@@ -134,24 +95,6 @@ func (f *Factory) Path(p string) string {
 
 // UserAgent names this build on every request.
 func (f *Factory) UserAgent() string { return "novita-cli/" + f.Build.Version }
-
-func (f *Factory) loadConfig() (*config.File, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.cfg != nil {
-		return f.cfg, nil
-	}
-	path := f.Path(f.Globals.ConfigPath)
-	if !f.Globals.Changed("config") {
-		path = f.Path(config.DefaultPath(f.Getenv))
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	f.cfg = cfg
-	return cfg, nil
-}
 
 // Resolve applies flag > env > config > default to one config key and checks the value, so a bad
 // setting is reported with where it came from (the flag, the variable or the config file) before it
@@ -261,54 +204,3 @@ func (f *Factory) ResumeHint(command string) string {
 // SandboxGoneHint replaces resume advice after an in-process --sandbox run.
 const SandboxGoneHint = "the built-in --sandbox simulator stopped with this command and its tasks are gone; " +
 	"to keep tasks across commands run `novita sandbox` in another terminal and use its NOVITA_BASE_URL"
-
-// defaultSandboxTaskDuration keeps --sandbox tasks short enough to watch.
-const defaultSandboxTaskDuration = 2 * time.Second
-
-func (f *Factory) resolveAPI() (*API, error) {
-	key, err := f.Resolve("api_key", f.Globals.APIKey, f.Globals.Changed("api-key"))
-	if err != nil {
-		return nil, err
-	}
-	base, err := f.Resolve("base_url", f.Globals.BaseURL, f.Globals.Changed("base-url"))
-	if err != nil {
-		return nil, err
-	}
-	f.AddSecret(key)
-	if key != "" && !f.Globals.Sbx {
-		if err := f.CheckSecret("api_key", f.Globals.APIKey, f.Globals.Changed("api-key")); err != nil {
-			return nil, err // before any request: a key no server accepts must not look like a paid failure
-		}
-	}
-	api := &API{BaseURL: strings.TrimRight(base, "/"), Key: key}
-	if f.Globals.Sbx {
-		opts := sandbox.Options{TaskDuration: defaultSandboxTaskDuration}
-		if f.Test.SandboxOptions != nil {
-			opts = *f.Test.SandboxOptions
-		}
-		sb := sandbox.New(opts)
-		if err := sb.Start("127.0.0.1:0"); err != nil {
-			return nil, fmt.Errorf("start the in-process sandbox: %w", err)
-		}
-		f.OnCleanup(func() { _ = sb.Close() })
-		api.BaseURL, api.Key, api.InProcess = sb.URL(), sb.APIKey(), true
-		f.IOStreams.Statusf("sandbox: using the built-in simulator at %s (tasks are forgotten when this command exits)", sb.URL())
-	}
-	c := novita.NewClient(api.BaseURL, api.Key, f.Build.Version)
-	c.HTTPClient = f.HTTPClient
-	if f.Globals.Debug {
-		c.Trace = f.ScrubWriter(f.IOStreams.ErrOut)
-	}
-	c.OnRetry = func(op string, attempt int, wait time.Duration, err error) {
-		msg := f.Scrub(err.Error())
-		if !strings.HasPrefix(msg, op) { // the client's errors name their operation already
-			msg = op + ": " + msg
-		}
-		f.IOStreams.Statusf("%s; retrying in %s", msg, wait.Round(time.Millisecond))
-	}
-	api.Client = c
-	f.mu.Lock()
-	f.api = api
-	f.mu.Unlock()
-	return api, nil
-}

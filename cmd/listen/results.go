@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -17,7 +17,7 @@ import (
 // one of ours (so `tasks` and `wait --pending` know it ended), and with download its outputs are
 // saved (and journalled) through -o.
 func resultHook(f *factory.Factory, api *factory.API, outs lifecycle.Outputs, download bool) func(context.Context, *novita.TaskResult) error {
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: f.IOStreams})
+	run := runner.New(f, api, taskview.Quiet{IO: f.IOStreams})
 	return func(ctx context.Context, res *novita.TaskResult) error {
 		id := res.Task.TaskID
 		if api.Key != "" {

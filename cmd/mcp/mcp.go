@@ -16,6 +16,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
@@ -160,7 +161,7 @@ func (o *Options) Server(ctx context.Context) (*mcpserver.Server, func(), error)
 			if err != nil {
 				return nil, err
 			}
-			return cmdutil.Runner(f, api, nil), nil
+			return runner.New(f, api, nil), nil
 		},
 		Journal:   func() *journal.Journal { return f.Journal() },
 		OutputDir: dir, OutputTemplate: tmpl, WorkDir: f.WorkDir,

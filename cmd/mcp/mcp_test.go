@@ -2,45 +2,52 @@ package mcp
 
 import (
 	"context"
-	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
-	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/cmdtest"
 	"github.com/novita-cli/novita/pkg/clierr"
-	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
-func parse(t *testing.T, args ...string) (*Options, error) {
-	t.Helper()
-	ios, _, _, _ := iostreams.Test()
-	f := factory.New(ios, nil, factory.BuildInfo{}, http.DefaultClient)
-	var got *Options
-	cmd := NewCmdMcp(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs(args)
-	cmd.SetOut(ios.Out)
-	cmd.SetErr(ios.ErrOut)
-	err := cmd.Execute()
-	return got, err
-}
-
-func TestFlagsAreCheckedBeforeServing(t *testing.T) {
-	o, err := parse(t, "--allow", "T2I,flux-1-schnell", "--max-submits", "3", "--thumbnails", "--http", "localhost:0")
-	if err != nil {
-		t.Fatal(err)
+// TestNewCmdMcp checks what each command line asks of `novita mcp`, captured through runF: flags are
+// checked (and --allow names made canonical) before anything serves.
+func TestNewCmdMcp(t *testing.T) {
+	tests := []struct {
+		args    string
+		want    Options
+		wantErr string
+	}{
+		{args: ""},
+		{args: "--allow T2I,flux-1-schnell --max-submits 3 --thumbnails --http localhost:0",
+			want: Options{Allow: []string{"txt2img", "flux-1-schnell"}, MaxSubmits: 3, Thumbnails: true, HTTP: "localhost:0"}},
+		{args: "--read-only --output-dir out", want: Options{ReadOnly: true, OutputDir: "out"}},
+		{args: "--read-only --allow txt2img", wantErr: "--read-only submits nothing"},
+		{args: "--max-submits -1", wantErr: "--max-submits -1"},
+		{args: "--allow nosuchtask", wantErr: "--allow nosuchtask: not a catalog task"},
+		{args: "--http 192.0.2.1:80", wantErr: "192.0.2.1:80"},
+		{args: "--http 8765", wantErr: "8765"},
+		{args: "extra-arg", wantErr: `unknown command "extra-arg"`},
 	}
-	if len(o.Allow) != 2 || o.Allow[0] != "txt2img" || o.Allow[1] != "flux-1-schnell" || o.MaxSubmits != 3 || !o.Thumbnails || o.HTTP != "localhost:0" {
-		t.Errorf("options: %+v", o)
-	}
-	for _, bad := range [][]string{
-		{"--read-only", "--allow", "txt2img"},
-		{"--max-submits", "-1"},
-		{"--allow", "nosuchtask"},
-		{"--http", "192.0.2.1:80"},
-		{"--http", "8765"},
-		{"extra-arg"},
-	} {
-		if _, err := parse(t, bad...); clierr.KindOf(err) != clierr.KindUsage {
-			t.Errorf("%v: %v, want a usage error", bad, err)
-		}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			var got *Options
+			cmd := NewCmdMcp(cmdtest.Factory(), func(_ context.Context, o *Options) error { got = o; return nil })
+			err := cmdtest.Exec(cmd, tt.args)
+			if tt.wantErr != "" {
+				if clierr.KindOf(err) != clierr.KindUsage || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want a usage error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := tt.want
+			if got.ReadOnly != w.ReadOnly || !slices.Equal(got.Allow, w.Allow) || got.MaxSubmits != w.MaxSubmits ||
+				got.Thumbnails != w.Thumbnails || got.HTTP != w.HTTP || got.OutputDir != w.OutputDir {
+				t.Errorf("options %+v, want %+v", *got, w)
+			}
+		})
 	}
 }

@@ -11,7 +11,10 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/modelnames"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/models"
 	"github.com/novita-cli/novita/pkg/novita"
 )
@@ -21,7 +24,13 @@ const defaultPageSize = 20
 
 // Options is what `novita models` was asked to do.
 type Options struct {
-	F                        *factory.Factory
+	IO    *iostreams.IOStreams
+	Clock clock.Clock
+	JSON  bool
+	API   func() (*factory.API, error)
+	// Cache is the model-list cache of an API (modelnames.Cache).
+	Cache func(*factory.API) *models.Cache
+
 	Query                    string
 	Type, Visibility, Source string
 	SDXL, NoSDXL, Inpainting bool
@@ -32,7 +41,8 @@ type Options struct {
 
 // NewCmdModels builds `novita models`; runF replaces the run function in tests.
 func NewCmdModels(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, Clock: f.Clock, API: f.API,
+		Cache: func(api *factory.API) *models.Cache { return modelnames.Cache(f, api) }}
 	cmd := &cobra.Command{
 		Use:   "models [QUERY]",
 		Short: "List Novita's models and the names to use in requests",
@@ -51,12 +61,13 @@ an unfiltered --all saves it too.`,
   $ novita models --type checkpoint --inpainting --all --json
   $ novita models --refresh`,
 		Args:              cobra.ArbitraryArgs,
-		ValidArgsFunction: cmdutil.ModelCompletion(f, models.KindAny),
+		ValidArgsFunction: modelnames.Completion(f, models.KindAny),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Query = strings.Join(args, " ")
 			if cmd.Flags().Changed("limit") && (o.Limit < 1 || o.Limit > novita.MaxModelPageSize) {
 				return clierr.Usagef("--limit %d is out of range: use 1 to %d", o.Limit, novita.MaxModelPageSize)
 			}
+			o.JSON = f.Globals.JSON // parsed by now
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -115,25 +126,27 @@ type listing struct {
 }
 
 func runModels(ctx context.Context, o *Options) error {
-	f := o.F
 	q, err := o.query()
 	if err != nil {
 		return err
 	}
-	api, err := cmdutil.NeedAPI(f)
+	api, err := o.API()
 	if err != nil {
 		return err
 	}
-	cache := cmdutil.ModelCache(f, api)
+	if err := cmdutil.NeedKey(api); err != nil {
+		return err
+	}
+	cache := o.Cache(api)
 	l, err := o.fetch(ctx, api, cache, q)
 	if err != nil {
 		return err
 	}
-	if f.Globals.JSON {
-		if err := printNDJSON(f.IOStreams.Out, l.models); err != nil {
+	if o.JSON {
+		if err := printNDJSON(o.IO.Out, l.models); err != nil {
 			return err
 		}
-	} else if err := printTable(f.IOStreams, l.models, o.IncludeUnavailable); err != nil {
+	} else if err := printTable(o.IO, l.models, o.IncludeUnavailable); err != nil {
 		return err
 	}
 	o.summarize(l, cache)
@@ -175,7 +188,7 @@ func (o *Options) fetch(ctx context.Context, api *factory.API, cache *models.Cac
 		}
 		l := o.available(ms)
 		if unfiltered(q) && !o.Refresh {
-			o.reportCached(cache, len(ms), cache.Save(ms, o.F.Clock.Now()))
+			o.reportCached(cache, len(ms), cache.Save(ms, o.Clock.Now()))
 		}
 		l.cached = o.Refresh || unfiltered(q)
 		return l, nil
@@ -200,7 +213,7 @@ func (o *Options) available(ms []novita.Model) listing {
 
 // progress is the --all / --refresh progress line: on a terminal only, and not with -q.
 func (o *Options) progress() (onPage func(models.Progress), done func()) {
-	ios := o.F.IOStreams
+	ios := o.IO
 	if !ios.ErrTTY || ios.Quiet {
 		return nil, func() {}
 	}
@@ -211,7 +224,7 @@ func (o *Options) progress() (onPage func(models.Progress), done func()) {
 
 // reportCached says where the list was saved; a cache that cannot be written is only a warning.
 func (o *Options) reportCached(cache *models.Cache, n int, problem error) {
-	ios := o.F.IOStreams
+	ios := o.IO
 	if problem != nil {
 		ios.Warnf("%v (completion and submit's name check will not see this list)", problem)
 		return

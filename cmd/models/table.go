@@ -96,7 +96,7 @@ func truncate(s string, n int) string {
 // summarize tells, on stderr, what the table does not show: hidden unavailable models, further pages,
 // and (on a terminal) how to get completion when the cache is missing or old.
 func (o *Options) summarize(l listing, cache *models.Cache) {
-	ios := o.F.IOStreams
+	ios := o.IO
 	switch {
 	case l.hidden > 0:
 		ios.Statusf("%d unavailable %s hidden (--include-unavailable shows them)", l.hidden, plural(l.hidden, "model"))
@@ -106,7 +106,7 @@ func (o *Options) summarize(l listing, cache *models.Cache) {
 	if l.more {
 		ios.Statusf("more models on later pages: --all lists them all")
 	}
-	if ios.ErrTTY && !l.cached && cacheOld(cache, o.F.Clock.Now()) {
+	if ios.ErrTTY && !l.cached && cacheOld(cache, o.Clock.Now()) {
 		ios.Statusf("tip: novita models --refresh saves the list, so --model completes and submit checks names")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
@@ -39,9 +40,43 @@ a file this journal never saw is rerun from the request in its embedded metadata
   $ novita rerun cats/1.png --seed 7 --dry-run`
 )
 
-// NewCmdRerun is the start-up stand-in of `novita rerun`: its flags depend on the task the id names,
-// so Prepare replaces it once the id is known. Run without Prepare (no id, an unknown id), it explains.
-func NewCmdRerun(f *factory.Factory) *cobra.Command {
+// NewCmdRerun builds `novita rerun` for the command line args (with the root's persistent flags,
+// globals): its flags are those of the task the reference names, so when the line names a task this
+// journal (or a file's metadata) knows, the command is that task's own (submit.NewCmdTask) with the
+// stored request as the body's base. Otherwise it is a stand-in that explains why nothing can be rerun.
+// runF replaces the run function of a rerun (submit.Run) in tests.
+func NewCmdRerun(f *factory.Factory, runF func(context.Context, *submit.Options) error, args []string, globals *pflag.FlagSet) *cobra.Command {
+	// The same scanner as submit's: spaced global flags (--base-url URL) are skipped with their values.
+	i := cmdutil.CommandIndex(globals, args, "rerun")
+	if i < 0 || i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") {
+		return standIn(f)
+	}
+	d, err := lookup(context.Background(), f, args[i+1])
+	if err != nil {
+		return standIn(f) // which says why
+	}
+	task, ok := catalog.Lookup(d.Name)
+	if !ok {
+		return standIn(f)
+	}
+	cmd := submit.NewCmdTask(f, task, globals, func(ctx context.Context, o *submit.Options) error {
+		if err := withBase(o, d); err != nil {
+			return err
+		}
+		if runF != nil {
+			return runF(ctx, o)
+		}
+		return submit.Run(ctx, o)
+	})
+	cmd.Use, cmd.Short, cmd.Long, cmd.Example = use, short, long+"\n\nThis task is a "+task.Name+": its flags are listed below.", example
+	cmd.Aliases, cmd.GroupID = nil, ""
+	cmd.Args = cmdutil.TaskIDArg()
+	return cmd
+}
+
+// standIn is `novita rerun` when the command line names no task it can rerun: its flags would depend
+// on that task, so it parses none, and run it says why (no id, an unknown id, a task not in the catalog).
+func standIn(f *factory.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use: use, Short: short, Long: long, Example: example,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -60,7 +95,7 @@ func NewCmdRerun(f *factory.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, ok := catalog.Lookup(d.Name); ok { // Prepare did not see the command line as rerun's
+			if _, ok := catalog.Lookup(d.Name); ok { // NewCmdRerun did not see the command line as rerun's
 				return clierr.Usagef("could not read this rerun's command line: give it as novita [global flags] rerun %s [flags of its task]", iostreams.Safe(args[0]))
 			}
 			return clierr.Usagef("task %s is a \"%s\" task, which is not in this novita's catalog: it cannot be rerun (see: novita catalog)",
@@ -90,33 +125,6 @@ func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detai
 		return nil, clierr.Usagef("task %s was journalled without its request (by an earlier release), so it cannot be rerun", iostreams.Safe(d.ID))
 	}
 	return &d, nil
-}
-
-// Prepare builds the real rerun command when args name one: the task's flags come from its spec.
-func Prepare(f *factory.Factory, root *cobra.Command, args []string) {
-	// The same scanner as submit's: spaced global flags (--base-url URL) are skipped with their values.
-	i := cmdutil.CommandIndex(root, args, "rerun")
-	if i < 0 || i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") {
-		return
-	}
-	d, err := lookup(context.Background(), f, args[i+1])
-	if err != nil {
-		return // the stand-in says why
-	}
-	task, ok := catalog.Lookup(d.Name)
-	if !ok {
-		return
-	}
-	cmd := submit.NewRerunCmd(f, task, root.PersistentFlags(), cmdutil.TaskIDArg(),
-		func(o *submit.Options, _ []string) error { return withBase(o, d) })
-	cmd.Use, cmd.Short, cmd.Long, cmd.Example = use, short, long+"\n\nThis task is a "+task.Name+": its flags are listed below.", example
-	for _, c := range root.Commands() {
-		if c.Name() == "rerun" {
-			cmd.GroupID = c.GroupID
-			root.RemoveCommand(c)
-		}
-	}
-	root.AddCommand(cmd)
 }
 
 // withBase lays the stored request under the user's overrides. A webhook of the earlier run pointed

@@ -11,6 +11,9 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/expiry"
+	"github.com/novita-cli/novita/cmd/internal/previews"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
@@ -58,7 +61,7 @@ its output files.`,
 	}
 	cmd.Flags().BoolVar(&o.Download, "download", false, "save the outputs")
 	o.Output = cmdutil.AddOutputFlags(cmd, false)
-	o.Preview = cmdutil.AddPreviewFlag(cmd)
+	o.Preview = previews.AddFlag(cmd)
 	return cmd
 }
 
@@ -76,7 +79,7 @@ func runResult(ctx context.Context, o *Options) error {
 	var en journal.Task
 	mode := "off"
 	if o.Download {
-		if mode, err = cmdutil.PreviewMode(f, *o.Preview); err != nil {
+		if mode, err = previews.Mode(f, *o.Preview); err != nil {
 			return err // before any request
 		}
 		if d, ok, err := f.Journal().Get(ctx, o.TaskID); err != nil {
@@ -137,13 +140,13 @@ func runResult(ctx context.Context, o *Options) error {
 		}
 		return fmt.Errorf("task %s is %s: nothing to download yet (wait for it with: novita wait %s)", o.TaskID, res.Task.Status.Short(), o.TaskID)
 	}
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: ios})
+	run := runner.New(f, api, taskview.Quiet{IO: ios})
 	files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: o.TaskID, Task: task, Line: en.Line, Result: res, Outputs: outs})
 	doc := &lifecycle.Document{TaskID: o.TaskID, Task: task, TaskType: res.Task.TaskType, Status: string(res.Task.Status),
 		Reason: res.Task.Reason, DeliveredBy: "poll", Result: res.Raw, Files: files}
 	err = taskview.Finish(ios, f.Globals.JSON, doc, err, cmdutil.Advice(f))
-	cmdutil.WarnUndownloaded(ctx, f, o.TaskID)
-	cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
+	expiry.WarnUndownloaded(ctx, f, o.TaskID)
+	previews.Show(ctx, f, mode, doc.Files)
 	return err
 }
 

@@ -30,9 +30,23 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 )
 
-// NewCmdRoot builds the command tree for one command line. Its PersistentPreRunE marks ran, so the
-// caller can tell cobra's own validation errors (which come before it) from the commands' errors.
-func NewCmdRoot(f *factory.Factory, ran *bool) *cobra.Command {
+// NewCmdRoot builds the command tree for one command line, args, and sets them as the arguments it
+// executes. Start-up stays fast: of the task commands, only the one args names is built from its spec
+// (submit.Line), and rerun's flags are those of the task its reference names. Its PersistentPreRunE
+// marks ran, so the caller can tell cobra's own validation errors (which come before it) from the
+// commands' errors.
+func NewCmdRoot(f *factory.Factory, ran *bool, args []string) *cobra.Command {
+	return newCmdRoot(f, ran, args, false)
+}
+
+// NewCmdRootAll builds the full tree, every task command with its flags (for generated documentation:
+// man pages, reference docs, help tests). Its commands are not meant to run.
+func NewCmdRootAll(f *factory.Factory) *cobra.Command {
+	ran := false
+	return newCmdRoot(f, &ran, nil, true)
+}
+
+func newCmdRoot(f *factory.Factory, ran *bool, args []string, all bool) *cobra.Command {
 	g := &f.Globals
 	root := &cobra.Command{
 		Use:   "novita",
@@ -102,12 +116,17 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 			root.AddCommand(c)
 		}
 	}
-	add("tasks", submit.NewCmdSubmit(f, nil), wait.NewCmdWait(f, nil), result.NewCmdResult(f, nil),
-		tasks.NewCmdTasks(f, nil), rerun.NewCmdRerun(f), cmdcatalog.NewCmdCatalog(f, nil), train.NewCmdTrain(f, nil))
+	args, task := submit.Line(args, pf) // the word naming the task made canonical, so that cobra finds it
+	if !all {
+		root.SetArgs(args)
+	}
+	add("tasks", submit.NewCmdSubmit(f, nil, submit.Build{Globals: pf, Task: task, All: all}), wait.NewCmdWait(f, nil),
+		result.NewCmdResult(f, nil), tasks.NewCmdTasks(f, nil), rerun.NewCmdRerun(f, nil, args, pf), cmdcatalog.NewCmdCatalog(f, nil),
+		train.NewCmdTrain(f, nil))
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
 	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil), cmdmcp.NewCmdMcp(f, nil))
-	add("settings", cmdconfig.NewCmdConfig(f, nil), doctor.NewCmdDoctor(f, nil), completion.NewCmdCompletion(f, root), version.NewCmdVersion(f))
+	add("settings", cmdconfig.NewCmdConfig(f, nil), doctor.NewCmdDoctor(f, nil), completion.NewCmdCompletion(f.IOStreams, root, nil), version.NewCmdVersion(f, nil))
 	root.SetHelpCommandGroupID("settings")
 	root.SetCompletionCommandGroupID("settings")
 	groupsRejectArgs(root)

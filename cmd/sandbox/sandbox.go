@@ -11,6 +11,7 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -19,14 +20,16 @@ const DefaultTaskDuration = 2 * time.Second
 
 // Options is what `novita sandbox` was asked to do.
 type Options struct {
-	F       *factory.Factory
+	IO *iostreams.IOStreams
+	// Ready, when set, receives the server's URL once it serves (tests).
+	Ready   chan<- string
 	Addr    string
 	Options sandbox.Options
 }
 
 // NewCmdSandbox builds `novita sandbox`; runF replaces the run function in tests.
 func NewCmdSandbox(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, Ready: f.Test.SandboxReady}
 	s := &o.Options
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -97,7 +100,7 @@ A format no endpoint documents is answered 400.`,
 
 // runSandbox serves the simulator until ctx ends (Ctrl-C).
 func runSandbox(ctx context.Context, o *Options) error {
-	io := o.F.IOStreams
+	io := o.IO
 	if o.Options.Logger == nil && !io.Quiet {
 		o.Options.Logger = io.ErrOut
 	}
@@ -108,7 +111,7 @@ func runSandbox(ctx context.Context, o *Options) error {
 	defer sb.Close()
 	fmt.Fprintf(io.Out, "export NOVITA_BASE_URL=%s\nexport NOVITA_API_KEY=%s\n", sb.URL(), sb.APIKey())
 	io.Statusf("sandbox: Novita-compatible API on %s (^C to quit)", sb.URL())
-	if ready := o.F.Test.SandboxReady; ready != nil {
+	if ready := o.Ready; ready != nil {
 		select {
 		case ready <- sb.URL():
 		case <-ctx.Done():

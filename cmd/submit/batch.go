@@ -10,6 +10,8 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/modelnames"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
@@ -112,7 +114,7 @@ func warnBatchModels(o *Options, api *factory.API, bodies [][]byte) {
 	if !o.Task.Known() {
 		return
 	}
-	warn, seen := cmdutil.ModelWarner(o.F, api), map[string]bool{}
+	warn, seen := modelnames.Warner(o.F, api), map[string]bool{}
 	for _, raw := range bodies {
 		req, err := body.Decode(raw) // one line at a time: the maps do not pile up
 		if err != nil {
@@ -157,7 +159,7 @@ func runBatch(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedJournal(ctx, f); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
-	cmdutil.PrintBalance(ctx, f, api)
+	PrintBalance(ctx, f, api)
 	id := newBatchID()
 	io.Statusf("batch %s: %s from %s, %d at a time (%s)", id, iostreams.Count(len(valid), "task"), batchName(b.File), b.Concurrency,
 		f.ResumeHint("novita wait --batch "+id))
@@ -183,7 +185,7 @@ func runBatch(ctx context.Context, o *Options) error {
 		spec.WebhookURL, spec.Deliveries, spec.AfterWait = router.URL, router.Results(), router.CloseAsync
 	}
 	view.Start(items)
-	results, err := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
+	results, err := runner.New(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
 	return view.Finish(ctx, results, err)
 }
 

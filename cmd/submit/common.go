@@ -11,6 +11,9 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/expiry"
+	"github.com/novita-cli/novita/cmd/internal/modelnames"
+	"github.com/novita-cli/novita/cmd/internal/previews"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -55,10 +58,10 @@ func addCommonFlags(cmd *cobra.Command, o *Options, taskName string) {
 	fl.BoolVar(&o.Batch.SkipInvalid, "skip-invalid", false, "with --batch: submit the valid lines even when some are invalid")
 	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
 	o.Output = cmdutil.AddOutputFlags(cmd, true)
-	o.Preview = cmdutil.AddPreviewFlag(cmd)
+	o.Preview = previews.AddFlag(cmd)
 	cmdutil.NoFileCompletions(cmd, "webhook-url", "concurrency")
 	if taskName != "" {
-		_ = cmd.RegisterFlagCompletionFunc("set", cmdutil.ModelSetCompletion(o.F, taskName))
+		_ = cmd.RegisterFlagCompletionFunc("set", modelnames.SetCompletion(o.F, taskName))
 	} else {
 		cmdutil.NoFileCompletions(cmd, "set")
 	}
@@ -101,8 +104,8 @@ func (o *Options) hasBody() bool {
 	return o.Input.Data != "" || len(o.Input.Sets) > 0 || len(o.Input.SetFiles) > 0 || o.Batch.set
 }
 
-// run sends the task the options describe: one task or a batch, asynchronous or synchronous.
-func run(ctx context.Context, o *Options) error {
+// Run sends the task the options describe: one task or a batch, asynchronous or synchronous.
+func Run(ctx context.Context, o *Options) error {
 	switch {
 	case o.Task.Sync() && o.Batch.set:
 		return runSyncBatch(ctx, o)
@@ -119,7 +122,7 @@ func warnModels(o *Options, api *factory.API, req map[string]any) {
 	if !o.Task.Known() {
 		return
 	}
-	for _, w := range cmdutil.ModelWarnings(o.F, api, o.Task.Name, req) {
+	for _, w := range modelnames.Warnings(o.F, api, o.Task.Name, req) {
 		o.F.IOStreams.Warnf("%s", w)
 	}
 }
@@ -130,7 +133,7 @@ func (o *Options) previewMode() (string, error) {
 	if o.Preview != nil {
 		flag = *o.Preview
 	}
-	return cmdutil.PreviewMode(o.F, flag)
+	return previews.Mode(o.F, flag)
 }
 
 // prepared is one task ready to send: everything that can be checked locally was.
@@ -199,6 +202,6 @@ func afterSave(ctx context.Context, o *Options, doc *lifecycle.Document, mode st
 	if doc == nil {
 		return
 	}
-	cmdutil.WarnUndownloaded(ctx, o.F, doc.TaskID)
-	cmdutil.ShowPreviews(ctx, o.F, mode, doc.Files)
+	expiry.WarnUndownloaded(ctx, o.F, doc.TaskID)
+	previews.Show(ctx, o.F, mode, doc.Files)
 }

@@ -1,9 +1,9 @@
 // Package submit is the `novita submit` command: one task, or a batch of them with --batch.
 //
 // Each catalog task is its own subcommand (`novita submit txt2img`), built from its spec with only its
-// own typed flags, plus the common flags every submit shares (addCommonFlags). Start-up never parses
-// the specs: the tree holds header-only stubs (name, aliases, summary), and Prepare builds the one task
-// command a command line names before it runs, asks for help or completes. The `submit` command itself
+// own typed flags, plus the common flags every submit shares (addCommonFlags). Start-up parses one spec
+// at most: the tree holds header-only stubs (name, aliases, summary) but for the one task command the
+// command line names (Line finds it; the root passes it in Build), to run, show its help or complete. The `submit` command itself
 // runs the names the catalog does not know, posting to /v3/async/<name> with the body from --data and
 // --set.
 package submit
@@ -19,6 +19,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -28,9 +29,10 @@ import (
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// NewCmdSubmit builds `novita submit` with a header-only stub per catalog task (see Prepare); runF
-// replaces the run function of the command itself (endpoints not in the catalog) in tests.
-func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+// NewCmdSubmit builds `novita submit` with a command per catalog task: the tasks b names are built in
+// full from their specs, the others are header-only stubs. runF replaces the run function (of the
+// command itself, for endpoints not in the catalog, and of the task commands) in tests.
+func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error, b Build) *cobra.Command {
 	o := &Options{F: f}
 	cat, catErr := catalog.Load()
 	cmd := &cobra.Command{
@@ -57,7 +59,7 @@ func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
-			return run(cmd.Context(), o)
+			return Run(cmd.Context(), o)
 		},
 	}
 	addCommonFlags(cmd, o, "")
@@ -65,7 +67,11 @@ func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error
 	cmd.AddGroup(kindGroups()...)
 	if cat != nil {
 		for _, h := range cat.Headers() {
-			cmd.AddCommand(stubCmd(h))
+			if !b.All && h.Name != b.Task {
+				cmd.AddCommand(stubCmd(h))
+			} else if task, ok := cat.Lookup(h.Name); ok { // a spec that does not parse: the catalog's tests rule it out
+				cmd.AddCommand(NewCmdTask(f, task, b.Globals, runF))
+			}
 		}
 		// Completing `submit --wait <TAB>`: cobra lists subcommands only before any local flag.
 		cmd.ValidArgsFunction = func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -139,7 +145,7 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedJournal(ctx, f); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
+	run := runner.New(f, api, taskview.Quiet{IO: io})
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" && run.WebhookRefused(task.Endpoint) {
 		io.Statusf("%s refused a webhook field before: no receiver; polling for the result", iostreams.Safe(task.Name))

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/internal/previews"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
@@ -48,7 +50,7 @@ func runSync(ctx context.Context, o *Options) error {
 		return err
 	}
 	io.Statusf("calling %s (synchronous: the answer carries the outputs)", task.Path)
-	doc, err := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunSync(ctx, lifecycle.SyncCall{
+	doc, err := runner.New(f, api, taskview.Quiet{IO: io}).RunSync(ctx, lifecycle.SyncCall{
 		Task: task, Body: raw, Request: req, Output: o.Output.Output, Outputs: outs})
 	if doc == nil {
 		return err
@@ -65,7 +67,7 @@ func runSync(ctx context.Context, o *Options) error {
 			"the answer is not kept by Novita: run the call again (a synchronous call is billed each time)")
 	}
 	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
-	cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
+	previews.Show(ctx, f, mode, doc.Files)
 	return err
 }
 
@@ -99,7 +101,7 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedJournal(ctx, f); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
-	cmdutil.PrintBalance(ctx, f, api)
+	PrintBalance(ctx, f, api)
 	lines := make([]lifecycle.SyncLine, len(bl.valid))
 	items := make([]batch.Item, len(bl.valid))
 	for i, raw := range bl.bodies {
@@ -115,7 +117,7 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	view := &taskview.BatchView{IO: io, JSON: f.Globals.JSON, ID: id, Wait: true, Every: b.ProgressEvery, Skipped: bl.invalid,
 		Advice: cmdutil.Advice(f)}
 	view.Start(items)
-	results := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunSyncBatch(ctx, lifecycle.SyncBatch{ID: id, Task: task,
+	results := runner.New(f, api, taskview.Quiet{IO: io}).RunSyncBatch(ctx, lifecycle.SyncBatch{ID: id, Task: task,
 		Output: o.Output.Output, Outputs: outs, Concurrency: b.Concurrency, Done: view.Done, Progress: view.Progress}, lines)
 	err = view.Finish(ctx, results, nil)
 	if ctx.Err() != nil {

@@ -34,21 +34,22 @@ func groupOf(kind string) string {
 	return ""
 }
 
-// stubCmd stands for a catalog task in the tree until Prepare builds it: enough for listings and name
+// stubCmd stands for a catalog task the command line does not name: enough for listings and name
 // completion (name, aliases, summary), read from the spec's header without parsing it.
 func stubCmd(h catalog.Header) *cobra.Command {
 	return &cobra.Command{
 		Use: h.Name + " [flags]", Aliases: h.Aliases, Short: h.Summary, GroupID: groupOf(h.Kind),
 		RunE: func(*cobra.Command, []string) error {
-			return fmt.Errorf("internal error: novita submit %s ran without its flags (cmd.Run must call submit.Prepare)", h.Name)
+			return fmt.Errorf("internal error: novita submit %s ran without its flags (the root must name it in submit.Build)", h.Name)
 		},
 	}
 }
 
-// newTaskCmd builds the command of one catalog task: its typed flags from the spec, the common flags,
+// NewCmdTask builds the command of one catalog task: its typed flags from the spec, the common flags,
 // the help (parameters, synchronous or not, an example). globals are the root's persistent flags, which
-// a typed flag must not shadow (nil when there is no root). runF replaces the run function in tests.
-func newTaskCmd(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, runF func(context.Context, *Options) error) *cobra.Command {
+// a typed flag must not shadow (nil when there is no root). runF replaces the run function (Run): in
+// tests, and for rerun, which lays the stored request under the flags first.
+func NewCmdTask(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{F: f, Task: task}
 	var typed *typedFlags
 	cmd := &cobra.Command{
@@ -67,7 +68,7 @@ func newTaskCmd(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, r
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
-			return run(cmd.Context(), o)
+			return Run(cmd.Context(), o)
 		},
 	}
 	addCommonFlags(cmd, o, task.Name)
@@ -128,84 +129,46 @@ func passThroughFlagError(cat *catalog.Catalog) func(*cobra.Command, error) erro
 	}
 }
 
-// Prepare readies the command tree for one command line and returns the arguments to execute. The
-// task command that args name (by name, alias or path, in any letter case, whether it is to run, show
-// its help or complete) is built from its spec, and the word naming it becomes the canonical name so
-// that cobra finds it. Every other task command stays a header-only stub: no other spec is parsed, so
-// start-up does not pay for the catalog.
-func Prepare(f *factory.Factory, root *cobra.Command, args []string) []string {
-	sub := submitCmd(root)
-	if sub == nil {
-		return args
-	}
-	i := taskWordIndex(root, sub, args)
+// Build says which catalog tasks NewCmdSubmit builds in full; every other task is a header-only stub,
+// so start-up does not pay for parsing the catalog's specs.
+type Build struct {
+	// Globals are the root's persistent flags, which a typed flag must not shadow (nil: none).
+	Globals *pflag.FlagSet
+	Task    string // the canonical name of the one task to build (Line finds it); "" builds none
+	All     bool   // build every task (generated documentation: man pages, help tests)
+}
+
+// Line finds the task a command line names after `submit` (by name, alias or path, in any letter case,
+// whether it is to run, show its help or complete), skipping flags and their values as cobra does when
+// it looks for subcommands. It returns the canonical name ("" when the line names no catalog task) and
+// the line with that word made canonical, so that cobra finds the task's command.
+func Line(args []string, globals *pflag.FlagSet) ([]string, string) {
+	i := cmdutil.CommandIndex(globals, args, "submit")
 	if i < 0 {
-		return args
+		return args, ""
+	}
+	common := &cobra.Command{}
+	addCommonFlags(common, &Options{}, "") // which of submit's own flags take a value
+	merged := pflag.NewFlagSet("submit", pflag.ContinueOnError)
+	merged.AddFlagSet(common.Flags())
+	if globals != nil {
+		merged.AddFlagSet(globals)
+	}
+	if i = cmdutil.WordIndex(merged, args, i+1); i < 0 {
+		return args, ""
 	}
 	cat, err := catalog.Load()
 	if err != nil {
-		return args
+		return args, ""
 	}
 	name, ok := cat.Canonical(args[i])
 	if !ok {
-		return args
+		return args, ""
 	}
-	task, ok := cat.Lookup(name)
-	if !ok {
-		return args // a spec that does not parse: the catalog's tests rule it out
-	}
-	build(f, root, sub, task)
 	if args[i] == name {
-		return args
+		return args, name
 	}
 	out := slices.Clone(args)
 	out[i] = name
-	return out
-}
-
-// PrepareAll builds every task command (for generated documentation: man pages, help tests).
-func PrepareAll(f *factory.Factory, root *cobra.Command) {
-	sub := submitCmd(root)
-	if sub == nil {
-		return
-	}
-	cat, err := catalog.Load()
-	if err != nil {
-		return
-	}
-	for _, task := range cat.All() {
-		build(f, root, sub, task)
-	}
-}
-
-func submitCmd(root *cobra.Command) *cobra.Command {
-	for _, c := range root.Commands() {
-		if c.Name() == "submit" {
-			return c
-		}
-	}
-	return nil
-}
-
-// build replaces the stub of task with its full command.
-func build(f *factory.Factory, root, sub *cobra.Command, task catalog.Task) {
-	for _, c := range sub.Commands() {
-		if c.Name() == task.Name {
-			sub.RemoveCommand(c)
-		}
-	}
-	sub.AddCommand(newTaskCmd(f, task, root.PersistentFlags(), nil))
-}
-
-// taskWordIndex finds the word after `submit` that names its task, skipping flags and their values
-// as cobra does when it looks for subcommands (cmdutil.WordIndex, which rerun shares). -1: none.
-func taskWordIndex(root, sub *cobra.Command, args []string) int {
-	i := cmdutil.CommandIndex(root, args, "submit")
-	if i < 0 {
-		return -1
-	}
-	merged := pflag.NewFlagSet("submit", pflag.ContinueOnError)
-	merged.AddFlagSet(sub.Flags())
-	merged.AddFlagSet(root.PersistentFlags())
-	return cmdutil.WordIndex(merged, args, i+1)
+	return out, name
 }

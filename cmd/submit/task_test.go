@@ -27,7 +27,7 @@ func parse(t *testing.T, name string, args ...string) (*Options, error) {
 		t.Fatalf("%s is not in the catalog", name)
 	}
 	var got *Options
-	cmd := newTaskCmd(testFactory(), task, nil, func(_ context.Context, o *Options) error {
+	cmd := NewCmdTask(testFactory(), task, nil, func(_ context.Context, o *Options) error {
 		got = o
 		return nil
 	})
@@ -105,7 +105,7 @@ func TestSyncTaskRefusesWebhookURL(t *testing.T) {
 func TestEveryTaskCommandKeepsAllItsTypedFlags(t *testing.T) {
 	f := testFactory()
 	for _, task := range catalog.All() {
-		cmd := newTaskCmd(f, task, nil, nil)
+		cmd := NewCmdTask(f, task, nil, nil)
 		for _, s := range task.FlagSpecs() {
 			fl := cmd.Flags().Lookup(s.Name)
 			if fl == nil {

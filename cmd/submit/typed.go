@@ -10,6 +10,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/modelnames"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/models"
 )
@@ -148,7 +149,7 @@ func completionOf(f *factory.Factory, task catalog.Task, s catalog.FlagSpec) cob
 		}
 	}
 	if kind, ok := models.FieldKind(task.Name, s.Path); ok {
-		return cmdutil.ModelCompletion(f, kind)
+		return modelnames.Completion(f, kind)
 	}
 	return cmdutil.NoCompletions
 }

@@ -28,7 +28,7 @@ func (o *Options) query() (journal.Query, error) {
 	}
 	q.Task = taskName(o.Task)
 	if o.Since != "" {
-		since, err := ParseSince(o.Since, o.F.Clock.Now())
+		since, err := ParseSince(o.Since, o.Clock.Now())
 		if err != nil {
 			return q, err
 		}

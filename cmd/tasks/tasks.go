@@ -14,13 +14,20 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 )
 
 // Options is what `novita tasks` was asked to do.
 type Options struct {
-	F       *factory.Factory
+	IO    *iostreams.IOStreams
+	Clock clock.Clock
+	JSON  bool
+	// ReadJournal lists (opened read-only); Journal is the journal --db-path creates and the count of
+	// gone --sandbox tasks reads.
+	ReadJournal, Journal func() *journal.Journal
+
 	Text    string   // full-text search over prompts (the QUERY words)
 	Status  []string // as typed: SUCCEED, failed, TASK_STATUS_QUEUED, ...
 	Task    string
@@ -33,7 +40,7 @@ type Options struct {
 
 // NewCmdTasks builds `novita tasks` and its `show` subcommand; runF replaces the run function in tests.
 func NewCmdTasks(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, Clock: f.Clock, ReadJournal: f.ReadJournal, Journal: f.Journal}
 	cmd := &cobra.Command{
 		Use:   "tasks [QUERY]",
 		Short: "List and search the tasks submitted from this machine, newest first",
@@ -68,6 +75,7 @@ The journal is a SQLite database ($XDG_STATE_HOME/novita/novita.db, or in $NOVIT
 			if o.DBPath && (len(args) > 0 || anyChanged(cmd, "status", "task", "since", "batch", "pending", "limit")) {
 				return clierr.Usagef("--db-path prints the database's path: give it without a query or filters")
 			}
+			o.JSON = f.Globals.JSON // parsed by now
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -103,7 +111,7 @@ func anyChanged(cmd *cobra.Command, names ...string) bool {
 
 // runList prints the tasks the filters select: a table, or NDJSON with --json.
 func runList(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
+	io := o.IO
 	q, err := o.query()
 	if err != nil {
 		return err
@@ -112,7 +120,7 @@ func runList(ctx context.Context, o *Options) error {
 	if limit > 0 {
 		q.Limit = limit + 1 // one more says whether there are more
 	}
-	tasks, err := f.ReadJournal().List(ctx, q)
+	tasks, err := o.ReadJournal().List(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -120,7 +128,7 @@ func runList(ctx context.Context, o *Options) error {
 	if more {
 		tasks = tasks[:limit]
 	}
-	if f.Globals.JSON {
+	if o.JSON {
 		for _, t := range tasks {
 			if err := iostreams.WriteJSONLine(io.Out, t); err != nil {
 				return err
@@ -129,7 +137,7 @@ func runList(ctx context.Context, o *Options) error {
 		return nil
 	}
 	if o.Pending {
-		defer cmdutil.SayGoneSandbox(ctx, f)
+		defer cmdutil.SayGoneSandbox(ctx, o.Journal(), io)
 	}
 	if len(tasks) == 0 {
 		io.Statusf("%s", o.nothingFound())
@@ -223,8 +231,8 @@ func dash(s string) string {
 // runDBPath prints the database's absolute path, creating the database (and importing an old
 // tasks.jsonl) first, so that sqlite3 opens the journal rather than a new empty file.
 func runDBPath(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
-	j := f.Journal()
+	io := o.IO
+	j := o.Journal()
 	if _, err := j.List(ctx, journal.Query{Limit: 1}); err != nil {
 		return err
 	}
@@ -232,7 +240,7 @@ func runDBPath(ctx context.Context, o *Options) error {
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", j.Path, err)
 	}
-	if f.Globals.JSON {
+	if o.JSON {
 		return iostreams.WriteJSON(io.Out, map[string]string{"db_path": path})
 	}
 	_, err = fmt.Fprintln(io.Out, path)

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/inspect"
@@ -66,7 +66,7 @@ func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, 
 				recorded = append(recorded, download.Saved{Kind: fr.Kind, Index: fr.Index, Path: fr.Path, Bytes: fr.Bytes, SHA256: fr.SHA256})
 			}
 		}
-		run := cmdutil.Runner(f, api, taskview.Quiet{IO: f.IOStreams})
+		run := runner.New(f, api, taskview.Quiet{IO: f.IOStreams})
 		files, err := run.SaveTo(ctx, t.ID, res, recorded)
 		for _, fl := range files {
 			f.IOStreams.Statusf("saved %s", fl.Path)

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/cmdtest"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
@@ -108,5 +109,43 @@ func TestDownloadAgainOfAnOutputNeverSavedNamesTheCommand(t *testing.T) {
 	}
 	if other := errors.New("x"); explainSaveTo(other) != other {
 		t.Error("other errors are not reworded")
+	}
+}
+
+// TestNewCmdUI checks what each command line asks of `novita ui`, captured through runF: nothing serves.
+func TestNewCmdUI(t *testing.T) {
+	tests := []struct {
+		args    string
+		want    Options
+		wantErr string
+	}{
+		{args: "", want: Options{Addr: "127.0.0.1:4949"}},
+		{args: "--addr 127.0.0.1:8080 --open", want: Options{Addr: "127.0.0.1:8080", AddrSet: true, Open: true}},
+		{args: "--addr 0.0.0.0:8080 --allow-remote", want: Options{Addr: "0.0.0.0:8080", AddrSet: true, AllowRemote: true}},
+		{args: "gallery", wantErr: `unknown command "gallery"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			f := cmdtest.Factory()
+			var got *Options
+			cmd := NewCmdUI(f, func(_ context.Context, o *Options) error {
+				got = o
+				return nil
+			})
+			err := cmdtest.Exec(cmd, tt.args)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := tt.want
+			if got.Addr != w.Addr || got.AddrSet != w.AddrSet || got.AllowRemote != w.AllowRemote || got.Open != w.Open || got.OpenBrowser == nil {
+				t.Errorf("options %+v, want %+v", *got, w)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@
 package version
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 
@@ -24,23 +25,38 @@ func orNone(s string) string {
 	return s
 }
 
-// NewCmdVersion builds `novita version`.
-func NewCmdVersion(f *factory.Factory) *cobra.Command {
+// Options is what `novita version` prints, and where.
+type Options struct {
+	IO    *iostreams.IOStreams
+	Build factory.BuildInfo
+	JSON  bool
+}
+
+// NewCmdVersion builds `novita version`; runF replaces the run function in tests.
+func NewCmdVersion(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version, commit, build date and Go version",
 		Example: "  $ novita version\n  $ novita version --json",
 		Args:    cmdutil.UsageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b := f.Build
-			if f.Globals.JSON {
-				return iostreams.WriteJSON(f.IOStreams.Out, map[string]string{
-					"version": b.Version, "commit": orNone(b.Commit), "date": orNone(b.Date), "go": runtime.Version(),
-					"os": runtime.GOOS, "arch": runtime.GOARCH,
-				})
+			o := &Options{IO: f.IOStreams, Build: f.Build, JSON: f.Globals.JSON} // globals are parsed by now
+			if runF != nil {
+				return runF(cmd.Context(), o)
 			}
-			fmt.Fprintln(f.IOStreams.Out, Line(b))
-			return nil
+			return run(o)
 		},
 	}
+}
+
+func run(o *Options) error {
+	b := o.Build
+	if o.JSON {
+		return iostreams.WriteJSON(o.IO.Out, map[string]string{
+			"version": b.Version, "commit": orNone(b.Commit), "date": orNone(b.Date), "go": runtime.Version(),
+			"os": runtime.GOOS, "arch": runtime.GOARCH,
+		})
+	}
+	fmt.Fprintln(o.IO.Out, Line(b))
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -65,7 +66,7 @@ func runWaitPending(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	cmdutil.SayGoneSandbox(ctx, f)
+	cmdutil.SayGoneSandbox(ctx, f.Journal(), f.IOStreams)
 	if len(tasks) == 0 {
 		f.IOStreams.Statusf("no pending tasks: the journal saw every task end (see: novita tasks)")
 		return nil
@@ -150,7 +151,7 @@ func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, t
 	}
 	io.Statusf("%s: %d of %s to wait for or download (%d already over)", what, len(items), iostreams.Count(len(tasks), "task"), len(tasks)-len(items))
 	view.Start(items)
-	results, err := cmdutil.Runner(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
+	results, err := runner.New(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
 	return view.Finish(ctx, results, err)
 }
 

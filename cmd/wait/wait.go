@@ -11,6 +11,9 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/expiry"
+	"github.com/novita-cli/novita/cmd/internal/previews"
+	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
@@ -85,7 +88,7 @@ the journal never saw end, at once. A task is named by its id, a unique prefix o
 	cmd.Flags().IntVar(&o.Concurrency, "concurrency", 4, "with --batch or --pending: result reads and downloads in flight")
 	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", DefaultTimeout, "how long to wait before giving up (the task keeps running)")
 	o.Output = cmdutil.AddOutputFlags(cmd, true)
-	o.Preview = cmdutil.AddPreviewFlag(cmd)
+	o.Preview = previews.AddFlag(cmd)
 	return cmd
 }
 
@@ -156,7 +159,7 @@ func runWait(ctx context.Context, o *Options) error {
 	if !o.Last && len(o.TaskIDs) == 0 {
 		return clierr.Usagef("no task id: give one or more task ids, or --last for the newest task (see: novita tasks)")
 	}
-	mode, err := cmdutil.PreviewMode(f, *o.Preview)
+	mode, err := previews.Mode(f, *o.Preview)
 	if err != nil {
 		return err // before any waiting
 	}
@@ -172,7 +175,7 @@ func runWait(ctx context.Context, o *Options) error {
 	// schedule's usual first pause.
 	sched := f.Schedule()
 	sched.First = 0
-	run := cmdutil.Runner(f, api, taskview.Quiet{IO: io})
+	run := runner.New(f, api, taskview.Quiet{IO: io})
 	run.Schedule = sched
 	meta, err := o.Output.MetadataMode(f)
 	if err != nil {
@@ -209,8 +212,8 @@ func runWait(ctx context.Context, o *Options) error {
 	waiting.Stop()
 	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
 	if doc != nil {
-		cmdutil.WarnUndownloaded(ctx, f, doc.TaskID)
-		cmdutil.ShowPreviews(ctx, f, mode, doc.Files)
+		expiry.WarnUndownloaded(ctx, f, doc.TaskID)
+		previews.Show(ctx, f, mode, doc.Files)
 	}
 	return err
 }

@@ -37,7 +37,7 @@ const (
 // is a tool error for the tools that need one, not a server that will not start.
 type Config struct {
 	Name, Version string
-	// Runner is the task pipeline with the user's key (cmdutil.Runner): its Client also answers the
+	// Runner is the task pipeline with the user's key (cmd/internal/runner.New): its Client also answers the
 	// model list and the balance. Its error (no key, a bad setting) is returned as a tool error.
 	Runner func() (*lifecycle.Runner, error)
 	// Journal is the task history; nil when there is none.

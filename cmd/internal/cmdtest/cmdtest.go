@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
@@ -26,4 +27,14 @@ func Exec(cmd *cobra.Command, args string) error {
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	return cmd.ExecuteContext(context.Background())
+}
+
+// Globals are flags standing for the root's persistent ones, for commands that scan the command line
+// before cobra parses it (submit's task word, rerun's reference): --json is a switch, --base-url takes
+// a value.
+func Globals() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("novita", pflag.ContinueOnError)
+	fs.Bool("json", false, "")
+	fs.String("base-url", "", "")
+	return fs
 }

@@ -13,12 +13,12 @@ import (
 	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
-func tree(t *testing.T) (*factory.Factory, *cobra.Command) {
+func tree(t *testing.T, args ...string) *cobra.Command {
 	t.Helper()
 	ios, _, _, _ := iostreams.Test()
 	f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
 	ran := false
-	return f, root.NewCmdRoot(f, &ran)
+	return root.NewCmdRoot(f, &ran, args)
 }
 
 func taskCmd(t *testing.T, r *cobra.Command, name string) *cobra.Command {
@@ -30,13 +30,13 @@ func taskCmd(t *testing.T, r *cobra.Command, name string) *cobra.Command {
 	return c
 }
 
-// Prepare builds the one task a command line names, wherever the name is (after global and common
-// flags, behind __complete or help), in whatever case or alias form, and leaves every other task a
-// stub without flags: start-up parses one spec at most.
-func TestPrepareBuildsOnlyTheTaskTheLineNames(t *testing.T) {
+// The root builds the one task a command line names, wherever the name is (after global and common
+// flags, behind __complete or help), in whatever case or alias form (the word made canonical so that
+// cobra finds it), and leaves every other task a stub without flags: start-up parses one spec at most.
+func TestRootBuildsOnlyTheTaskTheLineNames(t *testing.T) {
 	cases := []struct {
 		args []string
-		want []string // the args after Prepare
+		want []string // the args the root executes
 		task string   // the task built ("" none)
 	}{
 		{[]string{"--json", "submit", "--wait", "T2I", "--prompt", "x"}, []string{"--json", "submit", "--wait", "txt2img", "--prompt", "x"}, "txt2img"},
@@ -51,20 +51,20 @@ func TestPrepareBuildsOnlyTheTaskTheLineNames(t *testing.T) {
 		{[]string{"tasks", "txt2img"}, nil, ""},
 	}
 	for _, c := range cases {
-		f, r := tree(t)
-		got := submit.Prepare(f, r, c.args)
+		got, task := submit.Line(c.args, tree(t).PersistentFlags())
 		want := c.want
 		if want == nil {
 			want = c.args
 		}
-		if !slices.Equal(got, want) {
-			t.Errorf("Prepare(%q) = %q, want %q", c.args, got, want)
+		if !slices.Equal(got, want) || task != c.task {
+			t.Errorf("Line(%q) = %q, %q; want %q, %q", c.args, got, task, want, c.task)
 		}
+		r := tree(t, c.args...)
 		sub, _, _ := r.Find([]string{"submit"})
 		for _, tc := range sub.Commands() {
 			built := tc.Flags().Lookup("data") != nil
 			if built != (tc.Name() == c.task) {
-				t.Errorf("Prepare(%q): submit %s built = %v", c.args, tc.Name(), built)
+				t.Errorf("NewCmdRoot(%q): submit %s built = %v", c.args, tc.Name(), built)
 			}
 		}
 	}
@@ -72,9 +72,8 @@ func TestPrepareBuildsOnlyTheTaskTheLineNames(t *testing.T) {
 
 // The built command is the task's own: its typed flags and the common ones; the root's flags are not
 // shadowed.
-func TestPreparedTaskHasItsFlags(t *testing.T) {
-	f, r := tree(t)
-	submit.Prepare(f, r, []string{"submit", "wan-t2v"})
+func TestBuiltTaskHasItsFlags(t *testing.T) {
+	r := tree(t, "submit", "wan-t2v")
 	c := taskCmd(t, r, "wan-t2v")
 	for _, name := range []string{"prompt", "negative-prompt", "seed", "wait", "data", "set", "output"} {
 		if c.Flags().Lookup(name) == nil {
@@ -91,16 +90,16 @@ func TestPreparedTaskHasItsFlags(t *testing.T) {
 	}
 }
 
-func TestPrepareAllBuildsEveryTask(t *testing.T) {
-	f, r := tree(t)
-	submit.PrepareAll(f, r)
+func TestRootAllBuildsEveryTask(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	r := root.NewCmdRootAll(factory.New(ios, nil, factory.BuildInfo{}, &http.Client{}))
 	sub, _, _ := r.Find([]string{"submit"})
 	if len(sub.Commands()) < 70 {
 		t.Fatalf("%d task commands", len(sub.Commands()))
 	}
 	for _, tc := range sub.Commands() {
 		if tc.Flags().Lookup("data") == nil || tc.Example == "" {
-			t.Errorf("submit %s is still a stub after PrepareAll", tc.Name())
+			t.Errorf("submit %s is still a stub in NewCmdRootAll", tc.Name())
 		}
 	}
 }

@@ -1,17 +1,16 @@
-package cmdutil
+// Package modelnames is what commands do with model names from the local model-list cache: complete
+// them (--model, --set path=name) and warn about names a request gives that the list does not know.
+// It never reaches the network.
+package modelnames
 
 import (
-	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/models"
 )
 
@@ -19,16 +18,16 @@ import (
 // run but its model list never does, so one cache serves every --sandbox run.
 const sandboxModelOrigin = "sandbox:in-process"
 
-// ModelCache is the model-list cache of an API. The in-process simulator (--sandbox) gets its own file
+// Cache is the model-list cache of an API. The in-process simulator (--sandbox) gets its own file
 // beside the real one, so trying the sandbox never replaces the list the real API's completion uses.
-func ModelCache(f *factory.Factory, api *factory.API) *models.Cache {
+func Cache(f *factory.Factory, api *factory.API) *models.Cache {
 	if api.InProcess {
-		return sandboxModelCache(f)
+		return sandboxCache(f)
 	}
 	return models.NewCache(f.Getenv, api.BaseURL, f.Clock.Now)
 }
 
-func sandboxModelCache(f *factory.Factory) *models.Cache {
+func sandboxCache(f *factory.Factory) *models.Cache {
 	c := models.NewCache(f.Getenv, sandboxModelOrigin, f.Clock.Now)
 	if c.Path != "" {
 		c.Path = filepath.Join(filepath.Dir(c.Path), "models-sandbox.json")
@@ -41,7 +40,7 @@ func sandboxModelCache(f *factory.Factory) *models.Cache {
 // env > config gives it. nil when the configuration cannot be read.
 func completionCache(f *factory.Factory, cmd *cobra.Command) *models.Cache {
 	if f.Globals.Sbx || flagChanged(cmd, "sandbox") {
-		return sandboxModelCache(f)
+		return sandboxCache(f)
 	}
 	base, err := f.Resolve("base_url", f.Globals.BaseURL, flagChanged(cmd, "base-url"))
 	if err != nil {
@@ -71,10 +70,10 @@ func cachedModels(f *factory.Factory, cmd *cobra.Command) *models.Snapshot {
 	return &s
 }
 
-// ModelCompletion completes a flag or argument that names a model of kind (models.KindCheckpoint for
+// Completion completes a flag or argument that names a model of kind (models.KindCheckpoint for
 // --model, models.KindAny for a search) from the local cache only: no key, no network, nothing when
 // the cache is missing or corrupt. Each value carries a description (type, base model, tags).
-func ModelCompletion(f *factory.Factory, kind models.Kind) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+func Completion(f *factory.Factory, kind models.Kind) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		s := cachedModels(f, cmd)
 		if s == nil {
@@ -84,10 +83,10 @@ func ModelCompletion(f *factory.Factory, kind models.Kind) func(*cobra.Command, 
 	}
 }
 
-// ModelSetCompletion completes --set values "path=name" of a task (catalog Task.Name) whose path
+// SetCompletion completes --set values "path=name" of a task (catalog Task.Name) whose path
 // names a model (request.loras.0.model_name, request.sd_vae, ...), from the local cache only; other
 // paths complete nothing.
-func ModelSetCompletion(f *factory.Factory, taskName string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+func SetCompletion(f *factory.Factory, taskName string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if !strings.Contains(toComplete, "=") {
 			return nil, cobra.ShellCompDirectiveNoFileComp
@@ -108,19 +107,19 @@ func completionStrings(cs []models.Completion) []string {
 	return out
 }
 
-// ModelWarnings checks the model names of a request body (model_name, LoRAs, embeddings, VAE,
+// Warnings checks the model names of a request body (model_name, LoRAs, embeddings, VAE,
 // ControlNet units) of task taskName (catalog Task.Name) against the cached list. It speaks only from
 // a fresh cache, never reaches the network and never refuses: each string is one warning line for
 // stderr (names already quoted and escaped); none when all is well or the cache cannot tell.
-func ModelWarnings(f *factory.Factory, api *factory.API, taskName string, body map[string]any) []string {
-	return ModelWarner(f, api)(taskName, body)
+func Warnings(f *factory.Factory, api *factory.API, taskName string, body map[string]any) []string {
+	return Warner(f, api)(taskName, body)
 }
 
-// ModelWarner is ModelWarnings for many bodies (a batch): the cache is read once, on the first call,
+// Warner is Warnings for many bodies (a batch): the cache is read once, on the first call,
 // and the function is safe for concurrent use.
-func ModelWarner(f *factory.Factory, api *factory.API) func(taskName string, body map[string]any) []string {
+func Warner(f *factory.Factory, api *factory.API) func(taskName string, body map[string]any) []string {
 	load := sync.OnceValue(func() models.Snapshot {
-		s := ModelCache(f, api).Load()
+		s := Cache(f, api).Load()
 		if s.Problem != nil {
 			f.Logger().Debug("model cache not used for name checks", "state", s.State.String(), "problem", s.Problem.Error())
 		}
@@ -128,29 +127,5 @@ func ModelWarner(f *factory.Factory, api *factory.API) func(taskName string, bod
 	})
 	return func(taskName string, body map[string]any) []string {
 		return models.BodyWarnings(load(), taskName, body)
-	}
-}
-
-// balanceTimeout bounds PrintBalance: the balance is a courtesy before a batch, not worth a long wait.
-const balanceTimeout = 10 * time.Second
-
-// PrintBalance writes the available balance as a status line (submit --batch prints it before the
-// first task) when a key is set. Any failure is one warning line: it never stops the caller.
-func PrintBalance(ctx context.Context, f *factory.Factory, api *factory.API) {
-	if api.Key == "" {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, balanceTimeout)
-	defer cancel()
-	bal, err := api.Client.Balance(ctx)
-	switch {
-	case err != nil && errors.Is(err, context.Canceled):
-		return // Ctrl-C: the caller reports it
-	case err != nil:
-		f.IOStreams.Warnf("could not read the account balance: %s", iostreams.Safe(f.Scrub(err.Error())))
-	case bal.Available <= 0:
-		f.IOStreams.Warnf("the available balance is %s: paid tasks will fail with BILLING_BALANCE_NOT_ENOUGH (top up the account)", bal.Available.USD())
-	default:
-		f.IOStreams.Statusf("balance: %s available", bal.Available.USD())
 	}
 }

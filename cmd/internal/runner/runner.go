@@ -1,0 +1,19 @@
+// Package runner builds the task lifecycle (pkg/lifecycle.Runner) every command that submits, waits or
+// downloads uses, from the factory: one place where the journal, clock, schedule, HTTP client and
+// progress meet the lifecycle.
+package runner
+
+import (
+	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+)
+
+// New builds the task lifecycle for a command, reporting to obs.
+func New(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
+	return &lifecycle.Runner{
+		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
+		Schedule: f.Schedule(), Clock: f.Clock,
+		Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
+		Sandbox: api.InProcess, ProvenanceNotes: &lifecycle.ProvenanceNotes{},
+	}
+}
