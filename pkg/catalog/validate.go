@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // ViolationKind says what rule a value broke.
@@ -82,7 +83,7 @@ func (t Task) word(v *Violation) string {
 func (t Task) flagFor(path string) string {
 	p, ok := t.Param(path)
 	if !ok { // an element of a list field: the list's flag sets it
-		p, ok = t.Param(strings.TrimSuffix(elementPath(path), "[]"))
+		p, ok = t.Param(strings.TrimSuffix(jsonpath.Element(path), "[]"))
 	}
 	if ok {
 		for _, f := range t.Flags {
@@ -146,7 +147,7 @@ func (t Task) Violations(body map[string]any) []*Violation {
 func (t Task) checkGroup(body map[string]any, g *Group) *Violation {
 	var given []string
 	for _, p := range g.Paths {
-		if v, ok := Get(body, p); ok && v != nil && !isEmptyArray(v) {
+		if v, ok := jsonpath.Get(body, p); ok && v != nil && !isEmptyArray(v) {
 			given = append(given, p)
 		}
 	}
@@ -421,7 +422,7 @@ func (t Task) condHolds(body map[string]any, c Cond) bool {
 func (t Task) CondHolds(body map[string]any, c *Cond) bool { return c == nil || t.condHolds(body, *c) }
 
 func (t Task) valueOrDefault(body map[string]any, path string) (any, bool) {
-	if v, ok := Get(body, path); ok && v != nil {
+	if v, ok := jsonpath.Get(body, path); ok && v != nil {
 		return v, true
 	}
 	if p, ok := t.Param(path); ok {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // schema edits a schema inferred from a Go type, for what struct tags cannot say (enums, ranges).
@@ -231,7 +232,7 @@ func Example(t catalog.Task) map[string]any {
 		if !p.Required || p.Default != nil || strings.Contains(p.Path, "[]") {
 			continue
 		}
-		_ = catalog.Set(out, p.Path, exampleValue(p))
+		_ = jsonpath.Set(out, p.Path, exampleValue(p))
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
@@ -138,7 +139,7 @@ func (s *Server) bodyInput(t catalog.Task, params map[string]any) (body.Input, e
 	in := body.Input{HTTPClient: s.cfg.HTTPClient, Flags: map[string]string{}, Lists: map[string][]string{}}
 	data := map[string]any{}
 	for k, v := range params {
-		if err := catalog.Set(data, t.FullPath(k), v); err != nil {
+		if err := jsonpath.Set(data, t.FullPath(k), v); err != nil {
 			return in, &ToolError{Msg: "params." + k + ": " + err.Error(), Hint: "use the field names of describe_task's parameters"}
 		}
 	}
@@ -153,7 +154,7 @@ func (s *Server) bodyInput(t catalog.Task, params map[string]any) (body.Input, e
 		if !isFileFlag(f.Type) {
 			continue
 		}
-		v, ok := catalog.Get(data, f.Path)
+		v, ok := jsonpath.Get(data, f.Path)
 		if !ok {
 			continue
 		}
@@ -198,7 +199,7 @@ func isFileFlag(t catalog.ValueType) bool {
 func remove(data map[string]any, path string) {
 	parent, name := data, path
 	if i := strings.LastIndex(path, "."); i >= 0 {
-		v, ok := catalog.Get(data, path[:i])
+		v, ok := jsonpath.Get(data, path[:i])
 		m, isMap := v.(map[string]any)
 		if !ok || !isMap {
 			return
