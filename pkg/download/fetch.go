@@ -24,7 +24,7 @@ type fetcher struct {
 	vars    Vars
 	total   int
 	refresh *refresher
-	rep     iostreams.Transfers
+	rep     Progress
 
 	mu      sync.Mutex
 	claimed map[string]string // final path -> label, for paths settled only by Content-Type
@@ -51,7 +51,7 @@ type job struct {
 	have, flushed int64
 	size          int64 // expected total, -1 when unknown
 	hash          hash.Hash
-	track         iostreams.Transfer
+	track         Transfer
 	done          *File // already on disk from an earlier download: nothing to fetch
 }
 

@@ -19,8 +19,9 @@ type Transfers interface {
 	Wait()
 }
 
-// Transfer follows one file. End must be called exactly once.
-type Transfer interface {
+// Transfer follows one file. End must be called exactly once. An alias of an unnamed interface, as
+// download.Transfer is: the two are one type, so a Transfers is a download.Progress.
+type Transfer = interface {
 	SetTotal(n int64) // -1 = unknown
 	SetCurrent(n int64)
 	Add(n int)
