@@ -55,15 +55,28 @@ func (t Task) Validate(body map[string]any) error {
 	if len(vs) == 0 {
 		return nil
 	}
-	errs := make([]error, len(vs))
+	e := &ValidationError{Violations: vs, lines: make([]error, len(vs))}
 	for i, v := range vs {
-		errs[i] = errors.New(t.word(v))
+		e.lines[i] = errors.New(t.word(v))
 	}
-	if len(errs) == 1 {
-		return clierr.New(clierr.KindUsage, errs[0])
-	}
-	return clierr.New(clierr.KindUsage, errors.Join(errs...))
+	return e
 }
+
+// ValidationError is every rule a body breaks (a usage error), one line each in the command line's
+// words (which name its flags). A caller that names fields otherwise (the tool parameters of `novita
+// mcp`) words Violations itself: each carries its JSON path.
+type ValidationError struct {
+	Violations []*Violation
+	lines      []error
+}
+
+func (e *ValidationError) Error() string { return errors.Join(e.lines...).Error() }
+
+// Unwrap is the lines, one per violation (printed one per line).
+func (e *ValidationError) Unwrap() []error { return e.lines }
+
+// ExitKind is usage: the request was given wrong.
+func (e *ValidationError) ExitKind() clierr.Kind { return clierr.KindUsage }
 
 // ViolationError is one violation as the usage error Validate would report for it alone.
 func (t Task) ViolationError(v *Violation) error { return clierr.Usagef("%s", t.word(v)) }
