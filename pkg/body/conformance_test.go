@@ -205,7 +205,7 @@ func validValue(p *catalog.Param) any {
 	value, _ := sampleValue(p, "testdata/pixel.png")
 	switch {
 	case p.Type == catalog.ParamFile:
-		return SampleElement(p, value)
+		return sampleElement(p, value)
 	case p.Type == catalog.ParamArray:
 		return []any{arrayElement(p)}
 	case p.Type == catalog.ParamObject:

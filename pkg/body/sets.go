@@ -161,10 +161,10 @@ func article(typ string) string {
 	return "a number"
 }
 
-// SetPath stores value at a body path (dot path with [n] or .n array indexes), creating objects and
+// setPath stores value at a body path (dot path with [n] or .n array indexes), creating objects and
 // arrays on the way. Unlike Build it applies no path convenience: the path is from the root of whatever
 // document body is (a request body, a webhook event). Errors are usage errors.
-func SetPath(body map[string]any, path string, value any) error {
+func setPath(body map[string]any, path string, value any) error {
 	if err := jsonpath.Set(body, path, value); err != nil {
 		return clierr.Usagef("%v", err)
 	}

@@ -56,14 +56,14 @@ func TestCatalogListsEveryKnownTask(t *testing.T) {
 
 func TestFlagsUsedCoversTheTypedFlags(t *testing.T) {
 	got := map[string]bool{}
-	for _, f := range FlagsUsed() {
+	for _, f := range flagsUsed() {
 		got[f] = true
 	}
 	for _, f := range []string{"prompt", "negative-prompt", "model", "width", "height", "steps", "seed", "image-num",
 		"guidance-scale", "sampler", "image", "mask", "text", "voice", "image-type", "video-type", "audio-type",
 		"language", "duration", "frames"} {
 		if !got[f] {
-			t.Errorf("FlagsUsed() lacks %q", f)
+			t.Errorf("flagsUsed() lacks %q", f)
 		}
 	}
 	for _, s := range FlagSpecs() {

@@ -47,10 +47,10 @@ func OrReal(c Clock) Clock {
 
 // Sleep waits d on the real clock. It returns ctx.Err() when ctx ends first (or has already ended),
 // nil otherwise. Its signature fits the Sleep hooks of the API client and the downloader.
-func Sleep(ctx context.Context, d time.Duration) error { return SleepOn(ctx, Real{}, d) }
+func Sleep(ctx context.Context, d time.Duration) error { return sleepOn(ctx, Real{}, d) }
 
-// SleepOn is Sleep on a given clock.
-func SleepOn(ctx context.Context, c Clock, d time.Duration) error {
+// sleepOn is Sleep on a given clock.
+func sleepOn(ctx context.Context, c Clock, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

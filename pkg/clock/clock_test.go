@@ -30,7 +30,7 @@ func TestSleepEndsWithTheContext(t *testing.T) {
 func TestSleepOnAFakeClockWaitsForTheTest(t *testing.T) {
 	f := NewFake(start())
 	done := make(chan error, 1)
-	go func() { done <- SleepOn(context.Background(), f, 5*time.Second) }()
+	go func() { done <- sleepOn(context.Background(), f, 5*time.Second) }()
 	if !f.WaitArmed(start().Add(5*time.Second), 5*time.Second) {
 		t.Fatal("the sleep set no timer on the fake clock")
 	}

@@ -62,7 +62,7 @@ func (a *Actions) Replay(ctx context.Context, ev ui.Event, body []byte) (ui.Forw
 	at := a.now()
 	var rec ui.Event
 	if a.Recorder != nil {
-		rec = a.Recorder.RecordReplay(ev, body, resp, at)
+		rec = a.Recorder.recordReplay(ev, body, resp, at)
 	} else {
 		if resp.Err != nil {
 			resp.Status = 0

@@ -32,13 +32,10 @@ type Transfer = interface {
 // otherwise, nothing with -q.
 func (s *IOStreams) Transfers() Transfers {
 	if s.Quiet {
-		return NoTransfers()
+		return noTransfers{}
 	}
 	return NewTransfers(s.ErrOut, s.ErrTTY)
 }
-
-// NoTransfers shows nothing.
-func NoTransfers() Transfers { return noTransfers{} }
 
 // NewTransfers shows transfers on w: bars when tty, one line per finished file otherwise.
 func NewTransfers(w io.Writer, tty bool) Transfers {

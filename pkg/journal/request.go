@@ -177,10 +177,10 @@ func promptPaths() []string {
 		"request.input.prompt", "input.prompt", "request.texts", "texts", "request.text", "text", "input"}
 }
 
-// RequestPrompt is the prompt of a JSON request body, for search: the first of request.prompt, prompt,
+// requestPrompt is the prompt of a JSON request body, for search: the first of request.prompt, prompt,
 // prompts[0].prompt, input.prompt, texts (joined with spaces), text, input (a string, as glm-tts
 // has it); "" when there is none.
-func RequestPrompt(body []byte) string {
+func requestPrompt(body []byte) string {
 	v, err := decodeJSON(body)
 	if err != nil {
 		return ""

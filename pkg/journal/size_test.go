@@ -75,7 +75,7 @@ func fillDB(tb testing.TB, j *Journal, n, open int) int64 {
 			seed, _ := RequestSeed(s.Request)
 			row := &taskRow{id: s.TaskID, task: s.Task, endpoint: s.Endpoint, baseURL: s.BaseURL, at: s.SubmittedAt,
 				submittedAt: s.SubmittedAt, batchID: s.BatchID, line: s.Line, output: s.Output, request: stored,
-				prompt: RequestPrompt(s.Request), seed: &seed}
+				prompt: requestPrompt(s.Request), seed: &seed}
 			if err := appendRecord(w, row, s.Status, "", SourceSubmit, nil); err != nil {
 				return err
 			}

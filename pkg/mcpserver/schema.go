@@ -34,10 +34,10 @@ func schemaFor[T any](edit func(schema)) *jsonschema.Schema {
 	return s
 }
 
-// ParamsSchema is a task's body as JSON Schema, from its catalog spec: one property per documented
+// paramsSchema is a task's body as JSON Schema, from its catalog spec: one property per documented
 // field, nested as the body nests them ("request.loras[].model_name"), with types, enums, ranges,
 // defaults and required fields.
-func ParamsSchema(t catalog.Task) map[string]any {
+func paramsSchema(t catalog.Task) map[string]any {
 	root := &node{}
 	for i := range t.Params {
 		p := &t.Params[i]

@@ -237,8 +237,8 @@ func detect(h []byte) *format {
 	return nil
 }
 
-// FormatName names the format of a file's first bytes, "" when unknown.
-func FormatName(head []byte) string {
+// formatName names the format of a file's first bytes, "" when unknown.
+func formatName(head []byte) string {
 	if f := detect(head); f != nil {
 		return f.name
 	}
