@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -65,13 +66,13 @@ func batchIDOf(t *testing.T, stderr string) string {
 	return m[1]
 }
 
-func batchEntries(t *testing.T, c *cli, id string) []journal.Entry {
+func batchEntries(t *testing.T, c *cli, id string) []journal.Task {
 	t.Helper()
-	all, err := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
+	all, err := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []journal.Entry
+	var out []journal.Task
 	for _, e := range all {
 		if e.BatchID == id {
 			out = append(out, e)
@@ -169,8 +170,8 @@ func TestBatch200TasksThroughOneTunnel(t *testing.T) {
 	seen := map[int]bool{}
 	for _, e := range entries {
 		d := docs[e.Line]
-		if seen[e.Line] || d.TaskID != e.TaskID || d.Status != e.Status {
-			t.Errorf("journal line %d (%s %s) disagrees with stdout (%s %s)", e.Line, e.TaskID, e.Status, d.TaskID, d.Status)
+		if seen[e.Line] || d.TaskID != e.ID || d.Status != e.Status {
+			t.Errorf("journal line %d (%s %s) disagrees with stdout (%s %s)", e.Line, e.ID, e.Status, d.TaskID, d.Status)
 		}
 		seen[e.Line] = true
 	}
@@ -336,7 +337,7 @@ func TestBatchWithoutWaitPrintsIDsInLineOrder(t *testing.T) {
 	id := batchIDOf(t, r.stderr)
 	byLine := map[int]string{}
 	for _, e := range batchEntries(t, c, id) {
-		byLine[e.Line] = e.TaskID
+		byLine[e.Line] = e.ID
 	}
 	for i, got := range r.lines() {
 		if byLine[i+1] != got {

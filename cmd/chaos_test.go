@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 	"github.com/novita-cli/novita/pkg/tunnel/ngroktest"
 )
@@ -132,7 +132,7 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 	if got := leftovers(t, c.dir); len(got) > 0 {
 		t.Errorf("partial files left on disk: %v", got)
 	}
-	entries, err := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
+	entries, err := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,9 +140,9 @@ func TestChaosEveryKnobAtOnce(t *testing.T) {
 		t.Errorf("journal has %d tasks, want %d", len(entries), tasks)
 	}
 	for _, e := range entries {
-		n, ok := ids[e.TaskID]
+		n, ok := ids[e.ID]
 		if e.Status != "TASK_STATUS_SUCCEED" || (ok && len(e.Files) != n) {
-			t.Errorf("journal entry %s: status %q, %d files (document had %d)", e.TaskID, e.Status, len(e.Files), n)
+			t.Errorf("journal entry %s: status %q, %d files (document had %d)", e.ID, e.Status, len(e.Files), n)
 		}
 	}
 

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,10 +77,11 @@ func TestDynamicCompletions(t *testing.T) {
 	c := newCLI(t)
 	taskID := "0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10"
 	j := journal.Open(journal.Dir(func(k string) string { return c.env[k] }))
-	if err := j.Append(journal.Record{Event: journal.EventSubmitted, TaskID: taskID, Task: "txt2img",
+	if err := j.RecordSubmitted(context.Background(), journal.Submitted{TaskID: taskID, Task: "txt2img",
 		SubmittedAt: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
+	j.Close()
 	cases := []struct {
 		args   []string
 		want   string

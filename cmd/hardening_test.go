@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -128,7 +128,7 @@ func TestLocalChecksBeforeAnyRequest(t *testing.T) {
 			t.Fatalf("--timeout %s: exit %d\n%s", bad, r.code, r.stderr)
 		}
 	}
-	if es, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil); len(es) != 0 {
+	if es, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"]); len(es) != 0 {
 		t.Fatalf("%d tasks were submitted by commands that should have stopped first", len(es))
 	}
 }

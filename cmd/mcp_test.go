@@ -114,7 +114,7 @@ func TestMCPSubmitTypoSendsNothing(t *testing.T) {
 		t.Errorf("field typo: %s", msg)
 	}
 	msg = a.fails("submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": "a cat", "width": 4000}})
-	if !strings.Contains(msg, "request.width must be between 128 and 2048") {
+	if !strings.Contains(msg, "params.width (request.width) must be between 128 and 2048") || strings.Contains(msg, "--width") {
 		t.Errorf("out of range: %s", msg)
 	}
 	var dry mcpserver.TaskOut

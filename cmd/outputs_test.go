@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -55,8 +55,8 @@ func TestWaitAndResultOfWhatIsAlreadyOnDisk(t *testing.T) {
 		t.Fatalf("submit --wait: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	orig := c.mustExist("t0.png")
-	entries, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
-	id := entries[0].TaskID
+	entries, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
+	id := entries[0].ID
 	fetched := requestsTo(sb, outputsPath)
 	for _, args := range [][]string{{"wait", "--last"}, {"wait", id}, {"result", id, "--download"}, {"get", id, "--download", "-o", "t0.png"}} {
 		w := c.run(args...)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -30,17 +31,17 @@ func (c *cli) startCLIProcess(t *testing.T, args ...string) (*exec.Cmd, *bytes.B
 	return cmd, &out, &errOut
 }
 
-func (c *cli) waitForJournal(t *testing.T) journal.Entry {
+func (c *cli) waitForJournal(t *testing.T) journal.Task {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if es, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil); len(es) > 0 {
+		if es, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"]); len(es) > 0 {
 			return es[0]
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatal("the task never reached the journal")
-	return journal.Entry{}
+	return journal.Task{}
 }
 
 func exitCode(err error) int {
@@ -63,7 +64,7 @@ func TestSIGINTDuringTheWaitExits130AndPrintsTheResumeCommand(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	proc.Process.Signal(syscall.SIGINT)
 	code := exitCode(proc.Wait())
-	if code != 130 || !strings.Contains(errOut.String(), "novita wait "+e.TaskID) || out.Len() != 0 {
+	if code != 130 || !strings.Contains(errOut.String(), "novita wait "+e.ID) || out.Len() != 0 {
 		t.Fatalf("exit %d, stdout %q\nstderr:\n%s", code, out, errOut)
 	}
 }
@@ -81,7 +82,7 @@ func TestKilledDuringTheWaitThenWaitLastCompletes(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != c.abs("kept/1.png") {
 		t.Fatalf("wait --last after a kill: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
-	got, _, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Find(e.TaskID)
+	got, _, _ := journaltest.Task(c.env["NOVITA_STATE_DIR"], e.ID)
 	if got.Status != "TASK_STATUS_SUCCEED" || len(got.Files) != 1 {
 		t.Fatalf("journal after resume: %+v", got)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -42,8 +42,8 @@ func TestRerunResubmitsTheStoredRequestWithOverrides(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
 	}
-	first, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
-	id := first[0].TaskID
+	first, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
+	id := first[0].ID
 
 	// A dry run shows the stored request with the override, without the dead receiver's webhook.
 	r = c.run("rerun", id, "--seed", "42", "--dry-run")
@@ -71,8 +71,8 @@ func TestRerunResubmitsTheStoredRequestWithOverrides(t *testing.T) {
 		t.Fatalf("rerun --wait: exit %d stdout %q\n%s", r.code, r.stdout, r.stderr)
 	}
 	c.mustExist("again.png")
-	es, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
-	if len(es) != 2 || es[0].TaskID == id || es[0].Task != "txt2img" {
+	es, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
+	if len(es) != 2 || es[0].ID == id || es[0].Name != "txt2img" {
 		t.Fatalf("journal after the rerun: %+v", es)
 	}
 }
@@ -86,8 +86,8 @@ func TestRerunAsksForInputsTheJournalDidNotKeep(t *testing.T) {
 	if r := c.run("submit", "img2img", "--image", photo, "--prompt", "winter", "--width", "256", "--height", "256"); r.code != 0 {
 		t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
 	}
-	es, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
-	id := es[0].TaskID
+	es, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
+	id := es[0].ID
 	r := c.run("rerun", id, "--dry-run")
 	if r.code != 2 || !strings.Contains(r.stderr, "request.image_base64 was not kept") || !strings.Contains(r.stderr, "--image FILE") {
 		t.Fatalf("rerun without the image: exit %d\n%s", r.code, r.stderr)

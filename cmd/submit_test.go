@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
@@ -103,11 +103,11 @@ func TestSubmitWaitJSONIsByteExactAndJournaled(t *testing.T) {
 	if !json.Valid(d.Result) || !bytes.Contains(d.Result, []byte(d.TaskID)) {
 		t.Errorf("result should be the task result as received")
 	}
-	entries, err := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
+	entries, err := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("journal: %v %+v", err, entries)
 	}
-	if e := entries[0]; e.TaskID != d.TaskID || e.Status != "TASK_STATUS_SUCCEED" || len(e.Files) != 2 || e.Task != "txt2img" {
+	if e := entries[0]; e.ID != d.TaskID || e.Status != "TASK_STATUS_SUCCEED" || len(e.Files) != 2 || e.Name != "txt2img" {
 		t.Errorf("journal entry incomplete: %+v", e)
 	}
 }
@@ -150,8 +150,8 @@ func TestTimeoutExits5WithResumeHint(t *testing.T) {
 	if r.code != 5 {
 		t.Fatalf("exit %d, want 5\nstderr: %s", r.code, r.stderr)
 	}
-	entries, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
-	if len(entries) != 1 || !strings.Contains(r.stderr, "novita wait "+entries[0].TaskID) {
+	entries, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
+	if len(entries) != 1 || !strings.Contains(r.stderr, "novita wait "+entries[0].ID) {
 		t.Fatalf("stderr should name the task and the resume command:\n%s", r.stderr)
 	}
 }
@@ -165,7 +165,7 @@ func TestInterruptExits130WithResumeHint(t *testing.T) {
 	go func() { // interrupt the wait once the task exists, however slow the submit was
 		defer cancel()
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			if es, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil); len(es) > 0 {
+			if es, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"]); len(es) > 0 {
 				return
 			}
 		}
@@ -174,8 +174,8 @@ func TestInterruptExits130WithResumeHint(t *testing.T) {
 	if r.code != 130 {
 		t.Fatalf("exit %d, want 130\nstderr: %s", r.code, r.stderr)
 	}
-	entries, _ := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
-	if len(entries) != 1 || !strings.Contains(r.stderr, "novita wait "+entries[0].TaskID) {
+	entries, _ := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
+	if len(entries) != 1 || !strings.Contains(r.stderr, "novita wait "+entries[0].ID) {
 		t.Fatalf("the paid task must be journaled and the resume command printed:\n%s", r.stderr)
 	}
 }
@@ -388,11 +388,11 @@ func TestSyncEndpointWritesFilesThroughTheTemplateAndTheJournal(t *testing.T) {
 	if _, format, err := image.Decode(bytes.NewReader(data)); err != nil || format != "png" || hex.EncodeToString(sum[:]) != d.Files[0].SHA256 {
 		t.Errorf("%s is not the PNG the document describes: %v", d.Files[0].Path, err)
 	}
-	entries, err := journal.Open(c.env["NOVITA_STATE_DIR"]).Entries(nil)
+	entries, err := journaltest.Tasks(c.env["NOVITA_STATE_DIR"])
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("journal: %v %+v", err, entries)
 	}
-	if e := entries[0]; e.TaskID != d.TaskID || e.Task != "remove-background" || e.Status != "TASK_STATUS_SUCCEED" || len(e.Files) != 1 {
+	if e := entries[0]; e.ID != d.TaskID || e.Name != "remove-background" || e.Status != "TASK_STATUS_SUCCEED" || len(e.Files) != 1 {
 		t.Errorf("journal entry %+v", e)
 	}
 	if !strings.Contains(r.stderr, "journalled as "+d.TaskID) {

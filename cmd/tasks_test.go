@@ -388,11 +388,11 @@ func TestKilledAfterSubmitIsPendingUntilWaitLast(t *testing.T) {
 	}
 	_ = proc.Wait()
 	pending := ndjson(t, c.run("tasks", "--pending", "--json"))
-	if len(pending) != 1 || pending[0].ID != e.TaskID || pending[0].Prompt != "paid, then killed" {
+	if len(pending) != 1 || pending[0].ID != e.ID || pending[0].Prompt != "paid, then killed" {
 		t.Fatalf("pending after kill -9: %v", ids(pending))
 	}
 	table := c.run("tasks", "--pending")
-	if !strings.Contains(table.stdout, e.TaskID) || !strings.Contains(table.stderr, "novita wait") {
+	if !strings.Contains(table.stdout, e.ID) || !strings.Contains(table.stderr, "novita wait") {
 		t.Errorf("tasks --pending:\n%s\n%s", table.stdout, table.stderr)
 	}
 	if r := c.run("wait", "--last"); r.code != 0 || len(r.lines()) != 1 {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/journal/journaltest"
 	"github.com/novita-cli/novita/pkg/sandbox"
 	"github.com/novita-cli/novita/pkg/tunnel/ngroktest"
 )
@@ -256,7 +256,7 @@ func submittedWebhookURL(t *testing.T, sb *sandbox.Server) string {
 func waitForSubmit(sb *sandbox.Server, stateDir string) (hook, id string) {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if es, _ := journal.Open(stateDir).Entries(nil); len(es) > 0 {
+		if es, _ := journaltest.Tasks(stateDir); len(es) > 0 {
 			for _, req := range sb.Requests() {
 				if req.Method == http.MethodPost && strings.HasPrefix(req.Path, "/v3/async/") && req.Status == 200 {
 					var body struct {
@@ -265,7 +265,7 @@ func waitForSubmit(sb *sandbox.Server, stateDir string) (hook, id string) {
 						} `json:"extra"`
 					}
 					json.Unmarshal(req.Body, &body)
-					return body.Extra.Webhook.URL, es[0].TaskID
+					return body.Extra.Webhook.URL, es[0].ID
 				}
 			}
 		}

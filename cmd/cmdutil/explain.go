@@ -6,7 +6,10 @@ import (
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/tunnel"
 )
 
 // Explain is how this command line words an error for the user: its message and the hint that goes
@@ -14,10 +17,33 @@ import (
 // `novita mcp` returns them as tool errors, so an agent reads the same words a user would.
 func Explain(f *factory.Factory, err error) (msg, hint string) {
 	hint = hintOf(f, err)
-	if f.InProcessSandbox() && (strings.Contains(hint, "novita wait") || strings.Contains(hint, "novita result")) {
-		hint = factory.SandboxGoneHint
+	if fix := fixOf(err); fix != "" {
+		hint = strings.TrimPrefix(hint+"; "+fix, "; ")
 	}
 	return f.Scrub(err.Error()), f.Scrub(hint)
+}
+
+// fixOf words the way out of the engines' typed errors in this command line's flags: the engines
+// state what went wrong and name no command or flag (docs/architecture.md).
+func fixOf(err error) string {
+	var exists *download.ExistsError
+	var mode *tunnel.ModeError
+	var unreadable *lifecycle.UnreadableAnswerError
+	switch {
+	case errors.As(err, &exists) && len(exists.Paths) == 1:
+		return "use --overwrite to replace it, or -o to choose another name"
+	case errors.As(err, &exists):
+		return "use --overwrite to replace them, or -o to choose other names"
+	case errors.Is(err, download.ErrStdoutTaken):
+		return "-o - writes the output to standard output, which --json needs for its document: give a file name with -o, or drop --json"
+	case errors.As(err, &mode):
+		return "set --tunnel (or NOVITA_TUNNEL, or the config key tunnel) to one of " + strings.Join(tunnel.Modes(), ", ")
+	case errors.Is(err, tunnel.ErrPublicURLMode):
+		return "--public-url works only with --tunnel local or auto"
+	case errors.As(err, &unreadable):
+		return "see the answer with --debug"
+	}
+	return ""
 }
 
 // hintOf is the hint an error carries, or the one its kind of failure calls for: how to resume a wait

@@ -19,6 +19,7 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/taskref"
 )
 
@@ -147,7 +148,7 @@ func withBase(o *submit.Options, d *journal.Detail) error {
 	}
 	given := givenPaths(o)
 	for _, e := range elided {
-		if given[fieldOf(e.Path)] {
+		if given[jsonpath.Field(e.Path)] {
 			continue // the flag or --set given now replaces the marker
 		}
 		how := "--set-file " + e.Path + "=FILE"
@@ -168,34 +169,20 @@ func givenPaths(o *submit.Options) map[string]bool {
 		_, one := o.Input.Flags[fs.Name]
 		_, many := o.Input.Lists[fs.Name]
 		if one || many {
-			out[fieldOf(o.Task.FullPath(fs.Path))] = true
+			out[jsonpath.Field(o.Task.FullPath(fs.Path))] = true
 		}
 	}
 	for _, s := range append(slices.Clone(o.Input.Sets), o.Input.SetFiles...) {
 		p, _, _ := strings.Cut(s, "=")
-		out[fieldOf(o.Task.FullPath(strings.TrimSuffix(p, ":")))] = true
+		out[jsonpath.Field(o.Task.FullPath(strings.TrimSuffix(p, ":")))] = true
 	}
 	return out
-}
-
-// fieldOf names a field without its array indexes ("images.0", "images[0]", "images[]" -> "images"),
-// since a list flag gives the whole list.
-func fieldOf(path string) string {
-	var keep []string
-	for _, seg := range strings.Split(strings.ReplaceAll(path, "[", "."), ".") {
-		seg = strings.TrimSuffix(seg, "]")
-		if seg == "" || strings.Trim(seg, "0123456789") == "" {
-			continue
-		}
-		keep = append(keep, seg)
-	}
-	return strings.Join(keep, ".")
 }
 
 // flagFor is the typed flag that sets path, if any.
 func flagFor(t catalog.Task, path string) string {
 	for _, fs := range t.FlagSpecs() {
-		if fieldOf(t.FullPath(fs.Path)) == fieldOf(path) {
+		if jsonpath.Field(t.FullPath(fs.Path)) == jsonpath.Field(path) {
 			return fs.Name
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
 
@@ -177,7 +178,7 @@ func (o *Options) prepare(ctx context.Context, saves bool) (*prepared, error) {
 // requestedOutputs is how many outputs a body asks for where it says so (image_num), else 1.
 func requestedOutputs(req map[string]any) int {
 	for _, path := range []string{"request.image_num", "image_num"} {
-		if v, ok := catalog.Get(req, path); ok {
+		if v, ok := jsonpath.Get(req, path); ok {
 			if n, err := strconv.Atoi(fmt.Sprint(v)); err == nil && n > 1 {
 				return n
 			}

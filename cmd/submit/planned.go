@@ -3,8 +3,8 @@ package submit
 import (
 	"fmt"
 
-	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
 
@@ -19,7 +19,7 @@ func (o *Options) plannedCheck(v download.Vars, outs lifecycle.Outputs, req map[
 func requestedExt(req map[string]any) string {
 	for _, path := range []string{"request.image_type", "image_type", "request.video_type", "video_type",
 		"request.audio_type", "audio_type", "parameters.image_type", "parameters.format"} {
-		if v, ok := catalog.Get(req, path); ok {
+		if v, ok := jsonpath.Get(req, path); ok {
 			if s, ok := v.(string); ok {
 				return download.TypeExt(s)
 			}

@@ -48,6 +48,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // fetchedAtSubmit starts what a dry run shows for a URL it did not fetch: "<fetched at submit: URL>".
@@ -118,7 +119,7 @@ func (b *builder) build() (map[string]any, error) {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		if err := catalog.Set(body, p, copyValue(b.task.Defaults[p])); err != nil {
+		if err := jsonpath.Set(body, p, copyValue(b.task.Defaults[p])); err != nil {
 			return nil, fmt.Errorf("catalog default %s for %s: %w", p, b.task.Name, err)
 		}
 	}
@@ -164,7 +165,7 @@ func (b *builder) build() (map[string]any, error) {
 		return nil, err
 	}
 	for path, url := range b.deferred {
-		_ = catalog.Set(body, path, fetchedAtSubmit+url+">")
+		_ = jsonpath.Set(body, path, fetchedAtSubmit+url+">")
 	}
 	return body, nil
 }
@@ -216,7 +217,7 @@ func (b *builder) checkFlags() error {
 // set stores one user-given value, applying the task's path convenience (catalog.Task.FullPath).
 func (b *builder) set(body map[string]any, what, path string, value any) error {
 	full := b.task.FullPath(path)
-	if err := catalog.Set(body, full, value); err != nil {
+	if err := jsonpath.Set(body, full, value); err != nil {
 		if full != path {
 			return clierr.Usagef("%s: %v (for %s, %s means %s)", what, err, b.task.Name, path, full)
 		}

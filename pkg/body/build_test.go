@@ -15,6 +15,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 func task(t *testing.T, name string) catalog.Task {
@@ -37,7 +38,7 @@ func build(t *testing.T, name string, in Input) map[string]any {
 
 func get(t *testing.T, body map[string]any, path string) any {
 	t.Helper()
-	v, ok := catalog.Get(body, path)
+	v, ok := jsonpath.Get(body, path)
 	if !ok {
 		t.Fatalf("no %s in %v", path, body)
 	}

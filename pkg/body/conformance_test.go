@@ -10,6 +10,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // Conformance, generated from every spec (issue 20): the least documented request validates; each
@@ -39,7 +40,7 @@ func TestEverySpecConforms(t *testing.T) {
 					continue
 				}
 				less := cloneBody(body)
-				_ = catalog.Set(less, p.Path, nil) // null is absent to validation
+				_ = jsonpath.Set(less, p.Path, nil) // null is absent to validation
 				if err := task.Validate(less); err != nil {
 					t.Errorf("optional %s is demanded: %v", p.Path, err)
 				}
@@ -204,7 +205,7 @@ func validValue(p *catalog.Param) any {
 	value, _ := sampleValue(p, "testdata/pixel.png")
 	switch {
 	case p.Type == catalog.ParamFile:
-		return SampleElement(p, value)
+		return sampleElement(p, value)
 	case p.Type == catalog.ParamArray:
 		return []any{arrayElement(p)}
 	case p.Type == catalog.ParamObject:

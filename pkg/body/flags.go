@@ -6,6 +6,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // applyFlags sets the typed flags of one phase (override=false: before --data; true: after --set-file).
@@ -36,7 +37,7 @@ func (b *builder) applyFlags(body map[string]any, override bool) error {
 			b.failed = append(b.failed, fm.Path)
 			continue
 		}
-		if err := catalog.Set(body, fm.Path, v); err != nil {
+		if err := jsonpath.Set(body, fm.Path, v); err != nil {
 			return clierr.Usagef("--%s: %v", fm.Flag, err)
 		}
 	}

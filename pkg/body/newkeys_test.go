@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 const demoSpec = `name: demo
@@ -91,7 +92,7 @@ func TestWebhookGoesWhereTheSpecSays(t *testing.T) {
 	extra := b["extra"].(map[string]any)
 	n := len(extra)
 	DropWebhook(b, catalog.DefaultWebhookPath)
-	if _, ok := catalog.Get(b, "extra.webhook"); ok || (n > 1) != (b["extra"] != nil) {
+	if _, ok := jsonpath.Get(b, "extra.webhook"); ok || (n > 1) != (b["extra"] != nil) {
 		t.Errorf("dropping extra.webhook.url leaves %v", b["extra"])
 	}
 	only := map[string]any{"extra": map[string]any{"webhook": map[string]any{"url": "u"}}, "prompt": "p"}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // extraOf returns body["extra"] as an object, replacing anything else there.
@@ -38,9 +39,9 @@ func SetWebhook(body map[string]any, path, url string) {
 		webhookOf(body)["url"] = url
 		return
 	}
-	if err := catalog.Set(body, path, url); err != nil { // a spec path through a non-object: replace it
+	if err := jsonpath.Set(body, path, url); err != nil { // a spec path through a non-object: replace it
 		delete(body, strings.SplitN(path, ".", 2)[0])
-		_ = catalog.Set(body, path, url)
+		_ = jsonpath.Set(body, path, url)
 	}
 }
 

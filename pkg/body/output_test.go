@@ -106,9 +106,9 @@ func TestApplySetsEditsAnyDocumentFromItsRoot(t *testing.T) {
 		t.Fatalf("got %v", event)
 	}
 	assertUsage(t, ApplySets(event, []string{"event_type.x=1"}), "event_type")
-	assertUsage(t, SetPath(event, "payload.images[5]", 1), "payload.images")
-	if err := SetPath(event, "payload.task.reason", "boom"); err != nil || get(t, event, "payload.task.reason") != "boom" {
-		t.Fatalf("SetPath: %v", err)
+	assertUsage(t, setPath(event, "payload.images[5]", 1), "payload.images")
+	if err := setPath(event, "payload.task.reason", "boom"); err != nil || get(t, event, "payload.task.reason") != "boom" {
+		t.Fatalf("setPath: %v", err)
 	}
 }
 

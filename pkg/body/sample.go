@@ -73,7 +73,7 @@ func MinimalInput(task catalog.Task, image string) Input {
 		case f.Flag != "":
 			in.Flags[f.Flag] = value
 		case list:
-			raw, _ := json.Marshal(slices.Repeat([]any{SampleElement(p.Items, value)}, f.Count))
+			raw, _ := json.Marshal(slices.Repeat([]any{sampleElement(p.Items, value)}, f.Count))
 			in.Sets = append(in.Sets, f.Path+":="+string(raw))
 		default:
 			in.Sets = append(in.Sets, f.Path+"="+value)
@@ -82,9 +82,9 @@ func MinimalInput(task catalog.Task, image string) Input {
 	return in
 }
 
-// SampleElement is a list element's sample as JSON: a file element given by --set cannot be a path,
+// sampleElement is a list element's sample as JSON: a file element given by --set cannot be a path,
 // so base64 fields get a one-pixel PNG.
-func SampleElement(items *catalog.Param, value string) any {
+func sampleElement(items *catalog.Param, value string) any {
 	switch items.Encoding {
 	case catalog.EncodingBase64:
 		return onePixelPNG

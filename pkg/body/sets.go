@@ -9,6 +9,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // assignment is one parsed --set: path=value (typed from the spec) or path:=JSON (raw).
@@ -160,11 +161,11 @@ func article(typ string) string {
 	return "a number"
 }
 
-// SetPath stores value at a body path (dot path with [n] or .n array indexes), creating objects and
+// setPath stores value at a body path (dot path with [n] or .n array indexes), creating objects and
 // arrays on the way. Unlike Build it applies no path convenience: the path is from the root of whatever
 // document body is (a request body, a webhook event). Errors are usage errors.
-func SetPath(body map[string]any, path string, value any) error {
-	if err := catalog.Set(body, path, value); err != nil {
+func setPath(body map[string]any, path string, value any) error {
+	if err := jsonpath.Set(body, path, value); err != nil {
 		return clierr.Usagef("%v", err)
 	}
 	return nil
@@ -178,7 +179,7 @@ func ApplySets(doc map[string]any, sets []string) error {
 		if err != nil {
 			return clierr.Usagef("--set %s: %v", s, err)
 		}
-		if err := catalog.Set(doc, path, value); err != nil {
+		if err := jsonpath.Set(doc, path, value); err != nil {
 			return clierr.Usagef("--set %s: %v", s, err)
 		}
 	}

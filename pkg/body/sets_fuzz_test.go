@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/body"
-	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // FuzzApplySets: a --set argument never panics; a refused one is a usage error (exit 2, never a stack
@@ -41,7 +41,7 @@ func FuzzApplySets(f *testing.F) {
 		if perr != nil {
 			t.Fatalf("ApplySets accepted %q that ParseAssignment refuses: %v", set, perr)
 		}
-		got, ok := catalog.Get(doc, path)
+		got, ok := jsonpath.Get(doc, path)
 		if !ok || !reflect.DeepEqual(got, want) {
 			t.Fatalf("--set %q then Get(%q) = %#v %v, want %#v", set, path, got, ok, want)
 		}

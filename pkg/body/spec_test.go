@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -157,7 +158,7 @@ func TestKnownWrongThroughFlags(t *testing.T) {
 		t.Errorf("scale_factor = %v", up["request"])
 	}
 	hy := build(t, "hunyuan-video-fast", Input{Flags: map[string]string{"prompt": "p"}, Sets: []string{"frames:=null"}})
-	if v, _ := catalog.Get(hy, "frames"); v != nil {
+	if v, _ := jsonpath.Get(hy, "frames"); v != nil {
 		t.Errorf("frames = %v", v)
 	}
 	speech := build(t, "txt2speech", Input{Lists: map[string][]string{"text": {"one", "two"}}, Flags: map[string]string{"audio-type": "mp3"}})

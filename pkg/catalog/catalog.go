@@ -10,12 +10,14 @@
 // helpers (All, Lookup, Resolve, ...) load a fresh one on every call.
 //
 // Fields are named by dot paths from the body root ("request.width", "prompts.0.prompt"; "a[0].b" is
-// accepted too, see ParsePath). Any name not in the catalog is still usable: Resolve returns a
+// accepted too, see jsonpath.Parse). Any name not in the catalog is still usable: Resolve returns a
 // pass-through Task of ShapeUnknown whose body is built only from --data / --set.
 package catalog
 
 import (
 	"strings"
+
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // Shape says where a task's parameters live in the request body.
@@ -165,7 +167,7 @@ func (t Task) FlagNames() []string {
 // Param returns the parameter at a path ("request.width", "prompts[].frames"; concrete indexes such as
 // "prompts[0].frames" or "prompts.0.frames" find the element parameter too).
 func (t Task) Param(path string) (*Param, bool) {
-	want := elementPath(path)
+	want := jsonpath.Element(path)
 	for i := range t.Params {
 		if t.Params[i].Path == want {
 			return &t.Params[i], true
@@ -204,7 +206,7 @@ func (t Task) FullPath(p string) string {
 			return p
 		}
 		for _, prm := range t.Params {
-			if strings.HasSuffix(prm.Path, "."+elementPath(p)) && strings.Count(prm.Path, ".") == 1 {
+			if strings.HasSuffix(prm.Path, "."+jsonpath.Element(p)) && strings.Count(prm.Path, ".") == 1 {
 				return strings.SplitN(prm.Path, ".", 2)[0] + "." + p
 			}
 		}

@@ -2,11 +2,11 @@ package catalog
 
 import (
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // The eleven tasks of the first catalog keep their names, kinds and shapes; their task types are the
@@ -56,14 +56,14 @@ func TestCatalogListsEveryKnownTask(t *testing.T) {
 
 func TestFlagsUsedCoversTheTypedFlags(t *testing.T) {
 	got := map[string]bool{}
-	for _, f := range FlagsUsed() {
+	for _, f := range flagsUsed() {
 		got[f] = true
 	}
 	for _, f := range []string{"prompt", "negative-prompt", "model", "width", "height", "steps", "seed", "image-num",
 		"guidance-scale", "sampler", "image", "mask", "text", "voice", "image-type", "video-type", "audio-type",
 		"language", "duration", "frames"} {
 		if !got[f] {
-			t.Errorf("FlagsUsed() lacks %q", f)
+			t.Errorf("flagsUsed() lacks %q", f)
 		}
 	}
 	for _, s := range FlagSpecs() {
@@ -123,9 +123,9 @@ func validTxt2img() map[string]any {
 	body := map[string]any{}
 	task, _ := Lookup("txt2img")
 	for p, v := range task.Defaults {
-		_ = Set(body, p, v)
+		_ = jsonpath.Set(body, p, v)
 	}
-	_ = Set(body, "request.prompt", "a cat")
+	_ = jsonpath.Set(body, "request.prompt", "a cat")
 	return body
 }
 
@@ -155,7 +155,7 @@ func TestValidate(t *testing.T) {
 			body := validTxt2img()
 			if c.delete {
 				delete(body["request"].(map[string]any), "prompt")
-			} else if err := Set(body, c.path, c.value); err != nil {
+			} else if err := jsonpath.Set(body, c.path, c.value); err != nil {
 				t.Fatal(err)
 			}
 			err := task.Validate(body)
@@ -181,43 +181,5 @@ func TestValidateEnumMatchesNumbersAndStrings(t *testing.T) {
 	if err := task.Validate(map[string]any{"prompt": "p", "duration": int64(7)}); clierr.Code(err) != 2 ||
 		!strings.Contains(err.Error(), "duration") {
 		t.Errorf("duration 7: %v", err)
-	}
-}
-
-func TestPathSetAndGet(t *testing.T) {
-	body := map[string]any{}
-	steps := []struct{ path, value string }{
-		{"request.loras.0.model_name", "a"},
-		{"request.loras[0].strength", "0.5"},
-		{"request.loras[1].model_name", "b"},
-		{"extra.map.0", "key-not-index"},
-	}
-	for _, s := range steps {
-		if err := Set(body, s.path, s.value); err != nil {
-			t.Fatalf("Set(%s): %v", s.path, err)
-		}
-	}
-	// "extra.map" was created by a numeric segment, so it is an array; set a key on an existing object instead.
-	_ = Set(body, "extra.obj", map[string]any{})
-	if err := Set(body, "extra.obj.0", "k"); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]any{
-		"request": map[string]any{"loras": []any{
-			map[string]any{"model_name": "a", "strength": "0.5"},
-			map[string]any{"model_name": "b"},
-		}},
-		"extra": map[string]any{"map": []any{"key-not-index"}, "obj": map[string]any{"0": "k"}},
-	}
-	if !reflect.DeepEqual(body, want) {
-		t.Fatalf("got %#v", body)
-	}
-	if v, ok := Get(body, "request.loras[1].model_name"); !ok || v != "b" {
-		t.Fatalf("Get = %v %v", v, ok)
-	}
-	for _, bad := range []string{"request.loras.5.x", "request.loras.0.model_name.deeper", "[0]", "a..b", "a[x]", "", "request.loras[0"} {
-		if err := Set(body, bad, 1); err == nil {
-			t.Errorf("Set(%q) succeeded, want error", bad)
-		}
 	}
 }

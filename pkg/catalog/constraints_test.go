@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // bodyOf is a task's defaults plus the given fields (paths from the root), as a command would build it.
@@ -17,7 +18,7 @@ func bodyOf(t *testing.T, name string, fields map[string]any) (Task, map[string]
 	}
 	body := map[string]any{}
 	for p, v := range task.Defaults {
-		if err := Set(body, p, v); err != nil {
+		if err := jsonpath.Set(body, p, v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -29,13 +30,13 @@ func bodyOf(t *testing.T, name string, fields map[string]any) (Task, map[string]
 			}
 			m := body
 			if parent != "" {
-				pv, _ := Get(body, parent)
+				pv, _ := jsonpath.Get(body, parent)
 				m, _ = pv.(map[string]any)
 			}
 			delete(m, key)
 			continue
 		}
-		if err := Set(body, p, v); err != nil {
+		if err := jsonpath.Set(body, p, v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -161,7 +162,7 @@ func mustSet(t *testing.T, task Task, kv ...any) map[string]any {
 	t.Helper()
 	_, body := bodyOf(t, task.Name, nil)
 	for i := 0; i+1 < len(kv); i += 2 {
-		if err := Set(body, kv[i].(string), kv[i+1]); err != nil {
+		if err := jsonpath.Set(body, kv[i].(string), kv[i+1]); err != nil {
 			t.Fatal(err)
 		}
 	}

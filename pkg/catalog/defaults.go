@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/textdist"
 )
 
@@ -15,7 +16,7 @@ func (t Task) followedDefault(body map[string]any, p *Param) (any, bool) {
 		return nil, false
 	}
 	var other any
-	if v, ok := Get(body, p.DefaultBy.Path); ok && v != nil {
+	if v, ok := jsonpath.Get(body, p.DefaultBy.Path); ok && v != nil {
 		other = v
 	} else if q, ok := t.Param(p.DefaultBy.Path); ok && q.DefaultBy == nil { // one level: no cycles
 		other = q.Default
@@ -39,7 +40,7 @@ func (t Task) followedDefault(body map[string]any, p *Param) (any, bool) {
 // is left alone (the spec's rules refuse a conflicting one).
 func (t Task) FillFollowedDefaults(body map[string]any) error {
 	for _, path := range t.Following {
-		if v, ok := Get(body, path); ok && v != nil {
+		if v, ok := jsonpath.Get(body, path); ok && v != nil {
 			continue
 		}
 		p, ok := t.Param(path)
@@ -47,7 +48,7 @@ func (t Task) FillFollowedDefaults(body map[string]any) error {
 			continue
 		}
 		if d, ok := t.followedDefault(body, p); ok {
-			if err := Set(body, path, d); err != nil {
+			if err := jsonpath.Set(body, path, d); err != nil {
 				return err
 			}
 		}
@@ -79,7 +80,7 @@ func (t Task) CanonicalEnums(body map[string]any) {
 			if !elems {
 				if s, ok := v.(string); ok {
 					if c, ok := foldMatch(s, enum); ok && c != s {
-						_ = Set(body, at.path, c)
+						_ = jsonpath.Set(body, at.path, c)
 					}
 				}
 				continue

@@ -130,8 +130,8 @@ func FlagSpecs() []FlagSpec {
 	return out
 }
 
-// FlagsUsed returns the union of the typed flag names of all catalog tasks, sorted.
-func FlagsUsed() []string {
+// flagsUsed returns the union of the typed flag names of all catalog tasks, sorted.
+func flagsUsed() []string {
 	specs := FlagSpecs()
 	out := make([]string, len(specs))
 	for i, s := range specs {

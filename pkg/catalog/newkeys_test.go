@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // testSpec is an endpoint using every key the embedded specs may not all show yet.
@@ -142,7 +143,7 @@ func TestDefaultFollowsAnotherField(t *testing.T) {
 		if err := task.FillFollowedDefaults(c.body); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := Get(c.body, "frames"); got != c.want {
+		if got, _ := jsonpath.Get(c.body, "frames"); got != c.want {
 			t.Errorf("%v: frames %v, want %v", c.body, got, c.want)
 		}
 	}

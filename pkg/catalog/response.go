@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -49,7 +50,7 @@ func (t Task) DecodeSync(raw []byte, req map[string]any) (*SyncAnswer, error) {
 	}
 	ans := &SyncAnswer{}
 	if t.Response.TaskID != "" {
-		if id, ok := Get(doc, t.Response.TaskID); ok {
+		if id, ok := jsonpath.Get(doc, t.Response.TaskID); ok {
 			ans.TaskID, _ = id.(string)
 		}
 	}

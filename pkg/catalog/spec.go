@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -238,7 +239,7 @@ func (s *specFile) checkLinks(bad func(string, ...any) error) error {
 		if s.Mode == string(ModeSync) {
 			return bad("a sync endpoint takes no webhook")
 		}
-		if _, err := ParsePath(s.Webhook.Path); err != nil || s.Webhook.Path == "" {
+		if _, err := jsonpath.Parse(s.Webhook.Path); err != nil || s.Webhook.Path == "" {
 			return bad("webhook.path %q is not a field path", s.Webhook.Path)
 		}
 	}
@@ -283,7 +284,7 @@ var shapes = map[string]Shape{"A": ShapeA, "B": ShapeB, "C": ShapeC}
 
 func (p *Param) check() error {
 	if p.Path != "" { // items: carry only rules
-		if _, err := ParsePath(concretePath(p.Path)); err != nil {
+		if _, err := jsonpath.Parse(concretePath(p.Path)); err != nil {
 			return err
 		}
 	}

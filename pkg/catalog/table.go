@@ -5,10 +5,10 @@ import (
 	"strings"
 )
 
-// EndpointsTable is docs/endpoints.md: one row per spec (name, request path, mode, output kind, the
+// endpointsTable is docs/endpoints.md: one row per spec (name, request path, mode, output kind, the
 // reference page it was checked against and when), generated so it cannot drift from the specs.
 // Regenerate with: go test ./pkg/catalog -run TestEndpointsDoc -update
-func (c *Catalog) EndpointsTable() string {
+func (c *Catalog) endpointsTable() string {
 	var b strings.Builder
 	tasks := c.All()
 	for _, h := range c.TrainingHeaders() {

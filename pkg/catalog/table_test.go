@@ -15,7 +15,7 @@ const endpointsDoc = "../../docs/endpoints.md"
 // so does a spec without a source. Regenerate with: go test ./pkg/catalog -run TestEndpointsDoc -update
 func TestEndpointsDocIsCurrent(t *testing.T) {
 	c := mustLoad(t)
-	want := c.EndpointsTable()
+	want := c.endpointsTable()
 	if strings.Contains(want, "**none**") {
 		t.Error("a spec has no source: (see TestEverySpecHasASource)")
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // ViolationKind says what rule a value broke.
@@ -54,15 +55,28 @@ func (t Task) Validate(body map[string]any) error {
 	if len(vs) == 0 {
 		return nil
 	}
-	errs := make([]error, len(vs))
+	e := &ValidationError{Violations: vs, lines: make([]error, len(vs))}
 	for i, v := range vs {
-		errs[i] = errors.New(t.word(v))
+		e.lines[i] = errors.New(t.word(v))
 	}
-	if len(errs) == 1 {
-		return clierr.New(clierr.KindUsage, errs[0])
-	}
-	return clierr.New(clierr.KindUsage, errors.Join(errs...))
+	return e
 }
+
+// ValidationError is every rule a body breaks (a usage error), one line each in the command line's
+// words (which name its flags). A caller that names fields otherwise (the tool parameters of `novita
+// mcp`) words Violations itself: each carries its JSON path.
+type ValidationError struct {
+	Violations []*Violation
+	lines      []error
+}
+
+func (e *ValidationError) Error() string { return errors.Join(e.lines...).Error() }
+
+// Unwrap is the lines, one per violation (printed one per line).
+func (e *ValidationError) Unwrap() []error { return e.lines }
+
+// ExitKind is usage: the request was given wrong.
+func (e *ValidationError) ExitKind() clierr.Kind { return clierr.KindUsage }
 
 // ViolationError is one violation as the usage error Validate would report for it alone.
 func (t Task) ViolationError(v *Violation) error { return clierr.Usagef("%s", t.word(v)) }
@@ -82,7 +96,7 @@ func (t Task) word(v *Violation) string {
 func (t Task) flagFor(path string) string {
 	p, ok := t.Param(path)
 	if !ok { // an element of a list field: the list's flag sets it
-		p, ok = t.Param(strings.TrimSuffix(elementPath(path), "[]"))
+		p, ok = t.Param(strings.TrimSuffix(jsonpath.Element(path), "[]"))
 	}
 	if ok {
 		for _, f := range t.Flags {
@@ -146,7 +160,7 @@ func (t Task) Violations(body map[string]any) []*Violation {
 func (t Task) checkGroup(body map[string]any, g *Group) *Violation {
 	var given []string
 	for _, p := range g.Paths {
-		if v, ok := Get(body, p); ok && v != nil && !isEmptyArray(v) {
+		if v, ok := jsonpath.Get(body, p); ok && v != nil && !isEmptyArray(v) {
 			given = append(given, p)
 		}
 	}
@@ -421,7 +435,7 @@ func (t Task) condHolds(body map[string]any, c Cond) bool {
 func (t Task) CondHolds(body map[string]any, c *Cond) bool { return c == nil || t.condHolds(body, *c) }
 
 func (t Task) valueOrDefault(body map[string]any, path string) (any, bool) {
-	if v, ok := Get(body, path); ok && v != nil {
+	if v, ok := jsonpath.Get(body, path); ok && v != nil {
 		return v, true
 	}
 	if p, ok := t.Param(path); ok {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/clock"
-	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -39,7 +38,7 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Refresh re-reads the task result once when a URL has expired (HTTP 403); nil disables it.
 	Refresh   func(ctx context.Context) (*novita.TaskResult, error)
-	Progress  iostreams.Transfers // where progress is shown (bars, lines); nil = nowhere
+	Progress  Progress // where progress is shown (bars, lines); nil = nowhere
 	UserAgent string
 	// StallTimeout cuts a connection that delivers no byte for this long (default 60 s); the next
 	// attempt resumes where it stopped.
@@ -117,7 +116,7 @@ func Download(ctx context.Context, opts Options, tmpl *Template, vars Vars, outp
 		refresh: &refresher{fn: opts.Refresh}, claimed: map[string]string{}}
 	f.rep = opts.Progress
 	if f.rep == nil {
-		f.rep = iostreams.NoTransfers()
+		f.rep = noProgress{}
 	}
 	if err := f.precheck(jobs); err != nil {
 		f.rep.Wait()

@@ -155,8 +155,8 @@ func TestDownloadExistingFile(t *testing.T) {
 	os.WriteFile("cat.png", []byte("old"), 0o644)
 
 	_, err := Download(context.Background(), opts(srv), tmpl, Vars{}, outs)
-	if err == nil || !strings.Contains(err.Error(), "cat.png") || !strings.Contains(err.Error(), "--overwrite") {
-		t.Fatalf("error %v; want one naming cat.png and --overwrite", err)
+	if err == nil || !strings.Contains(err.Error(), "cat.png") || !isExists(err) {
+		t.Fatalf("error %v; want an *ExistsError naming cat.png", err)
 	}
 	if clierr.Code(err) != clierr.ExitError {
 		t.Errorf("exit code %d, want 1", clierr.Code(err))

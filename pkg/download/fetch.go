@@ -24,7 +24,7 @@ type fetcher struct {
 	vars    Vars
 	total   int
 	refresh *refresher
-	rep     iostreams.Transfers
+	rep     Progress
 
 	mu      sync.Mutex
 	claimed map[string]string // final path -> label, for paths settled only by Content-Type
@@ -51,7 +51,7 @@ type job struct {
 	have, flushed int64
 	size          int64 // expected total, -1 when unknown
 	hash          hash.Hash
-	track         iostreams.Transfer
+	track         Transfer
 	done          *File // already on disk from an earlier download: nothing to fetch
 }
 
@@ -161,12 +161,36 @@ func (f *fetcher) attempt(ctx context.Context, j *job) error {
 	defer cancel()
 	stall := time.AfterFunc(f.opts.StallTimeout, cancel)
 	defer stall.Stop()
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, j.url, nil)
+	resp, err := f.get(actx, j)
 	if err != nil {
-		return fmt.Errorf("bad URL: %w", err)
+		return err
+	}
+	defer resp.Body.Close()
+	finished, err := j.accept(resp)
+	if err != nil {
+		return err
+	}
+	if err := f.settleOnce(j, resp.Header.Get("Content-Type")); err != nil || finished {
+		return err
+	}
+	if resp.StatusCode == http.StatusOK {
+		j.startInfo(resp)
+	}
+	if err := f.stream(ctx, actx, stall, j, resp.Body); err != nil {
+		return err
+	}
+	return j.checkLength()
+}
+
+// get sends the request for what j still needs: from j.have on, if the output is still the version
+// the partial file holds.
+func (f *fetcher) get(ctx context.Context, j *job) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bad URL: %w", err)
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return fmt.Errorf("unsupported URL scheme %q", req.URL.Scheme)
+		return nil, fmt.Errorf("unsupported URL scheme %q", req.URL.Scheme)
 	}
 	// identity: transparent gzip would make Range offsets meaningless.
 	req.Header.Set("Accept-Encoding", "identity")
@@ -186,57 +210,65 @@ func (f *fetcher) attempt(ctx context.Context, j *job) error {
 			ue.URL = shortURL(ue.URL) // the presigned query string is long noise in an error line
 		}
 		if novita.CannotSucceed(err) {
-			return err // a redirect to file:// or a loop: the same answer every time
+			return nil, err // a redirect to file:// or a loop: the same answer every time
 		}
-		return &errRetry{err}
+		return nil, &errRetry{err}
 	}
-	defer resp.Body.Close()
+	return resp, nil
+}
 
+// accept reads the answer's status: whether its body continues what j holds (starting over when it
+// cannot), and finished when j already holds every byte (a 416 after the last byte, before the rename).
+func (j *job) accept(resp *http.Response) (finished bool, err error) {
 	switch {
 	case resp.StatusCode == http.StatusOK:
 		if j.have > 0 { // the server ignored Range, or If-Range said the output changed: start over
 			if err := j.reset(); err != nil {
-				return err
+				return false, err
 			}
 		}
 		j.size = resp.ContentLength
+		return false, nil
 	case resp.StatusCode == http.StatusPartialContent:
-		start, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
-		if !ok || start != j.have {
-			if err := j.reset(); err != nil {
-				return err
-			}
-			return &errRetry{fmt.Errorf("server resumed at the wrong offset (Content-Range %q, wanted %d)", resp.Header.Get("Content-Range"), j.have)}
-		}
-		if !j.held.sameVersion(resp, total) {
-			if err := j.reset(); err != nil {
-				return err
-			}
-			return &errRetry{errors.New("the partial file holds another version of this output; starting over")}
-		}
-		j.size = total
+		return false, j.acceptPart(resp)
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
-		if j.complete(resp) { // interrupted after the last byte, before the rename
-			return f.settleOnce(j, resp.Header.Get("Content-Type"))
+		if j.complete(resp) {
+			return true, nil
 		}
+		if err := j.reset(); err != nil {
+			return false, err
+		}
+		return false, &errRetry{errors.New("server refused to resume (HTTP 416)")}
+	case resp.StatusCode == http.StatusForbidden:
+		return false, &errExpired{s3Detail(resp.Body)}
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode >= 500:
+		return false, &errRetry{fmt.Errorf("HTTP %s", resp.Status)}
+	}
+	return false, fmt.Errorf("HTTP %s", resp.Status)
+}
+
+// acceptPart checks that a 206 resumes where j stopped, of the same version of the output.
+func (j *job) acceptPart(resp *http.Response) error {
+	start, total, ok := parseContentRange(resp.Header.Get("Content-Range"))
+	if !ok || start != j.have {
 		if err := j.reset(); err != nil {
 			return err
 		}
-		return &errRetry{errors.New("server refused to resume (HTTP 416)")}
-	case resp.StatusCode == http.StatusForbidden:
-		return &errExpired{s3Detail(resp.Body)}
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode >= 500:
-		return &errRetry{fmt.Errorf("HTTP %s", resp.Status)}
-	default:
-		return fmt.Errorf("HTTP %s", resp.Status)
+		return &errRetry{fmt.Errorf("server resumed at the wrong offset (Content-Range %q, wanted %d)", resp.Header.Get("Content-Range"), j.have)}
 	}
+	if !j.held.sameVersion(resp, total) {
+		if err := j.reset(); err != nil {
+			return err
+		}
+		return &errRetry{errors.New("the partial file holds another version of this output; starting over")}
+	}
+	j.size = total
+	return nil
+}
 
-	if err := f.settleOnce(j, resp.Header.Get("Content-Type")); err != nil {
-		return err
-	}
-	if resp.StatusCode == http.StatusOK {
-		j.startInfo(resp)
-	}
+// stream copies body into j (hashing and reporting every byte), restarting the stall timer on each
+// read; a cut or stalled connection is worth another attempt.
+func (f *fetcher) stream(ctx, actx context.Context, stall *time.Timer, j *job, body io.Reader) error {
 	j.track.SetTotal(j.size)
 	j.track.SetCurrent(j.have)
 	left := int64(-1)
@@ -246,37 +278,50 @@ func (f *fetcher) attempt(ctx context.Context, j *job) error {
 	buf, giveBack := f.opts.Buffers.get(left)
 	defer giveBack()
 	for {
-		n, rerr := resp.Body.Read(buf)
+		n, rerr := body.Read(buf)
 		if n > 0 {
-			if _, werr := j.dst.Write(buf[:n]); werr != nil {
-				return fmt.Errorf("write %s: %w", j.writingTo(), werr)
-			}
-			j.hash.Write(buf[:n])
-			j.have += int64(n)
-			j.track.Add(n)
-			if j.tmp != nil && j.have-j.flushed >= writebackChunk {
-				startWriteback(j.tmp, j.flushed, j.have-j.flushed)
-				j.flushed = j.have
+			if err := j.write(buf[:n]); err != nil {
+				return err
 			}
 		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil && ctx.Err() == nil && actx.Err() != nil {
+		switch {
+		case rerr == io.EOF:
+			return nil
+		case rerr != nil && ctx.Err() == nil && actx.Err() != nil:
 			return &errRetry{fmt.Errorf("no data for %s after %d bytes", f.opts.StallTimeout, j.have)}
-		}
-		if rerr != nil {
+		case rerr != nil:
 			return &errRetry{fmt.Errorf("connection lost after %d bytes: %w", j.have, rerr)}
 		}
 		stall.Reset(f.opts.StallTimeout)
 	}
-	if j.size >= 0 && j.have != j.size {
-		if j.have > j.size {
-			if err := j.reset(); err != nil {
-				return err
-			}
-		}
-		return &errRetry{fmt.Errorf("got %d of %d bytes", j.have, j.size)}
+}
+
+// write adds b to what j holds, handing the written part of a partial file to the kernel's
+// writeback in chunks.
+func (j *job) write(b []byte) error {
+	if _, err := j.dst.Write(b); err != nil {
+		return fmt.Errorf("write %s: %w", j.writingTo(), err)
+	}
+	j.hash.Write(b)
+	j.have += int64(len(b))
+	j.track.Add(len(b))
+	if j.tmp != nil && j.have-j.flushed >= writebackChunk {
+		startWriteback(j.tmp, j.flushed, j.have-j.flushed)
+		j.flushed = j.have
 	}
 	return nil
+}
+
+// checkLength says a body shorter than announced is worth another attempt (resuming), and one
+// longer starts over.
+func (j *job) checkLength() error {
+	if j.size < 0 || j.have == j.size {
+		return nil
+	}
+	if j.have > j.size {
+		if err := j.reset(); err != nil {
+			return err
+		}
+	}
+	return &errRetry{fmt.Errorf("got %d of %d bytes", j.have, j.size)}
 }

@@ -47,14 +47,10 @@ func (t *Template) checkPlanned(c Check) error {
 			}
 		}
 	}
-	switch len(taken) {
-	case 0:
+	if len(taken) == 0 {
 		return nil
-	case 1:
-		return clierr.Usagef("%s already exists and this request would save an output there; use --overwrite to replace it, or -o to choose another name", taken[0])
 	}
-	return clierr.Usagef("%d files this request would save already exist (%s); use --overwrite to replace them, or -o to choose other names",
-		len(taken), strings.Join(taken, ", "))
+	return &ExistsError{Paths: taken, Early: true, Planned: true}
 }
 
 // plannedMatches lists the regular files at p, where the extension may still be unknown (extProbe):

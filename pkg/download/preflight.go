@@ -31,16 +31,15 @@ type Check struct {
 }
 
 // Preflight finds the output problems that would otherwise appear only after a task was paid for or
-// waited for, as usage errors (exit 2) naming the path and the fix. The number and kinds of outputs are
+// waited for, as usage errors (exit 2) naming the path. The number and kinds of outputs are
 // not known yet, so it checks what the template fixes: the directory it names (a component that is a
 // file, a directory that cannot be written), name lengths, and, when the whole path is known, the
-// file itself (it exists, without --overwrite).
+// file itself (it exists, without Overwrite: an *ExistsError).
 func (t *Template) Preflight(c Check) error {
 	switch t.target {
 	case targetStdout:
 		if c.JSON {
-			return clierr.Usagef("-o - writes the output to standard output, which --json needs for its document; " +
-				"give a file name with -o, or drop --json")
+			return ErrStdoutTaken
 		}
 		return nil
 	case targetSpecial:

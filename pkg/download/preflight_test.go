@@ -1,6 +1,7 @@
 package download
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -33,6 +34,20 @@ func wantUsage(t *testing.T, what string, err error, mentions ...string) {
 	}
 }
 
+// wantExists is wantUsage for a file in the way: an early *ExistsError, worded by the caller.
+func wantExists(t *testing.T, what string, err error, mentions ...string) {
+	t.Helper()
+	wantUsage(t, what, err, mentions...)
+	if !isExists(err) {
+		t.Errorf("%s: %v (%T), want an *ExistsError", what, err, err)
+	}
+}
+
+func isExists(err error) bool {
+	var ee *ExistsError
+	return errors.As(err, &ee)
+}
+
 // Issue 13 item 3: output problems were found only after paying. Preflight finds them first.
 func TestPreflightFindsOutputProblemsBeforePaying(t *testing.T) {
 	dir := chdirTemp(t)
@@ -41,7 +56,7 @@ func TestPreflightFindsOutputProblemsBeforePaying(t *testing.T) {
 	os.Mkdir("adir.png", 0o755)
 	long := strings.Repeat("n", 300)
 
-	wantUsage(t, "existing target", mustParse(t, "taken.png").Preflight(Check{}), "taken.png already exists", "--overwrite")
+	wantExists(t, "existing target", mustParse(t, "taken.png").Preflight(Check{}), "taken.png already exists")
 	if err := mustParse(t, "taken.png").Preflight(Check{Overwrite: true}); err != nil {
 		t.Errorf("--overwrite: %v", err)
 	}
@@ -100,12 +115,14 @@ func TestPreflightAcceptsWhatIsAlreadyDownloaded(t *testing.T) {
 	}
 	other := same
 	other.SHA256 = sum([]byte("something else"))
-	wantUsage(t, "changed file", mustParse(t, "t0.png").Preflight(Check{Saved: []Saved{other}}), "already exists", "--overwrite")
+	wantExists(t, "changed file", mustParse(t, "t0.png").Preflight(Check{Saved: []Saved{other}}), "already exists")
 }
 
 // Issue 13 item 8: -o - with --json would mix the output into the JSON document.
 func TestPreflightStdout(t *testing.T) {
-	wantUsage(t, "-o - with --json", mustParse(t, "-").Preflight(Check{JSON: true}), "--json", "-o")
+	if err := mustParse(t, "-").Preflight(Check{JSON: true}); !errors.Is(err, ErrStdoutTaken) || clierr.Code(err) != clierr.ExitUsage {
+		t.Errorf("-o - with --json: %v, want ErrStdoutTaken (usage)", err)
+	}
 	if err := mustParse(t, "-").Preflight(Check{}); err != nil {
 		t.Errorf("-o -: %v", err)
 	}

@@ -63,8 +63,8 @@ func Resolve(s Settings, env Env) (mode tunnel.Mode, noTunnel bool, err error) {
 	return m, m == tunnel.ModeNone && hint != "", nil
 }
 
-// OpenTunnel opens the tunnel of a resolved mode; nil for ModeNone.
-func OpenTunnel(ctx context.Context, mode tunnel.Mode, s Settings, env Env) (tunnel.Tunnel, error) {
+// openTunnel opens the tunnel of a resolved mode; nil for ModeNone.
+func openTunnel(ctx context.Context, mode tunnel.Mode, s Settings, env Env) (tunnel.Tunnel, error) {
 	if mode == tunnel.ModeNone {
 		return nil, nil
 	}
@@ -117,7 +117,7 @@ func Open(ctx context.Context, s Settings, env Env, opts webhook.Options) (srv *
 	if err != nil {
 		return nil, false, err
 	}
-	tun, err := OpenTunnel(ctx, mode, s, env)
+	tun, err := openTunnel(ctx, mode, s, env)
 	if err != nil || tun == nil {
 		return nil, noTunnel, err
 	}

@@ -13,11 +13,11 @@ import (
 	"github.com/novita-cli/novita/pkg/webhook"
 )
 
-// What the buttons answer where they cannot work, and what to run instead.
+// What the replay button answers where it cannot work, and what to run instead (the inspector's
+// words are pkg/ui's: see ui.NoReplay).
 const (
-	NoReplayUI     = "replay sends events to your app through a running receiver: run: novita listen --ui --forward-to URL"
+	NoReplayUI     = ui.NoReplay
 	NoReplayListen = "replay needs a forward target: restart with: novita listen --ui --forward-to URL"
-	NoTestEventUI  = "test events are delivered to a running receiver: run: novita listen --ui (add --forward-to URL to relay them to your app)"
 )
 
 // Replayer relays a body to the application (listen.Engine).
@@ -62,7 +62,7 @@ func (a *Actions) Replay(ctx context.Context, ev ui.Event, body []byte) (ui.Forw
 	at := a.now()
 	var rec ui.Event
 	if a.Recorder != nil {
-		rec = a.Recorder.RecordReplay(ev, body, resp, at)
+		rec = a.Recorder.recordReplay(ev, body, resp, at)
 	} else {
 		if resp.Err != nil {
 			resp.Status = 0
@@ -81,7 +81,7 @@ func (a *Actions) Replay(ctx context.Context, ev ui.Event, body []byte) (ui.Forw
 // SendTestEvent implements ui.Actions: a fixture of that status and task goes through the receiver.
 func (a *Actions) SendTestEvent(ctx context.Context, te ui.TestEvent) (ui.SentTestEvent, error) {
 	if a.Receiver == nil {
-		return ui.SentTestEvent{}, ui.Unavailablef("%s", NoTestEventUI)
+		return ui.SentTestEvent{}, ui.Unavailablef("%s", ui.NoTestEvent)
 	}
 	body, err := testevent.Fixture(te.Task, novita.Status(te.Status), "")
 	if err != nil {
@@ -106,7 +106,7 @@ func (a *Actions) SendTestEvent(ctx context.Context, te ui.TestEvent) (ui.SentTe
 // DownloadAgain implements ui.Actions.
 func (a *Actions) DownloadAgain(ctx context.Context, t ui.Task) ([]ui.TaskFile, error) {
 	if a.Download == nil {
-		return nil, ui.Unavailablef("downloads are not available here: run: novita wait %s", t.ID)
+		return nil, ui.Unavailablef("%s", ui.NoDownload(t.ID))
 	}
 	return a.Download(ctx, t)
 }

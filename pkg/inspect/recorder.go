@@ -48,10 +48,10 @@ func (r *Recorder) Record(d webhook.Delivery) ui.Event {
 	return r.publish(r.view(d), SourceListen)
 }
 
-// RecordReplay persists and publishes the replay of orig with body and the application's answer.
+// recordReplay persists and publishes the replay of orig with body and the application's answer.
 // A target that could not be reached is shown as no answer (status 0) with the reason: nobody saw
 // the 502 a relay would have answered.
-func (r *Recorder) RecordReplay(orig ui.Event, body []byte, resp webhook.Response, at time.Time) ui.Event {
+func (r *Recorder) recordReplay(orig ui.Event, body []byte, resp webhook.Response, at time.Time) ui.Event {
 	if resp.Err != nil {
 		resp.Status = 0
 	}

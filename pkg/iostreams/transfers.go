@@ -19,8 +19,9 @@ type Transfers interface {
 	Wait()
 }
 
-// Transfer follows one file. End must be called exactly once.
-type Transfer interface {
+// Transfer follows one file. End must be called exactly once. An alias of an unnamed interface, as
+// download.Transfer is: the two are one type, so a Transfers is a download.Progress.
+type Transfer = interface {
 	SetTotal(n int64) // -1 = unknown
 	SetCurrent(n int64)
 	Add(n int)
@@ -31,13 +32,10 @@ type Transfer interface {
 // otherwise, nothing with -q.
 func (s *IOStreams) Transfers() Transfers {
 	if s.Quiet {
-		return NoTransfers()
+		return noTransfers{}
 	}
 	return NewTransfers(s.ErrOut, s.ErrTTY)
 }
-
-// NoTransfers shows nothing.
-func NoTransfers() Transfers { return noTransfers{} }
 
 // NewTransfers shows transfers on w: bars when tty, one line per finished file otherwise.
 func NewTransfers(w io.Writer, tty bool) Transfers {

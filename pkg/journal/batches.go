@@ -33,7 +33,7 @@ func (j *Journal) RecordBatchPlan(ctx context.Context, p BatchPlan) error {
 	if err != nil {
 		return err
 	}
-	return j.write(ctx, true, "record batch "+p.ID+" in", func(w *wtx) error {
+	return j.write(ctx, "record batch "+p.ID+" in", func(w *wtx) error {
 		return w.exec(`INSERT INTO batches (id, file, created_at, lines) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			p.ID, p.File, millis(p.CreatedAt), string(lines))
 	})
@@ -43,7 +43,7 @@ func (j *Journal) RecordBatchPlan(ctx context.Context, p BatchPlan) error {
 func (j *Journal) BatchPlanOf(ctx context.Context, id string) (BatchPlan, bool, error) {
 	var p BatchPlan
 	var found bool
-	err := j.read(true, func(db *sql.DB) error {
+	err := j.read(func(db *sql.DB) error {
 		var created int64
 		var lines string
 		err := db.QueryRowContext(ctx, `SELECT file, created_at, lines FROM batches WHERE id = ?`, id).Scan(&p.File, &created, &lines)

@@ -13,7 +13,7 @@ import (
 // listed as "never submitted" (which invites submitting it again, paying twice), but it has no task
 // of its own (the API gave it another line's task id).
 func (j *Journal) DropBatchLine(ctx context.Context, id string, line int) error {
-	return j.write(ctx, true, "update batch "+id+" in", func(w *wtx) error {
+	return j.write(ctx, "update batch "+id+" in", func(w *wtx) error {
 		var lines string
 		err := w.scan(`SELECT lines FROM batches WHERE id = ?`, []any{id}, &lines)
 		if errors.Is(err, sql.ErrNoRows) {

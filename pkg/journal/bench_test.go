@@ -58,13 +58,6 @@ func BenchmarkList100k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("compat_entries_all", func(b *testing.B) {
-		for b.Loop() {
-			if es, err := j.Entries(nil); err != nil || len(es) != n {
-				b.Fatal(len(es), err)
-			}
-		}
-	})
 	b.Run("get", func(b *testing.B) {
 		newest, _, err := j.Newest(ctx)
 		if err != nil {

@@ -65,7 +65,7 @@ func (j *Journal) RecordEvent(ctx context.Context, e Event) (int64, error) {
 		replayOf = e.ReplayOf
 	}
 	var id int64
-	err = j.write(ctx, true, "record an event in", func(w *wtx) error {
+	err = j.write(ctx, "record an event in", func(w *wtx) error {
 		err := w.scan(`INSERT INTO events (received_at, source, task_id, event_type, status,
 				task_type, method, path, headers, body, body_bytes, duplicate, replay_of)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -81,7 +81,7 @@ func (j *Journal) RecordEvent(ctx context.Context, e Event) (int64, error) {
 
 // RecordForward stores what forwarding event id gave (replacing an earlier answer).
 func (j *Journal) RecordForward(ctx context.Context, id int64, f Forward) error {
-	return j.write(ctx, true, "record a forward result in", func(w *wtx) error {
+	return j.write(ctx, "record a forward result in", func(w *wtx) error {
 		return setForward(w, id, f)
 	})
 }
@@ -133,7 +133,7 @@ type EventQuery struct {
 // Events returns the events q selects: newest first, or oldest first after AfterID.
 func (j *Journal) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 	var out []Event
-	err := j.read(true, func(db *sql.DB) (err error) {
+	err := j.read(func(db *sql.DB) (err error) {
 		out, err = queryEvents(ctx, db, q)
 		return err
 	})
@@ -143,7 +143,7 @@ func (j *Journal) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 // EventByID returns one event, for a replay.
 func (j *Journal) EventByID(ctx context.Context, id int64) (Event, bool, error) {
 	var out []Event
-	err := j.read(true, func(db *sql.DB) (err error) {
+	err := j.read(func(db *sql.DB) (err error) {
 		out, err = selectEvents(ctx, db, " WHERE id = ?", id)
 		return err
 	})

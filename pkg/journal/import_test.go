@@ -25,7 +25,7 @@ func TestImportFirstReleaseJournal(t *testing.T) {
 	var got []ImportResult
 	j.OnImport = func(r ImportResult) { got = append(got, r) }
 	ctx := context.Background()
-	es, err := j.Entries(nil)
+	es, err := j.List(ctx, Query{})
 	must(t, err)
 
 	if len(got) != 1 || got[0].Records != 13 || got[0].Tasks != 7 || len(got[0].Skipped) != 3 {
@@ -48,7 +48,7 @@ func TestImportFirstReleaseJournal(t *testing.T) {
 
 	ids := make([]string, len(es))
 	for i, e := range es {
-		ids[i] = e.TaskID
+		ids[i] = e.ID
 	}
 	wantIDs := "e5000000-0005-4000-8000-000000000001 d4000000-0004-4000-8000-000000000001 " +
 		"c3000000-0003-4000-8000-000000000001 b2000000-0002-4000-8000-000000000003 " +
@@ -56,13 +56,13 @@ func TestImportFirstReleaseJournal(t *testing.T) {
 	if strings.Join(ids, " ") != wantIDs {
 		t.Fatalf("entries newest first:\n%s\nwant (the task glued to a torn line included):\n%s", strings.Join(ids, " "), wantIDs)
 	}
-	byID := map[string]Entry{}
+	byID := map[string]Task{}
 	for _, e := range es {
-		byID[e.TaskID] = e
+		byID[e.ID] = e
 	}
 	t0 := time.Date(2026, 11, 20, 9, 30, 0, 123000000, time.UTC) // milliseconds are what the database keeps
 	a := byID["a1f0c6de-0001-4c1e-9b57-6d1c1e2f0001"]
-	if a.Task != "txt2img" || a.Endpoint != "/v3/async/txt2img" || a.BaseURL != "https://api.novita.ai" ||
+	if a.Name != "txt2img" || a.Endpoint != "/v3/async/txt2img" || a.BaseURL != "https://api.novita.ai" ||
 		!a.SubmittedAt.Equal(t0) || !a.UpdatedAt.Equal(t0.Add(time.Minute)) || a.Status != "TASK_STATUS_SUCCEED" ||
 		a.Output != "shots/{task_id}-{index}.{ext}" || len(a.Files) != 2 ||
 		a.Files[1] != (FileRecord{Kind: "image", Index: 2, Path: "shots/a1f0c6de-0001-4c1e-9b57-6d1c1e2f0001-2.png",
@@ -123,7 +123,7 @@ func TestImportIsIdempotent(t *testing.T) {
 
 	more := `{"at":"2026-11-21T08:00:00Z","event":"submitted","task_id":"later-1","task":"txt2img","submitted_at":"2026-11-21T08:00:00Z"}` + "\n"
 	must(t, os.WriteFile(filepath.Join(dir, JSONLName), []byte(more), 0o600))
-	if _, ok, err := j.Find("later-1"); err != nil || !ok || imports != 1 {
+	if _, ok, err := j.Get(ctx, "later-1"); err != nil || !ok || imports != 1 {
 		t.Errorf("a newer tasks.jsonl was not imported: found %v, %d imports, %v", ok, imports, err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, JSONLName+".imported.3")); err != nil {

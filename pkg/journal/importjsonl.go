@@ -176,3 +176,16 @@ func parseRecord(line []byte) (Record, error) {
 	}
 	return r, nil
 }
+
+// appendRecord merges one imported record into its task: non-empty fields win, a status or reason
+// replaces both (with the rules of RecordStatus), files are upserted by kind and index.
+func appendRecord(w *wtx, row *taskRow, status, reason, source string, files []FileRecord) error {
+	seq, err := upsertTask(w, row)
+	if err != nil {
+		return err
+	}
+	if err := applyStatus(w, seq, StatusUpdate{At: row.at, Status: status, Reason: reason, Source: source}); err != nil {
+		return err
+	}
+	return upsertFiles(w, seq, files)
+}

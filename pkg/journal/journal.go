@@ -37,8 +37,8 @@ type FileRecord struct {
 	URLExpiresAt    time.Time `json:"url_expires_at,omitzero"`
 }
 
-// Record is one fact about a task, as the first release's journal line was. Append merges it into the
-// task: non-empty fields win, a status or reason replaces both, files are upserted by kind and index.
+// Record is one fact about a task, a line of the first release's tasks.jsonl. The import merges it into
+// the task: non-empty fields win, a status or reason replaces both, files are upserted by kind and index.
 type Record struct {
 	At          time.Time    `json:"at"`
 	Event       string       `json:"event"`
@@ -55,27 +55,8 @@ type Record struct {
 	Output      string       `json:"output,omitempty"` // the -o template used, so a resume writes where the submit would have
 }
 
-// Entry is the latest known state of one task (the first release's shape, kept for Entries and Find).
-type Entry struct {
-	TaskID      string       `json:"task_id"`
-	Task        string       `json:"task,omitempty"`
-	Endpoint    string       `json:"endpoint,omitempty"`
-	BaseURL     string       `json:"base_url,omitempty"`
-	SubmittedAt time.Time    `json:"submitted_at"`
-	Status      string       `json:"status,omitempty"`
-	Reason      string       `json:"reason,omitempty"`
-	Files       []FileRecord `json:"files,omitempty"`
-	BatchID     string       `json:"batch_id,omitempty"`
-	Line        int          `json:"line,omitempty"`
-	Output      string       `json:"output,omitempty"`
-	UpdatedAt   time.Time    `json:"updated_at"`
-}
-
 // Journal is the database at Path. Its zero cost until used is the point: Open touches nothing.
-//
-// The typed methods (RecordSubmitted, List, ...) keep the database open until Close. The first
-// release's methods (Append, Entries, Find) close it again after the call when nothing else holds it,
-// so a caller that never calls Close leaks no connection or goroutine.
+// The first method that needs the database opens it; it stays open until Close.
 type Journal struct {
 	Path string // the database file
 	Now  func() time.Time
@@ -92,7 +73,7 @@ type Journal struct {
 	readOnly bool          // OpenReadOnly: mode=ro and query_only, nothing created
 	db       *sql.DB
 	users    int
-	keep     bool
+	keep     bool // stays open after the last release: false once Close was called
 }
 
 // Dir resolves the state directory: NOVITA_STATE_DIR, else $XDG_STATE_HOME/novita, else ~/.local/state/novita.
@@ -135,9 +116,9 @@ func (j *Journal) busyTimeout() time.Duration {
 	return busyTimeout
 }
 
-// acquire opens the database when needed and counts the caller as a user until release is called;
-// keep says the database stays open after the last release (until Close).
-func (j *Journal) acquire(keep bool) (db *sql.DB, release func(), imported *ImportResult, err error) {
+// acquire opens the database when needed and counts the caller as a user until release is called: a
+// Close while calls are in flight leaves the closing to the last of them.
+func (j *Journal) acquire() (db *sql.DB, release func(), imported *ImportResult, err error) {
 	j.mu.Lock()
 	if j.db == nil && j.readOnly {
 		var needsWrite bool
@@ -158,7 +139,7 @@ func (j *Journal) acquire(keep bool) (db *sql.DB, release func(), imported *Impo
 		}
 	}
 	j.users++
-	j.keep = j.keep || keep
+	j.keep = true
 	db = j.db
 	j.mu.Unlock()
 	if imported != nil && j.OnImport != nil {

@@ -100,7 +100,8 @@ func TestMigrationsFromEveryVersion(t *testing.T) {
 // untouched.
 func TestNewerSchemaIsRefused(t *testing.T) {
 	j, dir := openTest(t)
-	must(t, j.Append(Record{TaskID: "t"}))
+	must(t, j.RecordSubmitted(context.Background(), Submitted{TaskID: "t"}))
+	must(t, j.Close()) // the next call opens the database again, and finds the newer schema
 	db := rawDB(t, dir)
 	future := len(migrations()) + 1
 	_, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", future))

@@ -119,10 +119,9 @@ func wrapErr(path, what string, err error) error {
 	return fmt.Errorf("journal: %s %s: %w", what, path, err)
 }
 
-// write runs fn in one immediate transaction and commits it; an error rolls everything back. keep
-// says whether the database stays open afterwards (see Journal).
-func (j *Journal) write(ctx context.Context, keep bool, what string, fn func(w *wtx) error) error {
-	db, release, _, err := j.acquire(keep)
+// write runs fn in one immediate transaction and commits it; an error rolls everything back.
+func (j *Journal) write(ctx context.Context, what string, fn func(w *wtx) error) error {
+	db, release, _, err := j.acquire()
 	if err != nil {
 		return err
 	}
@@ -133,8 +132,8 @@ func (j *Journal) write(ctx context.Context, keep bool, what string, fn func(w *
 }
 
 // read hands fn the open database.
-func (j *Journal) read(keep bool, fn func(db *sql.DB) error) error {
-	db, release, _, err := j.acquire(keep)
+func (j *Journal) read(fn func(db *sql.DB) error) error {
+	db, release, _, err := j.acquire()
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func (e *UnwritableError) Unwrap() error { return e.Err }
 // a corrupt file, a newer schema, a directory that refuses the WAL file or a full disk show up here,
 // before a task is paid for, instead of after.
 func (j *Journal) CheckWritable(ctx context.Context) error {
-	err := j.write(ctx, true, "check", func(w *wtx) error {
+	err := j.write(ctx, "check", func(w *wtx) error {
 		// A real page write (the header, unchanged): a full disk or a read-only file refuses it.
 		var v int
 		if err := w.tx.QueryRowContext(w.ctx, "PRAGMA user_version").Scan(&v); err != nil {

@@ -56,7 +56,7 @@ const taskColumns = `t.seq, t.id, t.task, t.endpoint, t.base_url, t.submitted_at
 // List returns the tasks q selects, with their files.
 func (j *Journal) List(ctx context.Context, q Query) ([]Task, error) {
 	var out []Task
-	err := j.read(true, func(db *sql.DB) (err error) {
+	err := j.read(func(db *sql.DB) (err error) {
 		out, err = listTasks(ctx, db, q)
 		return err
 	})
@@ -150,7 +150,7 @@ func (j *Journal) Newest(ctx context.Context) (Task, bool, error) {
 // BatchMembers returns a batch's tasks in line order.
 func (j *Journal) BatchMembers(ctx context.Context, batchID string) ([]Task, error) {
 	var out []Task
-	err := j.read(true, func(db *sql.DB) (err error) {
+	err := j.read(func(db *sql.DB) (err error) {
 		out, err = queryTasks(ctx, db, "SELECT "+taskColumns+
 			" FROM tasks t WHERE t.batch_id = ? AND t.batch_id != '' ORDER BY t.line, t.seq", batchID)
 		return err
@@ -177,7 +177,7 @@ type Detail struct {
 func (j *Journal) Get(ctx context.Context, id string) (Detail, bool, error) {
 	var d Detail
 	var found bool
-	err := j.read(true, func(db *sql.DB) error {
+	err := j.read(func(db *sql.DB) error {
 		ts, err := queryTasks(ctx, db, "SELECT "+taskColumns+" FROM tasks t WHERE t.id = ?", id)
 		if err != nil || len(ts) == 0 {
 			return err

@@ -10,7 +10,7 @@ import (
 // serves the range).
 func (j *Journal) IDsWithPrefix(ctx context.Context, prefix string, limit int) ([]string, error) {
 	var out []string
-	err := j.read(true, func(db *sql.DB) error {
+	err := j.read(func(db *sql.DB) error {
 		var err error
 		out, err = scanStrings(ctx, db, `SELECT id FROM tasks WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`,
 			prefix, prefix+"\U0010FFFF", limit)
@@ -23,7 +23,7 @@ func (j *Journal) IDsWithPrefix(ctx context.Context, prefix string, limit int) (
 func (j *Journal) IDsWithFile(ctx context.Context, sum string) ([]string, error) {
 	sum = strings.ToLower(strings.TrimSpace(sum))
 	var out []string
-	err := j.read(true, func(db *sql.DB) error {
+	err := j.read(func(db *sql.DB) error {
 		var err error
 		out, err = scanStrings(ctx, db, `SELECT DISTINCT t.id FROM files f JOIN tasks t ON t.seq = f.task
 			WHERE (f.sha256 = ?1 AND f.sha256 != '') OR (f.delivered_sha256 = ?1 AND f.delivered_sha256 != '')
@@ -37,7 +37,7 @@ func (j *Journal) IDsWithFile(ctx context.Context, sum string) ([]string, error)
 // pending, since their simulator is gone.
 func (j *Journal) CountSandboxUnended(ctx context.Context) (int, error) {
 	var n int
-	err := j.read(true, func(db *sql.DB) error {
+	err := j.read(func(db *sql.DB) error {
 		return db.QueryRowContext(ctx, `SELECT count(*) FROM tasks WHERE ended_at IS NULL AND sandbox = 1`).Scan(&n)
 	})
 	return n, err
@@ -47,7 +47,7 @@ func (j *Journal) CountSandboxUnended(ctx context.Context) (int, error) {
 // transaction, and says how many it found.
 func (j *Journal) Remove(ctx context.Context, ids []string) (int, error) {
 	n := 0
-	err := j.write(ctx, true, "forget tasks in", func(w *wtx) error {
+	err := j.write(ctx, "forget tasks in", func(w *wtx) error {
 		n = 0
 		for _, id := range ids {
 			var seq int64

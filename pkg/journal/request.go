@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // ElideThreshold is the length above which a request string holding base64 data or a data: URI is
@@ -112,11 +114,11 @@ func elideValue(v any, path string, threshold int, out *[]Elided) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, x := range t {
-			t[k] = elideValue(x, joinPath(path, k), threshold, out)
+			t[k] = elideValue(x, jsonpath.Join(path, k), threshold, out)
 		}
 	case []any:
 		for i, x := range t {
-			t[i] = elideValue(x, joinPath(path, strconv.Itoa(i)), threshold, out)
+			t[i] = elideValue(x, jsonpath.Join(path, strconv.Itoa(i)), threshold, out)
 		}
 	case string:
 		if len(t) > threshold {
@@ -128,13 +130,6 @@ func elideValue(v any, path string, threshold int, out *[]Elided) any {
 		}
 	}
 	return v
-}
-
-func joinPath(parent, key string) string {
-	if parent == "" {
-		return key
-	}
-	return parent + "." + key
 }
 
 // elision recognises an input payload: a data: URI, or a string of base64 that decodes.
@@ -182,10 +177,10 @@ func promptPaths() []string {
 		"request.input.prompt", "input.prompt", "request.texts", "texts", "request.text", "text", "input"}
 }
 
-// RequestPrompt is the prompt of a JSON request body, for search: the first of request.prompt, prompt,
+// requestPrompt is the prompt of a JSON request body, for search: the first of request.prompt, prompt,
 // prompts[0].prompt, input.prompt, texts (joined with spaces), text, input (a string, as glm-tts
 // has it); "" when there is none.
-func RequestPrompt(body []byte) string {
+func requestPrompt(body []byte) string {
 	v, err := decodeJSON(body)
 	if err != nil {
 		return ""
@@ -195,7 +190,7 @@ func RequestPrompt(body []byte) string {
 
 func promptOf(v any) string {
 	for _, p := range promptPaths() {
-		switch t := lookup(v, p).(type) {
+		switch t := valueAt(v, p).(type) {
 		case string:
 			if t != "" {
 				return t
@@ -218,7 +213,7 @@ func promptOf(v any) string {
 // modelOf is the model a request names (model_name or model, at the top, under request or input).
 func modelOf(v any) string {
 	for _, p := range []string{"request.model_name", "model_name", "input.model_name", "model", "request.model", "input.model"} {
-		if s, ok := lookup(v, p).(string); ok && s != "" {
+		if s, ok := valueAt(v, p).(string); ok && s != "" {
 			return s
 		}
 	}
@@ -238,7 +233,7 @@ func RequestSeed(body []byte) (int64, bool) {
 func seedOf(v any) (int64, bool) {
 	for _, p := range []string{"request.seed", "seed", "parameters.seed"} {
 		var s string
-		switch t := lookup(v, p).(type) {
+		switch t := valueAt(v, p).(type) {
 		case json.Number:
 			s = t.String()
 		case string:
@@ -256,21 +251,8 @@ func seedOf(v any) (int64, bool) {
 	return 0, false
 }
 
-// lookup follows a dot path through decoded JSON; numeric segments index arrays.
-func lookup(v any, path string) any {
-	for _, seg := range strings.Split(path, ".") {
-		switch t := v.(type) {
-		case map[string]any:
-			v = t[seg]
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil
-			}
-			v = t[i]
-		default:
-			return nil
-		}
-	}
-	return v
+// valueAt is the value at a dot path, nil when there is none.
+func valueAt(v any, path string) any {
+	x, _ := jsonpath.Get(v, path)
+	return x
 }

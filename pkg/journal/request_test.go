@@ -84,7 +84,7 @@ func TestRequestPromptAndSeed(t *testing.T) {
 		{`not json`, "", 0, false},
 	}
 	for _, c := range cases {
-		if got := RequestPrompt([]byte(c.body)); got != c.prompt {
+		if got := requestPrompt([]byte(c.body)); got != c.prompt {
 			t.Errorf("prompt of %s = %q, want %q", c.body, got, c.prompt)
 		}
 		if seed, ok := RequestSeed([]byte(c.body)); ok != c.ok || seed != c.seed {

@@ -60,7 +60,7 @@ func fillDB(tb testing.TB, j *Journal, n, open int) int64 {
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	words := promptWords()
 	var reqBytes int64
-	must(tb, j.write(ctx, true, "fill", func(w *wtx) error {
+	must(tb, j.write(ctx, "fill", func(w *wtx) error {
 		// Setup only: a cache the size of the database keeps one big transaction from spilling.
 		if err := w.exec(`PRAGMA cache_size = -262144`); err != nil {
 			return err
@@ -75,7 +75,7 @@ func fillDB(tb testing.TB, j *Journal, n, open int) int64 {
 			seed, _ := RequestSeed(s.Request)
 			row := &taskRow{id: s.TaskID, task: s.Task, endpoint: s.Endpoint, baseURL: s.BaseURL, at: s.SubmittedAt,
 				submittedAt: s.SubmittedAt, batchID: s.BatchID, line: s.Line, output: s.Output, request: stored,
-				prompt: RequestPrompt(s.Request), seed: &seed}
+				prompt: requestPrompt(s.Request), seed: &seed}
 			if err := appendRecord(w, row, s.Status, "", SourceSubmit, nil); err != nil {
 				return err
 			}
@@ -99,7 +99,7 @@ func TestSizePerTask(t *testing.T) {
 		n = 2_000
 	}
 	reqBytes := fillDB(t, j, n, 100)
-	db, release, _, err := j.acquire(true)
+	db, release, _, err := j.acquire()
 	must(t, err)
 	defer release()
 	_, err = db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)

@@ -66,7 +66,7 @@ func (j *Journal) RecordSubmitted(ctx context.Context, s Submitted) error {
 	if j.fill(&row).submittedAt.IsZero() {
 		row.submittedAt = row.at
 	}
-	return j.write(ctx, true, "record task "+s.TaskID+" in", func(w *wtx) error {
+	return j.write(ctx, "record task "+s.TaskID+" in", func(w *wtx) error {
 		seq, err := upsertTask(w, &row)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func (j *Journal) RecordSubmitted(ctx context.Context, s Submitted) error {
 // history only.
 func (j *Journal) RecordStatus(ctx context.Context, u StatusUpdate) error {
 	row := taskRow{id: u.TaskID, at: u.At, taskType: u.TaskType, seed: u.Seed}
-	return j.write(ctx, true, "record the status of "+u.TaskID+" in", func(w *wtx) error {
+	return j.write(ctx, "record the status of "+u.TaskID+" in", func(w *wtx) error {
 		seq, err := upsertTask(w, j.fill(&row))
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (j *Journal) RecordFiles(ctx context.Context, taskID string, files []FileRe
 		return err
 	}
 	row := taskRow{id: taskID}
-	return j.write(ctx, true, "record the files of "+taskID+" in", func(w *wtx) error {
+	return j.write(ctx, "record the files of "+taskID+" in", func(w *wtx) error {
 		seq, err := upsertTask(w, j.fill(&row))
 		if err != nil {
 			return err

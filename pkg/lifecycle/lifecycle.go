@@ -22,7 +22,6 @@ import (
 
 	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/download"
-	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/waiter"
@@ -80,7 +79,7 @@ type Runner struct {
 	Schedule  waiter.Schedule
 	Clock     clock.Clock // every wait, timer and timestamp of the pipeline; nil = the real clock
 	// Progress shows download progress (bars or lines); nil is silent.
-	Progress iostreams.Transfers
+	Progress download.Progress
 	Observer Observer
 	// Stdout receives the output of -o - (standard output); nil refuses that template.
 	Stdout io.Writer

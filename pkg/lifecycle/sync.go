@@ -59,7 +59,7 @@ func (r *Runner) RunSync(ctx context.Context, c SyncCall) (*Document, error) {
 	}
 	ans, err := c.Task.DecodeSync(raw, c.Request)
 	if err != nil {
-		return nil, fmt.Errorf("%s answered, but its outputs could not be read (see the answer with --debug): %w", c.Task.Name, err)
+		return nil, &UnreadableAnswerError{Task: c.Task.Name, Err: err}
 	}
 	id := ans.TaskID
 	if id == "" {
@@ -243,3 +243,16 @@ dispatch:
 	}
 	return results
 }
+
+// UnreadableAnswerError is a synchronous call's answer whose outputs could not be read: the call was
+// made (and billed), so the caller says how to see the answer itself.
+type UnreadableAnswerError struct {
+	Task string
+	Err  error
+}
+
+func (e *UnreadableAnswerError) Error() string {
+	return e.Task + " answered, but its outputs could not be read: " + e.Err.Error()
+}
+
+func (e *UnreadableAnswerError) Unwrap() error { return e.Err }

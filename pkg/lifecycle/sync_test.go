@@ -112,11 +112,11 @@ func TestRunSyncSavesInlineOutputsAndJournalsThem(t *testing.T) {
 	if len(doc.Result) > 512 || !bytes.Contains(doc.Result, []byte("<inline data:")) {
 		t.Errorf("result %s: inline data should be elided", doc.Result)
 	}
-	en, ok, err := e.j.Find(doc.TaskID)
+	en, ok, err := e.j.Get(context.Background(), doc.TaskID)
 	if err != nil || !ok {
 		t.Fatalf("the call is not journalled: %v", err)
 	}
-	if en.Task != "remove-background" || en.Status != string(novita.StatusSucceed) || en.Endpoint != "/v3/remove-background" ||
+	if en.Name != "remove-background" || en.Status != string(novita.StatusSucceed) || en.Endpoint != "/v3/remove-background" ||
 		len(en.Files) != 1 || en.Files[0].Path != f.Path {
 		t.Errorf("journal entry %+v", en)
 	}
@@ -153,7 +153,7 @@ func TestRunSyncErrorLeavesNothingBehind(t *testing.T) {
 	if doc != nil || !errors.As(err, &ae) || !ae.IsAuth() {
 		t.Fatalf("RunSync = %+v, %v; want the API's auth error and no document", doc, err)
 	}
-	if es, _ := e.j.Entries(nil); len(es) != 0 {
+	if es, _ := e.j.List(context.Background(), journal.Query{}); len(es) != 0 {
 		t.Errorf("journal %+v, want nothing", es)
 	}
 	if files, _ := os.ReadDir(e.dir); len(files) != 0 {
@@ -209,7 +209,7 @@ func TestRunSyncBatchRunsEveryLineAndReportsEach(t *testing.T) {
 	if last != (batch.Counts{Total: 5, Submitted: 4, Succeeded: 4, Errored: 1}) {
 		t.Errorf("final counts %+v", last)
 	}
-	if es, _ := e.j.Entries(nil); len(es) != 4 {
+	if es, _ := e.j.List(context.Background(), journal.Query{}); len(es) != 4 {
 		t.Errorf("%d journal entries, want the 4 calls that answered", len(es))
 	}
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-// WebhookRefusedFile, beside the journal's database, lists the endpoints that refused a webhook field
+// webhookRefusedFile, beside the journal's database, lists the endpoints that refused a webhook field
 // (one per line): a later submit to them polls instead of trying again.
-const WebhookRefusedFile = "webhook-refused"
+const webhookRefusedFile = "webhook-refused"
 
 // WebhookDropped is the warning of a submit sent without its webhook: the endpoint refused the field
 // earlier (Remembered), or just now (Err, the 400), and the task is polled instead. Commands word it.
@@ -94,7 +94,7 @@ func (r *Runner) refusedPath() string {
 	if r.Journal == nil || r.Journal.Path == "" {
 		return ""
 	}
-	return filepath.Join(filepath.Dir(r.Journal.Path), WebhookRefusedFile)
+	return filepath.Join(filepath.Dir(r.Journal.Path), webhookRefusedFile)
 }
 
 // webhookRefused reports whether endpoint refused a webhook field before (in this run or an earlier one).

@@ -67,7 +67,7 @@ func TestWebhookRefusedIsDroppedOnceAndRemembered(t *testing.T) {
 	if err != nil || strings.Contains(string(rec.Request), "webhook") {
 		t.Errorf("journalled request %s (%v): want the body as sent, without the webhook", rec.Request, err)
 	}
-	if b, _ := os.ReadFile(filepath.Join(filepath.Dir(e.j.Path), WebhookRefusedFile)); string(b) != "txt2img\n" {
+	if b, _ := os.ReadFile(filepath.Join(filepath.Dir(e.j.Path), webhookRefusedFile)); string(b) != "txt2img\n" {
 		t.Errorf("remembered %q", b)
 	}
 	submits := func() int {

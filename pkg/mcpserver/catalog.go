@@ -104,7 +104,7 @@ func (s *Server) describe(_ context.Context, _ *mcp.CallToolRequest, in Describe
 		return nil, DescribeOut{}, s.fail(err)
 	}
 	out := DescribeOut{Name: t.Name, Aliases: t.Aliases, Mode: string(t.Mode), Kind: t.OutputKind, Summary: t.Description,
-		Endpoint: t.Path, SourcePage: t.Docs, Notes: strings.TrimSpace(t.Notes), Parameters: ParamsSchema(t), Example: Example(t)}
+		Endpoint: t.Path, SourcePage: t.Docs, Notes: strings.TrimSpace(t.Notes), Parameters: paramsSchema(t), Example: Example(t)}
 	if out.Aliases == nil {
 		out.Aliases = []string{}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // schema edits a schema inferred from a Go type, for what struct tags cannot say (enums, ranges).
@@ -33,10 +34,10 @@ func schemaFor[T any](edit func(schema)) *jsonschema.Schema {
 	return s
 }
 
-// ParamsSchema is a task's body as JSON Schema, from its catalog spec: one property per documented
+// paramsSchema is a task's body as JSON Schema, from its catalog spec: one property per documented
 // field, nested as the body nests them ("request.loras[].model_name"), with types, enums, ranges,
 // defaults and required fields.
-func ParamsSchema(t catalog.Task) map[string]any {
+func paramsSchema(t catalog.Task) map[string]any {
 	root := &node{}
 	for i := range t.Params {
 		p := &t.Params[i]
@@ -231,7 +232,7 @@ func Example(t catalog.Task) map[string]any {
 		if !p.Required || p.Default != nil || strings.Contains(p.Path, "[]") {
 			continue
 		}
-		_ = catalog.Set(out, p.Path, exampleValue(p))
+		_ = jsonpath.Set(out, p.Path, exampleValue(p))
 	}
 	return out
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -128,6 +129,10 @@ func (s *Server) fail(err error) error {
 		return &ToolError{Msg: s.cfg.Scrub(te.Msg), Hint: s.cfg.Scrub(te.Hint)}
 	}
 	msg, hint := s.cfg.Explain(err)
+	var ee *download.ExistsError
+	if errors.As(err, &ee) { // the CLI's advice names its flags; an agent has this tool's parameters
+		hint = "give another output_dir: outputs are never overwritten here"
+	}
 	return &ToolError{Msg: msg, Hint: hint}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/journal"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
@@ -70,6 +72,10 @@ func (s *Server) submitTask(ctx context.Context, mreq *mcp.CallToolRequest, in S
 	}
 	bin.NoFetch = in.DryRun
 	req, err := body.Build(ctx, t, bin)
+	var invalid *catalog.ValidationError
+	if errors.As(err, &invalid) {
+		return TaskOut{}, paramsError(t, invalid)
+	}
 	if err != nil {
 		return TaskOut{}, err
 	}
@@ -138,7 +144,7 @@ func (s *Server) bodyInput(t catalog.Task, params map[string]any) (body.Input, e
 	in := body.Input{HTTPClient: s.cfg.HTTPClient, Flags: map[string]string{}, Lists: map[string][]string{}}
 	data := map[string]any{}
 	for k, v := range params {
-		if err := catalog.Set(data, t.FullPath(k), v); err != nil {
+		if err := jsonpath.Set(data, t.FullPath(k), v); err != nil {
 			return in, &ToolError{Msg: "params." + k + ": " + err.Error(), Hint: "use the field names of describe_task's parameters"}
 		}
 	}
@@ -153,7 +159,7 @@ func (s *Server) bodyInput(t catalog.Task, params map[string]any) (body.Input, e
 		if !isFileFlag(f.Type) {
 			continue
 		}
-		v, ok := catalog.Get(data, f.Path)
+		v, ok := jsonpath.Get(data, f.Path)
 		if !ok {
 			continue
 		}
@@ -198,7 +204,7 @@ func isFileFlag(t catalog.ValueType) bool {
 func remove(data map[string]any, path string) {
 	parent, name := data, path
 	if i := strings.LastIndex(path, "."); i >= 0 {
-		v, ok := catalog.Get(data, path[:i])
+		v, ok := jsonpath.Get(data, path[:i])
 		m, isMap := v.(map[string]any)
 		if !ok || !isMap {
 			return
@@ -235,4 +241,38 @@ func (s *Server) outputs(dir string) (lifecycle.Outputs, error) {
 		return lifecycle.Outputs{}, err
 	}
 	return lifecycle.Outputs{Template: t}, nil
+}
+
+// paramsError words a body's violations by this tool's parameters (params.width), with the body
+// path the API sees; the command line's words name its flags instead.
+func paramsError(t catalog.Task, e *catalog.ValidationError) *ToolError {
+	lines := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		switch v.Kind {
+		case catalog.ViolationMissing:
+			lines[i] = fmt.Sprintf("%s: missing required field %s", t.Name, paramName(t, v.Path))
+		case catalog.ViolationGroup:
+			names := make([]string, len(v.Allowed))
+			for j, p := range v.Allowed {
+				names[j] = paramName(t, p)
+			}
+			which := "give one of "
+			if n, _ := v.Got.(int); n > 0 {
+				which = "give only one of "
+			}
+			lines[i] = t.Name + ": " + which + strings.Join(names, " or ")
+		default:
+			lines[i] = fmt.Sprintf("%s: %s %s", t.Name, paramName(t, v.Path), v.Problem)
+		}
+	}
+	return &ToolError{Msg: strings.Join(lines, "\n"), Hint: "call describe_task " + t.Name + " for its parameters"}
+}
+
+// paramName is a body path as params names it: the short key when it means the same path
+// ("params.width (request.width)"), else the path itself.
+func paramName(t catalog.Task, path string) string {
+	if i := strings.IndexByte(path, '.'); i > 0 && t.FullPath(path[i+1:]) == path {
+		return "params." + path[i+1:] + " (" + path + ")"
+	}
+	return "params." + path
 }

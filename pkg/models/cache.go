@@ -21,9 +21,9 @@ const DefaultMaxAge = 24 * time.Hour
 // rewritten by the next refresh).
 const cacheVersion = 1
 
-// CachePath is $XDG_CACHE_HOME/novita/models.json (a relative XDG_CACHE_HOME is ignored, as the XDG
+// cachePath is $XDG_CACHE_HOME/novita/models.json (a relative XDG_CACHE_HOME is ignored, as the XDG
 // spec says), else ~/.cache/novita/models.json; "" when no home directory is known.
-func CachePath(env func(string) string) string {
+func cachePath(env func(string) string) string {
 	dir := env("XDG_CACHE_HOME")
 	if dir == "" || !filepath.IsAbs(dir) {
 		home := env("HOME")
@@ -48,9 +48,9 @@ type Cache struct {
 	Now    func() time.Time // nil means time.Now
 }
 
-// NewCache is the CLI's cache: CachePath(env), a day's freshness.
+// NewCache is the CLI's cache: cachePath(env), a day's freshness.
 func NewCache(env func(string) string, origin string, now func() time.Time) *Cache {
-	return &Cache{Path: CachePath(env), Origin: origin, MaxAge: DefaultMaxAge, Now: now}
+	return &Cache{Path: cachePath(env), Origin: origin, MaxAge: DefaultMaxAge, Now: now}
 }
 
 // State says what Load found.

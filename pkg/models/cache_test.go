@@ -25,7 +25,7 @@ func TestCachePathFollowsXDG(t *testing.T) {
 		{map[string]string{"HOME": "/home/u"}, "/home/u/.cache/novita/models.json"},
 		{map[string]string{"XDG_CACHE_HOME": "relative/cache", "HOME": "/home/u"}, "/home/u/.cache/novita/models.json"},
 	} {
-		if got := CachePath(env(tc.env)); got != filepath.FromSlash(tc.want) {
+		if got := cachePath(env(tc.env)); got != filepath.FromSlash(tc.want) {
 			t.Errorf("%v: %s", tc.env, got)
 		}
 	}

@@ -72,7 +72,7 @@ func FieldKind(endpoint, path string) (Kind, bool) {
 // fieldPattern writes a body path with every index as "#": "request.loras[0].model_name",
 // "request.loras.0.model_name" and the catalog spec's "request.loras[].model_name" all become
 // "request.loras.#.model_name". Only a lookup key: a malformed path simply matches nothing
-// (catalog.ParsePath reports errors where a body is built).
+// (jsonpath.Parse reports errors where a body is built).
 func fieldPattern(path string) string {
 	path = strings.ReplaceAll(path, "[]", ".#")
 	parts := strings.FieldsFunc(path, func(r rune) bool { return r == '.' || r == '[' || r == ']' })

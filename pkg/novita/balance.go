@@ -33,7 +33,7 @@ func (c *Credits) UnmarshalJSON(b []byte) error {
 			return err
 		}
 	}
-	n, err := ParseCredits(s)
+	n, err := parseCredits(s)
 	if err != nil {
 		return err
 	}
@@ -41,9 +41,9 @@ func (c *Credits) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseCredits reads an amount in 0.0001 USD exactly: an integer or a decimal. Exponent forms are
+// parseCredits reads an amount in 0.0001 USD exactly: an integer or a decimal. Exponent forms are
 // refused: the API does not send them, and "1e999999999" would make big.Rat allocate without bound.
-func ParseCredits(s string) (Credits, error) {
+func parseCredits(s string) (Credits, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, nil
@@ -132,9 +132,9 @@ func (b *Balance) Lines() []BalanceLine {
 	}
 }
 
-// DecodeBalance decodes a balance answer and keeps the raw bytes. An answer without availableBalance
+// decodeBalance decodes a balance answer and keeps the raw bytes. An answer without availableBalance
 // is an error: showing $0.0000 for a body we do not understand would mislead.
-func DecodeBalance(b []byte) (*Balance, error) {
+func decodeBalance(b []byte) (*Balance, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return nil, fmt.Errorf("decode balance: %w", err)
@@ -157,7 +157,7 @@ func (c *Client) Balance(ctx context.Context) (*Balance, error) {
 	u := strings.TrimRight(c.BaseURL, "/") + "/openapi/v1/billing/balance/detail"
 	var bal *Balance
 	err := c.do(ctx, op, http.MethodGet, u, nil, c.ReadTimeout, readRetryable(ctx), func(b []byte) error {
-		d, err := DecodeBalance(b)
+		d, err := decodeBalance(b)
 		if err != nil {
 			return fmt.Errorf("%s: the API answered 200 with a body that is not a balance (%v): %s", op, err, snippet(b))
 		}

@@ -77,7 +77,7 @@ func TestBalanceThatIsNotABalanceIsAClearError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not a balance") || !strings.Contains(err.Error(), "availableBalance") {
 		t.Fatalf("%v", err)
 	}
-	if _, err := DecodeBalance([]byte(`{"availableBalance":"abc"}`)); err == nil {
+	if _, err := decodeBalance([]byte(`{"availableBalance":"abc"}`)); err == nil {
 		t.Errorf("a non-numeric amount must be an error")
 	}
 }

@@ -35,7 +35,7 @@ func TestSubmitSyncReadsMiniMaxBaseResp(t *testing.T) {
 }
 
 func TestDocumentedReasonsHaveTheirStatus(t *testing.T) {
-	for _, r := range DocumentedReasons() {
+	for _, r := range documentedReasons() {
 		if s, ok := ReasonStatus(r); !ok || s < 400 {
 			t.Errorf("%s: %d %v", r, s, ok)
 		}

@@ -52,7 +52,7 @@ func (q ModelQuery) Normalize() (ModelQuery, error) {
 	if strings.TrimSpace(q.Types) != "" {
 		var types []string
 		for _, t := range strings.Split(q.Types, ",") {
-			n, err := NormalizeModelType(t)
+			n, err := normalizeModelType(t)
 			if err != nil {
 				return q, err
 			}
@@ -68,9 +68,9 @@ func (q ModelQuery) Normalize() (ModelQuery, error) {
 	return q, nil
 }
 
-// NormalizeModelType maps what a user may type ("Lora", "loras", "embedding", "textual-inversion")
+// normalizeModelType maps what a user may type ("Lora", "loras", "embedding", "textual-inversion")
 // to the API's type name.
-func NormalizeModelType(s string) (string, error) {
+func normalizeModelType(s string) (string, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	switch t {
 	case "embedding", "embeddings", "textual-inversion", "textual_inversion", "textualinversions":

@@ -137,7 +137,7 @@ func TestBadModelQueriesAreUsageErrorsAndSendNothing(t *testing.T) {
 	}
 	for in, want := range map[string]string{"embedding": "textualinversion", "Textual-Inversion": "textualinversion",
 		"LORAS": "lora", " vae ": "vae", "upscalers": "upscaler", "controlnet": "controlnet"} {
-		if got, err := NormalizeModelType(in); err != nil || got != want {
+		if got, err := normalizeModelType(in); err != nil || got != want {
 			t.Errorf("%q: %q %v", in, got, err)
 		}
 	}

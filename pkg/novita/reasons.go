@@ -48,8 +48,8 @@ func ReasonStatus(reason string) (int, bool) {
 	return 0, false
 }
 
-// DocumentedReasons lists the reasons of the error page, in its order.
-func DocumentedReasons() []string {
+// documentedReasons lists the reasons of the error page, in its order.
+func documentedReasons() []string {
 	return []string{ReasonInvalidRequestBody, ReasonImageFileExceedsMaxSize, ReasonInvalidImageFormat,
 		ReasonImageExceedsMaxResolution, ReasonInvalidImageSize, ReasonAPINotFound, ReasonImageNoFaceDetected,
 		ReasonInvalidCustomOutputPath, ReasonIllegalPrompt, ReasonIllegalImageContent, ReasonInvalidAudioFile,

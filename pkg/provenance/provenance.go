@@ -236,11 +236,3 @@ func detect(h []byte) *format {
 	}
 	return nil
 }
-
-// FormatName names the format of a file's first bytes, "" when unknown.
-func FormatName(head []byte) string {
-	if f := detect(head); f != nil {
-		return f.name
-	}
-	return ""
-}

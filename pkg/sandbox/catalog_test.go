@@ -17,6 +17,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -174,7 +175,7 @@ func TestBrokenBodiesAreRefused(t *testing.T) {
 		}
 		m := body
 		if parent != "" {
-			v, _ := catalog.Get(body, parent)
+			v, _ := jsonpath.Get(body, parent)
 			m = v.(map[string]any)
 		}
 		delete(m, key)

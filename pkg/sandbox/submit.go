@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -148,7 +149,7 @@ func (t *task) readOutputType(body map[string]any) string {
 	if !ok {
 		return ""
 	}
-	v, given := catalog.Get(body, p.Path)
+	v, given := jsonpath.Get(body, p.Path)
 	if !given || v == nil {
 		if d := p.DefaultText(); oneOf(d, supported...) {
 			t.outType = d
@@ -209,7 +210,7 @@ func (t *task) readCallback(body map[string]any) string {
 	if path == catalog.DefaultWebhookPath {
 		return ""
 	}
-	v, ok := catalog.Get(body, path)
+	v, ok := jsonpath.Get(body, path)
 	if !ok || v == nil {
 		return ""
 	}

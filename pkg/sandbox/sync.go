@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -71,7 +72,7 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := map[string]any{}
 	if ep.spec.Response.TaskID != "" {
-		_ = catalog.Set(answer, ep.spec.Response.TaskID, t.id)
+		_ = jsonpath.Set(answer, ep.spec.Response.TaskID, t.id)
 	}
 	asURL := rule.Encoding == "url" || body["output_format"] == "url" // MiniMax speech answers a link on request
 	for i, out := range t.outputs {
@@ -93,12 +94,12 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 				value = base64.StdEncoding.EncodeToString(data)
 			}
 		}
-		_ = catalog.Set(answer, elementAt(rule.Field, i), value)
+		_ = jsonpath.Set(answer, elementAt(rule.Field, i), value)
 		if rule.TypeField != "" {
-			_ = catalog.Set(answer, elementAt(rule.TypeField, i), out.typ)
+			_ = jsonpath.Set(answer, elementAt(rule.TypeField, i), out.typ)
 		}
 		if rule.TTLField != "" && asURL {
-			_ = catalog.Set(answer, elementAt(rule.TTLField, i), int64(o.URLTTL.Seconds()))
+			_ = jsonpath.Set(answer, elementAt(rule.TTLField, i), int64(o.URLTTL.Seconds()))
 		}
 		if !strings.Contains(rule.Field, "[]") {
 			break // a single-valued field holds one output

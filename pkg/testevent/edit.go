@@ -9,7 +9,7 @@ import (
 )
 
 // Edit applies --set path=value edits to an event body with the project's one path implementation
-// (catalog.ParsePath): dot paths from the event root, array elements as [n] or .n
+// (jsonpath.Parse): dot paths from the event root, array elements as [n] or .n
 // (payload.images[0].image_type and payload.images.0.image_type edit the same element); missing object
 // keys are created. The value is JSON when it is valid JSON, else a string; path:=JSON is raw JSON. A bad
 // edit is a usage error.

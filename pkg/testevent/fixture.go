@@ -87,8 +87,8 @@ type fixtureAudio struct {
 	AudioMetadata novita.AudioMetadata `json:"audio_metadata"`
 }
 
-// FailureReason is the reason a FAILED fixture carries.
-const FailureReason = "test event: simulated task failure"
+// failureReason is the reason a FAILED fixture carries.
+const failureReason = "test event: simulated task failure"
 
 const presign = "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20240602T150041Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&x-id=GetObject&X-Amz-Signature=0000"
 
@@ -116,7 +116,7 @@ func Fixture(taskType string, status novita.Status, taskID string) ([]byte, erro
 	p.Images, p.Videos, p.Audios = []fixtureImage{}, []fixtureVideo{}, []fixtureAudio{}
 	switch status {
 	case novita.StatusFailed:
-		p.Task.Reason = FailureReason
+		p.Task.Reason = failureReason
 	case novita.StatusSucceed:
 		p.Task.ProgressPercent = 100
 		switch OutputKind(taskType) {

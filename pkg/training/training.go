@@ -17,6 +17,7 @@ import (
 
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
@@ -95,12 +96,12 @@ func Prepare(task catalog.Task, req Request) (*Plan, error) {
 			p.Kind, n, len(req.Images))
 	}
 	for path, v := range task.Defaults {
-		if err := catalog.Set(p.Body, path, v); err != nil {
+		if err := jsonpath.Set(p.Body, path, v); err != nil {
 			return nil, err
 		}
 	}
 	for path, v := range req.Fields {
-		if err := catalog.Set(p.Body, path, v); err != nil {
+		if err := jsonpath.Set(p.Body, path, v); err != nil {
 			return nil, err
 		}
 	}

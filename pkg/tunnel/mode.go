@@ -2,6 +2,7 @@ package tunnel
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -37,8 +38,22 @@ func ParseMode(s string) (Mode, error) {
 	case ModeAuto, ModeNgrok, ModeLocal, ModeNone:
 		return m, nil
 	}
-	return "", clierr.Usagef("invalid --tunnel %q: valid values are %s", s, strings.Join(Modes(), ", "))
+	return "", &ModeError{Value: s}
 }
+
+// ModeError is a tunnel mode that is not one of Modes (a usage error); where the value came from (a
+// flag, the environment, the config) is the caller's to say.
+type ModeError struct{ Value string }
+
+func (e *ModeError) Error() string {
+	return fmt.Sprintf("invalid tunnel mode %q: valid values are %s", e.Value, strings.Join(Modes(), ", "))
+}
+
+// ExitKind is usage: the value was given wrong.
+func (e *ModeError) ExitKind() clierr.Kind { return clierr.KindUsage }
+
+// ErrPublicURLMode is a public URL given with a mode that would ignore it (ngrok, none).
+var ErrPublicURLMode = errors.New("a public URL works only with the tunnel modes local and auto")
 
 // ResolveMode turns the requested mode into the one to open. For auto: a loopback API base URL
 // means local (the API can reach us directly), a public URL means local, an ngrok authtoken means
@@ -52,7 +67,7 @@ func ResolveMode(requested Mode, apiBaseURL, publicURL string, haveNgrokToken bo
 		return "", "", err
 	}
 	if publicURL != "" && requested != ModeAuto && requested != ModeLocal {
-		return "", "", clierr.Usagef("--public-url works only with --tunnel local or auto, not --tunnel %s", requested)
+		return "", "", clierr.New(clierr.KindUsage, fmt.Errorf("%w, not %s", ErrPublicURLMode, requested))
 	}
 	if requested != ModeAuto {
 		return requested, "", nil

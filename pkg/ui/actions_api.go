@@ -47,7 +47,7 @@ func (s *Server) replayEdited(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) doReplay(w http.ResponseWriter, r *http.Request, ev Event, body []byte) {
 	if s.opts.Actions == nil {
-		writeError(w, http.StatusConflict, "replay needs a forward target: run novita listen --ui --forward-to URL")
+		writeError(w, http.StatusConflict, "%s", NoReplay)
 		return
 	}
 	res, err := s.opts.Actions.Replay(r.Context(), ev, body)
@@ -108,7 +108,7 @@ func (s *Server) testEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.opts.Actions == nil {
-		writeError(w, http.StatusConflict, "test events need the receiver: run novita listen --ui")
+		writeError(w, http.StatusConflict, "%s", NoTestEvent)
 		return
 	}
 	sent, err := s.opts.Actions.SendTestEvent(r.Context(), te)

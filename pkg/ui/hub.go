@@ -39,7 +39,7 @@ func NewHub(maxEvents, maxBytes int) *Hub {
 // published (with its ID) is returned so the caller can persist it under the same ID.
 func (h *Hub) Publish(ev Event) Event {
 	if ev.ID == "" {
-		ev.ID = NewEventID()
+		ev.ID = newEventID()
 	}
 	h.mu.Lock()
 	h.history = append(h.history, ev)
@@ -99,8 +99,8 @@ func (h *Hub) Subscribers() int {
 	return len(h.subs)
 }
 
-// NewEventID is a random 64-bit id in hex, unique enough for one machine's event history.
-func NewEventID() string {
+// newEventID is a random 64-bit id in hex, unique enough for one machine's event history.
+func newEventID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b[:])

@@ -75,12 +75,11 @@ func (s *Server) downloadAgain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !canDownloadAgain(t) {
-		writeError(w, http.StatusConflict, "the output URLs of task %s have expired (Novita keeps them about an hour); "+
-			"run it again with: novita rerun %s", t.ID, t.ID)
+		writeError(w, http.StatusConflict, "%s", expired(t.ID))
 		return
 	}
 	if s.opts.Actions == nil {
-		writeError(w, http.StatusConflict, "downloads are not available here: run novita wait %s", t.ID)
+		writeError(w, http.StatusConflict, "%s", NoDownload(t.ID))
 		return
 	}
 	files, err := s.opts.Actions.DownloadAgain(r.Context(), t)

@@ -1,15 +1,15 @@
-package catalog_test
+package jsonpath_test
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/novita-cli/novita/pkg/catalog"
+	"github.com/novita-cli/novita/pkg/jsonpath"
 )
 
 // render writes segments back as a path, brackets for bracketed indexes.
-func render(segs []catalog.Segment) string {
+func render(segs []jsonpath.Segment) string {
 	var b strings.Builder
 	for i, s := range segs {
 		switch {
@@ -24,7 +24,7 @@ func render(segs []catalog.Segment) string {
 	return b.String()
 }
 
-// FuzzSetPath: ParsePath never panics and what it accepts renders back to the same segments; Set then
+// FuzzSetPath: Parse never panics and what it accepts renders back to the same segments; Set then
 // Get at the same path returns the value set, on a fresh body and on one another --set already shaped.
 func FuzzSetPath(f *testing.F) {
 	for _, s := range [][2]string{
@@ -46,25 +46,25 @@ func FuzzSetPath(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, path, prior string) {
-		segs, err := catalog.ParsePath(path)
+		segs, err := jsonpath.Parse(path)
 		if err == nil {
 			if len(segs) == 0 {
 				t.Fatalf("%q parsed to no segments", path)
 			}
-			again, err := catalog.ParsePath(render(segs))
+			again, err := jsonpath.Parse(render(segs))
 			if err != nil || !reflect.DeepEqual(again, segs) {
 				t.Fatalf("%q -> %q does not parse back the same: %v %+v vs %+v", path, render(segs), err, again, segs)
 			}
 		}
 		body := map[string]any{}
 		if prior != "" {
-			_ = catalog.Set(body, prior, "prior")
+			_ = jsonpath.Set(body, prior, "prior")
 		}
 		value := map[string]any{"sentinel": path}
-		if err := catalog.Set(body, path, value); err != nil {
+		if err := jsonpath.Set(body, path, value); err != nil {
 			return
 		}
-		got, ok := catalog.Get(body, path)
+		got, ok := jsonpath.Get(body, path)
 		if !ok || !reflect.DeepEqual(got, value) {
 			t.Fatalf("Set(%q) after Set(%q) then Get: %v %v", path, prior, got, ok)
 		}
