@@ -395,6 +395,7 @@ func TestBatchLinesMergeOntoFlagsAndData(t *testing.T) {
 // A skipped line with several problems names each of them, in the warning and in the summary, on
 // lines of their own or joined with "; ": never the literal "\n" the escaping of a joined error gives.
 func TestBatchSkippedLineWithSeveralProblemsHasNoLiteralNewline(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)

@@ -12,6 +12,7 @@ import (
 // script is loaded into `bash --norc` (nothing of the system's completion setup) and asked to complete
 // a command and a flag the way readline would.
 func TestBashCompletionWorksWithoutBashCompletionPackage(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("bash not on PATH")

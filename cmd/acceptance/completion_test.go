@@ -178,6 +178,7 @@ func TestTaskAndEnumCompletion(t *testing.T) {
 
 // A task reference may be an output file: completing one offers ids and lets the shell add file names.
 func TestTaskReferenceCompletionAllowsFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"tasks", "show", ""}, {"wait", ""}, {"result", ""}, {"tasks", "rm", ""}} {
 		if _, dir := c.complete(args...); dir&cobra.ShellCompDirectiveNoFileComp != 0 {

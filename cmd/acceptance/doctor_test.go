@@ -43,6 +43,7 @@ func runDoctor(t *testing.T, c *cli) (doctorDoc, result) {
 // A healthy setup: every check passes against the sandbox and the fake ngrok edge, with the
 // completion installed where bash loads it.
 func TestDoctorPassesOnAHealthySetup(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
@@ -79,6 +80,7 @@ func TestDoctorPassesOnAHealthySetup(t *testing.T) {
 
 // Each broken piece fails its own line with the fix, and doctor exits 1; secrets never show.
 func TestDoctorNamesWhatIsBrokenAndTheFix(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{RejectAuth: true})
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})

@@ -255,6 +255,7 @@ func TestSubmitHelpListsEveryTaskAndTheSetForms(t *testing.T) {
 // A description's first sentence does not end at an abbreviation: the --model help of video-create
 // keeps its example ("e.g. hailuo-02"), in the flag help and in the catalog's table.
 func TestFirstSentenceKeepsAbbreviations(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"submit", "video-create", "--help"}, {"catalog", "video-create"}} {
 		r := c.run(args...)

@@ -78,6 +78,7 @@ func noRawEscapes(t *testing.T, what, s string) {
 // A task id with terminal escapes is a protocol error at submit: printed escaped, never on stdout,
 // never journalled, with how to look the task up.
 func TestSubmitRefusesTaskIDWithControlCharacters(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(t)
 	api.taskIDs = []string{"abc" + osc52 + clear}
 	c := newCLI(t)
@@ -97,6 +98,7 @@ func TestSubmitRefusesTaskIDWithControlCharacters(t *testing.T) {
 
 // A failure reason with escapes reaches no terminal raw: not the wait's lines, not --debug's trace.
 func TestHostileReasonEscapedEverywhere(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(t)
 	api.status, api.reason = "TASK_STATUS_FAILED", "boom"+osc52+clear
 	api.badFirst = "upstream said " + osc52 + clear

@@ -20,6 +20,7 @@ import (
 // The real binary, built here, serves an agent over its stdin and stdout: stdout carries nothing but
 // the protocol, and a task goes from submit to a saved file.
 func TestMCPOverStdioWithTheRealBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -70,6 +71,7 @@ func TestMCPOverStdioWithTheRealBinary(t *testing.T) {
 
 // --http serves streamable HTTP on loopback, and only to a client with the token.
 func TestMCPOverHTTPNeedsTheToken(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	ready := make(chan [2]string, 1)

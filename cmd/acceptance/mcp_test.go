@@ -21,6 +21,7 @@ import (
 // tools/list is a golden file: a change to a tool's name, description or schema is a reviewed change
 // (go test ./cmd/acceptance -run TestMCPToolsListGolden -update rewrites it).
 func TestMCPToolsListGolden(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	a := c.startMCP()
 	res, err := a.cs.ListTools(context.Background(), nil)
@@ -32,7 +33,7 @@ func TestMCPToolsListGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	path := filepath.Join(repoRoot, "cmd", "testdata", "mcp", "tools.golden.json")
+	path := filepath.Join("testdata", "mcp", "tools.golden.json")
 	if *updateMCP {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -61,6 +62,7 @@ func TestMCPToolsListGolden(t *testing.T) {
 }
 
 func TestMCPCatalogAndDescribeTask(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	a := c.startMCP()
 	var cat mcpserver.CatalogOut
@@ -100,6 +102,7 @@ func TestMCPCatalogAndDescribeTask(t *testing.T) {
 
 // A misspelt task or field is a tool error naming the fix, and nothing reaches the API.
 func TestMCPSubmitTypoSendsNothing(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -132,6 +135,7 @@ func TestMCPSubmitTypoSendsNothing(t *testing.T) {
 // A video task is submitted without waiting, then finished across several bounded wait_task calls:
 // the sandbox's clock holds the task running until the test moves it on.
 func TestMCPVideoTaskAcrossSeveralWaits(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	clk := clock.NewFake(time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC))
 	sb := startSandbox(t, sandbox.Options{TaskDuration: 10 * time.Second, Now: clk.Now})
@@ -200,6 +204,7 @@ func TestMCPVideoTaskAcrossSeveralWaits(t *testing.T) {
 }
 
 func TestMCPSyncTaskReturnsItsFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	a := c.startMCP("--thumbnails")
@@ -230,6 +235,7 @@ func TestMCPSyncTaskReturnsItsFiles(t *testing.T) {
 // Without output_dir, outputs go to the config's mcp.output_dir (here from its variable), else to
 // ./novita-outputs.
 func TestMCPOutputDirFromTheConfig(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	if r := c.run("config", "set", "mcp.output_dir", "from-config"); r.code != 0 {
@@ -251,6 +257,7 @@ func TestMCPOutputDirFromTheConfig(t *testing.T) {
 
 // A task submitted by the command line is waited for by an agent: the journal knows it.
 func TestMCPWaitsForATaskTheCLISubmitted(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	r := c.run("submit", "txt2img", "--prompt", "a lighthouse")
@@ -268,6 +275,7 @@ func TestMCPWaitsForATaskTheCLISubmitted(t *testing.T) {
 }
 
 func TestMCPModelsBalanceAndHistory(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	a := c.startMCP()
@@ -303,6 +311,7 @@ func TestMCPModelsBalanceAndHistory(t *testing.T) {
 }
 
 func TestMCPLimits(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -348,6 +357,7 @@ func TestMCPLimits(t *testing.T) {
 
 // The API key never appears in an answer or on stderr, not even in an error about the key.
 func TestMCPNeverShowsTheKey(t *testing.T) {
+	t.Parallel()
 	const key = "sk-agent-secret-0123456789abcdef"
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{APIKey: key})
@@ -384,6 +394,7 @@ func toJSON(v any) string {
 // With a tunnel (here local, as the API is on loopback) the server keeps one receiver for its
 // lifetime: every submit asks for webhooks at the same URL, and the waits are woken by them.
 func TestMCPKeepsOneReceiverForWebhooks(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)

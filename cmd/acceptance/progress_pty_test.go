@@ -14,6 +14,7 @@ import (
 // and a terminal emulator) and reads the pane's final screen: every path printed on stdout is still
 // there next to the progress display, and the display left one line, not stale copies of itself.
 func TestBatchProgressNeverErasesStdout(t *testing.T) {
+	t.Parallel()
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("tmux not on PATH: apt-get install tmux")

@@ -43,6 +43,7 @@ func showID(t *testing.T, c *cli, ref string) (string, string, result) {
 }
 
 func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -158,6 +159,7 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 }
 
 func TestMetadataSidecarAndConfig(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	if r := c.run("config", "set", "metadata", "sidecar"); r.code != 0 {
@@ -210,6 +212,7 @@ func copyFile(t *testing.T, from, to string) {
 // A task that is not in the journal is worded once for every command that names one, and a reference
 // shorter than a prefix may be says how long a prefix must be.
 func TestNotInJournalSaysHowLongAPrefixMustBe(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	sb := startSandbox(t, sandbox.Options{})
 	c.useSandbox(sb)
@@ -228,6 +231,7 @@ func TestNotInJournalSaysHowLongAPrefixMustBe(t *testing.T) {
 
 // A hostile task name in a file's metadata is escaped once: "\x1b" on the terminal, not "\\x1b".
 func TestRerunOfAHostileFileEscapesItsTaskOnce(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	os.WriteFile(filepath.Join(c.dir, "a.png"), []byte("x"), 0o644)
 	os.WriteFile(filepath.Join(c.dir, "a.png.json"), []byte(`{"task_id":"abcdef-1","task":"txt2img\u001b[2J","request":{"prompt":"p"}}`), 0o644)
@@ -240,6 +244,7 @@ func TestRerunOfAHostileFileEscapesItsTaskOnce(t *testing.T) {
 // Seed -1 is random across simulators too: two in-process --sandbox runs of the same request draw
 // different seeds, so they make different files (and a file's sha256 names one task, not two).
 func TestFreshSandboxesDrawDifferentSeeds(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	seed := func(out string) string {
 		r := c.run("--sandbox", "--json", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128", "--wait", "-o", out)
@@ -263,6 +268,7 @@ func TestFreshSandboxesDrawDifferentSeeds(t *testing.T) {
 
 // --metadata on standard output (or a device) cannot be honoured: it is said once, not silently dropped.
 func TestMetadataOnStandardOutputIsSaid(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, mode := range []string{"embed", "sidecar"} {
 		r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128", "--wait", "-o", "-", "--metadata", mode)

@@ -11,6 +11,7 @@ import (
 
 // The missing-key error carries its fix as the hint, in --json too, as the README's error table shows.
 func TestMissingKeyJSONErrorCarriesTheHint(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--json", "submit", "txt2img", "--prompt", "a cat")
 	var doc struct {
@@ -34,6 +35,7 @@ func TestMissingKeyJSONErrorCarriesTheHint(t *testing.T) {
 
 // The README names the Go version go.mod requires.
 func TestREADMEStatesTheGoVersionOfGoMod(t *testing.T) {
+	t.Parallel()
 	mod, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 // The reasons of the reference's error page come with a hint that says what to do.
 func TestDocumentedErrorReasonsHaveHints(t *testing.T) {
+	t.Parallel()
 	for reason, hint := range map[string]string{
 		"INVALID_IMAGE_SIZE":    "resize it",
 		"BILLING_FAILED":        "on Novita's side; try again in a few minutes",

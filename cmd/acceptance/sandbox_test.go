@@ -53,6 +53,7 @@ func TestSandboxCommandPrintsExportsAndServesUntilInterrupted(t *testing.T) {
 // The sandbox's help says what it makes: webp is made for real (a lossless WebP), so the help must not
 // say that a webp request is refused.
 func TestSandboxHelpMatchesTheFormatsItMakes(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a cat", "--width", "128", "--height", "128",
 		"--image-type", "webp", "--wait", "-o", "cat.webp")

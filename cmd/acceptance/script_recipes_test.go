@@ -84,6 +84,7 @@ func stripComment(line string) string {
 // or fails is caught here. A line whose other tools are missing here, or that names placeholders,
 // is skipped and said so.
 func TestREADMEShellRecipes(t *testing.T) {
+	t.Parallel()
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh")

@@ -7,6 +7,7 @@ import (
 
 // A mistyped flag gets the one flag it most likely meant, not the list of every flag.
 func TestMistypedFlagGetsOneSuggestion(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, tc := range []struct {
 		args []string
@@ -33,6 +34,7 @@ func TestMistypedFlagGetsOneSuggestion(t *testing.T) {
 
 // `result` without an id says what to pass, not cobra's "accepts 1 arg(s), received 0".
 func TestResultWithoutIDSaysWhatToPass(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, args := range [][]string{{"result"}, {"tasks", "show"}, {"rerun"}} {
 		r := c.run(args...)
@@ -46,6 +48,7 @@ func TestResultWithoutIDSaysWhatToPass(t *testing.T) {
 // A command given the wrong number of arguments says what to pass (its usage line, and the values it
 // takes), not only cobra's "accepts 1 arg(s), received 0".
 func TestMissingArgumentsNameWhatToPass(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	for _, tc := range []struct {
 		args []string

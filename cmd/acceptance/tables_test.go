@@ -27,6 +27,7 @@ func widest(out string) (int, string) {
 // Tables fit the terminal: COLUMNS when set, 80 on a terminal whose size is unknown; piped output keeps
 // its long lines (scripts cut columns themselves).
 func TestTablesFitTheTerminal(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	long := strings.Repeat("a very long prompt about lighthouses and the sea ", 6)
@@ -67,6 +68,7 @@ func TestTablesFitTheTerminal(t *testing.T) {
 
 // A 200 KB model name is cut to a cell's cap, even when piped: it must not pad every row to 200 KB.
 func TestModelTableCellsHaveACap(t *testing.T) {
+	t.Parallel()
 	name := strings.Repeat("n", 200<<10)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"models":[`)

@@ -25,6 +25,7 @@ func tidyDoc(t *testing.T, r result) (doc struct {
 }
 
 func TestTasksRmKeepsOutputsUnlessFiles(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	a := submitOne(t, c, "a kept file", "a.png", "--metadata", "sidecar")
@@ -61,6 +62,7 @@ func TestTasksRmKeepsOutputsUnlessFiles(t *testing.T) {
 }
 
 func TestTasksPrune(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	old := submitOne(t, c, "an old one", "old.png")
@@ -103,6 +105,7 @@ func TestTasksPrune(t *testing.T) {
 // Tasks submitted to the in-process --sandbox without --wait are marked, never pending, and said so;
 // prune --sandbox forgets them.
 func TestInProcessSandboxTasksAreNotPending(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a throwaway")
 	if r.code != 0 {

@@ -9,6 +9,7 @@ import (
 
 // rerun finds its task id with submit's scanner: spaced global flags before it keep their values.
 func TestRerunAfterSpacedGlobalFlags(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.env["NOVITA_API_KEY"] = sb.APIKey()

@@ -11,6 +11,7 @@ import (
 // One task id for two batch lines: the second line is reported as such, the first keeps its task,
 // and no later resume tells the user to submit line 2 again (paying twice).
 func TestBatchSharedTaskIDNeverAdvisesResubmit(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(t)
 	api.taskIDs = []string{"same-task"}
 	c := newCLI(t)
@@ -39,6 +40,7 @@ func TestBatchSharedTaskIDNeverAdvisesResubmit(t *testing.T) {
 
 // A multi-line error (the invalid lines of a batch) prints as lines, not as one line with literal \n.
 func TestMultiLineErrorsKeepTheirLines(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	os.WriteFile(filepath.Join(c.dir, "bad.txt"), []byte("{\"steps\": \"many\"}\n{\"width\": -5}\n"), 0o644)
 	r := c.run("--sandbox", "submit", "txt2img", "--batch", "bad.txt")

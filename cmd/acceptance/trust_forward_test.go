@@ -13,6 +13,7 @@ import (
 // A --forward-to naming listen's own receiver is refused before any event could loop through it, and
 // the password in a forward URL is never printed.
 func TestListenRefusesForwardingToItself(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +33,7 @@ func TestListenRefusesForwardingToItself(t *testing.T) {
 }
 
 func TestListenRedactsUserinfoInForwardURL(t *testing.T) {
+	t.Parallel()
 	app := newHookApp(t, http.StatusOK)
 	target := strings.Replace(app.srv.URL, "http://", "http://user:s3cret@", 1) + "/hook"
 	c := newCLI(t)

@@ -27,6 +27,7 @@ func (c *cli) runStdin(ctx context.Context, in io.Reader, args ...string) result
 
 // `yes x | novita submit txt2img --batch -` ends with an error naming the limit, not with the memory.
 func TestBatchInputIsBounded(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -62,6 +63,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 
 // A FIFO given as an input file is refused at once (with no writer, opening it would block forever).
 func TestFIFOInputsRefused(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	fifo := filepath.Join(c.dir, "pipe")
 	if err := mkfifo(fifo); err != nil {
@@ -81,6 +83,7 @@ func TestFIFOInputsRefused(t *testing.T) {
 
 // One Ctrl-C ends a command that is reading its input (exit 130), also when nothing ever arrives.
 func TestInterruptWhileReadingStdin(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pr, pw := io.Pipe()
 	defer pw.Close() // ends the read left in flight

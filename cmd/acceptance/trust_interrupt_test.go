@@ -43,6 +43,7 @@ func partIn(dir string) func() bool {
 // One Ctrl-C ends the command with exit 130 in every phase: before the request, during the wait of
 // one or several tasks, during the downloads of submit, wait and result --download.
 func TestOneInterruptEndsEveryPhaseWith130(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	slow := startSandbox(t, sandbox.Options{DownloadBytesPerSec: 2048})
 	c.useSandbox(slow)
@@ -110,6 +111,7 @@ func removeParts(t *testing.T, dir string) {
 // The servers (ui, listen, mcp --http) end on the first Ctrl-C too. They print "(^C to quit)": Ctrl-C
 // is their normal stop, so a clean exit (0) is accepted beside 130; what matters is one is enough.
 func TestOneInterruptEndsTheServers(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	uiReady, listenReady, mcpReady := make(chan string, 1), make(chan string, 1), make(chan [2]string, 1)

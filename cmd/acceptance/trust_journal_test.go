@@ -16,6 +16,7 @@ import (
 // A journal that cannot record stops the submit before the request (exit 2), with the cause and the
 // command that clears it: a task paid for and recorded nowhere could never be resumed.
 func TestSubmitStopsWhenJournalCannotRecord(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		break_ func(t *testing.T, state string)

@@ -14,6 +14,7 @@ import (
 // A delivery listen --download verified updates the task in the journal, and wait --pending then
 // neither waits for it nor downloads its output a second time.
 func TestListenDownloadUpdatesJournalAndWaitPendingSkipsIt(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)

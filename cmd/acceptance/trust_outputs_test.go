@@ -12,6 +12,7 @@ import (
 // The README's own example, run twice: the second run must stop before paying, since its templated
 // outputs ({index}) are already there, and name --overwrite.
 func TestSubmitTwiceWithIndexTemplateRefusedBeforePaying(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -35,6 +36,7 @@ func TestSubmitTwiceWithIndexTemplateRefusedBeforePaying(t *testing.T) {
 
 // A batch whose lines plan outputs that exist is refused before the first submit.
 func TestBatchPlannedOutputsCheckedBeforePaying(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)

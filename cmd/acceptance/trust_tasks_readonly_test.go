@@ -12,6 +12,7 @@ import (
 
 // `novita tasks` and `tasks show` only look: a missing journal lists nothing and is not created.
 func TestTasksOnAMissingJournalCreatesNothing(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("tasks", "--json")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "" {
@@ -28,6 +29,7 @@ func TestTasksOnAMissingJournalCreatesNothing(t *testing.T) {
 // A journal listed by `novita tasks` is left byte for byte as it was, even one chmod 0444 (tests run
 // as root, so the bytes and the absence of WAL files are what is checked).
 func TestTasksLeavesAReadOnlyJournalUnchanged(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{}))
 	id := c.submit("txt2img", "--prompt", "a lighthouse")

@@ -12,6 +12,7 @@ import (
 // --timeout bounds the download too: an output that trickles in (never stalled, never done) ends the
 // command with the timeout's exit code and its resume hint, its partial file kept.
 func TestTimeoutBoundsATricklingDownload(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{DownloadBytesPerSec: 512})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -23,6 +24,7 @@ func TestTimeoutBoundsATricklingDownload(t *testing.T) {
 
 // --timeout bounds the downloads of a batch and of a wait for several tasks as it does one task's.
 func TestTimeoutBoundsTricklingDownloadsOfBatchesAndSeveralTasks(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{DownloadBytesPerSec: 512})
 	c := newCLI(t)
 	c.useSandbox(sb)

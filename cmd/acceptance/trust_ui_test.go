@@ -61,6 +61,7 @@ func TestUIDownloadAgainWritesTheRecordedPathOnly(t *testing.T) {
 // /files serves the recorded output only: a symlink, a FIFO or a changed file at the recorded path
 // is answered 409 with why (a FIFO must not hang the request).
 func TestUIFilesServeOnlyTheRecordedFile(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.useSandbox(sb)

@@ -13,6 +13,7 @@ import (
 // An endpoint that refuses the webhook field (400 naming extra) still gets its task: the CLI submits
 // again without it, says so, polls, and remembers the endpoint for the next submit.
 func TestSubmitFallsBackWhenTheWebhookFieldIsRefused(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{RejectExtra: []string{"txt2img"}})
 	c := newCLI(t)
 	c.useSandbox(sb)
@@ -54,6 +55,7 @@ func TestSubmitFallsBackWhenTheWebhookFieldIsRefused(t *testing.T) {
 
 // Every local problem of a request is reported at once, each on its own line.
 func TestEveryLocalProblemOnItsOwnLine(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	r := c.run("--sandbox", "submit", "txt2img", "--prompt", "a fox", "--steps", "500", "--width", "5", "--sampler", "eulr a")
 	if r.code != 2 {
@@ -85,6 +87,7 @@ func TestEveryLocalProblemOnItsOwnLine(t *testing.T) {
 
 // A batch line with several problems names them all, one line each, with its line number.
 func TestBatchLineNamesAllItsProblems(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	if err := os.WriteFile(filepath.Join(c.dir, "b.jsonl"), []byte("{\"prompt\":\"ok\"}\n{\"steps\":500,\"width\":5}\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -106,6 +109,7 @@ func TestBatchLineNamesAllItsProblems(t *testing.T) {
 // The unified video API takes its webhook in callback_url: submit puts it there (not in extra), and a
 // rerun drops the old one as it drops extra.webhook.
 func TestUnifiedVideoWebhookGoesToCallbackURL(t *testing.T) {
+	t.Parallel()
 	if _, ok := catalog.Lookup("/v3/video/create"); !ok {
 		t.Skip("no spec for /v3/video/create yet")
 	}
