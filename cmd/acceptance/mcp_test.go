@@ -151,7 +151,9 @@ func TestMCPVideoTaskAcrossSeveralWaits(t *testing.T) {
 	}
 	clk.Advance(5 * time.Second) // halfway
 	var step mcpserver.TaskOut
-	a.ok("wait_task", map[string]any{"task_id": sub.TaskID, "wait_seconds": 0.3}, &step, true)
+	// The fake clock holds the task running, so this wait always runs its whole budget: 3 s leaves a
+	// loaded machine time for the first poll (with 0.3 s it could end on the journal's QUEUED).
+	a.ok("wait_task", map[string]any{"task_id": sub.TaskID, "wait_seconds": 3}, &step, true)
 	if step.Status != "TASK_STATUS_PROCESSING" || step.Next == "" || len(step.Files) != 0 {
 		t.Fatalf("first step: %+v", step)
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 
 	"golang.ngrok.com/muxado/v2"
 )
@@ -20,6 +21,16 @@ type session struct {
 	authed bool // guarded by edge.mu
 	// beats counts heartbeats echoed since the session's last bind (guarded by edge.mu).
 	beats int
+	// bound is closed by the session's first bind request, done when the session ends. Heartbeats
+	// are echoed only once bound: ngrok-go v2.4.0 writes rawSession.Logger in Auth after its
+	// reply and reads it in onHeartbeat without synchronisation, so an echo that reaches the agent
+	// before Auth returned (a heartbeat interval of 1s, and Auth slower than that on a loaded
+	// machine under -race) is a data race the race detector reports. The bind comes from the
+	// goroutine Connect returned to, after Auth; muxado registers its stream under the lock the
+	// agent's reader takes to deliver the echo, which orders the two.
+	bound     chan struct{}
+	boundOnce sync.Once
+	done      chan struct{}
 }
 
 func (e *Edge) acceptAgents() {
@@ -41,7 +52,7 @@ func (e *Edge) acceptAgents() {
 
 func (e *Edge) serveAgent(raw net.Conn) {
 	mux := muxado.NewTypedStreamSession(muxado.Server(tls.Server(raw, e.tlsCfg), &muxado.Config{}))
-	s := &session{edge: e, raw: raw, mux: mux}
+	s := &session{edge: e, raw: raw, mux: mux, bound: make(chan struct{}), done: make(chan struct{})}
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
@@ -54,6 +65,7 @@ func (e *Edge) serveAgent(raw net.Conn) {
 		e.mu.Lock()
 		delete(e.sessions, s)
 		e.mu.Unlock()
+		close(s.done)
 		_ = mux.Close()
 	}()
 	for {
@@ -84,6 +96,11 @@ func (s *session) handle(st muxado.TypedStream) {
 			if _, err := io.ReadFull(st, buf); err != nil {
 				return
 			}
+			select {
+			case <-s.bound:
+			case <-s.done:
+				return
+			}
 			if _, err := st.Write(buf); err != nil {
 				return
 			}
@@ -97,6 +114,7 @@ func (s *session) handle(st muxado.TypedStream) {
 			reply(st, e.auth(s, req))
 		}
 	case typeBind:
+		s.boundOnce.Do(func() { close(s.bound) })
 		var req bindReq
 		if json.NewDecoder(st).Decode(&req) == nil {
 			reply(st, e.bind(s, req))
