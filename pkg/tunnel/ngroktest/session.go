@@ -27,7 +27,9 @@ type session struct {
 	// before Auth returned (a heartbeat interval of 1s, and Auth slower than that on a loaded
 	// machine under -race) is a data race the race detector reports. The bind comes from the
 	// goroutine Connect returned to, after Auth; muxado registers its stream under the lock the
-	// agent's reader takes to deliver the echo, which orders the two.
+	// agent's reader takes to deliver the echo, which orders the two. This narrows the window, it
+	// does not close it: when Auth and the bind together take longer than the heartbeat tolerance
+	// (5 s), the timeout path reads the Logger unordered and the race detector still reports it.
 	bound     chan struct{}
 	boundOnce sync.Once
 	done      chan struct{}
