@@ -26,7 +26,7 @@ func TestConcurrentProcessesLoseNothingAndImportOnce(t *testing.T) {
 	fixture, err := os.ReadFile(filepath.Join("testdata", "tasks-v1.jsonl"))
 	must(t, err)
 	must(t, os.WriteFile(filepath.Join(dir, JSONLName), fixture, 0o600))
-	const procs, per = 4, 200
+	const procs, per = 4, 50
 	var cmds []*exec.Cmd
 	var outs []*bytes.Buffer
 	for p := 0; p < procs; p++ {

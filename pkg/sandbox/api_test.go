@@ -14,6 +14,7 @@ import (
 )
 
 func TestSampleRequestAcceptedAndResultMatchesSampleShape(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	body := string(readSample(t, "request-txt2img.json"))
 	// the sample's webhook URL is a placeholder: deliver nowhere but keep the request as is
@@ -89,6 +90,7 @@ func splitPath(p string) []string {
 }
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{APIKey: "sk_test_123"})
 	body := []byte(txt2img("a cat", "", 128, 128, 1))
 	for _, c := range []struct {
@@ -120,6 +122,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestUnknownEndpointAndTask(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	r := submit(t, s, "no-such-model", `{}`)
 	if r.status != 404 || r.apiError(t).Reason != "API_NOT_FOUND" {
@@ -138,6 +141,7 @@ func TestUnknownEndpointAndTask(t *testing.T) {
 }
 
 func TestValidationNamesTheField(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	cases := []struct{ endpoint, body, want string }{
 		{"txt2img", txt2img("", "", 512, 512, 1), "request.prompt: length must be between 1 and 1024"},
@@ -183,6 +187,7 @@ func TestValidationNamesTheField(t *testing.T) {
 }
 
 func TestEveryEndpointSucceedsWithItsTaskType(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	png := pngBase64(t, 64, 48)
 	// Bodies complete per the specs (the sandbox copy left documented required fields optional); task
@@ -227,6 +232,7 @@ func TestEveryEndpointSucceedsWithItsTaskType(t *testing.T) {
 }
 
 func TestLifecycleFollowsTheClock(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	s := start(t, Options{TaskDuration: 10 * time.Second, Now: clk.Now})
 	id := mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"waves","frames":16}],"width":256,"height":256,"steps":5}`)

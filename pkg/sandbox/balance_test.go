@@ -10,6 +10,7 @@ import (
 )
 
 func TestBalanceAnswersStringsInTenThousandthsOfADollar(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	r := call(t, http.MethodGet, s.URL()+"/openapi/v1/billing/balance/detail", bearer(s), nil)
 	var body map[string]any
@@ -36,6 +37,7 @@ func TestBalanceAnswersStringsInTenThousandthsOfADollar(t *testing.T) {
 // GET /v3/user is what Novita's own SDKs read the balance from (credit_balance): clients written for
 // the real API work against the sandbox unchanged.
 func TestUserEndpointAnswersCreditBalance(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	r := call(t, http.MethodGet, s.URL()+"/v3/user", bearer(s), nil)
 	var body struct {

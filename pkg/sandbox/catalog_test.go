@@ -86,6 +86,7 @@ func checkFile(t *testing.T, typ string, b []byte) {
 // Every catalog endpoint is accepted with its defaults and answers its spec's output kind with real
 // files: asynchronous ones through task-result, synchronous ones inline.
 func TestEveryCatalogEndpointRunsWithItsDefaults(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	c, err := catalog.Load()
 	if err != nil {
@@ -157,6 +158,7 @@ func httpType(b []byte) string { return http.DetectContentType(b) }
 
 // A body that breaks its spec is refused naming the field, on every kind of endpoint.
 func TestBrokenBodiesAreRefused(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	for _, name := range []string{"txt2img", "txt2video", "wan-2.2-t2v", "flux-1-kontext-pro", "remove-background", "flux-1-schnell"} {
 		task, _ := catalog.Lookup(name)
@@ -189,6 +191,7 @@ func TestBrokenBodiesAreRefused(t *testing.T) {
 
 // Synchronous endpoints answer inline in their documented shapes, and only at their own path.
 func TestSyncEndpointsAnswerInline(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	png := pngBase64(t, 80, 60)
 	post := func(path, body string) resp {
@@ -319,6 +322,7 @@ func pngDecode(b []byte) (image.Image, error) { return png.Decode(bytes.NewReade
 // Text answers fit their endpoint: lyrics from the lyrics writer, a voice model id from voice cloning,
 // never the picture caption img2prompt answers.
 func TestTextAnswersFitTheirEndpoint(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	post := func(path, body string) resp {
 		t.Helper()

@@ -11,6 +11,7 @@ import (
 
 // The project's own client must understand everything the sandbox sends.
 func TestNovitaClientRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{Result429First: 1, RetryAfter: time.Millisecond})
 	c := novita.NewClient(s.URL(), s.APIKey(), "test")
 	c.Sleep = func(ctx context.Context, d time.Duration) error { return nil }

@@ -13,6 +13,7 @@ import (
 )
 
 func TestInjectedErrorsFirstN(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{Submit429First: 2, Submit5xxFirst: 1, Result429First: 1, Result5xxFirst: 2, RetryAfter: 3 * time.Second})
 	body := txt2img("x", "", 128, 128, 1)
 	for i, want := range []int{429, 429, 500, 200} {
@@ -37,6 +38,7 @@ func TestInjectedErrorsFirstN(t *testing.T) {
 }
 
 func TestInjectedErrorRates(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{Submit429Rate: 0.3, Submit5xxRate: 0.3, Result429Rate: 0.5, Result5xxRate: 0.5, Seed: 1})
 	counts := map[int]int{}
 	for range 60 {
@@ -67,6 +69,7 @@ func TestInjectedErrorRates(t *testing.T) {
 // TestResultFaultsPerTaskCap: with every read drawn to fail, a task's reads fail exactly the cap's
 // number of times and then succeed, and each task has its own budget.
 func TestResultFaultsPerTaskCap(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{Result5xxRate: 1, ResultFaultsPerTask: 2, Seed: 7})
 	for _, id := range []string{"first", "second"} {
 		for i, want := range []int{500, 500, 404, 404} {
@@ -85,6 +88,7 @@ func TestResultFaultsPerTaskCap(t *testing.T) {
 }
 
 func TestRateLimitPerMinute(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	s := start(t, Options{RateLimitPerMinute: 5, Now: clk.Now})
 	mustSubmit(t, s, "txt2img", txt2img("x", "", 128, 128, 4))
@@ -103,6 +107,7 @@ func TestRateLimitPerMinute(t *testing.T) {
 }
 
 func TestFailures(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("a cat [fail]", "", 128, 128, 1)))
 	if res.Task.Status != novita.StatusFailed || res.Task.Reason != ReasonPromptFailure || len(res.Images) != 0 {
@@ -128,6 +133,7 @@ func TestFailures(t *testing.T) {
 }
 
 func TestDownloadCutAfterOncePerFile(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{DownloadCutAfter: 1000})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("cut", "", 256, 256, 1)))
 	u := res.Images[0].ImageURL
@@ -153,6 +159,7 @@ func TestDownloadCutAfterOncePerFile(t *testing.T) {
 }
 
 func TestExpireOnResumeOncePerOutput(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{ExpireOnResume: true})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("expire", "", 256, 256, 1)))
 	u := res.Images[0].ImageURL
@@ -169,6 +176,7 @@ func TestExpireOnResumeOncePerOutput(t *testing.T) {
 }
 
 func TestDownloadBytesPerSec(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{DownloadBytesPerSec: 100 << 10})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"slow","frames":16}],"width":256,"height":256,"steps":5}`))
 	s.SetOptions(Options{})
@@ -183,6 +191,7 @@ func TestDownloadBytesPerSec(t *testing.T) {
 }
 
 func TestLoggerAndRequests(t *testing.T) {
+	t.Parallel()
 	var log syncBuffer
 	s := start(t, Options{Logger: &log, APIKey: "sk_secret_key"})
 	body := txt2img("logged", "", 128, 128, 1)

@@ -35,6 +35,7 @@ func listAll(t *testing.T, s *Server, q novita.ModelQuery) ([]novita.Model, int)
 }
 
 func TestModelListIsRealisticAndHasEveryKind(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	all, pages := listAll(t, s, novita.ModelQuery{Limit: 100})
 	if len(all) < 250 || len(all) > 500 || pages != (len(all)+99)/100 {
@@ -100,6 +101,7 @@ func TestModelListIsRealisticAndHasEveryKind(t *testing.T) {
 }
 
 func TestModelPagingFollowsCursorsToTheEnd(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	whole, _ := listAll(t, s, novita.ModelQuery{Limit: 100})
 	small, pages := listAll(t, s, novita.ModelQuery{Limit: 7})
@@ -133,6 +135,7 @@ func TestModelPagingFollowsCursorsToTheEnd(t *testing.T) {
 }
 
 func TestModelFiltersSelectExactlyWhatTheyName(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	all, _ := listAll(t, s, novita.ModelQuery{Limit: 100})
 	yes, no := true, false
@@ -191,6 +194,7 @@ func TestModelFiltersSelectExactlyWhatTheyName(t *testing.T) {
 }
 
 func TestModelListRefusesBadParametersAndKeys(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	for q, want := range map[string]string{
 		"pagination.limit=0":                   "pagination.limit: must be between 1 and 100",
@@ -232,6 +236,7 @@ func TestModelListRefusesBadParametersAndKeys(t *testing.T) {
 }
 
 func TestModelListMarkersBreakPagingOnPurpose(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	get := func(q url.Values) (ids []int64, next string) {
 		r := call(t, http.MethodGet, s.URL()+"/v3/model?"+q.Encode(), bearer(s), nil)

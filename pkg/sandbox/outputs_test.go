@@ -32,6 +32,7 @@ func pngBase64(t testing.TB, w, h int) string {
 }
 
 func TestImagesDecodeAtRequestedSizeAndType(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	for _, typ := range []string{"png", "jpeg", "webp"} { // every type the endpoints document
 		res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("a red fox", `{"response_image_type":"`+typ+`"}`, 320, 200, 3)))
@@ -52,6 +53,7 @@ func TestImagesDecodeAtRequestedSizeAndType(t *testing.T) {
 }
 
 func TestOutputsAreDeterministicFromSeedAndPrompt(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	hash := func(prompt, seed string) string {
 		body := `{"request":{"model_name":"m","prompt":"` + prompt + `","width":128,"height":128,"image_num":1,"steps":5,"guidance_scale":7,"sampler_name":"Euler a","seed":` + seed + `}}`
@@ -77,6 +79,7 @@ func TestOutputsAreDeterministicFromSeedAndPrompt(t *testing.T) {
 // Seed -1 asks for a random seed: two tasks get different ones, each reported in extra.seed, and
 // asking for the reported seed gives the same bytes again.
 func TestSeedMinusOneIsRandomAndReported(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	run := func(seed string) (string, string) {
 		body := `{"request":{"model_name":"m","prompt":"cat","width":128,"height":128,"image_num":1,"steps":5,"guidance_scale":7,"sampler_name":"Euler a","seed":` + seed + `}}`
@@ -100,6 +103,7 @@ func TestSeedMinusOneIsRandomAndReported(t *testing.T) {
 }
 
 func TestSpeechIsWAVAndGrowsWithText(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	body := `{"request":{"voice_id":"Emily","language":"en-US","texts":["Hi.","Hello from the sandbox, a much longer sentence."]}}`
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2speech", body))
@@ -131,6 +135,7 @@ func TestSpeechIsWAVAndGrowsWithText(t *testing.T) {
 }
 
 func TestGIFVideoAnimates(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	// response_video_type is documented for txt2video, not wan-t2v (issue 12)
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2video", `{"model_name":"m","prompts":[{"prompt":"rain","frames":16}],"width":320,"height":256,"steps":5,"extra":{"response_video_type":"gif"}}`))
@@ -169,6 +174,7 @@ func topBoxes(t *testing.T, b []byte) []string {
 }
 
 func TestMP4IsValidAndPaddable(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	check := func(t *testing.T, b []byte, wantFree bool) {
 		boxes := topBoxes(t, b)
@@ -212,6 +218,7 @@ func TestMP4IsValidAndPaddable(t *testing.T) {
 }
 
 func TestRangeRequests(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("range", "", 256, 256, 1)))
 	u := res.Images[0].ImageURL
@@ -251,6 +258,7 @@ func assertAccessDenied(t *testing.T, r resp, wantMsg string) {
 }
 
 func TestURLsExpireAndRejectTampering(t *testing.T) {
+	t.Parallel()
 	clk := newFakeClock()
 	s := start(t, Options{Now: clk.Now, URLTTL: 10 * time.Minute})
 	id := mustSubmit(t, s, "txt2img", txt2img("ttl", "", 128, 128, 1))
@@ -281,6 +289,7 @@ func TestURLsExpireAndRejectTampering(t *testing.T) {
 }
 
 func TestExpireAllURLs(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{})
 	id := mustSubmit(t, s, "txt2img", txt2img("x", "", 128, 128, 1))
 	u := waitFinal(t, s, id).Images[0].ImageURL
@@ -293,6 +302,7 @@ func TestExpireAllURLs(t *testing.T) {
 }
 
 func TestTTLAsString(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{TTLAsString: true})
 	res := waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("x", "", 128, 128, 1)))
 	if !bytes.Contains(res.Raw, []byte(`"image_url_ttl":"3600"`)) || res.Images[0].ImageURLTTL != 3600 {

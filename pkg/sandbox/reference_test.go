@@ -12,6 +12,7 @@ import (
 
 // SubmitError answers a reason of the reference's error page with the page's status and words.
 func TestSubmitErrorAnswersTheErrorPage(t *testing.T) {
+	t.Parallel()
 	for reason, status := range map[string]int{"INVALID_IMAGE_SIZE": 400, "BILLING_FAILED": 500, "NEED_REAL_NAME_VERIFY": 403} {
 		s := start(t, Options{SubmitError: reason})
 		r := submit(t, s, "txt2img", txt2img("cat", "", 512, 512, 1))
@@ -27,6 +28,7 @@ func TestSubmitErrorAnswersTheErrorPage(t *testing.T) {
 
 // MiniMax synchronous answers carry trace_id and base_resp (status 0), or only a non-zero base_resp.
 func TestMiniMaxAnswersCarryBaseResp(t *testing.T) {
+	t.Parallel()
 	var task catalog.Task
 	for _, c := range catalog.All() {
 		if c.Sync() && strings.HasPrefix(c.Name, "minimax-speech-") {

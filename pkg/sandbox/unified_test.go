@@ -12,6 +12,7 @@ import (
 // The unified video API answers a task id at /v3/video/create (not under /v3/async/), takes its
 // webhook in callback_url, and its task is read like any other.
 func TestUnifiedVideoCreate(t *testing.T) {
+	t.Parallel()
 	task, ok := catalog.Lookup("/v3/video/create")
 	if !ok {
 		t.Skip("no spec for /v3/video/create yet")
@@ -45,6 +46,7 @@ func TestUnifiedVideoCreate(t *testing.T) {
 
 // RejectExtra makes an endpoint refuse the extra field, as an API whose page lists none might.
 func TestRejectExtraKnob(t *testing.T) {
+	t.Parallel()
 	s := start(t, Options{RejectExtra: []string{"txt2img"}})
 	r := submit(t, s, "txt2img", txt2img("cat", webhookExtra("https://h.example/x"), 512, 512, 1))
 	if e := r.apiError(t); r.status != http.StatusBadRequest || e.Reason != "INVALID_REQUEST_BODY" || e.Message[:6] != "extra:" {

@@ -50,7 +50,7 @@ func (rc *receiver) next(t testing.TB) []byte {
 	select {
 	case b := <-rc.got:
 		return b
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second): // a bound on a hang, not a speed check
 		t.Fatal("no webhook arrived")
 		return nil
 	}
@@ -61,6 +61,7 @@ func webhookExtra(u string) string {
 }
 
 func TestWebhookDeliversTheResult(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, 200)
 	s := start(t, Options{})
 	id := mustSubmit(t, s, "txt2img", txt2img("a lighthouse", webhookExtra(rc.URL+"/hook"), 128, 128, 1))
@@ -102,10 +103,11 @@ func mustPayload(t *testing.T, event []byte) []byte {
 }
 
 func TestWebhookRetryPolicy(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, 500)
 	s := start(t, Options{WebhookRetryBackoff: time.Millisecond})
 	mustSubmit(t, s, "txt2img", txt2img("x", webhookExtra(rc.URL), 128, 128, 1))
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for rc.count() < 6 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -121,22 +123,25 @@ func TestWebhookRetryPolicy(t *testing.T) {
 }
 
 func TestWebhookRetriesOnTimeoutThenSucceeds(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.ReadAll(r.Body) // lets the server notice the client giving up
 		if calls.Add(1) == 1 {
 			select { // first attempt hangs past the sandbox's timeout
 			case <-r.Context().Done():
-			case <-time.After(2 * time.Second):
+			case <-time.After(10 * time.Second):
 			}
 			return
 		}
 		w.WriteHeader(204)
 	}))
 	defer slow.Close()
-	s := start(t, Options{WebhookRetryBackoff: time.Millisecond, WebhookTimeout: 50 * time.Millisecond})
+	// The timeout is long enough that the second attempt's quick 204 never times out on a loaded
+	// machine (with 50 ms it could, and the test failed though the retry worked).
+	s := start(t, Options{WebhookRetryBackoff: time.Millisecond, WebhookTimeout: time.Second})
 	mustSubmit(t, s, "txt2img", txt2img("x", webhookExtra(slow.URL), 128, 128, 1))
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for len(s.Webhooks()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -147,6 +152,7 @@ func TestWebhookRetriesOnTimeoutThenSucceeds(t *testing.T) {
 }
 
 func TestWebhookKnobs(t *testing.T) {
+	t.Parallel()
 	t.Run("WebhookDrop", func(t *testing.T) {
 		rc := newReceiver(t, 200)
 		s := start(t, Options{WebhookDrop: true})
@@ -210,6 +216,7 @@ func waitAttempts(t *testing.T, s *Server, n int) {
 }
 
 func TestTestMode(t *testing.T) {
+	t.Parallel()
 	rc := newReceiver(t, 200)
 	s := start(t, Options{TaskDuration: time.Hour}) // test-mode events come at once, not at task end
 	for _, st := range []novita.Status{novita.StatusSucceed, novita.StatusFailed} {
@@ -237,6 +244,7 @@ func TestTestMode(t *testing.T) {
 }
 
 func TestConcurrentTasksLoseNoWebhook(t *testing.T) {
+	t.Parallel()
 	const n = 200
 	rc := newReceiver(t, 200)
 	s := start(t, Options{TaskDuration: 20 * time.Millisecond})

@@ -28,6 +28,7 @@ func ids(evs []eventJSON) string {
 }
 
 func TestEventListMergesStoreAndLiveNewestFirst(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	t0 := time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 	f.store.addEvents(
@@ -60,6 +61,7 @@ func TestEventListMergesStoreAndLiveNewestFirst(t *testing.T) {
 }
 
 func TestEventDetailShowsBodyHeadersAndForward(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ev := sampleEvent("e1", "task-1", "TASK_STATUS_SUCCEED", time.Now())
 	ev.Forward = &ForwardResult{Target: "http://127.0.0.1:3000/hook", Status: 500, Latency: 1500 * time.Microsecond,
@@ -82,6 +84,7 @@ func TestEventDetailShowsBodyHeadersAndForward(t *testing.T) {
 }
 
 func TestExportIsNDJSONWithBodiesEmbedded(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	t0 := time.Now()
 	f.hub.Publish(sampleEvent("e1", "task-1", "TASK_STATUS_SUCCEED", t0))
@@ -123,6 +126,7 @@ func TestExportIsNDJSONWithBodiesEmbedded(t *testing.T) {
 }
 
 func TestReplaySendsTheSameBodyToTheTarget(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ev := f.hub.Publish(sampleEvent("e1", "task-1", "TASK_STATUS_SUCCEED", time.Now()))
 	code, body := read(t, f.do(t, "POST", "/api/events/e1/replay", ""))
@@ -138,6 +142,7 @@ func TestReplaySendsTheSameBodyToTheTarget(t *testing.T) {
 }
 
 func TestEditAndReplayValidatesJSONFirst(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.hub.Publish(sampleEvent("e1", "task-1", "TASK_STATUS_SUCCEED", time.Now()))
 	for _, bad := range []string{"", "   ", `{"event_type": }`, `{"a":1} trailing`, `{"a":1`} {
@@ -165,6 +170,7 @@ func TestEditAndReplayValidatesJSONFirst(t *testing.T) {
 }
 
 func TestSendTestEvent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	for _, bad := range []string{`{"status":"QUEUED"}`, `{"status":"nope"}`, `{"task":"txt2img; rm -rf /"}`, `not json`} {
 		if code, body := read(t, f.do(t, "POST", "/api/test-event", bad)); code != 400 || !strings.Contains(body, "error") {
@@ -184,6 +190,7 @@ func TestSendTestEvent(t *testing.T) {
 }
 
 func TestActionsUnavailable(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(o *Options) { o.Actions = nil })
 	f.hub.Publish(sampleEvent("e1", "task-1", "TASK_STATUS_SUCCEED", time.Now()))
 	for _, p := range []string{"/api/events/e1/replay", "/api/test-event"} {

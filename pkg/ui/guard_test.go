@@ -20,6 +20,7 @@ func allRoutes() [][2]string {
 }
 
 func TestEveryRouteNeedsTheToken(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	for _, rt := range allRoutes() {
 		sep := "?"
@@ -36,6 +37,7 @@ func TestEveryRouteNeedsTheToken(t *testing.T) {
 }
 
 func TestTokenFromQuerySetsCookieThatThenSuffices(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	resp := f.do(t, "GET", "/", "")
 	code, body := read(t, resp)
@@ -73,6 +75,7 @@ func mustDo(t *testing.T, c *http.Client, req *http.Request) *http.Response {
 }
 
 func TestHostHeaderMustNameThisServer(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	port := f.srv.port
 	for host, want := range map[string]int{
@@ -97,6 +100,7 @@ func TestHostHeaderMustNameThisServer(t *testing.T) {
 }
 
 func TestPostsNeedTheSameOrigin(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.hub.Publish(sampleEvent("e1", "task-1", "TASK_STATUS_SUCCEED", time.Now()))
 	cases := []struct {
@@ -129,6 +133,7 @@ func TestPostsNeedTheSameOrigin(t *testing.T) {
 }
 
 func TestGetOnPostEndpointsIsRefused(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.hub.Publish(sampleEvent("e1", "task-1", "TASK_STATUS_SUCCEED", time.Now()))
 	f.store.addTask(Task{ID: "t1", Files: []TaskFile{{Kind: "image", Index: 1}}})
@@ -149,6 +154,7 @@ func TestGetOnPostEndpointsIsRefused(t *testing.T) {
 }
 
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	for _, p := range []string{"/", "/static/app.js", "/api/events", "/api/info?notoken=1"} {
 		resp := f.do(t, "GET", p, "")
@@ -169,6 +175,7 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 }
 
 func TestStaticServesOnlyItsOwnFiles(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	resp := f.do(t, "GET", "/static/app.js", "")
 	if code, body := read(t, resp); code != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") || !strings.Contains(body, "import") {
@@ -184,6 +191,7 @@ func TestStaticServesOnlyItsOwnFiles(t *testing.T) {
 // Cookies ignore ports: a cookie with Path=/ on 127.0.0.1 would go to every other loopback service
 // the browser talks to. The inspector's cookie is scoped to this run's path prefix and named per port.
 func TestTokenCookieReachesNoOtherLoopbackService(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	other := newFixture(t, nil) // another service on 127.0.0.1, another port
 	jar, err := cookiejar.New(nil)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestHubKeepsBoundedHistoryNewestFirst(t *testing.T) {
+	t.Parallel()
 	h := NewHub(3, 100)
 	for _, id := range []string{"a", "b", "c", "d"} {
 		h.Publish(Event{ID: id, Body: []byte("0123456789")})
@@ -30,6 +31,7 @@ func TestHubKeepsBoundedHistoryNewestFirst(t *testing.T) {
 }
 
 func TestHubSubscribers(t *testing.T) {
+	t.Parallel()
 	h := NewHub(0, 0)
 	var got []string
 	unsub := h.Subscribe(func(ev Event) { got = append(got, ev.ID) })
@@ -51,6 +53,7 @@ func eventIDs(evs []Event) string {
 }
 
 func TestEventFromDelivery(t *testing.T) {
+	t.Parallel()
 	body := sampleBody("f6aec953-2e81-4e8b-938e-2ceab54d6df9", "TASK_STATUS_SUCCEED")
 	at := time.Now()
 	d := webhook.NewDelivery(at, "POST", http.Header{"Content-Type": {"application/json"}}, body)

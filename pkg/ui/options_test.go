@@ -10,6 +10,7 @@ import (
 )
 
 func TestNonLoopbackAddressNeedsAllowRemote(t *testing.T) {
+	t.Parallel()
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.10:4949", "inspector.example:4949"} {
 		_, err := New(Options{Addr: addr})
 		if err == nil || clierr.KindOf(err) != clierr.KindUsage || !strings.Contains(err.Error(), "--allow-remote") {
@@ -19,6 +20,7 @@ func TestNonLoopbackAddressNeedsAllowRemote(t *testing.T) {
 }
 
 func TestBadOptionsAreUsageErrors(t *testing.T) {
+	t.Parallel()
 	for name, o := range map[string]Options{
 		"no port":         {Addr: "127.0.0.1"},
 		"short token":     {Addr: "127.0.0.1:0", Token: "abc"},
@@ -33,6 +35,7 @@ func TestBadOptionsAreUsageErrors(t *testing.T) {
 }
 
 func TestPortInUseSaysWhatToDo(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +48,7 @@ func TestPortInUseSaysWhatToDo(t *testing.T) {
 }
 
 func TestURLCarriesARandomToken(t *testing.T) {
+	t.Parallel()
 	a, err := New(Options{Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +68,7 @@ func TestURLCarriesARandomToken(t *testing.T) {
 }
 
 func TestAllowRemoteAcceptsIPHostsButNotNames(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(o *Options) { o.Addr, o.AllowRemote = "0.0.0.0:0", true })
 	if !strings.HasPrefix(f.srv.URL(), "http://127.0.0.1:") {
 		t.Errorf("URL of a wildcard bind = %q, want a loopback URL", f.srv.URL())
@@ -81,6 +86,7 @@ func TestAllowRemoteAcceptsIPHostsButNotNames(t *testing.T) {
 }
 
 func TestOpenBrowserGetsTheURL(t *testing.T) {
+	t.Parallel()
 	got := make(chan string, 1)
 	s, err := New(Options{Addr: "127.0.0.1:0", OpenBrowser: func(u string) error { got <- u; return nil }})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 // Large webhook bodies do not multiply: the list carries previews (marked), the event's own URL the
 // whole body.
 func TestEventListCarriesBodyPreviews(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	big := `{"payload":"` + strings.Repeat("x", 4<<20) + `"}`
 	for i := range 6 {
@@ -34,6 +35,7 @@ func TestEventListCarriesBodyPreviews(t *testing.T) {
 
 // An event whose body was cut when kept is not replayed as if whole.
 func TestReplayRefusesACutBody(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	f.hub.Publish(Event{ID: "cut", Method: "POST", Body: []byte(`{"payload":"xxx`), BodyBytes: 5 << 20, Received: time.Now()})
 	code, body := read(t, f.do(t, "POST", "/api/events/cut/replay", ""))

@@ -44,6 +44,7 @@ func galleryFixture(t *testing.T) (*fixture, []byte) {
 }
 
 func TestTaskListAndFilters(t *testing.T) {
+	t.Parallel()
 	f, _ := galleryFixture(t)
 	list := func(q string) []taskJSON {
 		t.Helper()
@@ -81,6 +82,7 @@ func TestTaskListAndFilters(t *testing.T) {
 }
 
 func TestFilesAreServedFromTheStoresPathsOnly(t *testing.T) {
+	t.Parallel()
 	f, png := galleryFixture(t)
 	resp := f.do(t, "GET", "/files/t1/0", "")
 	code, body := read(t, resp)
@@ -112,6 +114,7 @@ func TestFilesAreServedFromTheStoresPathsOnly(t *testing.T) {
 
 // A raw request line is not cleaned by any client: the server must not turn it into a path.
 func TestRawTraversalRequestLines(t *testing.T) {
+	t.Parallel()
 	f, _ := galleryFixture(t)
 	for _, target := range []string{"/files/t1/0/../../secret.txt", "/files/../../../etc/passwd", "/static/../assets.go", "/files/t1/0%00"} {
 		conn, err := net.Dial("tcp", f.srv.Addr())
@@ -137,6 +140,7 @@ func TestRawTraversalRequestLines(t *testing.T) {
 }
 
 func TestDownloadAgainOnlyWhileURLsAreValid(t *testing.T) {
+	t.Parallel()
 	f, _ := galleryFixture(t)
 	code, body := read(t, f.do(t, "POST", "/api/tasks/t3/download", ""))
 	if code != 409 || !strings.Contains(body, "expired") || !strings.Contains(body, "novita rerun t3") {
@@ -159,6 +163,7 @@ func TestDownloadAgainOnlyWhileURLsAreValid(t *testing.T) {
 // A task of an in-process sandbox (gone with its command) or one known only from a file's metadata
 // offers no download, whatever its URLs say.
 func TestNoDownloadAgainForGoneSandboxOrFileOnlyTasks(t *testing.T) {
+	t.Parallel()
 	valid := []TaskFile{{Kind: "image", Index: 1, Path: "/x.png"}}
 	for _, tk := range []Task{{ID: "s", Sandbox: true, Files: valid}, {ID: "f", FromFile: true, Files: valid}} {
 		if j := toTaskJSON(tk); j.CanDownloadAgain {
