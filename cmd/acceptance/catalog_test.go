@@ -165,17 +165,20 @@ func TestCatalogExamplesAreValidRequests(t *testing.T) {
 	c := newCLI(t)
 	img := filepath.Join(repoRoot, "pkg", "body", "testdata", "pixel.png")
 	for _, task := range catalog.All() {
-		args := shellWords(t, strings.TrimPrefix(task.Example(), "novita "))
-		for i, a := range args {
-			if a == "photo.png" {
-				args[i] = img
-			} else if field, ok := strings.CutSuffix(a, "=photo.png"); ok { // --set-file field=photo.png
-				args[i] = field + "=" + img
+		t.Run(task.Name, func(t *testing.T) {
+			t.Parallel()
+			args := shellWords(t, strings.TrimPrefix(task.Example(), "novita "))
+			for i, a := range args {
+				if a == "photo.png" {
+					args[i] = img
+				} else if field, ok := strings.CutSuffix(a, "=photo.png"); ok { // --set-file field=photo.png
+					args[i] = field + "=" + img
+				}
 			}
-		}
-		if r := c.run(append(args, "--dry-run")...); r.code != 0 {
-			t.Errorf("%s: the example %q is refused: exit %d\n%s", task.Name, task.Example(), r.code, r.stderr)
-		}
+			if r := c.run(append(args, "--dry-run")...); r.code != 0 {
+				t.Errorf("%s: the example %q is refused: exit %d\n%s", task.Name, task.Example(), r.code, r.stderr)
+			}
+		})
 	}
 }
 

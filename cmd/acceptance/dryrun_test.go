@@ -69,25 +69,26 @@ func TestDryRunMatchesTheGoldenBodyOfEveryTask(t *testing.T) {
 		t.Fatalf("the catalog has %d tasks; the test would prove little", len(all))
 	}
 	for _, task := range all {
-		r := c.run(append(append([]string{"submit", task.Name}, sampleArgs(task, testdata)...), "--dry-run")...)
-		if r.code != 0 {
-			t.Errorf("%s: exit %d\n%s", task.Name, r.code, r.stderr)
-			continue
-		}
-		var got any
-		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
-			t.Errorf("%s: dry run is not JSON: %v", task.Name, err)
-			continue
-		}
-		raw, err := os.ReadFile(filepath.Join(testdata, "golden", task.Name+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var golden map[string]any
-		json.Unmarshal(raw, &golden)
-		if g, w := canonical(t, got), canonical(t, body.Elide(golden)); g != w {
-			t.Errorf("%s: dry run body differs from the golden file\n got %s\nwant %s", task.Name, g, w)
-		}
+		t.Run(task.Name, func(t *testing.T) {
+			t.Parallel()
+			r := c.run(append(append([]string{"submit", task.Name}, sampleArgs(task, testdata)...), "--dry-run")...)
+			if r.code != 0 {
+				t.Fatalf("%s: exit %d\n%s", task.Name, r.code, r.stderr)
+			}
+			var got any
+			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+				t.Fatalf("%s: dry run is not JSON: %v", task.Name, err)
+			}
+			raw, err := os.ReadFile(filepath.Join(testdata, "golden", task.Name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var golden map[string]any
+			json.Unmarshal(raw, &golden)
+			if g, w := canonical(t, got), canonical(t, body.Elide(golden)); g != w {
+				t.Errorf("%s: dry run body differs from the golden file\n got %s\nwant %s", task.Name, g, w)
+			}
+		})
 	}
 }
 
@@ -98,29 +99,34 @@ func TestEveryCatalogTaskIsAcceptedByTheSandbox(t *testing.T) {
 	t.Parallel()
 	testdata := filepath.Join(repoRoot, "pkg", "body", "testdata")
 	c := newCLI(t)
-	sb := startSandbox(t, sandbox.Options{})
+	sb := startSandbox(t, sandbox.Options{MaxMediaSide: 256}) // accepted and saved is the point, not the size
 	c.useSandbox(sb)
 	for _, task := range catalog.All() {
-		a := slices.Clone(sampleArgs(task, testdata))
-		for i := range a {
-			// the sandbox encodes neither mp3 nor big images quickly; keep the request valid and small
-			if a[i] == "mp3" {
-				a[i] = "wav"
-			} else if a[i] == "1024" && task.Name == "txt2img" {
-				a[i] = "256"
+		t.Run(task.Name, func(t *testing.T) {
+			t.Parallel() // one CLI, one sandbox, one journal: as several processes of one user would share them
+			a := slices.Clone(sampleArgs(task, testdata))
+			for i := range a {
+				// the sandbox encodes neither mp3 nor big images quickly; keep the request valid and small
+				if a[i] == "mp3" {
+					a[i] = "wav"
+				} else if a[i] == "1024" && task.Name == "txt2img" {
+					a[i] = "256"
+				}
 			}
-		}
-		r := c.run(append([]string{"submit", task.Name, "-o", "out/" + task.Name + "-{index}.{ext}"}, a...)...)
-		if r.code != 0 || len(r.lines()) < 1 {
-			t.Errorf("%s: the sandbox refused the CLI's body: exit %d\n%s", task.Name, r.code, r.stderr)
-			continue
-		}
-		if task.Sync() {
-			for _, path := range r.lines() {
-				c.mustExist(path) // a synchronous task prints the files it saved
+			r := c.run(append([]string{"submit", task.Name, "-o", "out/" + task.Name + "-{index}.{ext}"}, a...)...)
+			if r.code != 0 || len(r.lines()) < 1 {
+				t.Errorf("%s: the sandbox refused the CLI's body: exit %d\n%s", task.Name, r.code, r.stderr)
+				return
 			}
-		} else if len(r.lines()) != 1 {
-			t.Errorf("%s: an asynchronous submit prints one task id, got %q", task.Name, r.stdout)
-		}
+			if task.Sync() {
+				for _, path := range r.lines() { // a synchronous task prints the files it saved
+					if _, err := os.Stat(c.abs(path)); err != nil {
+						t.Errorf("%s printed %s, which is not there: %v", task.Name, path, err)
+					}
+				}
+			} else if len(r.lines()) != 1 {
+				t.Errorf("%s: an asynchronous submit prints one task id, got %q", task.Name, r.stdout)
+			}
+		})
 	}
 }

@@ -87,7 +87,7 @@ func checkFile(t *testing.T, typ string, b []byte) {
 // files: asynchronous ones through task-result, synchronous ones inline.
 func TestEveryCatalogEndpointRunsWithItsDefaults(t *testing.T) {
 	t.Parallel()
-	s := start(t, Options{})
+	s := start(t, Options{MaxMediaSide: 256}) // files must decode; their size is TestMaxMediaSide's business
 	c, err := catalog.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -340,5 +340,23 @@ func TestTextAnswersFitTheirEndpoint(t *testing.T) {
 	}
 	if r.status != 200 || json.Unmarshal(r.body, &vm) != nil || vm.ID == "" || strings.ContainsAny(vm.ID, " ,") {
 		t.Errorf("fish-audio-voice-cloning: _id should be a model id: %d %.300s", r.status, r.body)
+	}
+}
+
+// TestMaxMediaSide: the cap scales a large request down with its aspect kept, and the file still
+// decodes; without it the sandbox makes the size asked for.
+func TestMaxMediaSide(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		limit, wantW, wantH int
+	}{{256, 256, 128}, {0, 1024, 512}} {
+		s := start(t, Options{MaxMediaSide: c.limit})
+		id := mustSubmit(t, s, "txt2img", txt2img("wide", "", 1024, 512, 1))
+		res := waitFinal(t, s, id)
+		d := download(t, res.Outputs()[0].URL)
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(d.body))
+		if err != nil || cfg.Width != c.wantW || cfg.Height != c.wantH {
+			t.Errorf("MaxMediaSide %d: %dx%d (%v), want %dx%d", c.limit, cfg.Width, cfg.Height, err, c.wantW, c.wantH)
+		}
 	}
 }

@@ -102,7 +102,7 @@ func (s *Server) parseTask(ep *endpoint, r *http.Request) (t *task, msg string) 
 		}
 	}
 	params := ep.params(body)
-	t = &task{id: newTaskID(), ep: ep, base: s.baseURL(r), units: 1}
+	t = &task{id: newTaskID(), ep: ep, base: s.baseURL(r), units: 1, maxSide: s.options().MaxMediaSide}
 	if msg := t.readOutputType(body); msg != "" {
 		return nil, msg
 	}

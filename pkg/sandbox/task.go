@@ -33,6 +33,7 @@ type task struct {
 	submitted  time.Time
 	duration   time.Duration
 	outputs    []*output
+	maxSide    int // Options.MaxMediaSide at submit
 }
 
 // state is the task's status at now: QUEUED for the first fifth of its duration, then PROCESSING with
