@@ -217,6 +217,20 @@ func (c *Client) send(ctx context.Context, op, method, u string, body []byte, co
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Accept", accept)
+	resp, b, err := c.roundTrip(op, req, shown, limit)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, parseAPIError(op, resp.StatusCode, resp.Header, b)
+	}
+	return b, nil
+}
+
+// roundTrip sends req with the client's User-Agent through its HTTP client, traced (shown is the body
+// the trace prints), and reads at most limit bytes of the answer: the one exchange under the API's
+// calls and the training uploads.
+func (c *Client) roundTrip(op string, req *http.Request, shown []byte, limit int64) (*http.Response, []byte, error) {
 	req.Header.Set("User-Agent", c.UserAgent)
 	c.traceRequest(req, shown)
 	start := time.Now()
@@ -226,18 +240,15 @@ func (c *Client) send(ctx context.Context, op, method, u string, body []byte, co
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, redactURLError(err))
+		return nil, nil, fmt.Errorf("%s: %w", op, redactURLError(err))
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return nil, fmt.Errorf("%s: reading the answer: %w", op, err)
+		return nil, nil, fmt.Errorf("%s: reading the answer: %w", op, err)
 	}
 	c.traceResponse(resp, b, time.Since(start))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, parseAPIError(op, resp.StatusCode, resp.Header, b)
-	}
-	return b, nil
+	return resp, b, nil
 }
 
 // redactURLError keeps the operation and cause of a transport error; our URLs carry no secrets,

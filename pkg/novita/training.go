@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -129,20 +128,10 @@ func (c *Client) UploadTrainingImage(ctx context.Context, t *UploadTarget, data 
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		req.Header.Set("Content-Type", contentType)
-		req.Header.Set("User-Agent", c.UserAgent)
-		c.traceRequest(req, nil)
-		start := time.Now()
-		hc := c.HTTPClient
-		if hc == nil {
-			hc = http.DefaultClient
-		}
-		resp, err := hc.Do(req)
+		resp, b, err := c.roundTrip(op, req, nil, 64<<10)
 		if err != nil {
-			return fmt.Errorf("%s: %w", op, redactURLError(err))
+			return err
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		c.traceResponse(resp, b, time.Since(start))
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
 			return &uploadError{op: op, status: resp.StatusCode, body: snippet(b)}
 		}
