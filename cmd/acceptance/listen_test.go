@@ -175,6 +175,13 @@ func TestLocalTestEventRetriesLikeNovita(t *testing.T) {
 	if r := c.run("test-event", "--local"); r.code != 2 {
 		t.Fatalf("--local without --to must be a usage error, got %d", r.code)
 	}
+	// Nothing listening: the hint is about the user's app, not the API's address.
+	const deadURL = "http://127.0.0.1:1/hooks" // tcpmux: a privileged port nothing on a test machine serves
+	r = c.run("test-event", "--local", "--to", deadURL, "--retry-delay", "1ms")
+	if r.code != 1 || !strings.Contains(r.stderr, "nothing is listening at "+deadURL+": is your app running") ||
+		strings.Contains(r.stderr, "API's address") {
+		t.Fatalf("a dead endpoint: exit %d\n%s", r.code, r.stderr)
+	}
 }
 
 func TestListenStopsCleanlyOnInterrupt(t *testing.T) {

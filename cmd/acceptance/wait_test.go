@@ -242,3 +242,28 @@ func TestJSONWaitBatchOfAFinishedBatchPrintsEveryLine(t *testing.T) {
 		}
 	}
 }
+
+// A task that was over before `wait` asked is said to have already succeeded, not to have succeeded
+// "via polling in 0s"; one that was still running when the wait began says how and when it ended.
+func TestWaitSaysATaskHadAlreadySucceeded(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	c.useSandbox(startSandbox(t, sandbox.Options{TaskDuration: 2 * time.Second}))
+	submit := func() string {
+		r := c.run("submit", "txt2img", "--prompt", "done before the wait")
+		if r.code != 0 {
+			t.Fatalf("submit: exit %d\n%s", r.code, r.stderr)
+		}
+		return strings.TrimSpace(r.stdout)
+	}
+	running := submit()
+	w := c.run("wait", running, "--no-download")
+	if w.code != 0 || !strings.Contains(w.stderr, "task "+running+" succeeded via polling in") {
+		t.Fatalf("a running task: exit %d\n%s", w.code, w.stderr)
+	}
+	again := c.run("wait", running, "--no-download")
+	if again.code != 0 || !strings.Contains(again.stderr, "task "+running+" had already succeeded") ||
+		strings.Contains(again.stderr, "via polling") {
+		t.Fatalf("a finished task: exit %d\n%s", again.code, again.stderr)
+	}
+}

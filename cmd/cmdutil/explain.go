@@ -3,12 +3,14 @@ package cmdutil
 import (
 	"errors"
 	"strings"
+	"syscall"
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
+	"github.com/novita-cli/novita/pkg/testevent"
 	"github.com/novita-cli/novita/pkg/tunnel"
 )
 
@@ -29,6 +31,7 @@ func fixOf(err error) string {
 	var exists *download.ExistsError
 	var mode *tunnel.ModeError
 	var unreadable *lifecycle.UnreadableAnswerError
+	var delivery *testevent.DeliveryError
 	switch {
 	case errors.As(err, &exists) && len(exists.Paths) == 1:
 		return "use --overwrite to replace it, or -o to choose another name"
@@ -42,6 +45,8 @@ func fixOf(err error) string {
 		return "--public-url works only with --tunnel local or auto"
 	case errors.As(err, &unreadable):
 		return "see the answer with --debug"
+	case errors.As(err, &delivery) && errors.Is(err, syscall.ECONNREFUSED):
+		return "nothing is listening at " + delivery.URL + ": is your app running, on that port?"
 	}
 	return ""
 }
@@ -61,7 +66,8 @@ func hintOf(f *factory.Factory, err error) string {
 	if h := apiHint(err); h != "" {
 		return h
 	}
-	if novita.Offline(err) {
+	var delivery *testevent.DeliveryError
+	if novita.Offline(err) && !errors.As(err, &delivery) { // a test event's endpoint is the user's app, not the API
 		return "nothing answers at the API's address: check the network and the base URL (--base-url, NOVITA_BASE_URL); --sandbox works offline"
 	}
 	return ""

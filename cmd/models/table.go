@@ -5,16 +5,11 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/models"
 	"github.com/novita-cli/novita/pkg/novita"
 )
-
-// maxTagsWidth keeps a row within 120 columns for names up to 55 characters (the longest sandbox
-// name; real ones are alike); NAME is never cut, it is what users copy.
-const maxTagsWidth = 26
 
 // printNDJSON writes each model as one line, exactly as the API sent it.
 func printNDJSON(w io.Writer, ms []novita.Model) error {
@@ -49,7 +44,8 @@ func printTable(ios *iostreams.IOStreams, ms []novita.Model, withStatus bool) er
 		if withStatus {
 			row = append(row, status(m))
 		}
-		row = append(row, cs.Faint(iostreams.Safe(truncate(strings.Join(m.Tags, ", "), maxTagsWidth))))
+		// TAGS is what the table cuts to fit a terminal (NAME never: it is what users copy); piped, it is whole.
+		row = append(row, cs.Faint(iostreams.Safe(strings.Join(m.Tags, ", "))))
 		tb.Row(row...)
 	}
 	return tb.Render(ios.Out, ios.TableWidth())
@@ -82,15 +78,6 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// truncate cuts s to at most n characters, ending in "..." when cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRight(string(r[:n-3]), " ,") + "..."
 }
 
 // summarize tells, on stderr, what the table does not show: hidden unavailable models, further pages,

@@ -20,6 +20,7 @@ type Waiting struct {
 	io       *iostreams.IOStreams
 	now      func() time.Time
 	webhooks bool // a receiver is up: say "webhook or polling"
+	resuming bool // a task submitted earlier (wait): one that was over at the first read "had already" ended
 
 	mu     sync.Mutex
 	live   *iostreams.LiveLine
@@ -32,6 +33,13 @@ type Waiting struct {
 func NewWaiting(io *iostreams.IOStreams, now func() time.Time, id string, webhooks bool) *Waiting {
 	w := &Waiting{io: io, now: now, webhooks: webhooks, start: now(), live: io.StartLive(time.Second)}
 	w.last = waiter.Progress{TaskID: id, Status: "SUBMITTED"}
+	return w
+}
+
+// Resuming marks the wait as one for a task submitted earlier, so that a task found over at the first
+// read is said to have already ended rather than to have ended "via polling in 0s".
+func (w *Waiting) Resuming() *Waiting {
+	w.resuming = true
 	return w
 }
 
@@ -76,6 +84,13 @@ func (w *Waiting) Ended(e lifecycle.Ended) {
 	w.Stop()
 	if e.Status == novita.StatusFailed {
 		return // the command's error line says it, with the reason: a failure is reported once
+	}
+	w.mu.Lock()
+	sawRunning := !w.lastAt.IsZero()
+	w.mu.Unlock()
+	if w.resuming && !sawRunning && e.DeliveredBy != waiter.ByWebhook {
+		w.io.Statusf("task %s had already succeeded", e.TaskID)
+		return
 	}
 	w.io.Statusf("task %s succeeded via %s in %s", e.TaskID, ViaWord(e.DeliveredBy), Round(e.Elapsed))
 }

@@ -206,7 +206,7 @@ func runWait(ctx context.Context, o *Options) error {
 		return waitMany(ctx, o, run, specs)
 	}
 	io.Statusf("waiting for task %s", specs[0].TaskID)
-	waiting := taskview.NewWaiting(io, f.Clock.Now, specs[0].TaskID, false)
+	waiting := taskview.NewWaiting(io, f.Clock.Now, specs[0].TaskID, false).Resuming()
 	run.Observer = waiting
 	doc, err := run.Await(ctx, specs[0])
 	waiting.Stop()

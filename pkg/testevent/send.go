@@ -79,7 +79,7 @@ func Send(ctx context.Context, o SendOptions) (Result, error) {
 			return res, fmt.Errorf("deliver to %s: %w", o.URL, ctx.Err())
 		}
 		if n > o.Retries {
-			return res, fmt.Errorf("deliver to %s: %s failed; last: %s", o.URL, attemptsWord(n), describe(a))
+			return res, &DeliveryError{URL: o.URL, Attempts: n, Last: a}
 		}
 		if err := clock.Sleep(ctx, delay(o.RetryDelay, n)); err != nil {
 			return res, fmt.Errorf("deliver to %s: %w", o.URL, err)
@@ -118,6 +118,21 @@ func attempt(ctx context.Context, client *http.Client, o SendOptions, n int) Att
 	}
 	return a
 }
+
+// DeliveryError is an event that no attempt delivered; Last is the final attempt (its Err, when set,
+// is why it failed: a refused connection means nothing listens at URL).
+type DeliveryError struct {
+	URL      string
+	Attempts int
+	Last     Attempt
+}
+
+func (e *DeliveryError) Error() string {
+	return fmt.Sprintf("deliver to %s: %s failed; last: %s", e.URL, attemptsWord(e.Attempts), describe(e.Last))
+}
+
+// Unwrap is the last attempt's error, if it had one.
+func (e *DeliveryError) Unwrap() error { return e.Last.Err }
 
 func describe(a Attempt) string {
 	if a.Err != nil {
