@@ -163,6 +163,12 @@ func (t *ngrokTunnel) open(ctx context.Context) error {
 	if abortErr != nil {
 		return abortErr
 	}
+	if !connected && !strings.Contains(err.Error(), "certificate") {
+		if cerr := t.edgeCertificateError(ctx); cerr != nil {
+			return fmt.Errorf("could not open ngrok tunnel: the ngrok service's certificate is not trusted: %s (is a proxy intercepting TLS?)",
+				t.red.String(cerr.Error()))
+		}
+	}
 	return fmt.Errorf("could not open ngrok tunnel: %s", summarize(t.red.String(err.Error())))
 }
 
