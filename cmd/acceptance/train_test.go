@@ -72,7 +72,8 @@ func TestTrainSubjectUploadsTrainsAndPrintsTheModel(t *testing.T) {
 		t.Errorf("train status: exit %d\n%s%s", st.code, st.stdout, st.stderr)
 	}
 	ls := c.run("train", "list")
-	if ls.code != 0 || !strings.Contains(ls.stdout, id) || !strings.Contains(ls.stdout, model) || !strings.Contains(ls.stdout, "SUCCESS") {
+	if ls.code != 0 || !strings.Contains(ls.stdout, id) || !strings.Contains(ls.stdout, model) || !strings.Contains(ls.stdout, "SUCCESS") ||
+		!strings.Contains(ls.stderr, "1 training task\n") {
 		t.Errorf("train list: exit %d\n%s%s", ls.code, ls.stdout, ls.stderr)
 	}
 	lj := c.run("train", "list", "--json")

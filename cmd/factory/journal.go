@@ -10,35 +10,25 @@ import (
 
 // openJournal returns this command line's journal, the same one on every call. It is opened lazily by
 // the journal itself and closed by Cleanup; the user hears once about a tasks.jsonl it imported.
-func (f *Factory) openJournal() *journal.Journal {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.journal != nil {
-		return f.journal
-	}
-	j := journal.Open(f.Path(journal.Dir(f.Getenv)))
-	j.Now = f.Clock.Now
-	j.OnImport = func(res journal.ImportResult) { f.reportImport(j.Path, res) }
-	f.journal = j
-	f.cleanups = append(f.cleanups, func() {
-		if err := j.Close(); err != nil {
-			f.IOStreams.Warnf("%v", err)
-		}
-	})
-	return j
-}
+func (f *Factory) openJournal() *journal.Journal { return f.lazyJournal(&f.journal, journal.Open) }
 
 // openReadJournal is openJournal's read-only twin (journal.OpenReadOnly), also closed by Cleanup.
 func (f *Factory) openReadJournal() *journal.Journal {
+	return f.lazyJournal(&f.readJnl, journal.OpenReadOnly)
+}
+
+// lazyJournal returns *slot, first setting it to open(the state directory) wired to this command line:
+// its clock, the import notice, and a close at Cleanup.
+func (f *Factory) lazyJournal(slot **journal.Journal, open func(dir string) *journal.Journal) *journal.Journal {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.readJnl != nil {
-		return f.readJnl
+	if *slot != nil {
+		return *slot
 	}
-	j := journal.OpenReadOnly(f.Path(journal.Dir(f.Getenv)))
+	j := open(f.Path(journal.Dir(f.Getenv)))
 	j.Now = f.Clock.Now
 	j.OnImport = func(res journal.ImportResult) { f.reportImport(j.Path, res) }
-	f.readJnl = j
+	*slot = j
 	f.cleanups = append(f.cleanups, func() {
 		if err := j.Close(); err != nil {
 			f.IOStreams.Warnf("%v", err)

@@ -83,7 +83,7 @@ func runList(ctx context.Context, o *ListOptions) error {
 		if err := tb.Render(io.Out, io.TableWidth()); err != nil {
 			return err
 		}
-		io.Statusf("%d training tasks", len(tasks))
+		io.Statusf("%s", iostreams.Count(len(tasks), "training task"))
 	}
 	if next != "" {
 		io.Statusf("more remain: novita train list --cursor %s", iostreams.Safe(next))

@@ -39,7 +39,7 @@ func (t *task) planOutputs(p map[string]any) {
 	key := h.Sum64() ^ uint64(t.seed)*0x9e3779b97f4a7c15
 	switch t.ep.kind {
 	case novita.KindImage:
-		w, h := fitSide(t.maxSide)(t.ep.size(p))
+		w, h := t.fit(t.ep.size(p))
 		n := imageCount(p)
 		cutout := strings.Contains(t.ep.name, "remove-background")
 		if novita.MultipartPath(t.ep.path) { // layer decoupling: one transparent image per planned layer
@@ -50,7 +50,7 @@ func (t *task) planOutputs(p map[string]any) {
 			t.outputs = append(t.outputs, newImageOutput(t.id, i, w, h, t.outType, key, cutout))
 		}
 	case novita.KindVideo:
-		w, h := fitSide(t.maxSide)(t.ep.size(p))
+		w, h := t.fit(t.ep.size(p))
 		t.outputs = append(t.outputs, newVideoOutput(t.id, w, h, t.outType, key))
 	case novita.KindAudio:
 		for i, text := range speechTexts(p) {
@@ -224,14 +224,12 @@ func (o *output) bytes() ([]byte, error) {
 	return o.data, nil
 }
 
-// fitSide scales a size down, keeping its aspect, so that neither side exceeds limit (0 = no limit;
-// never below 16 pixels).
-func fitSide(limit int) func(w, h int) (int, int) {
-	return func(w, h int) (int, int) {
-		if limit <= 0 || max(w, h) <= limit {
-			return w, h
-		}
-		long := max(w, h)
-		return max(w*limit/long, 16), max(h*limit/long, 16)
+// fit scales a size down, keeping its aspect, so that neither side exceeds Options.MaxMediaSide as it
+// was at submit (0 = no limit; never below 16 pixels).
+func (t *task) fit(w, h int) (int, int) {
+	long := max(w, h)
+	if t.maxSide <= 0 || long <= t.maxSide {
+		return w, h
 	}
+	return max(w*t.maxSide/long, 16), max(h*t.maxSide/long, 16)
 }
