@@ -149,7 +149,9 @@ func Line(args []string, globals *pflag.FlagSet) ([]string, string) {
 		return args, ""
 	}
 	common := &cobra.Command{}
-	addCommonFlags(common, &Options{}, &factory.Factory{}, "") // which of submit's own flags take a value
+	// Which of submit's own flags take a value: the flags are only parsed here, never resolved, so a bare
+	// factory stands in for the command line's.
+	addCommonFlags(common, &Options{}, &factory.Factory{}, "")
 	merged := pflag.NewFlagSet("submit", pflag.ContinueOnError)
 	merged.AddFlagSet(common.Flags())
 	if globals != nil {
