@@ -50,7 +50,7 @@ func TestPrintBalanceBeforeABatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		submit.PrintBalance(context.Background(), f, api)
+		submit.PrintBalance(context.Background(), f.IOStreams, f.Scrub, api)
 		return errOut.String()
 	}
 	if got := printed(); got != "balance: $152.3400 available\n" {

@@ -35,7 +35,7 @@ func wantsJSON(args []string, parsed bool) bool {
 // cmdutil.Explain, shared with the tool errors of `novita mcp`.
 func report(f *factory.Factory, jsonOut bool, err error) {
 	io := f.IOStreams
-	msg, hint := cmdutil.Explain(f, err)
+	msg, hint := cmdutil.Explain(cmdutil.Advice(f), err)
 	if jsonOut && !clierr.IsReported(err) {
 		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": taskview.NewErrorDoc(err, hint, f.Scrub)})
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/lifecycle"
@@ -16,13 +16,14 @@ import (
 
 // Explain is how this command line words an error for the user: its message and the hint that goes
 // with it, both with secrets scrubbed (not yet escaped for a terminal). cmd/errors.go prints them;
-// `novita mcp` returns them as tool errors, so an agent reads the same words a user would.
-func Explain(f *factory.Factory, err error) (msg, hint string) {
-	hint = hintOf(f, err)
+// `novita mcp` returns them as tool errors, so an agent reads the same words a user would. a is the
+// command line's advice (Advice): its resume hints and its scrubber.
+func Explain(a taskview.Advice, err error) (msg, hint string) {
+	hint = hintOf(a, err)
 	if fix := fixOf(err); fix != "" {
 		hint = strings.TrimPrefix(hint+"; "+fix, "; ")
 	}
-	return f.Scrub(err.Error()), f.Scrub(hint)
+	return a.ScrubText(err.Error()), a.ScrubText(hint)
 }
 
 // fixOf words the way out of the engines' typed errors in this command line's flags: the engines
@@ -53,14 +54,14 @@ func fixOf(err error) string {
 
 // hintOf is the hint an error carries, or the one its kind of failure calls for: how to resume a wait
 // that was cut short, what to do about an API error.
-func hintOf(f *factory.Factory, err error) string {
+func hintOf(a taskview.Advice, err error) string {
 	if h := clierr.HintOf(err); h != "" {
 		if a := apiHint(err); a != "" { // what the reason means, then what the engine knows (a task may exist)
 			return a + "; " + h
 		}
 		return h
 	}
-	if h := Advice(f).StopHint(err); h != "" {
+	if h := a.StopHint(err); h != "" {
 		return h
 	}
 	if h := apiHint(err); h != "" {

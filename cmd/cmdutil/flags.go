@@ -1,9 +1,12 @@
 package cmdutil
 
 import (
+	"crypto/x509"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,21 +14,44 @@ import (
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/hooks"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/provenance"
 	"github.com/novita-cli/novita/pkg/tunnel"
 )
 
-// TunnelFlags are the receiver flags shared by submit --wait, listen and test-event.
+// TunnelFlags are the receiver flags shared by submit --wait, listen, test-event and mcp. They carry
+// what resolving them uses of the command line (Env), so a command's options hold them, not the factory.
 type TunnelFlags struct {
+	Env                                                 TunnelEnv
 	cmd                                                 *cobra.Command
 	tunnel, publicURL, listenAddr, ngrokToken, ngrokURL string
 	Path                                                string // --path (listen only)
 }
 
-// AddTunnelFlags defines the receiver flags on cmd.
-func AddTunnelFlags(cmd *cobra.Command) *TunnelFlags {
-	v := &TunnelFlags{cmd: cmd}
+// TunnelEnv is what opening a receiver uses of the command line: its settings (flag > env > config),
+// its secrets, its status lines and log, and the tunnel's test hooks (factory.Deps).
+type TunnelEnv struct {
+	IO          *iostreams.IOStreams
+	Resolve     func(key, flagValue string, flagSet bool) (string, error)
+	CheckSecret func(key, flagValue string, flagSet bool) error
+	AddSecret   func(string)
+	Logger      func() *slog.Logger // read when used: --debug is known only once the flags are parsed
+
+	ConnectTimeout  time.Duration
+	NgrokConnectURL string
+	NgrokRootCAs    *x509.CertPool
+}
+
+// NewTunnelEnv takes the receiver's needs from the factory.
+func NewTunnelEnv(f *factory.Factory) TunnelEnv {
+	return TunnelEnv{IO: f.IOStreams, Resolve: f.Resolve, CheckSecret: f.CheckSecret, AddSecret: f.AddSecret, Logger: f.Logger,
+		ConnectTimeout: f.Test.TunnelConnectTimeout, NgrokConnectURL: f.Test.NgrokConnectURL, NgrokRootCAs: f.Test.NgrokRootCAs}
+}
+
+// AddTunnelFlags defines the receiver flags on cmd; env is what resolving them uses (NewTunnelEnv).
+func AddTunnelFlags(cmd *cobra.Command, env TunnelEnv) *TunnelFlags {
+	v := &TunnelFlags{cmd: cmd, Env: env}
 	f := cmd.Flags()
 	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", tunnel.Modes(), "webhook tunnel")
 	f.StringVar(&v.publicURL, "public-url", "", "your own public URL that forwards to --listen-addr (implies --tunnel local)")
@@ -38,9 +64,10 @@ func AddTunnelFlags(cmd *cobra.Command) *TunnelFlags {
 
 // Resolve applies flag > env > config to the receiver settings and the ngrok authtoken, which is
 // registered as a secret.
-func (v *TunnelFlags) Resolve(f *factory.Factory) (hooks.Settings, hooks.Env, error) {
+func (v *TunnelFlags) Resolve() (hooks.Settings, hooks.Env, error) {
+	e := v.Env
 	changed := v.cmd.Flags().Changed
-	get := func(key, val, flag string) (string, error) { return f.Resolve(key, val, changed(flag)) }
+	get := func(key, val, flag string) (string, error) { return e.Resolve(key, val, changed(flag)) }
 	var s hooks.Settings
 	var err error
 	if s.Tunnel, err = get("tunnel", v.tunnel, "tunnel"); err != nil {
@@ -56,31 +83,43 @@ func (v *TunnelFlags) Resolve(f *factory.Factory) (hooks.Settings, hooks.Env, er
 	if err != nil {
 		return s, hooks.Env{}, err
 	}
-	f.AddSecret(token)
+	e.AddSecret(token)
 	if err := checkListenAddr(v.listenAddr); err != nil {
 		return s, hooks.Env{}, err
 	}
 	s.ListenAddr, s.Path = v.listenAddr, v.Path
 	env := hooks.Env{
-		NgrokAuthtoken: token, ConnectTimeout: f.Test.TunnelConnectTimeout, Logger: f.Logger(),
-		CheckToken:      func() error { return f.CheckSecret("ngrok_authtoken", v.ngrokToken, changed("ngrok-authtoken")) },
-		OnStatus:        func(msg string) { f.IOStreams.Statusf("tunnel: %s", msg) },
-		NgrokConnectURL: f.Test.NgrokConnectURL, NgrokRootCAs: f.Test.NgrokRootCAs,
+		NgrokAuthtoken: token, ConnectTimeout: e.ConnectTimeout, Logger: e.Logger(),
+		CheckToken:      func() error { return e.CheckSecret("ngrok_authtoken", v.ngrokToken, changed("ngrok-authtoken")) },
+		OnStatus:        func(msg string) { e.IO.Statusf("tunnel: %s", msg) },
+		NgrokConnectURL: e.NgrokConnectURL, NgrokRootCAs: e.NgrokRootCAs,
 	}
 	return s, env, nil
 }
 
 // OutputFlags are -o/--output, --overwrite, --metadata and (where downloading is optional) --no-download.
+// They carry what resolving them uses (Settings), so a command's options hold them, not the factory.
 type OutputFlags struct {
 	Output                string
 	NoDownload, Overwrite bool
 	Metadata              string // as given; Outputs resolves it with the config
+	Settings              Settings
 	cmd                   *cobra.Command
 }
 
-// AddOutputFlags defines the output flags on cmd.
-func AddOutputFlags(cmd *cobra.Command, withNoDownload bool) *OutputFlags {
-	v := &OutputFlags{cmd: cmd}
+// Settings is how a command reads its configuration: flag > env > config for one key (checked, with
+// where a bad value came from), and a path the user gave made relative to the command's directory.
+type Settings struct {
+	Resolve func(key, flagValue string, flagSet bool) (string, error)
+	Path    func(string) string
+}
+
+// NewSettings takes the factory's.
+func NewSettings(f *factory.Factory) Settings { return Settings{Resolve: f.Resolve, Path: f.Path} }
+
+// AddOutputFlags defines the output flags on cmd; s resolves them with the configuration.
+func AddOutputFlags(cmd *cobra.Command, s Settings, withNoDownload bool) *OutputFlags {
+	v := &OutputFlags{cmd: cmd, Settings: s}
 	f := cmd.Flags()
 	f.StringVarP(&v.Output, "output", "o", "", "output path template: {task_id} {task} {kind} {index} {ext} {line} (default {task_id}/{kind}-{index}.{ext})")
 	if withNoDownload {
@@ -93,9 +132,9 @@ func AddOutputFlags(cmd *cobra.Command, withNoDownload bool) *OutputFlags {
 }
 
 // MetadataMode resolves --metadata > NOVITA_METADATA > config metadata > none.
-func (v *OutputFlags) MetadataMode(f *factory.Factory) (string, error) {
+func (v *OutputFlags) MetadataMode() (string, error) {
 	changed := v.cmd != nil && v.cmd.Flags().Changed("metadata")
-	m, err := f.Resolve("metadata", v.Metadata, changed)
+	m, err := v.Settings.Resolve("metadata", v.Metadata, changed)
 	if err != nil {
 		return "", err
 	}
@@ -104,10 +143,10 @@ func (v *OutputFlags) MetadataMode(f *factory.Factory) (string, error) {
 
 // Template parses output (else the configured default, else the built-in one); errors are usage
 // errors, found before anything is paid for.
-func Template(f *factory.Factory, output string) (*download.Template, error) {
+func (s Settings) Template(output string) (*download.Template, error) {
 	if output == "" {
 		var err error
-		if output, err = f.Resolve("output", "", false); err != nil {
+		if output, err = s.Resolve("output", "", false); err != nil {
 			return nil, err
 		}
 	}
@@ -115,18 +154,18 @@ func Template(f *factory.Factory, output string) (*download.Template, error) {
 		output = download.DefaultTemplate
 	}
 	if output != download.StdoutPath {
-		output = f.Path(output) // relative to the working directory the command was given
+		output = s.Path(output) // relative to the working directory the command was given
 	}
 	return download.ParseTemplate(output)
 }
 
 // Outputs resolves the output flags into what the lifecycle needs.
-func (v *OutputFlags) Outputs(f *factory.Factory) (lifecycle.Outputs, error) {
-	t, err := Template(f, v.Output)
+func (v *OutputFlags) Outputs() (lifecycle.Outputs, error) {
+	t, err := v.Settings.Template(v.Output)
 	if err != nil {
 		return lifecycle.Outputs{}, err
 	}
-	m, err := v.MetadataMode(f)
+	m, err := v.MetadataMode()
 	if err != nil {
 		return lifecycle.Outputs{}, err
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 )
@@ -16,13 +15,13 @@ const completionLimit = 50
 
 // TaskIDCompletion offers task ids from the journal, newest first, described by task and status, and
 // file names too: an output file names its task as well as its id does.
-func TaskIDCompletion(f *factory.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+func TaskIDCompletion(openJournal func() *journal.Journal) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 		ctx := cmd.Context()
 		if ctx == nil {
 			ctx = context.Background() // a completion run outside Execute (tests, docs)
 		}
-		tasks, err := f.Journal().List(ctx, journal.Query{Limit: completionLimit})
+		tasks, err := openJournal().List(ctx, journal.Query{Limit: completionLimit})
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveDefault
 		}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/journal"
 )
@@ -15,8 +14,8 @@ import (
 // NeedJournal refuses to pay for a task the journal could not record: a task that is in no journal
 // is in no `tasks --pending`, and nothing could resume it. Called before the first request, it is a
 // usage error (exit 2) naming the cause and the command that clears it.
-func NeedJournal(ctx context.Context, f *factory.Factory) error {
-	err := f.Journal().CheckWritable(ctx)
+func NeedJournal(ctx context.Context, j *journal.Journal) error {
+	err := j.CheckWritable(ctx)
 	var ue *journal.UnwritableError
 	if err == nil || !errors.As(err, &ue) {
 		return err

@@ -31,30 +31,31 @@ func TunnelError(err error) error {
 
 // OpenWaitReceiver opens the receiver of submit --wait (one task or a batch). A tunnel that cannot open
 // is only a warning, since polling carries on; nil means there is no receiver.
-func OpenWaitReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api *factory.API) (*hooks.Router, error) {
-	srv, noTunnel, err := openReceiver(ctx, f, tf, api, webhook.Options{})
+func OpenWaitReceiver(ctx context.Context, tf *TunnelFlags, api *factory.API) (*hooks.Router, error) {
+	io := tf.Env.IO
+	srv, noTunnel, err := openReceiver(ctx, tf, api, webhook.Options{})
 	if err != nil {
 		switch err = TunnelError(err); clierr.KindOf(err) {
 		case clierr.KindUsage, clierr.KindAuth, clierr.KindInterrupted:
 			return nil, err // a mistake to fix or a Ctrl-C, not a reason to fall back
 		}
-		f.IOStreams.Warnf("webhook tunnel not available: %v; waiting by polling instead", err)
+		io.Warnf("webhook tunnel not available: %v; waiting by polling instead", err)
 		return nil, nil
 	}
 	if srv == nil {
 		if noTunnel {
-			f.IOStreams.Statusf("%s", NoTunnelHint)
+			io.Statusf("%s", NoTunnelHint)
 		}
 		return nil, nil
 	}
-	f.IOStreams.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", srv.Tunnel.URL(), srv.Tunnel.Mode())
+	io.Statusf("webhook receiver ready at %s/... (%s tunnel; the path is secret)", srv.Tunnel.URL(), srv.Tunnel.Mode())
 	return hooks.NewRouter(srv), nil
 }
 
 // openReceiver resolves the receiver flags and opens the receiver behind its tunnel (nil, true, nil
 // when auto finds no way for the API to reach it).
-func openReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api *factory.API, opts webhook.Options) (*hooks.Server, bool, error) {
-	s, env, err := tf.Resolve(f)
+func openReceiver(ctx context.Context, tf *TunnelFlags, api *factory.API, opts webhook.Options) (*hooks.Server, bool, error) {
+	s, env, err := tf.Resolve()
 	if err != nil {
 		return nil, false, err
 	}
@@ -64,9 +65,9 @@ func openReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api 
 
 // OpenReceiver opens the receiver a command cannot work without (listen, test-event): a tunnel that
 // fails is an error for cmdName, and no tunnel at all is the usage error none.
-func OpenReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api *factory.API, opts webhook.Options,
+func OpenReceiver(ctx context.Context, tf *TunnelFlags, api *factory.API, opts webhook.Options,
 	cmdName string, none error) (*hooks.Server, error) {
-	srv, _, err := openReceiver(ctx, f, tf, api, opts)
+	srv, _, err := openReceiver(ctx, tf, api, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cmdName, TunnelError(err))
 	}
@@ -81,9 +82,10 @@ func OpenReceiver(ctx context.Context, f *factory.Factory, tf *TunnelFlags, api 
 var ErrMissingKey = clierr.WithHint(clierr.KindAuth, errors.New("no API key"),
 	"set NOVITA_API_KEY or run: novita config set api_key (or try the offline simulator with --sandbox)")
 
-// NeedAPI resolves the API of a command that sends requests with a key: ErrMissingKey without one.
-func NeedAPI(f *factory.Factory) (*factory.API, error) {
-	api, err := f.API()
+// NeedAPI resolves the API (the factory's API, as a command's options hold it) of a command that sends
+// requests with a key: ErrMissingKey without one.
+func NeedAPI(resolve func() (*factory.API, error)) (*factory.API, error) {
+	api, err := resolve()
 	if err != nil {
 		return nil, err
 	}

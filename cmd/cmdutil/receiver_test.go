@@ -2,7 +2,11 @@ package cmdutil
 
 import (
 	"errors"
+	"log/slog"
 	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
@@ -21,5 +25,44 @@ func TestTunnelErrorWordsAMissingAuthtokenOnce(t *testing.T) {
 	}
 	if other := errors.New("boom"); TunnelError(other) != other {
 		t.Error("another error was reworded")
+	}
+}
+
+// The receiver flags resolve through the TunnelEnv they were given (no factory): a flag given wins
+// and says so to the resolver, the authtoken is registered as a secret, and the test hooks reach the
+// tunnel's environment.
+func TestTunnelFlagsResolveThroughTheirEnv(t *testing.T) {
+	var secrets []string
+	set := map[string]bool{}
+	env := TunnelEnv{
+		Resolve: func(key, flagValue string, flagSet bool) (string, error) {
+			set[key] = flagSet
+			if !flagSet && key == "ngrok_url" {
+				return "https://from-config.ngrok.app", nil
+			}
+			return flagValue, nil
+		},
+		CheckSecret:    func(string, string, bool) error { return nil },
+		AddSecret:      func(s string) { secrets = append(secrets, s) },
+		Logger:         func() *slog.Logger { return slog.New(slog.DiscardHandler) },
+		ConnectTimeout: 3 * time.Second, NgrokConnectURL: "127.0.0.1:1",
+	}
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+	tf := AddTunnelFlags(cmd, env)
+	if err := cmd.ParseFlags([]string{"--tunnel", "local", "--ngrok-authtoken", "tok_1234"}); err != nil {
+		t.Fatal(err)
+	}
+	s, e, err := tf.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Tunnel != "local" || s.NgrokURL != "https://from-config.ngrok.app" || !set["tunnel"] || set["ngrok_url"] {
+		t.Errorf("settings %+v, flags seen as given %v", s, set)
+	}
+	if len(secrets) != 1 || secrets[0] != "tok_1234" || e.NgrokAuthtoken != "tok_1234" {
+		t.Errorf("secrets %q, env token %q", secrets, e.NgrokAuthtoken)
+	}
+	if e.ConnectTimeout != 3*time.Second || e.NgrokConnectURL != "127.0.0.1:1" || e.Logger == nil {
+		t.Errorf("env %+v", e)
 	}
 }

@@ -15,34 +15,49 @@ import (
 	"github.com/novita-cli/novita/pkg/taskref"
 )
 
-// ResolveTask resolves a task reference (an id, a unique prefix, an output file) through the one
-// resolver. A journal that cannot be read is a warning: the reference is used as the id it may be.
-// A reference that was not the id itself is said on stderr, so the user sees which task it named.
-func ResolveTask(ctx context.Context, f *factory.Factory, ref string) (taskref.Ref, error) {
-	r, err := taskref.ResolveIn(ctx, f.Journal(), f.WorkDir, ref)
+// TaskFinder resolves task references (an id, a unique prefix, an output file) through the one
+// resolver, for the commands that name tasks: gh's shared.PRFinder shape, built once in NewCmd
+// (NewTaskFinder) so a command's options hold it rather than the factory.
+type TaskFinder struct {
+	IO      *iostreams.IOStreams
+	Journal func() *journal.Journal
+	WorkDir string // where a relative file reference is found
+}
+
+// NewTaskFinder is the finder of this command line, over its read-write journal; a command that only
+// looks replaces Journal with the read-only one.
+func NewTaskFinder(f *factory.Factory) *TaskFinder {
+	return &TaskFinder{IO: f.IOStreams, Journal: f.Journal, WorkDir: f.WorkDir}
+}
+
+// Find resolves one reference. A journal that cannot be read is a warning: the reference is used as
+// the id it may be. A reference that was not the id itself is said on stderr, so the user sees which
+// task it named.
+func (tf *TaskFinder) Find(ctx context.Context, ref string) (taskref.Ref, error) {
+	r, err := taskref.ResolveIn(ctx, tf.Journal(), tf.WorkDir, ref)
 	if err != nil {
 		return r, err
 	}
 	if r.Warning != nil {
-		f.IOStreams.Warnf("%v", r.Warning)
+		tf.IO.Warnf("%v", r.Warning)
 	}
 	switch r.Via {
 	case taskref.ViaPrefix:
-		f.IOStreams.Statusf("%s is task %s", iostreams.Safe(r.Input), iostreams.Safe(r.ID))
+		tf.IO.Statusf("%s is task %s", iostreams.Safe(r.Input), iostreams.Safe(r.ID))
 	case taskref.ViaSHA256:
-		f.IOStreams.Statusf("%s is an output of task %s", iostreams.Safe(r.Path), iostreams.Safe(r.ID))
+		tf.IO.Statusf("%s is an output of task %s", iostreams.Safe(r.Path), iostreams.Safe(r.ID))
 	case taskref.ViaMetadata:
-		f.IOStreams.Statusf("%s says it is an output of task %s (from its embedded metadata)", iostreams.Safe(r.Path), iostreams.Safe(r.ID))
+		tf.IO.Statusf("%s says it is an output of task %s (from its embedded metadata)", iostreams.Safe(r.Path), iostreams.Safe(r.ID))
 	}
 	return r, nil
 }
 
-// ResolveTasks resolves several references, keeping the first of each task named twice.
-func ResolveTasks(ctx context.Context, f *factory.Factory, refs []string) ([]taskref.Ref, error) {
+// FindAll resolves several references, keeping the first of each task named twice.
+func (tf *TaskFinder) FindAll(ctx context.Context, refs []string) ([]taskref.Ref, error) {
 	seen := map[string]bool{}
 	var out []taskref.Ref
 	for _, ref := range refs {
-		r, err := ResolveTask(ctx, f, ref)
+		r, err := tf.Find(ctx, ref)
 		if err != nil {
 			return nil, err
 		}
@@ -54,11 +69,11 @@ func ResolveTasks(ctx context.Context, f *factory.Factory, refs []string) ([]tas
 	return out, nil
 }
 
-// TaskDetail is what is known of a referenced task: the journal's record, or, for a file whose task
-// this journal never saw, one rebuilt from the provenance the file carries (FromFile set).
-func TaskDetail(ctx context.Context, f *factory.Factory, r taskref.Ref) (d journal.Detail, fromFile bool, err error) {
+// Detail is what is known of a referenced task: the journal's record, or, for a file whose task
+// this journal never saw, one rebuilt from the provenance the file carries (fromFile set).
+func (tf *TaskFinder) Detail(ctx context.Context, r taskref.Ref) (d journal.Detail, fromFile bool, err error) {
 	if r.Known {
-		d, ok, err := f.Journal().Get(ctx, r.ID)
+		d, ok, err := tf.Journal().Get(ctx, r.ID)
 		if err != nil || ok {
 			return d, false, err
 		}

@@ -5,6 +5,7 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,14 +26,28 @@ import (
 
 // Options is what `novita doctor` was asked to do.
 type Options struct {
-	F *factory.Factory
+	IO         *iostreams.IOStreams
+	Config     func() (*config.File, error)
+	API        func() (*factory.API, error)
+	Getenv     func(string) string
+	HTTPClient *http.Client
+	Scrub      func(string) string
+	// InProcessSandbox tells whether the API is the --sandbox simulator (no key of the user's then).
+	InProcessSandbox func() bool
+	// Tunnel opens the ngrok check's tunnel (its log, its secrets, its test hooks).
+	Tunnel cmdutil.TunnelEnv
+	// APIKey and APIKeySet are --api-key and whether it was given; JSON is --json.
+	APIKey    string
+	APIKeySet bool
+	JSON      bool
 	// ReadFile reads the completion scripts and rc files looked at (os.ReadFile; tests replace it).
 	ReadFile func(string) ([]byte, error)
 }
 
 // NewCmdDoctor builds `novita doctor`; runF replaces the run function in tests.
 func NewCmdDoctor(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f, ReadFile: os.ReadFile}
+	o := &Options{IO: f.IOStreams, Config: f.Config, API: f.API, Getenv: f.Getenv, HTTPClient: f.HTTPClient, Scrub: f.Scrub,
+		InProcessSandbox: f.InProcessSandbox, Tunnel: cmdutil.NewTunnelEnv(f), ReadFile: os.ReadFile}
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the setup: key, API, ngrok, state, outputs, previews, completion",
@@ -45,6 +60,7 @@ shell's completion is installed. Exits 1 when a check fails; --json prints one d
   $ novita doctor --json`,
 		Args: cmdutil.UsageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.APIKey, o.APIKeySet, o.JSON = f.Globals.APIKey, f.Globals.Changed("api-key"), f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -54,36 +70,36 @@ shell's completion is installed. Exits 1 when a check fails; --json prints one d
 }
 
 func runDoctor(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
+	io := o.IO
 	checks, err := o.checks()
 	if err != nil {
 		return err
 	}
 	cs := io.ColorScheme()
 	report := func(r doctor.Result) {
-		if f.Globals.JSON {
+		if o.JSON {
 			return
 		}
 		mark := map[doctor.Status]string{doctor.Pass: cs.Green("pass"), doctor.Fail: cs.Red("FAIL"), doctor.Skip: cs.Faint("skip")}[r.Status]
 		width := io.TableWidth()
-		fmt.Fprintln(io.Out, iostreams.Wrap(fmt.Sprintf("%s  %-17s ", mark, r.Name), iostreams.Safe(f.Scrub(r.Detail)), width, strings.Repeat(" ", 24)))
+		fmt.Fprintln(io.Out, iostreams.Wrap(fmt.Sprintf("%s  %-17s ", mark, r.Name), iostreams.Safe(o.Scrub(r.Detail)), width, strings.Repeat(" ", 24)))
 		if r.Status != doctor.Pass && r.Fix != "" {
-			fmt.Fprintln(io.Out, iostreams.Wrap(strings.Repeat(" ", 24)+"fix: ", f.Scrub(r.Fix), width, strings.Repeat(" ", 29)))
+			fmt.Fprintln(io.Out, iostreams.Wrap(strings.Repeat(" ", 24)+"fix: ", o.Scrub(r.Fix), width, strings.Repeat(" ", 29)))
 		}
 	}
 	results := doctor.Run(ctx, checks, report)
 	for i := range results {
-		results[i].Detail, results[i].Fix = f.Scrub(results[i].Detail), f.Scrub(results[i].Fix)
+		results[i].Detail, results[i].Fix = o.Scrub(results[i].Detail), o.Scrub(results[i].Fix)
 	}
 	failed := doctor.Failed(results)
-	if f.Globals.JSON {
+	if o.JSON {
 		if err := iostreams.WriteJSON(io.Out, map[string]any{"ok": failed == 0, "failed": failed, "checks": results}); err != nil {
 			return err
 		}
 	}
 	if failed > 0 {
 		err := fmt.Errorf("%d of %d checks failed", failed, len(results))
-		if f.Globals.JSON {
+		if o.JSON {
 			return clierr.Reported(err) // the document above says it all
 		}
 		return err
@@ -94,35 +110,34 @@ func runDoctor(ctx context.Context, o *Options) error {
 
 // checks builds the checks from this command line's settings (flag > env > file > default).
 func (o *Options) checks() ([]doctor.Check, error) {
-	f := o.F
-	cfg, err := f.Config()
+	cfg, err := o.Config()
 	if err != nil {
 		return nil, err
 	}
-	api, err := f.API()
+	api, err := o.API()
 	if err != nil {
 		return nil, err
 	}
-	_, keySrc := cfg.Resolve(f.Getenv, "api_key", f.Globals.APIKey, f.Globals.Changed("api-key"))
-	token, tokenSrc := cfg.Resolve(f.Getenv, "ngrok_authtoken", "", false)
-	f.AddSecret(token)
-	output, _ := cfg.Resolve(f.Getenv, "output", "", false)
-	mode, _ := cfg.Resolve(f.Getenv, "preview", "", false)
-	stateDir := journal.Dir(f.Getenv)
+	_, keySrc := cfg.Resolve(o.Getenv, "api_key", o.APIKey, o.APIKeySet)
+	token, tokenSrc := cfg.Resolve(o.Getenv, "ngrok_authtoken", "", false)
+	o.Tunnel.AddSecret(token)
+	output, _ := cfg.Resolve(o.Getenv, "output", "", false)
+	mode, _ := cfg.Resolve(o.Getenv, "preview", "", false)
+	stateDir := journal.Dir(o.Getenv)
 	keySource := describe(keySrc, "api_key")
-	if f.InProcessSandbox() {
+	if o.InProcessSandbox() {
 		keySource = "the in-process --sandbox"
 	}
 	return []doctor.Check{
-		doctor.BaseURL(api.BaseURL, f.HTTPClient),
+		doctor.BaseURL(api.BaseURL, o.HTTPClient),
 		doctor.APIKey(api.Key, keySource, func(ctx context.Context) error {
 			_, err := api.Client.Balance(ctx)
 			return err
 		}),
 		doctor.Ngrok(token, describe(tokenSrc, "ngrok_authtoken"), func(ctx context.Context) (string, error) {
 			t, err := tunnel.Open(ctx, tunnel.Config{Mode: tunnel.ModeNgrok, NgrokAuthtoken: token,
-				ConnectTimeout: f.Test.TunnelConnectTimeout, Logger: f.Logger(),
-				NgrokConnectURL: f.Test.NgrokConnectURL, NgrokRootCAs: f.Test.NgrokRootCAs})
+				ConnectTimeout: o.Tunnel.ConnectTimeout, Logger: o.Tunnel.Logger(),
+				NgrokConnectURL: o.Tunnel.NgrokConnectURL, NgrokRootCAs: o.Tunnel.NgrokRootCAs})
 			if err != nil {
 				return "", err
 			}
@@ -133,7 +148,7 @@ func (o *Options) checks() ([]doctor.Check, error) {
 		doctor.Journal(filepath.Join(stateDir, journal.DBName)),
 		doctor.WritableDir("output directory", outputDir(output), "choose another output template: novita config set output DIR/{task_id}/{kind}-{index}.{ext}"),
 		doctor.Preview(o.previewProtocol(mode)),
-		doctor.Completion(f.Getenv, o.ReadFile),
+		doctor.Completion(o.Getenv, o.ReadFile),
 	}, nil
 }
 
@@ -168,7 +183,7 @@ func outputDir(template string) string {
 
 // previewProtocol is the protocol previews would use here, or "" and why not.
 func (o *Options) previewProtocol(mode string) (string, string) {
-	io := o.F.IOStreams
+	io := o.IO
 	m, err := preview.ParseMode(mode)
 	switch {
 	case err != nil:
@@ -178,7 +193,7 @@ func (o *Options) previewProtocol(mode string) (string, string) {
 	case !io.OutTTY || !io.ErrTTY:
 		return "", "stdout and stderr are not both a terminal here"
 	}
-	term := preview.Resolve(context.Background(), m, preview.Probe{Getenv: o.F.Getenv, OpenTTY: preview.OpenTTY, Run: preview.ExecRunner})
+	term := preview.Resolve(context.Background(), m, preview.Probe{Getenv: o.Getenv, OpenTTY: preview.OpenTTY, Run: preview.ExecRunner})
 	if !term.Enabled() {
 		return "", "this terminal shows no images (kitty, iTerm2, WezTerm, or sixel ones do)"
 	}

@@ -45,8 +45,9 @@ type Factory struct {
 	WorkDir string
 	Clock   clock.Clock // every timestamp and timer of the command line
 	Globals Globals
-	// Test is what the command line was given (FromDeps); commands read only its test hooks from it
-	// (Schedule, Ngrok*, TunnelConnectTimeout, the *Ready channels, MCPTransport).
+	// Test is what the command line was given (FromDeps). Only constructors read its test hooks
+	// (Schedule, Ngrok*, TunnelConnectTimeout, the *Ready channels, MCPTransport): each NewCmd copies
+	// the ones it uses into its options, so no run function reaches into the factory for them.
 	Test Deps
 
 	// Replaceable services; New (default.go) sets them to the real, lazily built ones.

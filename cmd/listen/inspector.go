@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/novita-cli/novita/cmd/factory"
 	cmdui "github.com/novita-cli/novita/cmd/ui"
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/inspect"
@@ -19,7 +18,8 @@ import (
 // (never on the tunnel's listener), fed by a Recorder that keeps each shown delivery in the journal
 // and publishes it live under the same id.
 type inspector struct {
-	f        *factory.Factory
+	io       *iostreams.IOStreams
+	host     *cmdui.Inspector
 	srv      *ui.Server
 	journal  *journal.Journal
 	recorder *inspect.Recorder
@@ -29,35 +29,35 @@ type inspector struct {
 }
 
 // openInspector binds the inspector's address; it serves once start is called.
-func openInspector(f *factory.Factory, o *Options) (*inspector, error) {
-	io := f.IOStreams
-	j := f.Journal()
+func openInspector(o *Options) (*inspector, error) {
+	io, host := o.IO, o.Inspector
+	j := o.Journal()
 	hub := ui.NewHub(0, 0)
 	rec := &inspect.Recorder{Journal: j, Hub: hub, Target: iostreams.RedactURL(o.ForwardTo), OnError: func(err error) {
 		io.Warnf("events are shown in the inspector but not kept in the journal %s: %v", j.Path, err)
 	}}
-	store := &inspect.Store{Journal: j, Now: f.Clock.Now}
+	store := &inspect.Store{Journal: j, Now: host.Clock.Now}
 	store.ServerKnown = func(u string) bool { // Download again reads the result from the API in use now
-		api, err := f.API()
+		api, err := host.API()
 		return err == nil && strings.TrimRight(u, "/") == api.BaseURL
 	}
-	acts := &inspect.Actions{NoReplay: inspect.NoReplayListen, Recorder: rec, Download: cmdui.Downloader(f, store), Now: f.Clock.Now}
+	acts := &inspect.Actions{NoReplay: inspect.NoReplayListen, Recorder: rec, Download: host.Downloader(store), Now: host.Clock.Now}
 	c := cmdui.ServeConfig{Addr: o.UIAddr, AddrFlag: "--ui-addr", AddrSet: o.UIAddrSet, Events: hub, Store: store, Actions: acts}
 	if o.Open {
 		c.Open = cmdui.OpenBrowser
 	}
-	srv, err := cmdui.Bind(f, c)
+	srv, err := host.Bind(c)
 	if err != nil {
 		_ = j.Close()
 		return nil, err
 	}
-	return &inspector{f: f, srv: srv, journal: j, recorder: rec, actions: acts, done: make(chan error, 1)}, nil
+	return &inspector{io: io, host: host, srv: srv, journal: j, recorder: rec, actions: acts, done: make(chan error, 1)}, nil
 }
 
 // start connects the buttons to the running session (replays through the engine's forwarder, test
 // events through the receiver's handler), prints the URL and serves until close.
 func (in *inspector) start(ctx context.Context, eng *listen.Engine, srv *hooks.Server) {
-	io := in.f.IOStreams
+	io := in.io
 	if eng.ForwardTarget() != "" {
 		in.actions.Replayer = eng
 	}
@@ -71,7 +71,7 @@ func (in *inspector) start(ctx context.Context, eng *listen.Engine, srv *hooks.S
 		}
 		io.Statusf("%s<-- [%d] (%d ms)", line, fw.Status, fw.Latency.Milliseconds())
 	}
-	cmdui.Announce(ctx, in.f, in.srv)
+	in.host.Announce(ctx, in.srv)
 	sctx, cancel := context.WithCancel(ctx)
 	in.cancel = cancel
 	go func() { in.done <- in.srv.Serve(sctx) }()
@@ -82,7 +82,7 @@ func (in *inspector) close() {
 	if in.cancel != nil {
 		in.cancel()
 		if err := <-in.done; err != nil {
-			in.f.IOStreams.Warnf("inspector: %v", err)
+			in.io.Warnf("inspector: %v", err)
 		}
 	} else {
 		_ = in.srv.Close()

@@ -15,8 +15,11 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/runner"
+	cmdui "github.com/novita-cli/novita/cmd/ui"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/ui"
@@ -24,7 +27,17 @@ import (
 
 // Options is what `novita listen` was asked to do.
 type Options struct {
-	F         *factory.Factory
+	IO         *iostreams.IOStreams
+	API        func() (*factory.API, error)
+	Journal    func() *journal.Journal
+	NewRunner  runner.Func         // --download and --ui save and record results through the lifecycle
+	HTTPClient *http.Client        // forwards to --forward-to
+	Path       func(string) string // --save's directory, made relative to the command's directory
+	Inspector  *cmdui.Inspector    // --ui
+	// Ready, when set, receives the hook URL once it serves (a test hook: factory.Deps.ListenReady).
+	Ready chan<- string
+	JSON  bool
+
 	Tunnel    *cmdutil.TunnelFlags
 	Output    *cmdutil.OutputFlags
 	ForwardTo string
@@ -46,7 +59,8 @@ type Options struct {
 
 // NewCmdListen builds `novita listen`; runF replaces the run function in tests.
 func NewCmdListen(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, API: f.API, Journal: f.Journal, NewRunner: runner.For(f), HTTPClient: f.HTTPClient,
+		Path: f.Path, Inspector: cmdui.NewInspector(f), Ready: f.Test.ListenReady}
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive webhooks behind a tunnel and print, forward, save or download them",
@@ -89,6 +103,7 @@ novita ui shows them later.`,
 				return clierr.Usagef("--ui-addr %q: listen serves the inspector on a loopback address only (such as 127.0.0.1:4949); "+
 					"to browse the journal from elsewhere use novita ui --allow-remote", o.UIAddr)
 			}
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -108,9 +123,9 @@ novita ui shows them later.`,
 	fl.BoolVar(&o.UI, "ui", false, "also serve the web inspector (live events, replay, gallery) on loopback")
 	fl.StringVar(&o.UIAddr, "ui-addr", ui.DefaultAddr, "where the inspector listens with --ui (loopback)")
 	fl.BoolVar(&o.Open, "open", false, "open the inspector in your browser (with --ui)")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
+	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
 	fl.StringVar(&o.Tunnel.Path, "path", "", "fixed receiver path instead of a random secret one")
-	o.Output = cmdutil.AddOutputFlags(cmd, false)
+	o.Output = cmdutil.AddOutputFlags(cmd, cmdutil.NewSettings(f), false)
 	_ = cmd.RegisterFlagCompletionFunc("status", cmdutil.FixedCompletions("SUCCEED", "FAILED"))
 	cmdutil.NoFileCompletions(cmd, "forward-to", "header", "respond-status", "respond-delay", "ui-addr")
 	_ = cmd.RegisterFlagCompletionFunc("save", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -121,7 +136,7 @@ novita ui shows them later.`,
 
 // runListen hosts a receiver behind the tunnel and prints each event until Ctrl-C or --max-events.
 func runListen(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
+	io := o.IO
 	statuses, err := ParseStatuses(o.Statuses)
 	if err != nil {
 		return err
@@ -130,7 +145,7 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	outs, err := o.Output.Outputs(f)
+	outs, err := o.Output.Outputs()
 	if err != nil {
 		return err
 	}
@@ -138,20 +153,20 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	v := &view{io: io, json: f.Globals.JSON, forwardTo: iostreams.RedactURL(o.ForwardTo)}
-	cfg := listen.Config{ForwardTo: o.ForwardTo, Headers: headers, HTTPClient: f.HTTPClient, Statuses: statuses,
-		SaveDir: f.Path(o.SaveDir), MaxEvents: o.MaxEvents, Faults: faults, Visitor: v}
-	api, err := f.API()
+	v := &view{io: io, json: o.JSON, forwardTo: iostreams.RedactURL(o.ForwardTo)}
+	cfg := listen.Config{ForwardTo: o.ForwardTo, Headers: headers, HTTPClient: o.HTTPClient, Statuses: statuses,
+		SaveDir: o.Path(o.SaveDir), MaxEvents: o.MaxEvents, Faults: faults, Visitor: v}
+	api, err := o.API()
 	if err != nil {
 		return err
 	}
 	if o.Download || (o.UI && api.Key != "") {
-		cfg.OnSucceeded, cfg.HookFailed = resultHook(f, api, outs, o.Download), true
+		cfg.OnSucceeded, cfg.HookFailed = resultHook(o, api, outs), true
 	}
 	var insp *inspector
 	if o.UI {
 		// Bound before the tunnel opens: a busy or bad --ui-addr is reported before anything else.
-		if insp, err = openInspector(f, o); err != nil {
+		if insp, err = openInspector(o); err != nil {
 			return err
 		}
 		defer insp.close()
@@ -161,7 +176,7 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	srv, err := cmdutil.OpenReceiver(ctx, f, o.Tunnel, api, eng.ReceiverOptions(), "listen",
+	srv, err := cmdutil.OpenReceiver(ctx, o.Tunnel, api, eng.ReceiverOptions(), "listen",
 		clierr.Usagef("listen needs a receiver: set NGROK_AUTHTOKEN for an ngrok tunnel, or use --tunnel local (with --public-url for your own tunnel)"))
 	if err != nil {
 		return err
@@ -190,7 +205,7 @@ func runListen(ctx context.Context, o *Options) error {
 	if err := eng.Probe(ctx); err != nil && ctx.Err() == nil {
 		io.Warnf("forward target %s does not answer (%v); events will get 502 until it does", iostreams.RedactURL(o.ForwardTo), err)
 	}
-	if ready := f.Test.ListenReady; ready != nil {
+	if ready := o.Ready; ready != nil {
 		select {
 		case ready <- srv.URL:
 		case <-ctx.Done():

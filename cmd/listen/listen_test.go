@@ -34,6 +34,10 @@ func TestNewCmdListen(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			f := cmdtest.Factory()
+			f.Globals.JSON = true // parsed by the root
+			// Test hooks, taken when the command is built.
+			ready, uiReady := make(chan string), make(chan string)
+			f.Test.ListenReady, f.Test.UIReady = ready, uiReady
 			var got *Options
 			cmd := NewCmdListen(f, func(_ context.Context, o *Options) error {
 				got = o
@@ -55,6 +59,13 @@ func TestNewCmdListen(t *testing.T) {
 				!slices.Equal(got.RespondStatus, w.RespondStatus) || !slices.Equal(got.RespondDelay, w.RespondDelay) ||
 				got.UI != w.UI || got.UIAddr != w.UIAddr || got.UIAddrSet != w.UIAddrSet || got.Open != w.Open {
 				t.Errorf("options %+v, want %+v", *got, w)
+			}
+			if !got.JSON || got.Ready != ready || got.Inspector == nil || got.Inspector.Ready != uiReady {
+				t.Errorf("json %v, ready hooks %v %+v", got.JSON, got.Ready, got.Inspector)
+			}
+			if got.IO == nil || got.API == nil || got.Journal == nil || got.NewRunner == nil || got.HTTPClient == nil || got.Path == nil ||
+				got.Output.Settings.Resolve == nil || got.Tunnel.Env.Resolve == nil {
+				t.Errorf("services %+v", *got)
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
@@ -16,8 +15,8 @@ import (
 // forged body chooses nothing: the verified result then updates the task in the journal when it is
 // one of ours (so `tasks` and `wait --pending` know it ended), and with download its outputs are
 // saved (and journalled) through -o.
-func resultHook(f *factory.Factory, api *factory.API, outs lifecycle.Outputs, download bool) func(context.Context, *novita.TaskResult) error {
-	run := runner.New(f, api, taskview.Quiet{IO: f.IOStreams})
+func resultHook(o *Options, api *factory.API, outs lifecycle.Outputs) func(context.Context, *novita.TaskResult) error {
+	run, download := o.NewRunner(api, taskview.Quiet{IO: o.IO}), o.Download
 	return func(ctx context.Context, res *novita.TaskResult) error {
 		id := res.Task.TaskID
 		if api.Key != "" {
@@ -26,7 +25,7 @@ func resultHook(f *factory.Factory, api *factory.API, outs lifecycle.Outputs, do
 				return err
 			}
 			res = fresh
-			if _, ours, err := f.Journal().Get(ctx, id); err == nil && ours {
+			if _, ours, err := o.Journal().Get(ctx, id); err == nil && ours {
 				run.RecordSeen(id, res, waiter.ByWebhook)
 			}
 		}

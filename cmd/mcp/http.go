@@ -35,7 +35,6 @@ func checkLoopback(addr string) error {
 // serveHTTP serves streamable HTTP at /mcp; every request must carry the bearer token printed on
 // stderr when the server starts.
 func serveHTTP(ctx context.Context, o *Options, srv *mcpserver.Server) error {
-	f := o.F
 	ln, err := net.Listen("tcp", o.HTTP)
 	if err != nil {
 		return clierr.Usagef("--http %s: %v", o.HTTP, err)
@@ -46,9 +45,9 @@ func serveHTTP(ctx context.Context, o *Options, srv *mcpserver.Server) error {
 	mux.Handle("/mcp", requireToken(token, h))
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String() + "/mcp"
-	f.IOStreams.Statusf("novita mcp: streamable HTTP at %s; send the header Authorization: Bearer %s", url, token)
-	if f.Test.MCPReady != nil {
-		f.Test.MCPReady <- [2]string{url, token}
+	o.IO.Statusf("novita mcp: streamable HTTP at %s; send the header Authorization: Bearer %s", url, token)
+	if o.Ready != nil {
+		o.Ready <- [2]string{url, token}
 	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -17,9 +18,11 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/internal/runner"
+	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/mcpserver"
@@ -27,7 +30,21 @@ import (
 
 // Options is what `novita mcp` was asked to serve.
 type Options struct {
-	F          *factory.Factory
+	IO        *iostreams.IOStreams
+	API       func() (*factory.API, error)
+	Journal   func() *journal.Journal
+	NewRunner runner.Func
+	Resolve   func(key, flagValue string, flagSet bool) (string, error) // mcp.output_dir, output
+	// Advice words the tools' errors as the command line would (cmdutil.Explain) and scrubs secrets.
+	Advice     taskview.Advice
+	Version    string
+	WorkDir    string
+	HTTPClient *http.Client
+	// Transport, when set, is where the server serves instead of stdio, and Ready receives the URL and
+	// bearer token of --http once it serves (test hooks: factory.Deps.MCPTransport, MCPReady).
+	Transport sdk.Transport
+	Ready     chan<- [2]string
+
 	ReadOnly   bool
 	Allow      []string
 	MaxSubmits int
@@ -40,7 +57,9 @@ type Options struct {
 
 // NewCmdMcp builds `novita mcp`; runF replaces the run function in tests.
 func NewCmdMcp(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, API: f.API, Journal: f.Journal, NewRunner: runner.For(f), Resolve: f.Resolve,
+		Advice: cmdutil.Advice(f), Version: f.Build.Version, WorkDir: f.WorkDir, HTTPClient: f.HTTPClient,
+		Transport: f.Test.MCPTransport, Ready: f.Test.MCPReady}
 	cmd := &cobra.Command{
 		Use:   "mcp",
 		Short: "Serve Novita's media APIs as tools for AI agents (Model Context Protocol)",
@@ -82,7 +101,7 @@ on stderr.`,
 	fl.BoolVar(&o.Thumbnails, "thumbnails", false, "add small inline thumbnails of saved images to tool results")
 	fl.StringVar(&o.HTTP, "http", "", "serve streamable HTTP on this loopback address (e.g. 127.0.0.1:8765) instead of stdio")
 	fl.StringVar(&o.OutputDir, "output-dir", "", "default directory of saved outputs (config mcp.output_dir; default ./novita-outputs)")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
+	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
 	_ = cmd.RegisterFlagCompletionFunc("allow", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return catalog.Names(), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -127,15 +146,14 @@ func run(ctx context.Context, o *Options) error {
 		return err
 	}
 	defer closeAll()
-	f := o.F
 	if o.HTTP != "" {
 		return serveHTTP(ctx, o, srv)
 	}
-	t := f.Test.MCPTransport
+	t := o.Transport
 	if t == nil {
-		t = &sdk.IOTransport{Reader: io.NopCloser(f.IOStreams.In), Writer: nopWriteCloser{f.IOStreams.Out}}
+		t = &sdk.IOTransport{Reader: io.NopCloser(o.IO.In), Writer: nopWriteCloser{o.IO.Out}}
 	}
-	f.IOStreams.Statusf("novita mcp: serving the Model Context Protocol on stdio")
+	o.IO.Statusf("novita mcp: serving the Model Context Protocol on stdio")
 	err = srv.MCP().Run(ctx, t)
 	if ctx.Err() != nil || errors.Is(err, io.EOF) {
 		return nil // the client closed the connection, or Ctrl-C: a normal end for a server
@@ -143,31 +161,30 @@ func run(ctx context.Context, o *Options) error {
 	return err
 }
 
-// Server builds the engine from the factory, with the receiver it keeps open for its lifetime when a
+// Server builds the engine from the options, with the receiver it keeps open for its lifetime when a
 // tunnel is available. closeAll closes both.
 func (o *Options) Server(ctx context.Context) (*mcpserver.Server, func(), error) {
-	f := o.F
-	dir, err := f.Resolve("mcp.output_dir", o.OutputDir, o.changed != nil && o.changed("output-dir"))
+	dir, err := o.Resolve("mcp.output_dir", o.OutputDir, o.changed != nil && o.changed("output-dir"))
 	if err != nil {
 		return nil, nil, err
 	}
-	tmpl, err := f.Resolve("output", "", false)
+	tmpl, err := o.Resolve("output", "", false)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := mcpserver.Config{Name: "novita", Version: f.Build.Version,
+	cfg := mcpserver.Config{Name: "novita", Version: o.Version,
 		Runner: func() (*lifecycle.Runner, error) {
-			api, err := cmdutil.NeedAPI(f)
+			api, err := cmdutil.NeedAPI(o.API)
 			if err != nil {
 				return nil, err
 			}
-			return runner.New(f, api, nil), nil
+			return o.NewRunner(api, nil), nil
 		},
-		Journal:   func() *journal.Journal { return f.Journal() },
-		OutputDir: dir, OutputTemplate: tmpl, WorkDir: f.WorkDir,
-		Explain:    func(err error) (string, string) { return cmdutil.Explain(f, err) },
-		Scrub:      f.Scrub,
-		HTTPClient: f.HTTPClient,
+		Journal:   o.Journal,
+		OutputDir: dir, OutputTemplate: tmpl, WorkDir: o.WorkDir,
+		Explain:    func(err error) (string, string) { return cmdutil.Explain(o.Advice, err) },
+		Scrub:      o.Advice.ScrubText,
+		HTTPClient: o.HTTPClient,
 		ReadOnly:   o.ReadOnly, Allow: o.Allow, MaxSubmits: o.MaxSubmits, Thumbnails: o.Thumbnails,
 	}
 	var router *hooks.Router
@@ -190,11 +207,11 @@ func (o *Options) Server(ctx context.Context) (*mcpserver.Server, func(), error)
 // receiver opens the one webhook receiver of the server's lifetime, as submit --wait does; without a
 // key or a tunnel the server still starts and its waits poll.
 func (o *Options) receiver(ctx context.Context) (*hooks.Router, error) {
-	api, err := o.F.API()
+	api, err := o.API()
 	if err != nil || api.Key == "" {
 		return nil, nil // the tools that need the API say what is wrong, in the agent's conversation
 	}
-	return cmdutil.OpenWaitReceiver(ctx, o.F, o.Tunnel, api)
+	return cmdutil.OpenWaitReceiver(ctx, o.Tunnel, api)
 }
 
 type nopWriteCloser struct{ io.Writer }

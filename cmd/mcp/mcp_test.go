@@ -32,7 +32,11 @@ func TestNewCmdMcp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			var got *Options
-			cmd := NewCmdMcp(cmdtest.Factory(), func(_ context.Context, o *Options) error { got = o; return nil })
+			f := cmdtest.Factory()
+			f.Build.Version = "9.9.9"
+			ready := make(chan [2]string)
+			f.Test.MCPReady = ready // a test hook, taken when the command is built
+			cmd := NewCmdMcp(f, func(_ context.Context, o *Options) error { got = o; return nil })
 			err := cmdtest.Exec(cmd, tt.args)
 			if tt.wantErr != "" {
 				if clierr.KindOf(err) != clierr.KindUsage || !strings.Contains(err.Error(), tt.wantErr) {
@@ -47,6 +51,10 @@ func TestNewCmdMcp(t *testing.T) {
 			if got.ReadOnly != w.ReadOnly || !slices.Equal(got.Allow, w.Allow) || got.MaxSubmits != w.MaxSubmits ||
 				got.Thumbnails != w.Thumbnails || got.HTTP != w.HTTP || got.OutputDir != w.OutputDir {
 				t.Errorf("options %+v, want %+v", *got, w)
+			}
+			if got.Version != "9.9.9" || got.Ready != ready || got.IO == nil || got.API == nil || got.Journal == nil || got.NewRunner == nil ||
+				got.Resolve == nil || got.Advice.Scrub == nil || got.HTTPClient == nil || got.Tunnel.Env.Resolve == nil {
+				t.Errorf("services %+v", *got)
 			}
 		})
 	}

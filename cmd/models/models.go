@@ -42,7 +42,7 @@ type Options struct {
 // NewCmdModels builds `novita models`; runF replaces the run function in tests.
 func NewCmdModels(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{IO: f.IOStreams, Clock: f.Clock, API: f.API,
-		Cache: func(api *factory.API) *models.Cache { return modelnames.Cache(f, api) }}
+		Cache: modelnames.New(f).Cache}
 	cmd := &cobra.Command{
 		Use:   "models [QUERY]",
 		Short: "List Novita's models and the names to use in requests",

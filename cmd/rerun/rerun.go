@@ -49,16 +49,17 @@ a file this journal never saw is rerun from the request in its embedded metadata
 func NewCmdRerun(f *factory.Factory, runF func(context.Context, *submit.Options) error, args []string, globals *pflag.FlagSet) *cobra.Command {
 	// The same scanner as submit's: spaced global flags (--base-url URL) are skipped with their values.
 	i := cmdutil.CommandIndex(globals, args, "rerun")
+	finder := cmdutil.NewTaskFinder(f)
 	if i < 0 || i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") {
-		return standIn(f)
+		return standIn(finder)
 	}
-	d, err := lookup(context.Background(), f, args[i+1])
+	d, err := lookup(context.Background(), finder, args[i+1])
 	if err != nil {
-		return standIn(f) // which says why
+		return standIn(finder) // which says why
 	}
 	task, ok := catalog.Lookup(d.Name)
 	if !ok {
-		return standIn(f)
+		return standIn(finder)
 	}
 	cmd := submit.NewCmdTask(f, task, globals, func(ctx context.Context, o *submit.Options) error {
 		if err := withBase(o, d); err != nil {
@@ -77,7 +78,7 @@ func NewCmdRerun(f *factory.Factory, runF func(context.Context, *submit.Options)
 
 // standIn is `novita rerun` when the command line names no task it can rerun: its flags would depend
 // on that task, so it parses none, and run it says why (no id, an unknown id, a task not in the catalog).
-func standIn(f *factory.Factory) *cobra.Command {
+func standIn(finder *cmdutil.TaskFinder) *cobra.Command {
 	return &cobra.Command{
 		Use: use, Short: short, Long: long, Example: example,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -86,13 +87,13 @@ func standIn(f *factory.Factory) *cobra.Command {
 			}
 			return nil
 		},
-		ValidArgsFunction:  cmdutil.TaskIDCompletion(f),
+		ValidArgsFunction:  cmdutil.TaskIDCompletion(finder.Journal),
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if slices.Contains(args, "-h") || slices.Contains(args, "--help") {
 				return cmd.Help()
 			}
-			d, err := lookup(context.Background(), f, args[0])
+			d, err := lookup(context.Background(), finder, args[0])
 			if err != nil {
 				return err
 			}
@@ -107,8 +108,9 @@ func standIn(f *factory.Factory) *cobra.Command {
 
 // lookup finds the task a reference names (an id, a unique prefix, an output file) and its request:
 // from the journal, or from the provenance embedded in a file the journal never saw.
-func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detail, error) {
-	r, err := taskref.ResolveIn(ctx, f.Journal(), f.WorkDir, ref)
+// It says nothing on stderr: the command line is read before cobra runs, to build rerun's flags.
+func lookup(ctx context.Context, finder *cmdutil.TaskFinder, ref string) (*journal.Detail, error) {
+	r, err := taskref.ResolveIn(ctx, finder.Journal(), finder.WorkDir, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +120,7 @@ func lookup(ctx context.Context, f *factory.Factory, ref string) (*journal.Detai
 	if !r.Known && r.Record == nil {
 		return nil, cmdutil.NotInJournal(ref)
 	}
-	d, _, err := cmdutil.TaskDetail(ctx, f, r)
+	d, _, err := finder.Detail(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +160,7 @@ func withBase(o *submit.Options, d *journal.Detail) error {
 		return clierr.Usagef("%s was not kept in the journal (a %d-byte input, sha256 %.12s...): give it again with %s", e.Path, e.Bytes, e.SHA256, how)
 	}
 	o.Input.Base = base
-	o.F.IOStreams.Statusf("rerunning %s task %s", iostreams.Safe(d.Name), iostreams.Safe(d.ID)) // from a file's metadata, perhaps
+	o.IO.Statusf("rerunning %s task %s", iostreams.Safe(d.Name), iostreams.Safe(d.ID)) // from a file's metadata, perhaps
 	return nil
 }
 

@@ -92,6 +92,9 @@ func TestNewCmdRerun(t *testing.T) {
 				t.Errorf("task %s, base %v, flags %v, sets %v, wait %v, dry run %v", got.Task.Name, got.Input.Base, got.Input.Flags,
 					got.Input.Sets, got.Wait, got.DryRun)
 			}
+			if got.IO == nil || got.API == nil || got.Journal == nil || got.NewRunner == nil || got.Advice.Resume == nil || got.Output == nil {
+				t.Errorf("services %+v", *got)
+			}
 		})
 	}
 }

@@ -25,7 +25,16 @@ import (
 
 // Options is what `novita result` was asked to do.
 type Options struct {
-	F        *factory.Factory
+	IO        *iostreams.IOStreams
+	API       func() (*factory.API, error)
+	Journal   func() *journal.Journal
+	Finder    *cmdutil.TaskFinder
+	NewRunner runner.Func
+	Advice    taskview.Advice
+	Previews  *previews.Previews
+	Expiry    *expiry.Warner
+	JSON      bool
+
 	TaskID   string
 	Download bool
 	Output   *cmdutil.OutputFlags
@@ -34,7 +43,8 @@ type Options struct {
 
 // NewCmdResult builds `novita result`; runF replaces the run function in tests.
 func NewCmdResult(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, API: f.API, Journal: f.Journal, Finder: cmdutil.NewTaskFinder(f), NewRunner: runner.For(f),
+		Advice: cmdutil.Advice(f), Previews: previews.New(f), Expiry: expiry.NewWarner(f)}
 	cmd := &cobra.Command{
 		Use:     "result <task-id|prefix|file>",
 		Aliases: []string{"get"},
@@ -47,12 +57,13 @@ its output files.`,
   $ novita result 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --json
   $ novita get 0b6e3f2a-8d9f-4c3e-9a51-7f2d1c9e4b10 --download -o out/{index}.{ext}`,
 		Args:              cmdutil.TaskIDArg(),
-		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
+		ValidArgsFunction: cmdutil.TaskIDCompletion(f.Journal),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.TaskID = strings.TrimSpace(args[0])
 			if o.TaskID == "" {
 				return clierr.Usagef("empty task id: give the id that submit printed (see: novita tasks)")
 			}
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -60,7 +71,7 @@ its output files.`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.Download, "download", false, "save the outputs")
-	o.Output = cmdutil.AddOutputFlags(cmd, false)
+	o.Output = cmdutil.AddOutputFlags(cmd, cmdutil.NewSettings(f), false)
 	o.Preview = previews.AddFlag(cmd)
 	return cmd
 }
@@ -68,8 +79,8 @@ its output files.`,
 // runResult reads a task's result once and prints it; with Download it also saves the outputs.
 // A FAILED task exits 3, like every command that learns a task failed.
 func runResult(ctx context.Context, o *Options) error {
-	f, ios := o.F, o.F.IOStreams
-	ref, err := cmdutil.ResolveTask(ctx, f, o.TaskID)
+	ios := o.IO
+	ref, err := o.Finder.Find(ctx, o.TaskID)
 	if err != nil {
 		return err
 	}
@@ -79,10 +90,10 @@ func runResult(ctx context.Context, o *Options) error {
 	var en journal.Task
 	mode := "off"
 	if o.Download {
-		if mode, err = previews.Mode(f, *o.Preview); err != nil {
+		if mode, err = o.Previews.Mode(*o.Preview); err != nil {
 			return err // before any request
 		}
-		if d, ok, err := f.Journal().Get(ctx, o.TaskID); err != nil {
+		if d, ok, err := o.Journal().Get(ctx, o.TaskID); err != nil {
 			ios.Warnf("%v", err) // the download does not need the journal, only its defaults
 		} else if ok {
 			en = d.Task
@@ -92,11 +103,11 @@ func runResult(ctx context.Context, o *Options) error {
 	if output == "" {
 		output = en.Output
 	}
-	tmpl, err := cmdutil.Template(f, output)
+	tmpl, err := o.Output.Settings.Template(output)
 	if err != nil {
 		return err
 	}
-	meta, err := o.Output.MetadataMode(f)
+	meta, err := o.Output.MetadataMode()
 	if err != nil {
 		return err
 	}
@@ -107,12 +118,12 @@ func runResult(ctx context.Context, o *Options) error {
 	}
 	if o.Download {
 		err := tmpl.Preflight(download.Check{Vars: download.Vars{TaskID: o.TaskID, Task: task, Line: en.Line},
-			Overwrite: o.Output.Overwrite, JSON: f.Globals.JSON, Saved: lifecycle.SavedFiles(en.Files)})
+			Overwrite: o.Output.Overwrite, JSON: o.JSON, Saved: lifecycle.SavedFiles(en.Files)})
 		if err != nil {
 			return err
 		}
 	}
-	api, err := cmdutil.NeedAPI(f)
+	api, err := cmdutil.NeedAPI(o.API)
 	if err != nil {
 		return err
 	}
@@ -125,7 +136,7 @@ func runResult(ctx context.Context, o *Options) error {
 		failed = &lifecycle.TaskFailedError{TaskID: o.TaskID, Reason: res.Task.Reason}
 	}
 	if !o.Download {
-		if f.Globals.JSON {
+		if o.JSON {
 			if err := iostreams.WriteRawJSONLine(ios.Out, res.Raw); err != nil {
 				return err
 			}
@@ -140,13 +151,13 @@ func runResult(ctx context.Context, o *Options) error {
 		}
 		return fmt.Errorf("task %s is %s: nothing to download yet (wait for it with: novita wait %s)", o.TaskID, res.Task.Status.Short(), o.TaskID)
 	}
-	run := runner.New(f, api, taskview.Quiet{IO: ios})
+	run := o.NewRunner(api, taskview.Quiet{IO: ios})
 	files, err := run.Save(ctx, lifecycle.SaveSpec{TaskID: o.TaskID, Task: task, Line: en.Line, Result: res, Outputs: outs})
 	doc := &lifecycle.Document{TaskID: o.TaskID, Task: task, TaskType: res.Task.TaskType, Status: string(res.Task.Status),
 		Reason: res.Task.Reason, DeliveredBy: "poll", Result: res.Raw, Files: files}
-	err = taskview.Finish(ios, f.Globals.JSON, doc, err, cmdutil.Advice(f))
-	expiry.WarnUndownloaded(ctx, f, o.TaskID)
-	previews.Show(ctx, f, mode, doc.Files)
+	err = taskview.Finish(ios, o.JSON, doc, err, o.Advice)
+	o.Expiry.WarnUndownloaded(ctx, o.TaskID)
+	o.Previews.Show(ctx, o.JSON, mode, doc.Files)
 	return err
 }
 

@@ -42,6 +42,10 @@ func TestNewCmdResult(t *testing.T) {
 			if got.TaskID != tt.id || got.Download != tt.download || got.Output.Output != tt.output {
 				t.Errorf("options %+v (output %q)", *got, got.Output.Output)
 			}
+			if got.IO == nil || got.API == nil || got.Journal == nil || got.Finder == nil || got.NewRunner == nil ||
+				got.Advice.Resume == nil || got.Previews == nil || got.Expiry == nil || got.Output.Settings.Resolve == nil {
+				t.Errorf("services %+v", *got)
+			}
 		})
 	}
 }

@@ -14,7 +14,8 @@ const balanceTimeout = 10 * time.Second
 
 // PrintBalance writes the available balance as a status line (submit --batch prints it before the
 // first task) when a key is set. Any failure is one warning line: it never stops the caller.
-func PrintBalance(ctx context.Context, f *factory.Factory, api *factory.API) {
+// Failures are told through io, with secrets scrubbed (scrub).
+func PrintBalance(ctx context.Context, io *iostreams.IOStreams, scrub func(string) string, api *factory.API) {
 	if api.Key == "" {
 		return
 	}
@@ -25,10 +26,10 @@ func PrintBalance(ctx context.Context, f *factory.Factory, api *factory.API) {
 	case err != nil && errors.Is(err, context.Canceled):
 		return // Ctrl-C: the caller reports it
 	case err != nil:
-		f.IOStreams.Warnf("could not read the account balance: %s", iostreams.Safe(f.Scrub(err.Error())))
+		io.Warnf("could not read the account balance: %s", iostreams.Safe(scrub(err.Error())))
 	case bal.Available <= 0:
-		f.IOStreams.Warnf("the available balance is %s: paid tasks will fail with BILLING_BALANCE_NOT_ENOUGH (top up the account)", bal.Available.USD())
+		io.Warnf("the available balance is %s: paid tasks will fail with BILLING_BALANCE_NOT_ENOUGH (top up the account)", bal.Available.USD())
 	default:
-		f.IOStreams.Statusf("balance: %s available", bal.Available.USD())
+		io.Statusf("balance: %s available", bal.Available.USD())
 	}
 }

@@ -10,8 +10,6 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/cmd/internal/modelnames"
-	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
@@ -46,7 +44,7 @@ type batchLines struct {
 // lines stop the batch (exit 2, each listed) unless --skip-invalid, where they are warned about. The
 // webhook URL is added to each body as it is sent.
 func buildBatch(ctx context.Context, o *Options) (*batchLines, error) {
-	io, b, task := o.F.IOStreams, o.Batch, o.Task
+	io, b, task := o.IO, o.Batch, o.Task
 	if b.Concurrency < 1 {
 		return nil, clierr.Usagef("--concurrency must be at least 1, got %d", b.Concurrency)
 	}
@@ -92,7 +90,7 @@ func buildBatch(ctx context.Context, o *Options) (*batchLines, error) {
 
 // dryRunBatch prints each line's body as one NDJSON line and sends nothing.
 func dryRunBatch(o *Options, api *factory.API, bl *batchLines) error {
-	io := o.F.IOStreams
+	io := o.IO
 	io.Statusf("dry run: would POST %d bodies to %s%s (nothing sent)", len(bl.bodies), api.BaseURL, o.Task.Path)
 	for i, raw := range bl.bodies {
 		req, err := body.Decode(raw)
@@ -114,7 +112,7 @@ func warnBatchModels(o *Options, api *factory.API, bodies [][]byte) {
 	if !o.Task.Known() {
 		return
 	}
-	warn, seen := modelnames.Warner(o.F, api), map[string]bool{}
+	warn, seen := o.Models.Warner(api), map[string]bool{}
 	for _, raw := range bodies {
 		req, err := body.Decode(raw) // one line at a time: the maps do not pile up
 		if err != nil {
@@ -123,7 +121,7 @@ func warnBatchModels(o *Options, api *factory.API, bodies [][]byte) {
 		for _, w := range warn(o.Task.Name, req) {
 			if !seen[w] {
 				seen[w] = true
-				o.F.IOStreams.Warnf("%s", w)
+				o.IO.Warnf("%s", w)
 			}
 		}
 	}
@@ -132,8 +130,8 @@ func warnBatchModels(o *Options, api *factory.API, bodies [][]byte) {
 // runBatch submits one task per line of a batch file and, with --wait, waits for all of them through
 // one webhook receiver and one shared poller, then downloads their outputs.
 func runBatch(ctx context.Context, o *Options) error {
-	f, io, b, task := o.F, o.F.IOStreams, o.Batch, o.Task
-	outs, err := o.Output.Outputs(f)
+	io, b, task := o.IO, o.Batch, o.Task
+	outs, err := o.Output.Outputs()
 	if err != nil {
 		return err // before paying for any task
 	}
@@ -145,7 +143,7 @@ func runBatch(ctx context.Context, o *Options) error {
 	if err := checkBatchOutputs(o, outs, bl, o.Wait); err != nil {
 		return err // before paying for any task
 	}
-	api, err := f.API()
+	api, err := o.API()
 	if err != nil {
 		return err
 	}
@@ -156,16 +154,16 @@ func runBatch(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
-	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+	if err := cmdutil.NeedJournal(ctx, o.Journal()); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
-	PrintBalance(ctx, f, api)
+	PrintBalance(ctx, io, o.Advice.ScrubText, api)
 	id := newBatchID()
 	io.Statusf("batch %s: %s from %s, %d at a time (%s)", id, iostreams.Count(len(valid), "task"), batchName(b.File), b.Concurrency,
-		f.ResumeHint("novita wait --batch "+id))
+		o.Advice.ResumeHint("novita wait --batch "+id))
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" {
-		if router, err = cmdutil.OpenWaitReceiver(ctx, f, o.Tunnel, api); err != nil {
+		if router, err = cmdutil.OpenWaitReceiver(ctx, o.Tunnel, api); err != nil {
 			return err
 		}
 		defer router.Close()
@@ -175,8 +173,8 @@ func runBatch(ctx context.Context, o *Options) error {
 		items[i] = batch.Item{Line: valid[i].N, Body: raw}
 	}
 	bodies, bl = nil, nil
-	view := &taskview.BatchView{IO: io, JSON: f.Globals.JSON, ID: id, Wait: o.Wait, Timeout: o.Timeout,
-		Every: b.ProgressEvery, Skipped: invalid, Advice: cmdutil.Advice(f)}
+	view := &taskview.BatchView{IO: io, JSON: o.JSON, ID: id, Wait: o.Wait, Timeout: o.Timeout,
+		Every: b.ProgressEvery, Skipped: invalid, Advice: o.Advice}
 	spec := lifecycle.Batch{ID: id, File: b.File, Endpoint: task.Endpoint, Task: task.Name, Output: o.Output.Output,
 		Concurrency: b.Concurrency, Wait: o.Wait, Timeout: o.Timeout, Outputs: outs, WebhookURL: o.WebhookURL,
 		WebhookPath: o.Task.WebhookPath(),
@@ -185,7 +183,7 @@ func runBatch(ctx context.Context, o *Options) error {
 		spec.WebhookURL, spec.Deliveries, spec.AfterWait = router.URL, router.Results(), router.CloseAsync
 	}
 	view.Start(items)
-	results, err := runner.New(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
+	results, err := o.NewRunner(api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
 	return view.Finish(ctx, results, err)
 }
 

@@ -3,6 +3,7 @@ package submit
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -14,11 +15,15 @@ import (
 	"github.com/novita-cli/novita/cmd/internal/expiry"
 	"github.com/novita-cli/novita/cmd/internal/modelnames"
 	"github.com/novita-cli/novita/cmd/internal/previews"
+	"github.com/novita-cli/novita/cmd/internal/runner"
+	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/jsonpath"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
@@ -28,7 +33,20 @@ const DefaultTimeout = 30 * time.Minute
 
 // Options is what one `novita submit` command line asks for.
 type Options struct {
-	F     *factory.Factory
+	IO        *iostreams.IOStreams
+	API       func() (*factory.API, error)
+	Journal   func() *journal.Journal
+	NewRunner runner.Func
+	Clock     clock.Clock
+	Advice    taskview.Advice
+	Previews  *previews.Previews
+	Expiry    *expiry.Warner
+	Models    *modelnames.Names // the cached model list, for warnings about unknown names
+	// WorkDir is where relative input files are read ("" = the process's); HTTPClient fetches URL inputs.
+	WorkDir    string
+	HTTPClient *http.Client
+	JSON       bool
+
 	Task  catalog.Task // a catalog task, or a pass-through one (Task.Known() is false)
 	Input body.Input   // typed flags, --data, --set, --set-file
 
@@ -42,10 +60,19 @@ type Options struct {
 	Batch      BatchOptions
 }
 
+// newOptions is a submit command line's options for task, holding what its run functions use of the
+// factory.
+func newOptions(f *factory.Factory, task catalog.Task) *Options {
+	return &Options{IO: f.IOStreams, API: f.API, Journal: f.Journal, NewRunner: runner.For(f), Clock: f.Clock,
+		Advice: cmdutil.Advice(f), Previews: previews.New(f), Expiry: expiry.NewWarner(f), Models: modelnames.New(f),
+		WorkDir: f.WorkDir, HTTPClient: f.HTTPClient, Task: task}
+}
+
 // addCommonFlags defines the flags every submit command shares (the body beyond the typed flags, the
-// wait, the outputs, batches) on cmd, bound to o. taskName ("" for an endpoint not in the catalog)
-// selects the model-name completion of --set values.
-func addCommonFlags(cmd *cobra.Command, o *Options, taskName string) {
+// wait, the outputs, batches) on cmd, bound to o; the receiver and output flags resolve their settings
+// through f. taskName ("" for an endpoint not in the catalog) selects the model-name completion of
+// --set values.
+func addCommonFlags(cmd *cobra.Command, o *Options, f *factory.Factory, taskName string) {
 	fl := cmd.Flags()
 	fl.StringVar(&o.Input.Data, "data", "", "whole request body: JSON, @file or - (stdin), merged over the defaults and typed flags")
 	fl.StringArrayVar(&o.Input.Sets, "set", nil, "set a body field: path=value (typed from the spec) or path:=JSON (raw JSON); repeatable")
@@ -57,12 +84,12 @@ func addCommonFlags(cmd *cobra.Command, o *Options, taskName string) {
 	fl.StringVar(&o.Batch.File, "batch", "", "one task per line of FILE (- = stdin): a JSON object merged onto the body, or a prompt")
 	fl.IntVar(&o.Batch.Concurrency, "concurrency", 4, "with --batch: submissions (and result reads) in flight")
 	fl.BoolVar(&o.Batch.SkipInvalid, "skip-invalid", false, "with --batch: submit the valid lines even when some are invalid")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
-	o.Output = cmdutil.AddOutputFlags(cmd, true)
+	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
+	o.Output = cmdutil.AddOutputFlags(cmd, cmdutil.NewSettings(f), true)
 	o.Preview = previews.AddFlag(cmd)
 	cmdutil.NoFileCompletions(cmd, "webhook-url", "concurrency")
 	if taskName != "" {
-		_ = cmd.RegisterFlagCompletionFunc("set", modelnames.SetCompletion(o.F, taskName))
+		_ = cmd.RegisterFlagCompletionFunc("set", modelnames.SetCompletion(f, taskName))
 	} else {
 		cmdutil.NoFileCompletions(cmd, "set")
 	}
@@ -83,11 +110,11 @@ func reservedFlag(cmd *cobra.Command, globals *pflag.FlagSet) func(name, short s
 // ready completes the options from the parsed command line and checks the flag combinations that
 // cobra cannot (all usage errors, before anything is read or sent).
 func (o *Options) ready(cmd *cobra.Command) error {
-	o.Input.Stdin = iostreams.ContextReader(cmd.Context(), o.F.IOStreams.In) // one Ctrl-C ends a read of stdin
-	o.Input.Dir = o.F.WorkDir
+	o.Input.Stdin = iostreams.ContextReader(cmd.Context(), o.IO.In) // one Ctrl-C ends a read of stdin
+	o.Input.Dir = o.WorkDir
 	o.Input.NoFetch = o.DryRun // a dry run never fetches a URL input
 	if o.Input.HTTPClient == nil {
-		o.Input.HTTPClient = o.F.HTTPClient
+		o.Input.HTTPClient = o.HTTPClient
 	}
 	o.Batch.set = cmd.Flags().Changed("batch")
 	if !o.Batch.set && (cmd.Flags().Changed("concurrency") || cmd.Flags().Changed("skip-invalid")) {
@@ -123,8 +150,8 @@ func warnModels(o *Options, api *factory.API, req map[string]any) {
 	if !o.Task.Known() {
 		return
 	}
-	for _, w := range modelnames.Warnings(o.F, api, o.Task.Name, req) {
-		o.F.IOStreams.Warnf("%s", w)
+	for _, w := range o.Models.Warnings(api, o.Task.Name, req) {
+		o.IO.Warnf("%s", w)
 	}
 }
 
@@ -134,7 +161,7 @@ func (o *Options) previewMode() (string, error) {
 	if o.Preview != nil {
 		flag = *o.Preview
 	}
-	return previews.Mode(o.F, flag)
+	return o.Previews.Mode(flag)
 }
 
 // prepared is one task ready to send: everything that can be checked locally was.
@@ -153,7 +180,7 @@ func (o *Options) prepare(ctx context.Context, saves bool) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	outs, err := o.Output.Outputs(o.F)
+	outs, err := o.Output.Outputs()
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +194,7 @@ func (o *Options) prepare(ctx context.Context, saves bool) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	api, err := o.F.API()
+	api, err := o.API()
 	if err != nil {
 		return nil, err
 	}
@@ -203,6 +230,6 @@ func afterSave(ctx context.Context, o *Options, doc *lifecycle.Document, mode st
 	if doc == nil {
 		return
 	}
-	expiry.WarnUndownloaded(ctx, o.F, doc.TaskID)
-	previews.Show(ctx, o.F, mode, doc.Files)
+	o.Expiry.WarnUndownloaded(ctx, doc.TaskID)
+	o.Previews.Show(ctx, o.JSON, mode, doc.Files)
 }

@@ -11,7 +11,7 @@ import (
 // plannedCheck is what the output check knows of one request before it is sent: how many outputs it
 // asks for, of which kind, and their extension when the body chooses it.
 func (o *Options) plannedCheck(v download.Vars, outs lifecycle.Outputs, req map[string]any) download.Check {
-	return download.Check{Vars: v, Overwrite: outs.Overwrite, JSON: o.F.Globals.JSON,
+	return download.Check{Vars: v, Overwrite: outs.Overwrite, JSON: o.JSON,
 		Outputs: requestedOutputs(req), Kind: o.Task.OutputKind, Ext: requestedExt(req)}
 }
 

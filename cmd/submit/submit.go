@@ -19,7 +19,6 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -33,7 +32,7 @@ import (
 // full from their specs, the others are header-only stubs. runF replaces the run function (of the
 // command itself, for endpoints not in the catalog, and of the task commands) in tests.
 func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error, b Build) *cobra.Command {
-	o := &Options{F: f}
+	o := newOptions(f, catalog.Task{})
 	cat, catErr := catalog.Load()
 	cmd := &cobra.Command{
 		Use:     "submit <task> [flags]",
@@ -50,6 +49,7 @@ func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error
 				return err
 			}
 			o.Task = task
+			o.JSON = f.Globals.JSON
 			if err := o.ready(cmd); err != nil {
 				return err
 			}
@@ -62,7 +62,7 @@ func NewCmdSubmit(f *factory.Factory, runF func(context.Context, *Options) error
 			return Run(cmd.Context(), o)
 		},
 	}
-	addCommonFlags(cmd, o, "")
+	addCommonFlags(cmd, o, f, "")
 	cmd.SetFlagErrorFunc(passThroughFlagError(cat))
 	cmd.AddGroup(kindGroups()...)
 	if cat != nil {
@@ -112,7 +112,7 @@ func notInCatalog(o *Options) {
 	if !o.hasBody() {
 		return
 	}
-	io, t := o.F.IOStreams, o.Task
+	io, t := o.IO, o.Task
 	if len(t.Suggestions) > 0 {
 		io.Warnf("%s is not in the catalog (did you mean %s?): posting to %s as given, with nothing checked locally",
 			iostreams.Safe(t.Name), strings.Join(t.Suggestions, " or "), iostreams.Safe(t.Path))
@@ -124,7 +124,7 @@ func notInCatalog(o *Options) {
 
 // runSubmit submits one asynchronous task and, with --wait, waits for it and downloads its outputs.
 func runSubmit(ctx context.Context, o *Options) error {
-	f, io, task := o.F, o.F.IOStreams, o.Task
+	io, task := o.IO, o.Task
 	p, err := o.prepare(ctx, o.Wait)
 	if err != nil {
 		return err
@@ -142,15 +142,15 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
-	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+	if err := cmdutil.NeedJournal(ctx, o.Journal()); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
-	run := runner.New(f, api, taskview.Quiet{IO: io})
+	run := o.NewRunner(api, taskview.Quiet{IO: io})
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" && run.WebhookRefused(task.Endpoint) {
 		io.Statusf("%s refused a webhook field before: no receiver; polling for the result", iostreams.Safe(task.Name))
 	} else if o.Wait && o.WebhookURL == "" {
-		if router, err = cmdutil.OpenWaitReceiver(ctx, f, o.Tunnel, api); err != nil {
+		if router, err = cmdutil.OpenWaitReceiver(ctx, o.Tunnel, api); err != nil {
 			return err
 		}
 		if router != nil {
@@ -169,7 +169,7 @@ func runSubmit(ctx context.Context, o *Options) error {
 		return err
 	}
 	if !o.Wait {
-		if f.Globals.JSON {
+		if o.JSON {
 			return iostreams.WriteJSON(io.Out, map[string]string{"task_id": id})
 		}
 		fmt.Fprintln(io.Out, id)
@@ -185,11 +185,11 @@ func runSubmit(ctx context.Context, o *Options) error {
 		spec.Webhooks = router.Results()
 		spec.AfterWait = router.CloseAsync
 	}
-	waiting := taskview.NewWaiting(io, f.Clock.Now, id, router != nil)
+	waiting := taskview.NewWaiting(io, o.Clock.Now, id, router != nil)
 	run.Observer = waiting
 	doc, err := run.Await(ctx, spec)
 	waiting.Stop()
-	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
+	err = taskview.Finish(io, o.JSON, doc, err, o.Advice)
 	afterSave(ctx, o, doc, mode)
 	return err
 }

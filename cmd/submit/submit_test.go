@@ -75,7 +75,10 @@ func TestNewCmdSubmit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *Options
-			cmd := NewCmdSubmit(cmdtest.Factory(), func(_ context.Context, o *Options) error {
+			f := cmdtest.Factory()
+			f.Globals.JSON = true // parsed by the root
+			f.Test.TunnelConnectTimeout = 3 * time.Second
+			cmd := NewCmdSubmit(f, func(_ context.Context, o *Options) error {
 				got = o
 				return nil
 			}, Build{Task: tt.build})
@@ -111,6 +114,15 @@ func TestNewCmdSubmit(t *testing.T) {
 			}
 			if out := got.Output; out.Output != w.output || out.Overwrite != w.overwr || out.NoDownload != w.noDl || out.Metadata != w.metadata {
 				t.Errorf("output flags %+v, want %+v", *out, w)
+			}
+			if !got.JSON || got.IO == nil || got.API == nil || got.Journal == nil || got.NewRunner == nil || got.Clock == nil ||
+				got.Advice.Resume == nil || got.Previews == nil || got.Expiry == nil || got.Models == nil || got.HTTPClient == nil ||
+				got.Output.Settings.Resolve == nil || got.Tunnel.Env.Resolve == nil || got.Tunnel.Env.ConnectTimeout != 3*time.Second {
+				t.Errorf("services %+v", *got)
+			}
+			// What ready completes from the options: input files and URLs are read as the command line says.
+			if got.Input.HTTPClient != got.HTTPClient || got.Input.Stdin == nil {
+				t.Errorf("input %+v", got.Input)
 			}
 		})
 	}

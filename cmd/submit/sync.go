@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
-	"github.com/novita-cli/novita/cmd/internal/previews"
-	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
@@ -22,7 +20,7 @@ import (
 // runSync calls a synchronous endpoint and saves the outputs of its answer: the same stdout as an
 // async --wait (the saved paths, or with --json the document, delivered_by "sync").
 func runSync(ctx context.Context, o *Options) error {
-	f, io, task := o.F, o.F.IOStreams, o.Task
+	io, task := o.IO, o.Task
 	p, err := o.prepare(ctx, true)
 	if err != nil {
 		return err
@@ -39,7 +37,7 @@ func runSync(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
-	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+	if err := cmdutil.NeedJournal(ctx, o.Journal()); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
 	if outs.NoDownload {
@@ -50,7 +48,7 @@ func runSync(ctx context.Context, o *Options) error {
 		return err
 	}
 	io.Statusf("calling %s (synchronous: the answer carries the outputs)", task.Path)
-	doc, err := runner.New(f, api, taskview.Quiet{IO: io}).RunSync(ctx, lifecycle.SyncCall{
+	doc, err := o.NewRunner(api, taskview.Quiet{IO: io}).RunSync(ctx, lifecycle.SyncCall{
 		Task: task, Body: raw, Request: req, Output: o.Output.Output, Outputs: outs})
 	if doc == nil {
 		return err
@@ -66,8 +64,8 @@ func runSync(ctx context.Context, o *Options) error {
 		err = clierr.WithHint(clierr.KindOf(err), fmt.Errorf("%s answered, but saving its outputs failed: %w", task.Name, err),
 			"the answer is not kept by Novita: run the call again (a synchronous call is billed each time)")
 	}
-	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
-	previews.Show(ctx, f, mode, doc.Files)
+	err = taskview.Finish(io, o.JSON, doc, err, o.Advice)
+	o.Previews.Show(ctx, o.JSON, mode, doc.Files)
 	return err
 }
 
@@ -75,8 +73,8 @@ func runSync(ctx context.Context, o *Options) error {
 // answer's outputs as it comes: each line's paths (or --json document) on stdout in completion order,
 // then the summary.
 func runSyncBatch(ctx context.Context, o *Options) error {
-	f, io, b, task := o.F, o.F.IOStreams, o.Batch, o.Task
-	outs, err := o.Output.Outputs(f)
+	io, b, task := o.IO, o.Batch, o.Task
+	outs, err := o.Output.Outputs()
 	if err != nil {
 		return err
 	}
@@ -87,7 +85,7 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	if err := checkBatchOutputs(o, outs, bl, true); err != nil {
 		return err // before paying for any call
 	}
-	api, err := f.API()
+	api, err := o.API()
 	if err != nil {
 		return err
 	}
@@ -98,10 +96,10 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	if err := cmdutil.NeedKey(api); err != nil {
 		return err
 	}
-	if err := cmdutil.NeedJournal(ctx, f); err != nil {
+	if err := cmdutil.NeedJournal(ctx, o.Journal()); err != nil {
 		return err // before paying: a task the journal cannot record could not be resumed
 	}
-	PrintBalance(ctx, f, api)
+	PrintBalance(ctx, io, o.Advice.ScrubText, api)
 	lines := make([]lifecycle.SyncLine, len(bl.valid))
 	items := make([]batch.Item, len(bl.valid))
 	for i, raw := range bl.bodies {
@@ -114,10 +112,10 @@ func runSyncBatch(ctx context.Context, o *Options) error {
 	}
 	id := newBatchID()
 	io.Statusf("batch %s: %d calls to %s (synchronous) from %s, %d at a time", id, len(lines), task.Path, batchName(b.File), b.Concurrency)
-	view := &taskview.BatchView{IO: io, JSON: f.Globals.JSON, ID: id, Wait: true, Every: b.ProgressEvery, Skipped: bl.invalid,
-		Advice: cmdutil.Advice(f)}
+	view := &taskview.BatchView{IO: io, JSON: o.JSON, ID: id, Wait: true, Every: b.ProgressEvery, Skipped: bl.invalid,
+		Advice: o.Advice}
 	view.Start(items)
-	results := runner.New(f, api, taskview.Quiet{IO: io}).RunSyncBatch(ctx, lifecycle.SyncBatch{ID: id, Task: task,
+	results := o.NewRunner(api, taskview.Quiet{IO: io}).RunSyncBatch(ctx, lifecycle.SyncBatch{ID: id, Task: task,
 		Output: o.Output.Output, Outputs: outs, Concurrency: b.Concurrency, Done: view.Done, Progress: view.Progress}, lines)
 	err = view.Finish(ctx, results, nil)
 	if ctx.Err() != nil {

@@ -50,7 +50,7 @@ func stubCmd(h catalog.Header) *cobra.Command {
 // a typed flag must not shadow (nil when there is no root). runF replaces the run function (Run): in
 // tests, and for rerun, which lays the stored request under the flags first.
 func NewCmdTask(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f, Task: task}
+	o := newOptions(f, task)
 	var typed *typedFlags
 	cmd := &cobra.Command{
 		Use:     task.Name + " [flags]",
@@ -62,6 +62,7 @@ func NewCmdTask(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, r
 		Args:    noWords(task.Name),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Input.Flags, o.Input.Lists = typed.input()
+			o.JSON = f.Globals.JSON
 			if err := o.ready(cmd); err != nil {
 				return err
 			}
@@ -71,7 +72,7 @@ func NewCmdTask(f *factory.Factory, task catalog.Task, globals *pflag.FlagSet, r
 			return Run(cmd.Context(), o)
 		},
 	}
-	addCommonFlags(cmd, o, task.Name)
+	addCommonFlags(cmd, o, f, task.Name)
 	typed = addTypedFlags(cmd, f, task, reservedFlag(cmd, globals))
 	cmd.SetUsageFunc(taskUsage(task, typed.names()))
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -148,7 +149,9 @@ func Line(args []string, globals *pflag.FlagSet) ([]string, string) {
 		return args, ""
 	}
 	common := &cobra.Command{}
-	addCommonFlags(common, &Options{}, "") // which of submit's own flags take a value
+	// Which of submit's own flags take a value: the flags are only parsed here, never resolved, so a bare
+	// factory stands in for the command line's.
+	addCommonFlags(common, &Options{}, &factory.Factory{}, "")
 	merged := pflag.NewFlagSet("submit", pflag.ContinueOnError)
 	merged.AddFlagSet(common.Flags())
 	if globals != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/provenance"
@@ -21,13 +22,18 @@ import (
 
 // ShowOptions is what `novita tasks show` was asked to do.
 type ShowOptions struct {
-	F   *factory.Factory
-	Ref string // an id, a unique prefix, or an output file
+	IO     *iostreams.IOStreams
+	Finder *cmdutil.TaskFinder // over the read-only journal: show only looks, never creates or migrates
+	Clock  clock.Clock
+	JSON   bool
+	Ref    string // an id, a unique prefix, or an output file
 }
 
 // NewCmdShow builds `novita tasks show <id>`; runF replaces the run function in tests.
 func NewCmdShow(f *factory.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	o := &ShowOptions{F: f}
+	finder := cmdutil.NewTaskFinder(f)
+	finder.Journal = f.ReadJournal
+	o := &ShowOptions{IO: f.IOStreams, Finder: finder, Clock: f.Clock}
 	return &cobra.Command{
 		Use:   "show <task-id|prefix|file>",
 		Short: "Show everything the journal knows of one task",
@@ -47,12 +53,13 @@ history, events, elided_inputs, and per file exists, changed and url_expired.`,
   $ novita tasks show cats/1.png
   $ novita tasks show "$(novita tasks --limit 1 --json | jq -r .task_id)" --json`,
 		Args:              cmdutil.TaskIDArg(),
-		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
+		ValidArgsFunction: cmdutil.TaskIDCompletion(f.Journal),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Ref = strings.TrimSpace(args[0])
 			if o.Ref == "" {
 				return clierr.Usagef("empty task id: give one from novita tasks")
 			}
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -81,26 +88,24 @@ type FileState struct {
 }
 
 func runShow(ctx context.Context, o *ShowOptions) error {
-	f := o.F
-	f.Journal = f.ReadJournal // show only looks: the journal is opened read-only, never created or migrated
-	ref, err := cmdutil.ResolveTask(ctx, f, o.Ref)
+	ref, err := o.Finder.Find(ctx, o.Ref)
 	if err != nil {
 		return err
 	}
-	d, fromFile, err := cmdutil.TaskDetail(ctx, f, ref)
+	d, fromFile, err := o.Finder.Detail(ctx, ref)
 	if err != nil {
 		return err
 	}
-	doc := Document{Detail: d, Files: fileStates(d.Files, f.Clock.Now()), FoundBy: ref.Via}
+	doc := Document{Detail: d, Files: fileStates(d.Files, o.Clock.Now()), FoundBy: ref.Via}
 	if fromFile {
 		doc.Provenance = ref.Record
-		f.IOStreams.Statusf("this journal has never seen task %s: shown from the metadata in %s", iostreams.Safe(d.ID), iostreams.Safe(ref.Path))
+		o.IO.Statusf("this journal has never seen task %s: shown from the metadata in %s", iostreams.Safe(d.ID), iostreams.Safe(ref.Path))
 	}
 	doc.ElidedInputs, _ = journal.ElidedPaths(d.Request) // a stored request is JSON; nothing else is shown as elided
-	if f.Globals.JSON {
-		return iostreams.WriteJSON(f.IOStreams.Out, doc)
+	if o.JSON {
+		return iostreams.WriteJSON(o.IO.Out, doc)
 	}
-	return writeDetail(f.IOStreams.Out, doc, f.Clock.Now())
+	return writeDetail(o.IO.Out, doc, o.Clock.Now())
 }
 
 func fileStates(files []journal.FileRecord, now time.Time) []FileState {

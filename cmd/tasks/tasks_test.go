@@ -73,7 +73,17 @@ func TestNewCmdShow(t *testing.T) {
 			if err != nil || got.Ref != tt.want {
 				t.Fatalf("error %v, ref %+v, want %q", err, got, tt.want)
 			}
+			if got.IO == nil || got.Finder == nil || got.Finder.Journal == nil || got.Finder.IO == nil || got.Clock == nil || got.JSON {
+				t.Errorf("services %+v", *got)
+			}
 		})
+	}
+	// --json (a global, parsed by the root) reaches the options.
+	f := cmdtest.Factory()
+	f.Globals.JSON = true
+	var got *ShowOptions
+	if err := cmdtest.Exec(NewCmdShow(f, func(_ context.Context, o *ShowOptions) error { got = o; return nil }), "0b6e3f2a"); err != nil || !got.JSON {
+		t.Errorf("--json: %v, %+v", err, got)
 	}
 	// A reference of blanks names nothing (cobra cannot see it in a space-split line).
 	cmd := NewCmdShow(cmdtest.Factory(), func(context.Context, *ShowOptions) error { return nil })
@@ -120,6 +130,9 @@ func TestNewCmdTidy(t *testing.T) {
 			if !slices.Equal(got.Refs, w.Refs) || got.Files != w.Files || got.DryRun != w.DryRun || got.OlderThan != w.OlderThan ||
 				!slices.Equal(got.Status, w.Status) || got.Sandbox != w.Sandbox {
 				t.Errorf("options %+v, want %+v", *got, w)
+			}
+			if got.IO == nil || got.Journal == nil || got.Finder == nil || got.Clock == nil {
+				t.Errorf("services %+v", *got)
 			}
 		})
 	}

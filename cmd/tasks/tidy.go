@@ -13,6 +13,7 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
@@ -22,7 +23,12 @@ import (
 
 // TidyOptions is what `novita tasks rm` and `novita tasks prune` were asked to do.
 type TidyOptions struct {
-	F         *factory.Factory
+	IO      *iostreams.IOStreams
+	Journal func() *journal.Journal
+	Finder  *cmdutil.TaskFinder // rm: the references
+	Clock   clock.Clock         // prune: --older-than counts from now
+	JSON    bool
+
 	Refs      []string // rm: the tasks
 	Files     bool     // also delete the outputs still as downloaded
 	OlderThan string   // prune: submitted longer ago than this
@@ -41,7 +47,7 @@ type TidyDocument struct {
 
 // NewCmdRm builds `novita tasks rm REF...`.
 func NewCmdRm(f *factory.Factory, runF func(context.Context, *TidyOptions) error) *cobra.Command {
-	o := &TidyOptions{F: f}
+	o := &TidyOptions{IO: f.IOStreams, Journal: f.Journal, Finder: cmdutil.NewTaskFinder(f), Clock: f.Clock}
 	cmd := &cobra.Command{
 		Use:   "rm <task-id|prefix|file>...",
 		Short: "Forget tasks: remove them from the journal (their outputs stay unless --files)",
@@ -53,9 +59,10 @@ since is kept and named.`,
 		Example: `  $ novita tasks rm 0b6e3f2a
   $ novita tasks rm cats/1.png --files`,
 		Args:              cmdutil.UsageArgs(cobra.MinimumNArgs(1)),
-		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
+		ValidArgsFunction: cmdutil.TaskIDCompletion(f.Journal),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Refs = args
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -69,7 +76,7 @@ since is kept and named.`,
 
 // NewCmdPrune builds `novita tasks prune`.
 func NewCmdPrune(f *factory.Factory, runF func(context.Context, *TidyOptions) error) *cobra.Command {
-	o := &TidyOptions{F: f}
+	o := &TidyOptions{IO: f.IOStreams, Journal: f.Journal, Finder: cmdutil.NewTaskFinder(f), Clock: f.Clock}
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Forget the tasks a filter selects (--older-than, --status, --sandbox)",
@@ -85,6 +92,7 @@ lists what would go. Outputs stay unless --files (only files still as downloaded
 			if o.OlderThan == "" && len(o.Status) == 0 && !o.Sandbox {
 				return clierr.Usagef("tasks prune needs a filter: --older-than DUR, --status STATUS or --sandbox (to forget one task: novita tasks rm <id>)")
 			}
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -103,11 +111,11 @@ lists what would go. Outputs stay unless --files (only files still as downloaded
 }
 
 func runRm(ctx context.Context, o *TidyOptions) error {
-	refs, err := cmdutil.ResolveTasks(ctx, o.F, o.Refs)
+	refs, err := o.Finder.FindAll(ctx, o.Refs)
 	if err != nil {
 		return err
 	}
-	j := o.F.Journal()
+	j := o.Journal()
 	var tasks []journal.Task
 	for _, r := range refs {
 		d, ok, err := j.Get(ctx, r.ID)
@@ -125,7 +133,7 @@ func runRm(ctx context.Context, o *TidyOptions) error {
 func runPrune(ctx context.Context, o *TidyOptions) error {
 	q := journal.Query{Sandbox: o.Sandbox}
 	if o.OlderThan != "" {
-		before, err := ParseSince(o.OlderThan, o.F.Clock.Now())
+		before, err := ParseSince(o.OlderThan, o.Clock.Now())
 		if err != nil {
 			return clierr.Usagef("--older-than %q: give a duration (30m, 12h, 2d, 1w) or a date (2026-11-30)", o.OlderThan)
 		}
@@ -138,7 +146,7 @@ func runPrune(ctx context.Context, o *TidyOptions) error {
 		}
 		q.Status = append(q.Status, string(st))
 	}
-	tasks, err := o.F.Journal().List(ctx, q)
+	tasks, err := o.Journal().List(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -147,7 +155,7 @@ func runPrune(ctx context.Context, o *TidyOptions) error {
 
 // forget deletes the outputs asked for (only those still as downloaded), then the tasks.
 func forget(ctx context.Context, o *TidyOptions, tasks []journal.Task) error {
-	io := o.F.IOStreams
+	io := o.IO
 	doc := TidyDocument{Removed: []string{}, DryRun: o.DryRun, FilesDeleted: []string{}, FilesKept: []string{}}
 	ids := make([]string, len(tasks))
 	for i, t := range tasks {
@@ -180,12 +188,12 @@ func forget(ctx context.Context, o *TidyOptions, tasks []journal.Task) error {
 	if o.DryRun {
 		doc.Removed = ids
 	} else if len(ids) > 0 {
-		if _, err := o.F.Journal().Remove(ctx, ids); err != nil {
+		if _, err := o.Journal().Remove(ctx, ids); err != nil {
 			return err
 		}
 		doc.Removed = ids
 	}
-	if o.F.Globals.JSON {
+	if o.JSON {
 		return iostreams.WriteJSON(io.Out, doc)
 	}
 	verb, fverb := "forgot", "deleted"

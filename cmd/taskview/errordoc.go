@@ -69,6 +69,17 @@ func (a Advice) resume(command string) string {
 	return a.Resume(command)
 }
 
+// ResumeHint is Resume's advice for command, plain when the zero value has none.
+func (a Advice) ResumeHint(command string) string { return a.resume(command) }
+
+// ScrubText is Scrub, the text as it is when the zero value has none.
+func (a Advice) ScrubText(s string) string {
+	if a.Scrub == nil {
+		return s
+	}
+	return a.Scrub(s)
+}
+
 // StopHint is the advice for an error that cut a wait short (a timeout or an interrupt): how to wait
 // for its task again. "" for any other error, or when the error names no task.
 func (a Advice) StopHint(err error) string {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/testevent"
@@ -29,7 +31,15 @@ import (
 
 // Options is what `novita test-event` was asked to do.
 type Options struct {
-	F          *factory.Factory
+	IO    *iostreams.IOStreams
+	API   func() (*factory.API, error)
+	Clock clock.Clock // --timeout
+	// WorkDir and HTTPClient build the test request's body; Path finds --from-file.
+	WorkDir    string
+	HTTPClient *http.Client
+	Path       func(string) string
+	JSON       bool
+
 	Status     string
 	Task       string
 	Timeout    time.Duration
@@ -43,7 +53,7 @@ type Options struct {
 
 // NewCmdTestEvent builds `novita test-event`; runF replaces the run function in tests.
 func NewCmdTestEvent(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, API: f.API, Clock: f.Clock, WorkDir: f.WorkDir, HTTPClient: f.HTTPClient, Path: f.Path}
 	cmd := &cobra.Command{
 		Use:   "test-event",
 		Short: "Have a test-mode webhook event delivered, or send one yourself",
@@ -62,6 +72,7 @@ for it, print it and check it. Exit 0 when it arrived as asked, 1 if it differed
   $ novita test-event --from-file events/20261127T101500_abc.json --to http://localhost:3000/hooks`,
 		Args: cmdutil.UsageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -77,7 +88,7 @@ for it, print it and check it. Exit 0 when it arrived as asked, 1 if it differed
 	fl.StringVar(&o.FromFile, "from-file", "", "send this saved event (from listen --save); needs --to")
 	fl.StringArrayVar(&o.Sets, "set", nil, "edit the local event: path=value (e.g. payload.task.reason=boom); repeatable")
 	fl.DurationVar(&o.RetryDelay, "retry-delay", 0, "delay between local delivery retries (default Novita-like backoff)")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd)
+	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
 	_ = cmd.RegisterFlagCompletionFunc("status", cmdutil.FixedCompletions("SUCCEED", "FAILED"))
 	_ = cmd.RegisterFlagCompletionFunc("task", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return catalog.Names(), cobra.ShellCompDirectiveNoFileComp
@@ -88,7 +99,7 @@ for it, print it and check it. Exit 0 when it arrived as asked, 1 if it differed
 
 // runTestEvent has a test-mode event delivered (by the API, or built and sent locally) and checks it.
 func runTestEvent(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
+	io := o.IO
 	want, err := parseTestStatus(o.Status)
 	if err != nil {
 		return err
@@ -111,11 +122,11 @@ func runTestEvent(ctx context.Context, o *Options) error {
 	case len(o.Sets) > 0:
 		return clierr.Usagef("--set edits a locally built event: use it with --local --to URL")
 	}
-	api, err := cmdutil.NeedAPI(f)
+	api, err := cmdutil.NeedAPI(o.API)
 	if err != nil {
 		return err
 	}
-	req, err := testRequest(ctx, f, task)
+	req, err := testRequest(ctx, o, task)
 	if err != nil {
 		return err
 	}
@@ -134,8 +145,8 @@ func runTestEvent(ctx context.Context, o *Options) error {
 
 // roundTrip opens a receiver, asks for a test event to it and checks what arrives.
 func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.Task, req map[string]any, want novita.Status) error {
-	f, io := o.F, o.F.IOStreams
-	srv, err := cmdutil.OpenReceiver(ctx, f, o.Tunnel, api, webhook.Options{}, "test-event",
+	io := o.IO
+	srv, err := cmdutil.OpenReceiver(ctx, o.Tunnel, api, webhook.Options{}, "test-event",
 		clierr.Usagef("test-event needs a receiver: set NGROK_AUTHTOKEN, use --tunnel local with --public-url, or send to your endpoint with --to URL"))
 	if err != nil {
 		return err
@@ -150,7 +161,7 @@ func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.T
 	io.Statusf("requested a %s test event (task %s); waiting for it at %s/...", want.Short(), id, srv.Tunnel.URL())
 	var timeout <-chan time.Time
 	if o.Timeout > 0 {
-		t := f.Clock.NewTimer(o.Timeout)
+		t := o.Clock.NewTimer(o.Timeout)
 		defer t.Stop()
 		timeout = t.C()
 	}
@@ -167,7 +178,7 @@ func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.T
 			if d.Event == nil || d.Ignored || d.Duplicate {
 				continue
 			}
-			if f.Globals.JSON {
+			if o.JSON {
 				if err := iostreams.WriteRawJSONLine(io.Out, d.Body); err != nil {
 					return err
 				}
@@ -185,11 +196,11 @@ func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.T
 
 // sendLocal builds (or loads) an event and POSTs it with Novita's delivery policy.
 func sendLocal(ctx context.Context, o *Options, task catalog.Task, want novita.Status) error {
-	f, io := o.F, o.F.IOStreams
+	io := o.IO
 	var ev []byte
 	var err error
 	if o.FromFile != "" {
-		if ev, err = readEventFile(f.Path(o.FromFile)); err != nil {
+		if ev, err = readEventFile(o.Path(o.FromFile)); err != nil {
 			return err
 		}
 	} else if ev, err = testevent.Fixture(task.Name, want, newTestID()); err != nil {
@@ -202,7 +213,7 @@ func sendLocal(ctx context.Context, o *Options, task catalog.Task, want novita.S
 		URL: o.To, Body: ev, RetryDelay: o.RetryDelay,
 		OnAttempt: func(a testevent.Attempt) { io.Statusf("%s", attemptLine(o.To, a)) },
 	})
-	if f.Globals.JSON {
+	if o.JSON {
 		if werr := iostreams.WriteJSON(io.Out, attemptsDoc(o.To, res, err)); werr != nil {
 			return werr
 		}
@@ -227,8 +238,8 @@ func submitTest(ctx context.Context, api *factory.API, task catalog.Task, req ma
 }
 
 // testRequest builds a minimal valid body for task: a placeholder prompt or text where one is needed.
-func testRequest(ctx context.Context, f *factory.Factory, task catalog.Task) (map[string]any, error) {
-	in := body.Input{Flags: map[string]string{}, Lists: map[string][]string{}, HTTPClient: f.HTTPClient, Dir: f.WorkDir}
+func testRequest(ctx context.Context, o *Options, task catalog.Task) (map[string]any, error) {
+	in := body.Input{Flags: map[string]string{}, Lists: map[string][]string{}, HTTPClient: o.HTTPClient, Dir: o.WorkDir}
 	if _, ok := task.Flag("prompt"); ok {
 		in.Flags["prompt"] = "novita test event"
 	}

@@ -26,6 +26,8 @@ func TestNewCmdTestEvent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
 			f := cmdtest.Factory()
+			f.Globals.JSON = true // parsed by the root
+			f.Test.NgrokConnectURL = "127.0.0.1:1"
 			var got *Options
 			cmd := NewCmdTestEvent(f, func(_ context.Context, o *Options) error {
 				got = o
@@ -45,6 +47,10 @@ func TestNewCmdTestEvent(t *testing.T) {
 			if got.Status != w.Status || got.Task != w.Task || got.To != w.To || got.Local != w.Local || got.FromFile != w.FromFile ||
 				!slices.Equal(got.Sets, w.Sets) || got.RetryDelay != w.RetryDelay {
 				t.Errorf("options %+v, want %+v", *got, w)
+			}
+			if !got.JSON || got.IO == nil || got.API == nil || got.Clock == nil || got.HTTPClient == nil || got.Path == nil ||
+				got.Tunnel.Env.NgrokConnectURL != "127.0.0.1:1" {
+				t.Errorf("services %+v", *got)
 			}
 		})
 	}

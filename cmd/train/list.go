@@ -16,13 +16,15 @@ import (
 
 // ListOptions is what `novita train list` was asked to show.
 type ListOptions struct {
-	F      *factory.Factory
+	IO     *iostreams.IOStreams
+	API    func() (*factory.API, error)
+	JSON   bool
 	Limit  int
 	Cursor string
 }
 
 func newCmdList(f *factory.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
-	o := &ListOptions{F: f}
+	o := &ListOptions{IO: f.IOStreams, API: f.API}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List your training tasks and their trained models",
@@ -37,6 +39,7 @@ up to 100 are followed); when more remain, the cursor to go on from is printed o
 			if o.Limit <= 0 {
 				return clierr.Usagef("--limit must be at least 1, got %d", o.Limit)
 			}
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -49,8 +52,8 @@ up to 100 are followed); when more remain, the cursor to go on from is printed o
 }
 
 func runList(ctx context.Context, o *ListOptions) error {
-	f, io := o.F, o.F.IOStreams
-	api, err := cmdutil.NeedAPI(f)
+	io := o.IO
+	api, err := cmdutil.NeedAPI(o.API)
 	if err != nil {
 		return err
 	}
@@ -58,7 +61,7 @@ func runList(ctx context.Context, o *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	if f.Globals.JSON {
+	if o.JSON {
 		for _, t := range tasks {
 			if err := iostreams.WriteRawJSONLine(io.Out, t.Raw); err != nil {
 				return err

@@ -17,7 +17,10 @@ import (
 
 // StatusOptions is what `novita train status` was asked to read.
 type StatusOptions struct {
-	F       *factory.Factory
+	IO      *iostreams.IOStreams
+	API     func() (*factory.API, error)
+	Follow  Follower // with --wait
+	JSON    bool
 	ID      string
 	Type    string // subject, style, "" = try subject, then style
 	Wait    bool
@@ -25,7 +28,7 @@ type StatusOptions struct {
 }
 
 func newCmdStatus(f *factory.Factory, runF func(context.Context, *StatusOptions) error) *cobra.Command {
-	o := &StatusOptions{F: f}
+	o := &StatusOptions{IO: f.IOStreams, API: f.API, Follow: newFollower(f)}
 	cmd := &cobra.Command{
 		Use:   "status TASK_ID",
 		Short: "Show a training task's status and its trained models",
@@ -42,6 +45,7 @@ With --json, the API's document as it came.`,
 			if o.ID == "" || iostreams.Safe(o.ID) != o.ID {
 				return clierr.Usagef("train status: %q is not a task id", iostreams.Safe(args[0]))
 			}
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -56,8 +60,8 @@ With --json, the API's document as it came.`,
 }
 
 func runStatus(ctx context.Context, o *StatusOptions) error {
-	f, io := o.F, o.F.IOStreams
-	api, err := cmdutil.NeedAPI(f)
+	io := o.IO
+	api, err := cmdutil.NeedAPI(o.API)
 	if err != nil {
 		return err
 	}
@@ -66,9 +70,9 @@ func runStatus(ctx context.Context, o *StatusOptions) error {
 		return clierr.About(err, clierr.Subject{TaskID: o.ID})
 	}
 	if o.Wait && !training.Done(t) {
-		return waitAndPrint(ctx, f, api.Client, kind, o.ID, o.Timeout, f.Globals.JSON)
+		return o.Follow.waitAndPrint(ctx, api.Client, kind, o.ID, o.Timeout, o.JSON)
 	}
-	if f.Globals.JSON {
+	if o.JSON {
 		return iostreams.WriteRawJSONLine(io.Out, t.Raw)
 	}
 	w := io.Out

@@ -15,11 +15,14 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/training"
+	"github.com/novita-cli/novita/pkg/waiter"
 )
 
 // DefaultTimeout bounds --wait; the page expects about ten minutes of training.
@@ -27,11 +30,14 @@ const DefaultTimeout = time.Hour
 
 // Options is what `novita train subject|style` was asked to do.
 type Options struct {
-	F        *factory.Factory
-	Task     catalog.Task   // the training spec (subject-training, style-training)
-	Images   []string       // as given: --images and positional arguments
-	Captions []string       // --caption: one for every image, or one per image
-	Fields   map[string]any // body path -> value of each spec flag the user set
+	IO       *iostreams.IOStreams
+	API      func() (*factory.API, error)
+	Follow   Follower
+	Path     func(string) string // an image path as given, made relative to the command's directory
+	Task     catalog.Task        // the training spec (subject-training, style-training)
+	Images   []string            // as given: --images and positional arguments
+	Captions []string            // --caption: one for every image, or one per image
+	Fields   map[string]any      // body path -> value of each spec flag the user set
 	Wait     bool
 	Timeout  time.Duration // with Wait; 0 = no limit
 	JSON     bool
@@ -73,7 +79,7 @@ Every value is checked before the first upload: a bad one is a usage error (exit
 // newCmdStart builds `train subject` or `train style` with a flag for every spec param that has one.
 func newCmdStart(f *factory.Factory, task catalog.Task, runF func(context.Context, *Options) error) *cobra.Command {
 	kind := catalog.TrainKind(task.Path)
-	o := &Options{F: f, Task: task, flags: map[string]string{}}
+	o := &Options{IO: f.IOStreams, API: f.API, Follow: newFollower(f), Path: f.Path, Task: task, flags: map[string]string{}}
 	cmd := &cobra.Command{
 		Use:   kind + " --name NAME --images FILE... [flags]",
 		Short: task.Description,
@@ -165,11 +171,11 @@ func flagValue(cmd *cobra.Command, name string, task catalog.Task, path string) 
 }
 
 func runStart(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
+	io := o.IO
 	kind := catalog.TrainKind(o.Task.Path)
 	req := training.Request{Captions: o.Captions, Fields: o.Fields}
 	for _, p := range o.Images {
-		b, err := os.ReadFile(f.Path(p))
+		b, err := os.ReadFile(o.Path(p))
 		if err != nil {
 			return clierr.Usagef("train %s: cannot read image %s: %v", kind, p, unwrapPathError(err))
 		}
@@ -179,7 +185,7 @@ func runStart(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	api, err := cmdutil.NeedAPI(f)
+	api, err := cmdutil.NeedAPI(o.API)
 	if err != nil {
 		return err
 	}
@@ -191,7 +197,7 @@ func runStart(ctx context.Context, o *Options) error {
 	}
 	name, _ := plan.Body["name"].(string)
 	if !o.Wait {
-		io.Statusf("submitted %s training task %s; %s", kind, id, f.ResumeHint("novita train status "+id))
+		io.Statusf("submitted %s training task %s; %s", kind, id, o.Follow.Advice.ResumeHint("novita train status "+id))
 		if o.JSON {
 			return iostreams.WriteJSON(io.Out, map[string]string{"task_id": id, "type": kind, "name": name})
 		}
@@ -199,15 +205,28 @@ func runStart(ctx context.Context, o *Options) error {
 		return nil
 	}
 	io.Statusf("submitted %s training task %s; waiting (Ctrl-C stops waiting; %s)", kind, id,
-		f.ResumeHint("novita train status "+id+" --wait"))
-	return waitAndPrint(ctx, o.F, api.Client, kind, id, o.Timeout, o.JSON)
+		o.Follow.Advice.ResumeHint("novita train status "+id+" --wait"))
+	return o.Follow.waitAndPrint(ctx, api.Client, kind, id, o.Timeout, o.JSON)
+}
+
+// Follower is what following a training task to its end uses of the command line (train subject,
+// style and status --wait).
+type Follower struct {
+	IO       *iostreams.IOStreams
+	Clock    clock.Clock
+	Schedule waiter.Schedule
+	Advice   taskview.Advice // how to follow it again after a timeout or Ctrl-C
+}
+
+func newFollower(f *factory.Factory) Follower {
+	return Follower{IO: f.IOStreams, Clock: f.Clock, Schedule: f.Schedule(), Advice: cmdutil.Advice(f)}
 }
 
 // waitAndPrint follows a task to its end, then prints the trained model names (or the status document).
-func waitAndPrint(ctx context.Context, f *factory.Factory, api training.API, kind, id string, timeout time.Duration, asJSON bool) error {
-	io := f.IOStreams
+func (fl Follower) waitAndPrint(ctx context.Context, api training.API, kind, id string, timeout time.Duration, asJSON bool) error {
+	io := fl.IO
 	last := ""
-	t, err := training.Wait(ctx, api, f.Clock, f.Schedule(), kind, id, timeout, func(t *novita.TrainingTask) {
+	t, err := training.Wait(ctx, api, fl.Clock, fl.Schedule, kind, id, timeout, func(t *novita.TrainingTask) {
 		if line := statusLine(t); line != last {
 			last = line
 			io.Statusf("training %s: %s", id, line)
@@ -215,7 +234,7 @@ func waitAndPrint(ctx context.Context, f *factory.Factory, api training.API, kin
 	})
 	if err != nil {
 		if clierr.HintOf(err) == "" { // a timeout or Ctrl-C: the training goes on, say how to follow it
-			err = clierr.WithHint(clierr.KindOf(err), err, f.ResumeHint("novita train status "+id+" --wait"))
+			err = clierr.WithHint(clierr.KindOf(err), err, fl.Advice.ResumeHint("novita train status "+id+" --wait"))
 		}
 		return clierr.About(err, clierr.Subject{TaskID: id})
 	}

@@ -51,6 +51,27 @@ func TestNewCmdTrain(t *testing.T) {
 			if fmt.Sprint(got.Images) != tt.images || fmt.Sprint(got.Fields) != tt.fields || got.Wait != tt.wait || got.Timeout != tt.timeout {
 				t.Errorf("options: images %v fields %v wait %v timeout %v", got.Images, got.Fields, got.Wait, got.Timeout)
 			}
+			if got.IO == nil || got.API == nil || got.Path == nil || got.Follow.IO == nil || got.Follow.Clock == nil || got.Follow.Advice.Resume == nil {
+				t.Errorf("services %+v", *got)
+			}
 		})
+	}
+}
+
+// TestNewCmdStatusAndList checks what `train status` and `train list` are asked, captured through
+// runF: their flags, --json (a global the root parses) and the services they use.
+func TestNewCmdStatusAndList(t *testing.T) {
+	f := cmdtest.Factory()
+	f.Globals.JSON = true
+	var st *StatusOptions
+	err := cmdtest.Exec(newCmdStatus(f, func(_ context.Context, o *StatusOptions) error { st = o; return nil }), "8f2c --type style --wait --timeout 2m")
+	if err != nil || st.ID != "8f2c" || st.Type != "style" || !st.Wait || st.Timeout != 2*time.Minute || !st.JSON ||
+		st.IO == nil || st.API == nil || st.Follow.IO == nil || st.Follow.Schedule.Max == 0 {
+		t.Errorf("status: %v, %+v", err, st)
+	}
+	var ls *ListOptions
+	err = cmdtest.Exec(newCmdList(f, func(_ context.Context, o *ListOptions) error { ls = o; return nil }), "--limit 200 --cursor c1")
+	if err != nil || ls.Limit != 200 || ls.Cursor != "c1" || !ls.JSON || ls.IO == nil || ls.API == nil {
+		t.Errorf("list: %v, %+v", err, ls)
 	}
 }

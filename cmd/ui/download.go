@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/novita-cli/novita/cmd/factory"
-	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/inspect"
@@ -30,12 +28,12 @@ const noKey = "downloading again re-reads the task from the API, which needs a k
 // without rewriting the recorded history. An output never saved is refused with the command that
 // saves it. One download runs at a time. The API is resolved on first use, so the inspector starts
 // without a key.
-func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, ui.Task) ([]ui.TaskFile, error) {
+func (in *Inspector) Downloader(store *inspect.Store) func(context.Context, ui.Task) ([]ui.TaskFile, error) {
 	var mu sync.Mutex
 	return func(ctx context.Context, t ui.Task) ([]ui.TaskFile, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		api, err := f.API()
+		api, err := in.API()
 		if err != nil {
 			return nil, err
 		}
@@ -59,17 +57,17 @@ func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, 
 		if res.Task.Status != novita.StatusSucceed {
 			return nil, ui.Unavailablef("task %s is %s now: there is nothing to download", t.ID, res.Task.Status.Short())
 		}
-		recordExpiry(ctx, f, store.Journal, t.ID, res)
+		in.recordExpiry(ctx, store.Journal, t.ID, res)
 		recorded := make([]download.Saved, 0, len(d.Files))
 		for _, fr := range d.Files {
 			if fr.Path != "" && filepath.IsAbs(fr.Path) {
 				recorded = append(recorded, download.Saved{Kind: fr.Kind, Index: fr.Index, Path: fr.Path, Bytes: fr.Bytes, SHA256: fr.SHA256})
 			}
 		}
-		run := runner.New(f, api, taskview.Quiet{IO: f.IOStreams})
+		run := in.NewRunner(api, taskview.Quiet{IO: in.IO})
 		files, err := run.SaveTo(ctx, t.ID, res, recorded)
 		for _, fl := range files {
-			f.IOStreams.Statusf("saved %s", fl.Path)
+			in.IO.Statusf("saved %s", fl.Path)
 		}
 		if err != nil {
 			// Refusals (a different file at the recorded path, an output never saved) say why: 409.
@@ -82,16 +80,16 @@ func Downloader(f *factory.Factory, store *inspect.Store) func(context.Context, 
 
 // recordExpiry notes when each output URL of a fresh result stops working (its TTL from now), so the
 // gallery knows without guessing; a failure only costs that knowledge.
-func recordExpiry(ctx context.Context, f *factory.Factory, j *journal.Journal, id string, res *novita.TaskResult) {
+func (in *Inspector) recordExpiry(ctx context.Context, j *journal.Journal, id string, res *novita.TaskResult) {
 	var recs []journal.FileRecord
 	for _, o := range res.Outputs() {
 		if o.TTL > 0 {
-			recs = append(recs, journal.FileRecord{Kind: o.Kind, Index: o.Index, URLExpiresAt: f.Clock.Now().Add(time.Duration(o.TTL) * time.Second)})
+			recs = append(recs, journal.FileRecord{Kind: o.Kind, Index: o.Index, URLExpiresAt: in.Clock.Now().Add(time.Duration(o.TTL) * time.Second)})
 		}
 	}
 	if len(recs) > 0 {
 		if err := j.RecordFiles(ctx, id, recs); err != nil {
-			f.IOStreams.Warnf("journal: %v", err)
+			in.IO.Warnf("journal: %v", err)
 		}
 	}
 }

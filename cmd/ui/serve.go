@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"syscall"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/runner"
+	"github.com/novita-cli/novita/pkg/clock"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/ui"
 )
 
@@ -24,11 +28,29 @@ type ServeConfig struct {
 	Actions ui.Actions
 }
 
+// Inspector is what serving the inspector uses of the command line, for `novita ui` and
+// `novita listen --ui`: their options hold one (NewInspector) rather than the factory.
+type Inspector struct {
+	IO        *iostreams.IOStreams
+	API       func() (*factory.API, error) // resolved on first use, so the inspector starts without a key
+	NewRunner runner.Func                  // "Download again" saves through the lifecycle
+	Clock     clock.Clock
+	Logger    func() *slog.Logger // read when used: --debug is known only once the flags are parsed
+	// Ready, when set, receives the inspector's URL with its token once it serves (a test hook:
+	// factory.Deps.UIReady).
+	Ready chan<- string
+}
+
+// NewInspector takes the inspector's needs from the factory.
+func NewInspector(f *factory.Factory) *Inspector {
+	return &Inspector{IO: f.IOStreams, API: f.API, NewRunner: runner.For(f), Clock: f.Clock, Logger: f.Logger, Ready: f.Test.UIReady}
+}
+
 // Bind validates the address and binds it, before anything is printed. A busy default port (another
 // inspector is running) moves to a free port with a note; a port given with the flag does not.
-func Bind(f *factory.Factory, c ServeConfig) (*ui.Server, error) {
-	io := f.IOStreams
-	opts := ui.Options{Addr: c.Addr, AddrFlag: c.AddrFlag, AllowRemote: c.AllowRemote, Logger: f.Logger(), Now: f.Clock.Now,
+func (in *Inspector) Bind(c ServeConfig) (*ui.Server, error) {
+	io := in.IO
+	opts := ui.Options{Addr: c.Addr, AddrFlag: c.AddrFlag, AllowRemote: c.AllowRemote, Logger: in.Logger(), Now: in.Clock.Now,
 		Events: c.Events, Store: c.Store, Actions: c.Actions}
 	if c.Open != nil {
 		opts.OpenBrowser = func(url string) error {
@@ -63,9 +85,9 @@ func portOf(addr string) string {
 
 // Announce prints the URL, token included, on stderr: even with -q, since it is the only way in, and
 // never on stdout, which carries data (and may be logged or piped) and where the token must not go.
-func Announce(ctx context.Context, f *factory.Factory, srv *ui.Server) {
-	fmt.Fprintf(f.IOStreams.ErrOut, "Inspector: %s\n", srv.URL())
-	if ready := f.Test.UIReady; ready != nil {
+func (in *Inspector) Announce(ctx context.Context, srv *ui.Server) {
+	fmt.Fprintf(in.IO.ErrOut, "Inspector: %s\n", srv.URL())
+	if ready := in.Ready; ready != nil {
 		select {
 		case ready <- srv.URL():
 		case <-ctx.Done():

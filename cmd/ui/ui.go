@@ -13,13 +13,16 @@ import (
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/inspect"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/ui"
 )
 
 // Options is what `novita ui` was asked to do.
 type Options struct {
-	F           *factory.Factory
+	IO          *iostreams.IOStreams
+	Journal     func() *journal.Journal
+	Inspector   *Inspector
 	Addr        string
 	AddrSet     bool
 	AllowRemote bool
@@ -30,7 +33,7 @@ type Options struct {
 
 // NewCmdUI builds `novita ui`; runF replaces the run function in tests.
 func NewCmdUI(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f, OpenBrowser: OpenBrowser}
+	o := &Options{IO: f.IOStreams, Journal: f.Journal, Inspector: NewInspector(f), OpenBrowser: OpenBrowser}
 	cmd := &cobra.Command{
 		Use:   "ui",
 		Short: "Browse webhook events and generated files in a local web inspector",
@@ -69,29 +72,29 @@ own origin, and files are served only from the paths the journal recorded.`,
 
 // runUI serves the journal until Ctrl-C.
 func runUI(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
-	j := f.Journal()
+	io, in := o.IO, o.Inspector
+	j := o.Journal()
 	defer j.Close()
 	// Open (and migrate) the journal now: a broken one is reported here, not as a toast in the page.
 	if _, err := j.List(ctx, journal.Query{Limit: 1}); err != nil {
 		return fmt.Errorf("ui: %w", err)
 	}
-	store := &inspect.Store{Journal: j, Now: f.Clock.Now}
+	store := &inspect.Store{Journal: j, Now: in.Clock.Now}
 	store.ServerKnown = func(u string) bool { // Download again reads the result from the API in use now
-		api, err := f.API()
+		api, err := in.API()
 		return err == nil && strings.TrimRight(u, "/") == api.BaseURL
 	}
-	acts := &inspect.Actions{NoReplay: inspect.NoReplayUI, Download: Downloader(f, store), Now: f.Clock.Now}
+	acts := &inspect.Actions{NoReplay: inspect.NoReplayUI, Download: in.Downloader(store), Now: in.Clock.Now}
 	c := ServeConfig{Addr: o.Addr, AddrFlag: "--addr", AddrSet: o.AddrSet, AllowRemote: o.AllowRemote, Store: store, Actions: acts}
 	if o.Open {
 		c.Open = o.OpenBrowser
 	}
-	srv, err := Bind(f, c)
+	srv, err := in.Bind(c)
 	if err != nil {
 		return err
 	}
 	io.Statusf("Serving the journal %s", j.Path)
-	Announce(ctx, f, srv)
+	in.Announce(ctx, srv)
 	io.Statusf("History only: for live webhooks, replay and test events run: novita listen --ui")
 	io.Statusf("(^C to quit)")
 	return srv.Serve(ctx)

@@ -88,7 +88,7 @@ func TestBindMovesOffABusyDefaultPortOnly(t *testing.T) {
 	defer busy.Close()
 	ios, _, _, errOut := iostreams.Test()
 	f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
-	srv, err := Bind(f, ServeConfig{Addr: busy.Addr().String(), AddrFlag: "--addr"})
+	srv, err := NewInspector(f).Bind(ServeConfig{Addr: busy.Addr().String(), AddrFlag: "--addr"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestBindMovesOffABusyDefaultPortOnly(t *testing.T) {
 	if srv.Addr() == busy.Addr().String() || !strings.Contains(errOut.String(), "is busy") {
 		t.Fatalf("served on %s; stderr %q", srv.Addr(), errOut)
 	}
-	if _, err := Bind(f, ServeConfig{Addr: busy.Addr().String(), AddrFlag: "--ui-addr", AddrSet: true}); err == nil ||
+	if _, err := NewInspector(f).Bind(ServeConfig{Addr: busy.Addr().String(), AddrFlag: "--ui-addr", AddrSet: true}); err == nil ||
 		!strings.Contains(err.Error(), "--ui-addr") {
 		t.Fatalf("a chosen busy port: %v", err)
 	}
@@ -143,7 +143,8 @@ func TestNewCmdUI(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := tt.want
-			if got.Addr != w.Addr || got.AddrSet != w.AddrSet || got.AllowRemote != w.AllowRemote || got.Open != w.Open || got.OpenBrowser == nil {
+			if got.Addr != w.Addr || got.AddrSet != w.AddrSet || got.AllowRemote != w.AllowRemote || got.Open != w.Open || got.OpenBrowser == nil ||
+				got.IO == nil || got.Journal == nil || got.Inspector == nil || got.Inspector.API == nil || got.Inspector.NewRunner == nil {
 				t.Errorf("options %+v, want %+v", *got, w)
 			}
 		})

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
-	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -25,16 +24,15 @@ import (
 // batch that never became tasks are listed and warned about (they must be submitted again), without
 // changing the exit code.
 func runWaitBatch(ctx context.Context, o *Options) error {
-	f := o.F
 	id := strings.TrimSpace(o.BatchID)
-	j := f.Journal()
+	j := o.Journal()
 	tasks, err := j.BatchMembers(ctx, id)
 	if err != nil {
 		return err
 	}
 	plan, ok, err := j.BatchPlanOf(ctx, id)
 	if err != nil {
-		f.IOStreams.Warnf("%v", err)
+		o.IO.Warnf("%v", err)
 	}
 	if len(tasks) == 0 && ok {
 		return clierr.New(clierr.KindGeneric, fmt.Errorf("batch %s: none of its %d lines became a task (the batch stopped, or the API "+
@@ -43,11 +41,11 @@ func runWaitBatch(ctx context.Context, o *Options) error {
 	if len(tasks) == 0 {
 		return clierr.Usagef("the journal has no tasks of batch %q (batch ids are printed when a batch starts; see: novita tasks)", id)
 	}
-	view := &taskview.BatchView{IO: f.IOStreams, JSON: f.Globals.JSON, ID: id, Wait: true, Timeout: o.Timeout,
+	view := &taskview.BatchView{IO: o.IO, JSON: o.JSON, ID: id, Wait: true, Timeout: o.Timeout,
 		Every: o.ProgressEvery}
 	if ok {
 		if unsent := unsentLines(plan, tasks); len(unsent) > 0 {
-			f.IOStreams.Warnf("batch %s: lines %s of %s were never submitted (the batch stopped before them, or the API refused them): "+
+			o.IO.Warnf("batch %s: lines %s of %s were never submitted (the batch stopped before them, or the API refused them): "+
 				"submit them again", id, taskview.LineList(slices.Clone(unsent)), planFile(plan))
 			for _, l := range unsent {
 				view.Earlier = append(view.Earlier, taskview.Row{Line: l, Outcome: batch.NotSubmitted})
@@ -61,18 +59,17 @@ func runWaitBatch(ctx context.Context, o *Options) error {
 // whatever batch or command, then downloads what is still downloadable. Outputs that can no longer be
 // fetched (their URLs expired) are told per task; the exit code is a batch's.
 func runWaitPending(ctx context.Context, o *Options) error {
-	f := o.F
-	tasks, err := f.Journal().List(ctx, journal.Query{Pending: true})
+	tasks, err := o.Journal().List(ctx, journal.Query{Pending: true})
 	if err != nil {
 		return err
 	}
-	cmdutil.SayGoneSandbox(ctx, f.Journal(), f.IOStreams)
+	cmdutil.SayGoneSandbox(ctx, o.Journal(), o.IO)
 	if len(tasks) == 0 {
-		f.IOStreams.Statusf("no pending tasks: the journal saw every task end (see: novita tasks)")
+		o.IO.Statusf("no pending tasks: the journal saw every task end (see: novita tasks)")
 		return nil
 	}
 	slices.Reverse(tasks) // oldest first
-	api, err := f.API()
+	api, err := o.API()
 	if err != nil {
 		return err
 	}
@@ -88,14 +85,14 @@ func runWaitPending(ctx context.Context, o *Options) error {
 		mine = append(mine, t)
 	}
 	for _, u := range slices.Sorted(maps.Keys(elsewhere)) {
-		f.IOStreams.Warnf("%s submitted to %s, not to %s: left alone (to wait for them, point "+
+		o.IO.Warnf("%s submitted to %s, not to %s: left alone (to wait for them, point "+
 			"NOVITA_BASE_URL there)", iostreams.Count(elsewhere[u], "pending task"), iostreams.Safe(u), api.BaseURL)
 	}
 	if len(mine) == 0 {
-		f.IOStreams.Statusf("no pending tasks of %s", api.BaseURL)
+		o.IO.Statusf("no pending tasks of %s", api.BaseURL)
 		return nil
 	}
-	view := &taskview.BatchView{IO: f.IOStreams, JSON: f.Globals.JSON, Label: "pending tasks",
+	view := &taskview.BatchView{IO: o.IO, JSON: o.JSON, Label: "pending tasks",
 		ResumeCommand: "novita wait --pending", Wait: true, Timeout: o.Timeout, Every: o.ProgressEvery}
 	return waitJournalled(ctx, o, view, mine, "pending tasks")
 }
@@ -103,20 +100,20 @@ func runWaitPending(ctx context.Context, o *Options) error {
 // waitJournalled waits for the journalled tasks that are not over and downloads what they lack, each
 // saved where its submit would have saved it (its -o, its {task} and {line}) unless -o says otherwise.
 func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, tasks []journal.Task, what string) error {
-	f, io := o.F, o.F.IOStreams
-	api, err := cmdutil.NeedAPI(f)
+	io := o.IO
+	api, err := cmdutil.NeedAPI(o.API)
 	if err != nil {
 		return err
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
 	}
-	outs, err := o.Output.Outputs(f)
+	outs, err := o.Output.Outputs()
 	if err != nil {
 		return err
 	}
 	outs.AnySaved = o.Output.Output == "" // resuming with the journalled templates: saved is saved
-	view.Advice = cmdutil.Advice(f)
+	view.Advice = o.Advice
 	spec := lifecycle.Batch{ID: view.ID, Task: "task", Concurrency: o.Concurrency, Wait: true, Timeout: o.Timeout,
 		Outputs: outs, Resumed: map[string]lifecycle.Resumed{}, Done: view.Done, Progress: view.Progress, Paused: view.Paused}
 	var items []batch.Item
@@ -130,7 +127,7 @@ func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, t
 		k := lifecycle.Resumed{Task: t.Name, BatchID: t.BatchID}
 		tmpl := outs.Template
 		if o.Output.Output == "" && t.Output != "" {
-			if tmpl, err = cmdutil.Template(f, t.Output); err != nil {
+			if tmpl, err = o.Output.Settings.Template(t.Output); err != nil {
 				return err
 			}
 			k.Template = tmpl
@@ -145,13 +142,13 @@ func waitJournalled(ctx context.Context, o *Options, view *taskview.BatchView, t
 		items = append(items, batch.Item{Line: t.Line, TaskID: t.ID})
 	}
 	if !o.Output.NoDownload {
-		if err := checkTargets(targets, o.Output.Overwrite, f.Globals.JSON); err != nil {
+		if err := checkTargets(targets, o.Output.Overwrite, o.JSON); err != nil {
 			return err
 		}
 	}
 	io.Statusf("%s: %d of %s to wait for or download (%d already over)", what, len(items), iostreams.Count(len(tasks), "task"), len(tasks)-len(items))
 	view.Start(items)
-	results, err := runner.New(f, api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
+	results, err := o.NewRunner(api, taskview.Quiet{IO: io}).RunBatch(ctx, spec, items)
 	return view.Finish(ctx, results, err)
 }
 

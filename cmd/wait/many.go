@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -19,7 +18,7 @@ import (
 // worst outcome. With --json every task gets one document, with an error object when it did not
 // succeed.
 func waitMany(ctx context.Context, o *Options, run *lifecycle.Runner, specs []lifecycle.Spec) error {
-	io, advice, jsonOut := o.F.IOStreams, cmdutil.Advice(o.F), o.F.Globals.JSON
+	io, advice, jsonOut := o.IO, o.Advice, o.JSON
 	io.Statusf("waiting for %s", iostreams.Count(len(specs), "task"))
 	items := make([]batch.Item, len(specs))
 	resumed := map[string]lifecycle.Resumed{}

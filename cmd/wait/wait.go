@@ -16,15 +16,28 @@ import (
 	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/waiter"
 )
 
 // Options is what `novita wait` was asked to do.
 type Options struct {
-	F           *factory.Factory
+	IO        *iostreams.IOStreams
+	API       func() (*factory.API, error)
+	Journal   func() *journal.Journal
+	Finder    *cmdutil.TaskFinder
+	NewRunner runner.Func
+	Schedule  waiter.Schedule // the polling schedule (wait looks at once, then follows it)
+	Clock     clock.Clock
+	Advice    taskview.Advice
+	Previews  *previews.Previews
+	Expiry    *expiry.Warner
+	JSON      bool
+
 	TaskIDs     []string
 	Last        bool
 	BatchID     string
@@ -42,7 +55,8 @@ const DefaultTimeout = 30 * time.Minute
 
 // NewCmdWait builds `novita wait`; runF replaces the run function in tests.
 func NewCmdWait(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	o := &Options{F: f}
+	o := &Options{IO: f.IOStreams, API: f.API, Journal: f.Journal, Finder: cmdutil.NewTaskFinder(f), NewRunner: runner.For(f),
+		Schedule: f.Schedule(), Clock: f.Clock, Advice: cmdutil.Advice(f), Previews: previews.New(f), Expiry: expiry.NewWarner(f)}
 	cmd := &cobra.Command{
 		Use:   "wait <task-id|prefix|file>...",
 		Short: "Wait for submitted tasks to end (polling), then download their outputs",
@@ -57,7 +71,7 @@ the journal never saw end, at once. A task is named by its id, a unique prefix o
   $ novita wait --batch b-1a2b3c4d5e
   $ novita wait --pending`,
 		Args:              cmdutil.UsageArgs(cobra.ArbitraryArgs),
-		ValidArgsFunction: cmdutil.TaskIDCompletion(f),
+		ValidArgsFunction: cmdutil.TaskIDCompletion(f.Journal),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.TaskIDs = dedupe(args)
 			batchSet := cmd.Flags().Changed("batch")
@@ -70,6 +84,7 @@ the journal never saw end, at once. A task is named by its id, a unique prefix o
 			if !batchSet && !o.Pending && cmd.Flags().Changed("concurrency") {
 				return clierr.Usagef("--concurrency goes with --batch <batch-id> or --pending")
 			}
+			o.JSON = f.Globals.JSON
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -87,7 +102,7 @@ the journal never saw end, at once. A task is named by its id, a unique prefix o
 	cmd.Flags().BoolVar(&o.Pending, "pending", false, "wait for every task the journal never saw end, and download what is still downloadable")
 	cmd.Flags().IntVar(&o.Concurrency, "concurrency", 4, "with --batch or --pending: result reads and downloads in flight")
 	cmdutil.TimeoutFlag(cmd, &o.Timeout, "timeout", DefaultTimeout, "how long to wait before giving up (the task keeps running)")
-	o.Output = cmdutil.AddOutputFlags(cmd, true)
+	o.Output = cmdutil.AddOutputFlags(cmd, cmdutil.NewSettings(f), true)
 	o.Preview = previews.AddFlag(cmd)
 	return cmd
 }
@@ -109,7 +124,7 @@ func dedupe(ids []string) []string {
 // journalled reads what the journal knows of the tasks to wait for: the newest one (--last), or each
 // id given. A task the journal does not know is waited for all the same, with the defaults.
 func journalled(ctx context.Context, o *Options) ([]journal.Task, error) {
-	f, j := o.F, o.F.Journal()
+	j := o.Journal()
 	if o.Last {
 		t, ok, err := j.Newest(ctx)
 		if err != nil {
@@ -120,7 +135,7 @@ func journalled(ctx context.Context, o *Options) ([]journal.Task, error) {
 		}
 		return []journal.Task{t}, nil
 	}
-	refs, err := cmdutil.ResolveTasks(ctx, f, o.TaskIDs)
+	refs, err := o.Finder.FindAll(ctx, o.TaskIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +149,7 @@ func journalled(ctx context.Context, o *Options) ([]journal.Task, error) {
 		d, ok, err := j.Get(ctx, id)
 		switch {
 		case err != nil && !warned:
-			f.IOStreams.Warnf("%v", err) // the wait does not need the journal, only its defaults
+			o.IO.Warnf("%v", err) // the wait does not need the journal, only its defaults
 			warned = true
 		case ok && d.Sandbox && d.EndedAt.IsZero():
 			return nil, clierr.WithHint(clierr.KindUsage, fmt.Errorf("task %s ran in an in-process --sandbox simulator, "+
@@ -152,14 +167,14 @@ func journalled(ctx context.Context, o *Options) ([]journal.Task, error) {
 
 // runWait waits (by polling) for tasks submitted earlier, then downloads their outputs.
 func runWait(ctx context.Context, o *Options) error {
-	f, io := o.F, o.F.IOStreams
+	io := o.IO
 	if o.Last && len(o.TaskIDs) > 0 {
 		return clierr.Usagef("give task ids or --last, not both")
 	}
 	if !o.Last && len(o.TaskIDs) == 0 {
 		return clierr.Usagef("no task id: give one or more task ids, or --last for the newest task (see: novita tasks)")
 	}
-	mode, err := previews.Mode(f, *o.Preview)
+	mode, err := o.Previews.Mode(*o.Preview)
 	if err != nil {
 		return err // before any waiting
 	}
@@ -167,24 +182,24 @@ func runWait(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	api, err := cmdutil.NeedAPI(f)
+	api, err := cmdutil.NeedAPI(o.API)
 	if err != nil {
 		return err
 	}
 	// Tasks resumed with wait have usually ended already: look at once rather than after the
 	// schedule's usual first pause.
-	sched := f.Schedule()
+	sched := o.Schedule
 	sched.First = 0
-	run := runner.New(f, api, taskview.Quiet{IO: io})
+	run := o.NewRunner(api, taskview.Quiet{IO: io})
 	run.Schedule = sched
-	meta, err := o.Output.MetadataMode(f)
+	meta, err := o.Output.MetadataMode()
 	if err != nil {
 		return err
 	}
 	specs := make([]lifecycle.Spec, len(tasks))
 	targets := make([]target, len(tasks))
 	for i, t := range tasks {
-		tmpl, err := cmdutil.Template(f, cmpOr(o.Output.Output, t.Output))
+		tmpl, err := o.Output.Settings.Template(cmpOr(o.Output.Output, t.Output))
 		if err != nil {
 			return err
 		}
@@ -198,7 +213,7 @@ func runWait(ctx context.Context, o *Options) error {
 		}
 	}
 	if !o.Output.NoDownload {
-		if err := checkTargets(targets, o.Output.Overwrite, f.Globals.JSON); err != nil {
+		if err := checkTargets(targets, o.Output.Overwrite, o.JSON); err != nil {
 			return err
 		}
 	}
@@ -206,14 +221,14 @@ func runWait(ctx context.Context, o *Options) error {
 		return waitMany(ctx, o, run, specs)
 	}
 	io.Statusf("waiting for task %s", specs[0].TaskID)
-	waiting := taskview.NewWaiting(io, f.Clock.Now, specs[0].TaskID, false).Resuming()
+	waiting := taskview.NewWaiting(io, o.Clock.Now, specs[0].TaskID, false).Resuming()
 	run.Observer = waiting
 	doc, err := run.Await(ctx, specs[0])
 	waiting.Stop()
-	err = taskview.Finish(io, f.Globals.JSON, doc, err, cmdutil.Advice(f))
+	err = taskview.Finish(io, o.JSON, doc, err, o.Advice)
 	if doc != nil {
-		expiry.WarnUndownloaded(ctx, f, doc.TaskID)
-		previews.Show(ctx, f, mode, doc.Files)
+		o.Expiry.WarnUndownloaded(ctx, doc.TaskID)
+		o.Previews.Show(ctx, o.JSON, mode, doc.Files)
 	}
 	return err
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/novita-cli/novita/pkg/waiter"
 )
 
 // TestNewCmdWait checks what each command line asks of `novita wait`, captured through runF: nothing runs.
@@ -29,6 +31,8 @@ func TestNewCmdWait(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := cmdtest.Factory()
+			f.Globals.JSON = true                                     // parsed by the root
+			f.Test.Schedule = &waiter.Schedule{Min: time.Millisecond} // a test hook, taken when the command is built
 			var got *Options
 			cmd := NewCmdWait(f, func(_ context.Context, o *Options) error {
 				got = o
@@ -51,6 +55,13 @@ func TestNewCmdWait(t *testing.T) {
 			}
 			if tt.name == "output flags" && (got.Output.Output != "out/{index}.{ext}" || !got.Output.Overwrite || !got.Output.NoDownload) {
 				t.Errorf("output flags %+v", *got.Output)
+			}
+			if !got.JSON || got.Schedule.Min != time.Millisecond {
+				t.Errorf("json %v, schedule %+v", got.JSON, got.Schedule)
+			}
+			if got.IO == nil || got.API == nil || got.Journal == nil || got.Finder == nil || got.NewRunner == nil || got.Clock == nil ||
+				got.Advice.Resume == nil || got.Previews == nil || got.Expiry == nil || got.Output.Settings.Path == nil {
+				t.Errorf("services %+v", *got)
 			}
 		})
 	}

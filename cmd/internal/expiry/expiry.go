@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 )
@@ -49,19 +50,34 @@ func OutputsWarning(taskID string, files []journal.FileRecord, now time.Time) st
 		id, mins, id)
 }
 
+// Warner is what the warning uses of the command line; a command's options hold one (NewWarner)
+// rather than the factory.
+type Warner struct {
+	IO      *iostreams.IOStreams
+	Journal func() *journal.Journal
+	Clock   clock.Clock
+	// InProcessSandbox tells whether the command ran against the --sandbox simulator.
+	InProcessSandbox func() bool
+}
+
+// NewWarner takes the warning's needs from the factory.
+func NewWarner(f *factory.Factory) *Warner {
+	return &Warner{IO: f.IOStreams, Journal: f.Journal, Clock: f.Clock, InProcessSandbox: f.InProcessSandbox}
+}
+
 // WarnUndownloaded warns (on stderr, even with -q) when outputs of the task were left undownloaded and
 // their URLs are about to expire, reading what the lifecycle journalled about them. Call it after a
 // task ended and its downloads (if any) are over. Nothing is said after an in-process --sandbox run,
 // whose outputs vanish with the command anyway.
-func WarnUndownloaded(ctx context.Context, f *factory.Factory, taskID string) {
-	if taskID == "" || f.InProcessSandbox() {
+func (w *Warner) WarnUndownloaded(ctx context.Context, taskID string) {
+	if taskID == "" || w.InProcessSandbox() {
 		return
 	}
-	d, ok, err := f.Journal().Get(ctx, taskID)
+	d, ok, err := w.Journal().Get(ctx, taskID)
 	if err != nil || !ok {
 		return // the journal's own failure was already warned about when it was written
 	}
-	if msg := OutputsWarning(taskID, d.Files, f.Clock.Now()); msg != "" {
-		f.IOStreams.Warnf("%s", msg)
+	if msg := OutputsWarning(taskID, d.Files, w.Clock.Now()); msg != "" {
+		w.IO.Warnf("%s", msg)
 	}
 }

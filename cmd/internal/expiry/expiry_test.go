@@ -43,7 +43,7 @@ func TestWarnUndownloadedReadsTheJournal(t *testing.T) {
 		{"unknown-task", ""},
 	} {
 		errOut.Reset()
-		WarnUndownloaded(ctx, f, c.id)
+		NewWarner(f).WarnUndownloaded(ctx, c.id)
 		if got := errOut.String(); got != c.want {
 			t.Errorf("%s: stderr %q, want %q", c.id, got, c.want)
 		}

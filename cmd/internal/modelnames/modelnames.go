@@ -4,9 +4,11 @@
 package modelnames
 
 import (
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,17 +20,30 @@ import (
 // run but its model list never does, so one cache serves every --sandbox run.
 const sandboxModelOrigin = "sandbox:in-process"
 
-// Cache is the model-list cache of an API. The in-process simulator (--sandbox) gets its own file
-// beside the real one, so trying the sandbox never replaces the list the real API's completion uses.
-func Cache(f *factory.Factory, api *factory.API) *models.Cache {
-	if api.InProcess {
-		return sandboxCache(f)
-	}
-	return models.NewCache(f.Getenv, api.BaseURL, f.Clock.Now)
+// Names is what the model-list cache and the name checks use of the command line; a command's
+// options hold one (New) rather than the factory.
+type Names struct {
+	Getenv func(string) string
+	Now    func() time.Time
+	Logger func() *slog.Logger // read when used: --debug is known only once the flags are parsed
 }
 
-func sandboxCache(f *factory.Factory) *models.Cache {
-	c := models.NewCache(f.Getenv, sandboxModelOrigin, f.Clock.Now)
+// New takes the names' needs from the factory.
+func New(f *factory.Factory) *Names {
+	return &Names{Getenv: f.Getenv, Now: f.Clock.Now, Logger: f.Logger}
+}
+
+// Cache is the model-list cache of an API. The in-process simulator (--sandbox) gets its own file
+// beside the real one, so trying the sandbox never replaces the list the real API's completion uses.
+func (n *Names) Cache(api *factory.API) *models.Cache {
+	if api.InProcess {
+		return sandboxCache(n.Getenv, n.Now)
+	}
+	return models.NewCache(n.Getenv, api.BaseURL, n.Now)
+}
+
+func sandboxCache(getenv func(string) string, now func() time.Time) *models.Cache {
+	c := models.NewCache(getenv, sandboxModelOrigin, now)
 	if c.Path != "" {
 		c.Path = filepath.Join(filepath.Dir(c.Path), "models-sandbox.json")
 	}
@@ -40,7 +55,7 @@ func sandboxCache(f *factory.Factory) *models.Cache {
 // env > config gives it. nil when the configuration cannot be read.
 func completionCache(f *factory.Factory, cmd *cobra.Command) *models.Cache {
 	if f.Globals.Sbx || flagChanged(cmd, "sandbox") {
-		return sandboxCache(f)
+		return sandboxCache(f.Getenv, f.Clock.Now)
 	}
 	base, err := f.Resolve("base_url", f.Globals.BaseURL, flagChanged(cmd, "base-url"))
 	if err != nil {
@@ -111,17 +126,17 @@ func completionStrings(cs []models.Completion) []string {
 // ControlNet units) of task taskName (catalog Task.Name) against the cached list. It speaks only from
 // a fresh cache, never reaches the network and never refuses: each string is one warning line for
 // stderr (names already quoted and escaped); none when all is well or the cache cannot tell.
-func Warnings(f *factory.Factory, api *factory.API, taskName string, body map[string]any) []string {
-	return Warner(f, api)(taskName, body)
+func (n *Names) Warnings(api *factory.API, taskName string, body map[string]any) []string {
+	return n.Warner(api)(taskName, body)
 }
 
 // Warner is Warnings for many bodies (a batch): the cache is read once, on the first call,
 // and the function is safe for concurrent use.
-func Warner(f *factory.Factory, api *factory.API) func(taskName string, body map[string]any) []string {
+func (n *Names) Warner(api *factory.API) func(taskName string, body map[string]any) []string {
 	load := sync.OnceValue(func() models.Snapshot {
-		s := Cache(f, api).Load()
+		s := n.Cache(api).Load()
 		if s.Problem != nil {
-			f.Logger().Debug("model cache not used for name checks", "state", s.State.String(), "problem", s.Problem.Error())
+			n.Logger().Debug("model cache not used for name checks", "state", s.State.String(), "problem", s.Problem.Error())
 		}
 		return s
 	})

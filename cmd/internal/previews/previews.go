@@ -4,6 +4,7 @@ package previews
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/download"
+	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/preview"
 )
 
@@ -23,22 +25,36 @@ func AddFlag(cmd *cobra.Command) *string {
 	return p
 }
 
+// Previews is what resolving --preview and drawing thumbnails use of the command line; a command's
+// options hold one (New) rather than the factory.
+type Previews struct {
+	IO      *iostreams.IOStreams
+	Resolve func(key, flagValue string, flagSet bool) (string, error)
+	Getenv  func(string) string
+	Logger  func() *slog.Logger // read when used: --debug is known only once the flags are parsed
+}
+
+// New takes the previews' needs from the factory.
+func New(f *factory.Factory) *Previews {
+	return &Previews{IO: f.IOStreams, Resolve: f.Resolve, Getenv: f.Getenv, Logger: f.Logger}
+}
+
 // Mode resolves the preview mode: --preview, else NOVITA_PREVIEW, else the config key preview,
 // else auto. A bad environment or config value is a usage error naming where it came from; call it
 // before submitting, so a typo never fails a command after it paid for a task.
-func Mode(f *factory.Factory, flagValue string) (string, error) {
-	return f.Resolve("preview", flagValue, flagValue != "")
+func (p *Previews) Mode(flagValue string) (string, error) {
+	return p.Resolve("preview", flagValue, flagValue != "")
 }
 
 // Show draws thumbnails of the downloaded images on stderr when the terminal can (see
-// taskview.ShowPreviews). Call it after the paths were printed. mode is Mode's answer (or the
-// flag's value, resolved here); an unusable mode only reaches the --debug log.
-func Show(ctx context.Context, f *factory.Factory, mode string, files []download.File) {
-	resolved, err := Mode(f, mode)
+// taskview.ShowPreviews); never with --json (jsonOut). Call it after the paths were printed. mode is
+// Mode's answer (or the flag's value, resolved here); an unusable mode only reaches the --debug log.
+func (p *Previews) Show(ctx context.Context, jsonOut bool, mode string, files []download.File) {
+	resolved, err := p.Mode(mode)
 	if err != nil {
-		f.Logger().Debug("no preview", "err", err)
+		p.Logger().Debug("no preview", "err", err)
 		return
 	}
-	env := taskview.SystemPreviewEnv(f.IOStreams, f.Globals.JSON, f.Getenv, f.Logger())
+	env := taskview.SystemPreviewEnv(p.IO, jsonOut, p.Getenv, p.Logger())
 	taskview.ShowPreviews(ctx, env, resolved, files)
 }

@@ -64,7 +64,7 @@ func TestPreviewModePrecedence(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFactory(t, map[string]string{"NOVITA_PREVIEW": c.env}, c.config)
-			got, err := Mode(f, c.flag)
+			got, err := New(f).Mode(c.flag)
 			if c.wantErr != "" {
 				if err == nil || clierr.Code(err) != 2 || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("got %q, %v; want a usage error naming %s", got, err, c.wantErr)

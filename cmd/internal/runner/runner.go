@@ -8,12 +8,19 @@ import (
 	"github.com/novita-cli/novita/pkg/lifecycle"
 )
 
-// New builds the task lifecycle for a command, reporting to obs.
-func New(f *factory.Factory, api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
-	return &lifecycle.Runner{
-		Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
-		Schedule: f.Schedule(), Clock: f.Clock,
-		Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
-		Sandbox: api.InProcess, ProvenanceNotes: &lifecycle.ProvenanceNotes{},
+// Func builds the task lifecycle for a command against api, reporting to obs. A command's options
+// hold one (For), so they name the lifecycle rather than the factory it is built from.
+type Func func(api *factory.API, obs lifecycle.Observer) *lifecycle.Runner
+
+// For is the lifecycle builder of this command line. The journal and the streams are taken when a
+// runner is built, after the flags were parsed.
+func For(f *factory.Factory) Func {
+	return func(api *factory.API, obs lifecycle.Observer) *lifecycle.Runner {
+		return &lifecycle.Runner{
+			Client: api.Client, BaseURL: api.BaseURL, Journal: f.Journal(), HTTP: f.HTTPClient, UserAgent: f.UserAgent(),
+			Schedule: f.Schedule(), Clock: f.Clock,
+			Progress: f.IOStreams.Transfers(), Observer: obs, Stdout: f.IOStreams.Out,
+			Sandbox: api.InProcess, ProvenanceNotes: &lifecycle.ProvenanceNotes{},
+		}
 	}
 }
