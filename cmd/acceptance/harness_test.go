@@ -67,7 +67,8 @@ func newCLI(t *testing.T) *cli {
 	fast := testSchedule()
 	c.deps = cmd.Deps{
 		Schedule:       &fast,
-		SandboxOptions: &sandbox.Options{TaskDuration: 300 * time.Millisecond, WebhookRetryBackoff: 20 * time.Millisecond},
+		SandboxOptions: &sandbox.Options{TaskDuration: 300 * time.Millisecond, WebhookRetryBackoff: 20 * time.Millisecond,
+			MaxMediaSide: testMediaSide},
 		Build:          cmd.BuildInfo{Version: "1.2.3-test", Commit: "abc123", Date: "2026-11-27"},
 	}
 	c.deps.Dir = dir
@@ -132,6 +133,12 @@ func (c *cli) abs(p string) string {
 }
 
 // startSandbox serves a separate simulator (as `novita sandbox` would) for commands run without --sandbox.
+// testMediaSide caps the sides of the images and videos the tests' sandboxes generate: encoding a
+// 1024x1024 PNG under -race costs more than the command line that asks for it, and a test is about
+// the file being whole and decodable, not its size (pkg/sandbox tests the sizes). A test that checks
+// a larger size sets MaxMediaSide itself.
+const testMediaSide = 256
+
 func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
 	if opts.TaskDuration == 0 {
@@ -139,6 +146,9 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 	}
 	if opts.WebhookRetryBackoff == 0 {
 		opts.WebhookRetryBackoff = 20 * time.Millisecond
+	}
+	if opts.MaxMediaSide == 0 {
+		opts.MaxMediaSide = testMediaSide
 	}
 	sb := sandbox.New(opts)
 	if err := sb.Start("127.0.0.1:0"); err != nil {

@@ -140,7 +140,7 @@ func flagsUsed() []string {
 	return out
 }
 
-// The package-level helpers below load a fresh catalog on every call; commands should Load once.
+// The package-level helpers below use the process's catalog (Load).
 
 // All returns every catalog task in display order.
 func All() []Task { return load().All() }
@@ -151,7 +151,7 @@ func Names() []string { return load().Names() }
 // Lookup finds a catalog task by name, alias or path, case-insensitively.
 func Lookup(name string) (Task, bool) { return load().Lookup(name) }
 
-// Resolve is Catalog.Resolve on a freshly loaded catalog.
+// Resolve is Catalog.Resolve on the process's catalog.
 func Resolve(name string) (Task, error) { return load().Resolve(name) }
 
 // load never fails in a tested build; an empty catalog stands in for a broken one.

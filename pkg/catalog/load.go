@@ -56,8 +56,17 @@ type Header struct {
 }
 
 // Load returns the catalog. It does not parse the specs (see Catalog); its error means a spec file
-// header is unreadable, which the catalog's tests rule out.
-func Load() (*Catalog, error) {
+// header is unreadable, which the catalog's tests rule out. The catalog is built once per process and
+// shared: its specs are embedded and read-only, and a process that runs many command lines (novita
+// mcp, the sandbox, the tests) need not index and parse them again for each.
+func Load() (*Catalog, error) { return embedded() }
+
+// embedded is the one catalog of this process (Load); nothing changes it once built, so it is no
+// mutable state.
+var embedded = sync.OnceValues(build)
+
+// build indexes the embedded specs' headers.
+func build() (*Catalog, error) {
 	c := &Catalog{index: map[string]*entry{}, trainIndex: map[string]*entry{}}
 	var err error
 	if c.entries, err = loadDir("spec", c.index); err != nil {
