@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
 	"github.com/novita-cli/novita/pkg/lifecycle"
@@ -22,7 +23,7 @@ func Explain(f *factory.Factory, err error) (msg, hint string) {
 	if fix := fixOf(err); fix != "" {
 		hint = strings.TrimPrefix(hint+"; "+fix, "; ")
 	}
-	return f.Scrub(err.Error()), f.Scrub(hint)
+	return f.Scrub(words.Message(err)), f.Scrub(hint)
 }
 
 // fixOf words the way out of the engines' typed errors in this command line's flags: the engines
