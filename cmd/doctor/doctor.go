@@ -113,12 +113,13 @@ func (o *Options) checks() ([]doctor.Check, error) {
 	if f.InProcessSandbox() {
 		keySource = "the in-process --sandbox"
 	}
+	protocol, why := o.previewProtocol(mode)
 	return []doctor.Check{
-		doctor.BaseURL(api.BaseURL, f.HTTPClient),
+		doctor.BaseURL(api.BaseURL, f.HTTPClient, fixes),
 		doctor.APIKey(api.Key, keySource, func(ctx context.Context) error {
 			_, err := api.Client.Balance(ctx)
 			return err
-		}),
+		}, fixes),
 		doctor.Ngrok(token, describe(tokenSrc, "ngrok_authtoken"), func(ctx context.Context) (string, error) {
 			t, err := tunnel.Open(ctx, tunnel.Config{Mode: tunnel.ModeNgrok, NgrokAuthtoken: token,
 				ConnectTimeout: f.Test.TunnelConnectTimeout, Logger: f.Logger(),
@@ -128,12 +129,12 @@ func (o *Options) checks() ([]doctor.Check, error) {
 			}
 			url := t.URL()
 			return url, t.Close()
-		}),
+		}, fixes),
 		doctor.WritableDir("state directory", stateDir, "set NOVITA_STATE_DIR to a writable directory, or fix the permissions of "+stateDir),
 		doctor.Journal(filepath.Join(stateDir, journal.DBName)),
 		doctor.WritableDir("output directory", outputDir(output), "choose another output template: novita config set output DIR/{task_id}/{kind}-{index}.{ext}"),
-		doctor.Preview(o.previewProtocol(mode)),
-		doctor.Completion(f.Getenv, o.ReadFile),
+		doctor.Preview(protocol, why, fixes),
+		doctor.Completion(f.Getenv, o.ReadFile, fixes),
 	}, nil
 }
 
