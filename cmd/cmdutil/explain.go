@@ -33,6 +33,9 @@ func fixOf(err error) string {
 	var mode *tunnel.ModeError
 	var unreadable *lifecycle.UnreadableAnswerError
 	var delivery *testevent.DeliveryError
+	if fix := opsFix(err); fix != "" {
+		return fix
+	}
 	switch {
 	case errors.As(err, &exists) && len(exists.Paths) == 1:
 		return "use --overwrite to replace it, or -o to choose another name"

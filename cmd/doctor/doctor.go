@@ -5,6 +5,7 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,7 +174,7 @@ func (o *Options) previewProtocol(mode string) (string, string) {
 	m, err := preview.ParseMode(mode)
 	switch {
 	case err != nil:
-		return "", err.Error()
+		return "", words.Message(err)
 	case m == preview.ModeOff:
 		return "", "preview is off in the settings"
 	case !io.OutTTY || !io.ErrTTY:

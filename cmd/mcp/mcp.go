@@ -165,7 +165,7 @@ func (o *Options) Server(ctx context.Context) (*mcpserver.Server, func(), error)
 		},
 		Journal:   func() *journal.Journal { return f.Journal() },
 		OutputDir: dir, OutputTemplate: tmpl, WorkDir: f.WorkDir,
-		Explain:    func(err error) (string, string) { return cmdutil.Explain(f, err) },
+		Explain:    func(err error) (string, string) { return explain(f, err) },
 		Scrub:      f.Scrub,
 		HTTPClient: f.HTTPClient,
 		ReadOnly:   o.ReadOnly, Allow: o.Allow, MaxSubmits: o.MaxSubmits, Thumbnails: o.Thumbnails,

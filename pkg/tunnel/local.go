@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-
 )
 
 // localTunnel is a plain TCP listener; its URL is the loopback address or the user's own public URL

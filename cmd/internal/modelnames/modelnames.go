@@ -126,6 +126,12 @@ func Warner(f *factory.Factory, api *factory.API) func(taskName string, body map
 		return s
 	})
 	return func(taskName string, body map[string]any) []string {
-		return models.BodyWarnings(load(), taskName, body)
+		ws := models.BodyWarnings(load(), taskName, body)
+		for i, w := range ws {
+			if base, ok := strings.CutSuffix(w, models.UnlistedNote); ok {
+				ws[i] = base + " (a private or new model may be missing: novita models --refresh updates the list)"
+			}
+		}
+		return ws
 	}
 }

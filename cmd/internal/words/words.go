@@ -56,7 +56,7 @@ func worded(err error) string {
 
 // wordOf is the command line's sentence for one engine error, when it has its own.
 func wordOf(err error) (string, bool) {
-	for _, w := range []func(error) (string, bool){wordBody, wordCatalog, wordTraining, wordConfig, wordListen, wordTunnel} {
+	for _, w := range []func(error) (string, bool){wordBody, wordCatalog, wordTraining, wordConfig, wordListen, wordTunnel, wordOps} {
 		if s, ok := w(err); ok {
 			return s, true
 		}
