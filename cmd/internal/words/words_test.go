@@ -2,15 +2,22 @@ package words
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
 	"github.com/novita-cli/novita/pkg/config"
+	"github.com/novita-cli/novita/pkg/lifecycle"
+	"github.com/novita-cli/novita/pkg/listen"
+	"github.com/novita-cli/novita/pkg/preview"
 	"github.com/novita-cli/novita/pkg/training"
+	"github.com/novita-cli/novita/pkg/tunnel"
 )
 
 func build(t *testing.T, task string, in body.Input) error {
@@ -147,5 +154,27 @@ func mustWrite(t *testing.T, path, s string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The receiver's, the tunnels' and the pipeline's refusals name the flags that change them, also
+// when wrapped in more words.
+func TestOpsErrorsNameTheFlags(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{listen.CheckForwardTarget("localhost:3000"), `--forward-to "localhost:3000" is not an http(s) URL`},
+		{listen.ErrNoForwardTarget, "replays need --forward-to URL"},
+		{&tunnel.EdgeUnreachableError{Reason: "dial tcp: refused"}, "(offline, or a firewall blocks it? --tunnel local or none works without it)"},
+		{&tunnel.SessionLimitError{Code: "ERR_NGROK_108", Detail: "limit"}, "stop the other ngrok agent or use --tunnel local or none"},
+		{fmt.Errorf("open receiver: %w", &tunnel.PublicURLError{URL: "/hooks"}), `open receiver: invalid --public-url "/hooks": want an absolute http(s) URL`},
+		{&lifecycle.DownloadTimeoutError{TaskID: "t1", Timeout: time.Minute, Err: errors.New("cut")}, "task t1: the outputs did not finish downloading within --timeout 1m0s: cut"},
+		{&lifecycle.NoProvenanceError{Mode: "embed", Target: "standard output"}, "--metadata embed: standard output is not a file"},
+		{func() error { _, err := preview.ParseMode("sixels"); return err }(), `invalid preview mode "sixels" (--preview or config key preview): use one of auto,`},
+	} {
+		if got := Message(c.err); !strings.Contains(got, c.want) {
+			t.Errorf("%v: worded %q, want %q", c.err, got, c.want)
+		}
 	}
 }
