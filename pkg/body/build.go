@@ -31,8 +31,9 @@
 // URI, or the URL itself.
 //
 // Build validates the result with the catalog; every mistake in the user's input is a usage error
-// (exit 2) naming the flag, field or file at fault. An unknown task given no body at all is refused
-// (naming --data) rather than posting {}.
+// (exit 2) naming the input (InputError's Source), field (catalog.FieldError) or file at fault, which
+// the caller words as its own (the command line by its flags, `novita mcp` by its parameters). An
+// unknown task given no body at all is refused (catalog.NoBodyError) rather than posting {}.
 package body
 
 import (

@@ -71,7 +71,8 @@ const placeholderAssetsID = "pending-upload"
 
 // Prepare checks everything that can be checked locally, before any upload or paid request: each image
 // is a PNG, JPEG or WebP (the only formats the upload takes), the number of images and captions, and the
-// body against the spec (required fields, enums, ranges). A problem is a usage error naming the flag.
+// body against the spec (required fields, enums, ranges). A problem is a usage error: ImagesError, or a
+// FieldError per field with the spec flag that sets it.
 func Prepare(task catalog.Task, req Request) (*Plan, error) {
 	if task.Mode != catalog.ModeTraining {
 		return nil, fmt.Errorf("%s is not a training endpoint", task.Name)
