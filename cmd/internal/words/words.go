@@ -35,23 +35,34 @@ func worded(err error) string {
 		return w
 	}
 	msg := err.Error()
-	var inner []error
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
 		if e := u.Unwrap(); e != nil {
-			inner = []error{e}
+			return replaceLast(msg, e.Error(), worded(e))
 		}
 	case interface{ Unwrap() []error }:
-		inner = u.Unwrap()
-	}
-	for _, e := range inner {
-		if s := e.Error(); s != "" {
-			if w := worded(e); w != s {
-				msg = strings.Replace(msg, s, w, 1)
-			}
+		errs := u.Unwrap()
+		texts, words := make([]string, len(errs)), make([]string, len(errs))
+		for i, e := range errs {
+			texts[i], words[i] = e.Error(), worded(e)
+		}
+		if msg == strings.Join(texts, "\n") { // errors.Join: one line each
+			return strings.Join(words, "\n")
+		}
+		for i := range errs {
+			msg = replaceLast(msg, texts[i], words[i])
 		}
 	}
 	return msg
+}
+
+// replaceLast replaces the last s in msg: a wrapped error's text ends its wrapper's ("ctx: inner").
+func replaceLast(msg, s, w string) string {
+	i := strings.LastIndex(msg, s)
+	if s == "" || s == w || i < 0 {
+		return msg
+	}
+	return msg[:i] + w + msg[i+len(s):]
 }
 
 // wordOf is the command line's sentence for one engine error, when it has its own.

@@ -178,3 +178,24 @@ func TestOpsErrorsNameTheFlags(t *testing.T) {
 		}
 	}
 }
+
+// An engine's error is worded where it stands: the words around it are kept, and each line of a
+// joined error is worded on its own even when one line's text starts another's.
+func TestMessageKeepsTheContextAndTheLines(t *testing.T) {
+	missing := func(path, flag string) error {
+		return &catalog.FieldError{Task: "demo", Flags: map[string]string{path: flag},
+			Violation: &catalog.Violation{Kind: catalog.ViolationMissing, Path: path}}
+	}
+	joined := errors.Join(missing("seed", "seed"), missing("seed_x", ""))
+	want := "demo: missing required field seed: set it with --seed or --set seed=VALUE\n" +
+		"demo: missing required field seed_x: set it with --set seed_x=VALUE"
+	if got := Message(joined); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := Lines(fmt.Errorf("line 3: %w", joined)); len(got) != 1 || !strings.HasPrefix(got[0], "line 3: demo: missing required field seed: set it with --seed") {
+		t.Errorf("wrapped in more words, one line: %q", got)
+	}
+	if got := Lines(joined); len(got) != 2 || got[1] != "demo: missing required field seed_x: set it with --set seed_x=VALUE" {
+		t.Errorf("lines: %q", got)
+	}
+}
