@@ -6,6 +6,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/iostreams"
@@ -39,7 +40,7 @@ func report(f *factory.Factory, jsonOut bool, err error) {
 	if jsonOut && !clierr.IsReported(err) {
 		_ = iostreams.WriteJSON(io.Out, map[string]any{"error": taskview.NewErrorDoc(err, hint, f.Scrub)})
 	}
-	if lines := errorLines(err); len(lines) > 1 {
+	if lines := words.Lines(err); len(lines) > 1 {
 		for _, line := range lines {
 			io.Errorf("%s", iostreams.SafeLines(f.Scrub(line)))
 		}
@@ -49,24 +50,4 @@ func report(f *factory.Factory, jsonOut bool, err error) {
 	if hint = iostreams.SafeLines(hint); hint != "" {
 		fmt.Fprintln(io.ErrOut, hint)
 	}
-}
-
-// errorLines splits an error made of several (errors.Join: every problem of a request, found at once)
-// into one line each; any other error is one line, its own newlines escaped like network text.
-func errorLines(err error) []string {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		j, ok := e.(interface{ Unwrap() []error })
-		if !ok {
-			continue
-		}
-		if e.Error() != err.Error() {
-			break // wrapped in more words: keep them together
-		}
-		var out []string
-		for _, c := range j.Unwrap() {
-			out = append(out, errorLines(c)...)
-		}
-		return out
-	}
-	return []string{err.Error()}
 }

@@ -2,6 +2,7 @@ package acceptance
 
 import (
 	"encoding/json"
+	"github.com/novita-cli/novita/cmd/internal/example"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -167,7 +168,7 @@ func TestCatalogExamplesAreValidRequests(t *testing.T) {
 	for _, task := range catalog.All() {
 		t.Run(task.Name, func(t *testing.T) {
 			t.Parallel()
-			args := shellWords(t, strings.TrimPrefix(task.Example(), "novita "))
+			args := shellWords(t, strings.TrimPrefix(example.Command(task), "novita "))
 			for i, a := range args {
 				if a == "photo.png" {
 					args[i] = img
@@ -176,7 +177,7 @@ func TestCatalogExamplesAreValidRequests(t *testing.T) {
 				}
 			}
 			if r := c.run(append(args, "--dry-run")...); r.code != 0 {
-				t.Errorf("%s: the example %q is refused: exit %d\n%s", task.Name, task.Example(), r.code, r.stderr)
+				t.Errorf("%s: the example %q is refused: exit %d\n%s", task.Name, example.Command(task), r.code, r.stderr)
 			}
 		})
 	}

@@ -66,10 +66,10 @@ func newCLI(t *testing.T) *cli {
 	}}
 	fast := testSchedule()
 	c.deps = cmd.Deps{
-		Schedule:       &fast,
+		Schedule: &fast,
 		SandboxOptions: &sandbox.Options{TaskDuration: 300 * time.Millisecond, WebhookRetryBackoff: 20 * time.Millisecond,
 			MaxMediaSide: testMediaSide},
-		Build:          cmd.BuildInfo{Version: "1.2.3-test", Commit: "abc123", Date: "2026-11-27"},
+		Build: cmd.BuildInfo{Version: "1.2.3-test", Commit: "abc123", Date: "2026-11-27"},
 	}
 	c.deps.Dir = dir
 	return c

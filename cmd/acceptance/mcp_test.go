@@ -120,6 +120,11 @@ func TestMCPSubmitTypoSendsNothing(t *testing.T) {
 	if !strings.Contains(msg, "params.width (request.width) must be between 128 and 2048") || strings.Contains(msg, "--width") {
 		t.Errorf("out of range: %s", msg)
 	}
+	// An input the agent gave is named by its parameter, never by the command line's flag.
+	msg = a.fails("submit_task", map[string]any{"task": "img2img", "params": map[string]any{"prompt": "a cat", "image_base64": "missing.png"}})
+	if !strings.Contains(msg, "params.image_base64 (request.image_base64): cannot read file") || strings.Contains(msg, "--image") {
+		t.Errorf("unreadable image: %s", msg)
+	}
 	var dry mcpserver.TaskOut
 	a.ok("submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": "a cat"}, "dry_run": true}, &dry)
 	if !dry.DryRun || toJSON(dry.Request["request"]) == "null" || !strings.Contains(toJSON(dry.Request), `"prompt":"a cat"`) {
@@ -331,12 +336,14 @@ func TestMCPLimits(t *testing.T) {
 	ro.stop()
 
 	a := c.startMCP("--allow", "TXT2IMAGE,flux-1-schnell", "--max-submits", "1")
-	if msg := a.fails("submit_task", map[string]any{"task": "kling-v1.6-t2v", "params": map[string]any{"prompt": "x"}}); !strings.Contains(msg, "allows only txt2img, flux-1-schnell") {
+	if msg := a.fails("submit_task", map[string]any{"task": "kling-v1.6-t2v", "params": map[string]any{"prompt": "x"}}); !strings.Contains(msg, "allows only txt2img, flux-1-schnell") ||
+		!strings.Contains(msg, "ask the user to restart novita mcp with --allow including kling-v1.6-t2v") {
 		t.Errorf("--allow: %s", msg)
 	}
 	a.ok("submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": "a"}, "dry_run": true}, nil) // not counted
 	a.ok("submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": "a"}}, nil)
-	if msg := a.fails("submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": "b"}}); !strings.Contains(msg, "submit limit reached") {
+	if msg := a.fails("submit_task", map[string]any{"task": "txt2img", "params": map[string]any{"prompt": "b"}}); !strings.Contains(msg, "submit limit reached") ||
+		!strings.Contains(msg, "--max-submits sets the limit") {
 		t.Errorf("--max-submits: %s", msg)
 	}
 	posts := 0

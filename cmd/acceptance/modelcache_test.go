@@ -96,7 +96,8 @@ func TestModelCacheFreshServesCompletionAndWarningsWithoutTheNetwork(t *testing.
 	}
 
 	w := c.warnings("dreamshapr_8_93211.safetensors", "add_detail_44319")
-	if len(w) != 1 || !strings.Contains(w[0], `did you mean "dreamshaper_8_93211.safetensors"`) {
+	if len(w) != 1 || !strings.Contains(w[0], `did you mean "dreamshaper_8_93211.safetensors"`) ||
+		!strings.HasSuffix(w[0], "(a private or new model may be missing: novita models --refresh updates the list)") {
 		t.Errorf("a misspelt checkpoint with a fresh cache warns %q; want one did-you-mean", w)
 	}
 	if w := c.warnings("dreamshaper_8_93211.safetensors", "add_detail_44319"); len(w) != 0 {

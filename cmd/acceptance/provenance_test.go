@@ -109,7 +109,7 @@ func TestMetadataEmbedAndEveryReferenceForm(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"result", "feedbeef"}, {"wait", "feedbeef"}, {"rerun", "feedbeef", "--dry-run"}, {"tasks", "rm", "feedbeef"}} {
-		if r := c.run(args...); r.code != 2 || !strings.Contains(r.stderr, "matches several tasks") {
+		if r := c.run(args...); r.code != 2 || !strings.Contains(r.stderr, "matches several tasks") || !strings.Contains(r.stderr, "give more characters of the id (see: novita tasks)") {
 			t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
 		}
 	}

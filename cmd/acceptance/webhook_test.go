@@ -126,6 +126,10 @@ func TestUnreachableEdgeWarnsAndFallsBackToPolling(t *testing.T) {
 	if !strings.Contains(r.stderr, "warning:") || !strings.Contains(r.stderr, "polling") {
 		t.Fatalf("expected a warning about the fallback:\n%s", r.stderr)
 	}
+	// The engine states that the service is unreachable; the command line says which modes need none.
+	if strings.Contains(r.stderr, "cannot reach the ngrok service") && !strings.Contains(r.stderr, "--tunnel local or none works without it") {
+		t.Fatalf("the warning does not say how to do without ngrok:\n%s", r.stderr)
+	}
 }
 
 func TestDuplicatedWebhookDownloadsOnce(t *testing.T) {

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/example"
 	"io"
 	"strconv"
 	"strings"
@@ -86,7 +87,7 @@ func runShow(o *Options) error {
 		d := taskDoc{Name: t.Name, Path: t.Path, Mode: string(t.Mode), Kind: t.OutputKind, Shape: t.Shape.String(),
 			TaskType: t.TaskType, Aliases: t.Aliases, Summary: t.Description, Docs: t.Docs, Notes: t.Notes,
 			Source: t.Source, Checked: t.Checked, Groups: t.Groups,
-			Params: make([]paramDoc, len(t.Params)), Example: t.Example()}
+			Params: make([]paramDoc, len(t.Params)), Example: example.Command(t)}
 		if t.Mode == spec.ModeAsync {
 			d.Webhook = &webhookDoc{Path: t.WebhookPath(), Documented: t.Webhook.Documented}
 		}
@@ -105,7 +106,7 @@ func runShow(o *Options) error {
 		answers = "synchronous: answers the outputs at once"
 	}
 	if t.Mode == spec.ModeTraining {
-		answers = "training: uploads the images first, then answers a task id; run it with " + spec.TrainCommand(t.Path)
+		answers = "training: uploads the images first, then answers a task id; run it with " + example.TrainCommand(t.Path)
 	}
 	field := func(name, value string) {
 		fmt.Fprintln(w, iostreams.Wrap(fmt.Sprintf("  %-10s ", name), value, width, strings.Repeat(" ", 13)))
@@ -136,7 +137,7 @@ func runShow(o *Options) error {
 		field("webhook", t.WebhookPath()+note)
 	}
 	if t.Mode == spec.ModeTraining {
-		fmt.Fprintf(w, "\nParameters (the flags of %s; fields without one are filled in by it):\n", spec.TrainCommand(t.Path))
+		fmt.Fprintf(w, "\nParameters (the flags of %s; fields without one are filled in by it):\n", example.TrainCommand(t.Path))
 	} else {
 		fmt.Fprintln(w, "\nParameters (set a field without a flag with --set path=value):")
 	}
@@ -182,7 +183,7 @@ func runShow(o *Options) error {
 			fmt.Fprintln(w, iostreams.Wrap("  ", para, width, "  "))
 		}
 	}
-	fmt.Fprintf(w, "\nExample:\n%s\n", iostreams.Wrap("  $ ", t.Example(), width, "      "))
+	fmt.Fprintf(w, "\nExample:\n%s\n", iostreams.Wrap("  $ ", example.Command(t), width, "      "))
 	return nil
 }
 

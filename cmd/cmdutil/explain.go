@@ -5,6 +5,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
@@ -23,7 +24,7 @@ func Explain(a taskview.Advice, err error) (msg, hint string) {
 	if fix := fixOf(err); fix != "" {
 		hint = strings.TrimPrefix(hint+"; "+fix, "; ")
 	}
-	return a.ScrubText(err.Error()), a.ScrubText(hint)
+	return a.ScrubText(words.Message(err)), a.ScrubText(hint)
 }
 
 // fixOf words the way out of the engines' typed errors in this command line's flags: the engines
@@ -33,6 +34,9 @@ func fixOf(err error) string {
 	var mode *tunnel.ModeError
 	var unreadable *lifecycle.UnreadableAnswerError
 	var delivery *testevent.DeliveryError
+	if fix := opsFix(err); fix != "" {
+		return fix
+	}
 	switch {
 	case errors.As(err, &exists) && len(exists.Paths) == 1:
 		return "use --overwrite to replace it, or -o to choose another name"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/words"
 
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -39,7 +40,7 @@ func OpenWaitReceiver(ctx context.Context, tf *TunnelFlags, api *factory.API) (*
 		case clierr.KindUsage, clierr.KindAuth, clierr.KindInterrupted:
 			return nil, err // a mistake to fix or a Ctrl-C, not a reason to fall back
 		}
-		io.Warnf("webhook tunnel not available: %v; waiting by polling instead", err)
+		io.Warnf("webhook tunnel not available: %s; waiting by polling instead", words.Message(err))
 		return nil, nil
 	}
 	if srv == nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/config"
 	"github.com/novita-cli/novita/pkg/doctor"
@@ -128,12 +129,13 @@ func (o *Options) checks() ([]doctor.Check, error) {
 	if o.InProcessSandbox() {
 		keySource = "the in-process --sandbox"
 	}
+	protocol, why := o.previewProtocol(mode)
 	return []doctor.Check{
-		doctor.BaseURL(api.BaseURL, o.HTTPClient),
+		doctor.BaseURL(api.BaseURL, o.HTTPClient, fixes),
 		doctor.APIKey(api.Key, keySource, func(ctx context.Context) error {
 			_, err := api.Client.Balance(ctx)
 			return err
-		}),
+		}, fixes),
 		doctor.Ngrok(token, describe(tokenSrc, "ngrok_authtoken"), func(ctx context.Context) (string, error) {
 			t, err := tunnel.Open(ctx, tunnel.Config{Mode: tunnel.ModeNgrok, NgrokAuthtoken: token,
 				ConnectTimeout: o.Tunnel.ConnectTimeout, Logger: o.Tunnel.Logger(),
@@ -143,12 +145,12 @@ func (o *Options) checks() ([]doctor.Check, error) {
 			}
 			url := t.URL()
 			return url, t.Close()
-		}),
+		}, fixes),
 		doctor.WritableDir("state directory", stateDir, "set NOVITA_STATE_DIR to a writable directory, or fix the permissions of "+stateDir),
 		doctor.Journal(filepath.Join(stateDir, journal.DBName)),
 		doctor.WritableDir("output directory", outputDir(output), "choose another output template: novita config set output DIR/{task_id}/{kind}-{index}.{ext}"),
-		doctor.Preview(o.previewProtocol(mode)),
-		doctor.Completion(o.Getenv, o.ReadFile),
+		doctor.Preview(protocol, why, fixes),
+		doctor.Completion(o.Getenv, o.ReadFile, fixes),
 	}, nil
 }
 
@@ -187,7 +189,7 @@ func (o *Options) previewProtocol(mode string) (string, string) {
 	m, err := preview.ParseMode(mode)
 	switch {
 	case err != nil:
-		return "", err.Error()
+		return "", words.Message(err)
 	case m == preview.ModeOff:
 		return "", "preview is off in the settings"
 	case !io.OutTTY || !io.ErrTTY:

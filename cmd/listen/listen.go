@@ -149,7 +149,7 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	faults, err := listen.ParseFaults(o.RespondStatus, o.RespondDelay)
+	faults, err := listen.ParseFaults(o.RespondStatus, o.RespondDelay, listen.RuleNames{Status: "--respond-status", Delay: "--respond-delay"})
 	if err != nil {
 		return err
 	}

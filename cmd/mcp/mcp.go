@@ -182,7 +182,7 @@ func (o *Options) Server(ctx context.Context) (*mcpserver.Server, func(), error)
 		},
 		Journal:   o.Journal,
 		OutputDir: dir, OutputTemplate: tmpl, WorkDir: o.WorkDir,
-		Explain:    func(err error) (string, string) { return cmdutil.Explain(o.Advice, err) },
+		Explain:    func(err error) (string, string) { return explain(o.Advice, err) },
 		Scrub:      o.Advice.ScrubText,
 		HTTPClient: o.HTTPClient,
 		ReadOnly:   o.ReadOnly, Allow: o.Allow, MaxSubmits: o.MaxSubmits, Thumbnails: o.Thumbnails,

@@ -154,7 +154,7 @@ func withBase(o *submit.Options, d *journal.Detail) error {
 			continue // the flag or --set given now replaces the marker
 		}
 		how := "--set-file " + e.Path + "=FILE"
-		if fl := flagFor(o.Task, e.Path); fl != "" {
+		if fl := o.Task.FlagFor(e.Path); fl != "" {
 			how = "--" + fl + " FILE"
 		}
 		return clierr.Usagef("%s was not kept in the journal (a %d-byte input, sha256 %.12s...): give it again with %s", e.Path, e.Bytes, e.SHA256, how)
@@ -179,14 +179,4 @@ func givenPaths(o *submit.Options) map[string]bool {
 		out[jsonpath.Field(o.Task.FullPath(strings.TrimSuffix(p, ":")))] = true
 	}
 	return out
-}
-
-// flagFor is the typed flag that sets path, if any.
-func flagFor(t catalog.Task, path string) string {
-	for _, fs := range t.FlagSpecs() {
-		if jsonpath.Field(t.FullPath(fs.Path)) == jsonpath.Field(path) {
-			return fs.Name
-		}
-	}
-	return ""
 }

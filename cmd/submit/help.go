@@ -2,6 +2,7 @@ package submit
 
 import (
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/example"
 	"io"
 	"slices"
 	"strings"
@@ -83,7 +84,7 @@ func taskLong(t catalog.Task) string {
 
 // taskExample is the spec's ready-to-run command line, waited for or dry-run.
 func taskExample(t catalog.Task) string {
-	ex := t.Example()
+	ex := example.Command(t)
 	if t.Sync() {
 		return "  $ " + ex + " -o \"out/{kind}-{index}.{ext}\"\n  $ " + ex + " --dry-run"
 	}

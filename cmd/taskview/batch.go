@@ -2,8 +2,8 @@ package taskview
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"sync"
 	"time"
 
@@ -22,17 +22,7 @@ type Invalid struct {
 
 // Problems lists the problems of one line's error: each of a joined error, else the error itself, so
 // that every one gets a line (or a "; ") of its own rather than an escaped newline.
-func Problems(err error) []string {
-	var j interface{ Unwrap() []error }
-	if errors.As(err, &j) && err.Error() == j.(error).Error() {
-		var out []string
-		for _, e := range j.Unwrap() {
-			out = append(out, e.Error())
-		}
-		return out
-	}
-	return []string{err.Error()}
-}
+func Problems(err error) []string { return words.Lines(err) }
 
 // BatchView shows a batch: progress on stderr, each line's data on stdout as it ends (task ids in line
 // order without --wait), then the summary table and the exit error.

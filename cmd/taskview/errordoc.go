@@ -2,6 +2,7 @@ package taskview
 
 import (
 	"errors"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -28,7 +29,7 @@ func NewErrorDoc(err error, hint string, scrub func(string) string) ErrorDoc {
 		scrub = func(s string) string { return s }
 	}
 	doc := ErrorDoc{ExitCode: clierr.Code(err), Reason: clierr.ReasonOf(err),
-		Message: iostreams.Safe(scrub(err.Error())), Hint: iostreams.Safe(scrub(hint))}
+		Message: iostreams.Safe(scrub(words.Message(err))), Hint: iostreams.Safe(scrub(hint))}
 	var ae *novita.APIError
 	if errors.As(err, &ae) {
 		doc.HTTPStatus = ae.HTTPStatus

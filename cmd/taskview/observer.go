@@ -6,6 +6,7 @@ package taskview
 import (
 	"errors"
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"sync"
 	"time"
 
@@ -108,7 +109,7 @@ func WarnText(err error) string {
 		return fmt.Sprintf("%s refused the webhook field (%s): nothing was created; submitted again without it, polling for the result (remembered for this endpoint)",
 			iostreams.Safe(d.Endpoint), iostreams.Safe(d.Err.Error()))
 	}
-	return iostreams.Safe(err.Error())
+	return iostreams.Safe(words.Message(err))
 }
 
 // Stop ends the live line (idempotent).

@@ -7,6 +7,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/example"
 	"os"
 	"strings"
 	"time"
@@ -94,7 +95,7 @@ exits 3, a timeout 5 (the training goes on).
 
 novita catalog %s shows every field, its default and its allowed values.`,
 			task.Description, training.MaxImages, task.Path, task.Path, task.Name),
-		Example: "  $ " + task.Example(),
+		Example: "  $ " + example.Command(task),
 		Args:    cmdutil.UsageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Images = append(o.Images, args...)

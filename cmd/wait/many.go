@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"strings"
 
 	"github.com/novita-cli/novita/cmd/taskview"
@@ -65,7 +66,7 @@ func waitMany(ctx context.Context, o *Options, run *lifecycle.Runner, specs []li
 				Line: r.Line, Result: []byte("null"), Files: []download.File{}}, Error: errorDoc(err, advice)})
 		}
 		if r.Data == nil || !jsonOut {
-			io.Errorf("%v", err)
+			io.Errorf("%s", words.Message(err))
 		}
 		worst = worse(worst, err)
 	}

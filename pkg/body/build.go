@@ -31,8 +31,9 @@
 // URI, or the URL itself.
 //
 // Build validates the result with the catalog; every mistake in the user's input is a usage error
-// (exit 2) naming the flag, field or file at fault. An unknown task given no body at all is refused
-// (naming --data) rather than posting {}.
+// (exit 2) naming the input (InputError's Source), field (catalog.FieldError) or file at fault, which
+// the caller words as its own (the command line by its flags, `novita mcp` by its parameters). An
+// unknown task given no body at all is refused (catalog.NoBodyError) rather than posting {}.
 package body
 
 import (
@@ -135,7 +136,7 @@ func (b *builder) build() (map[string]any, error) {
 			return nil, err
 		}
 		if b.task.Shape == catalog.ShapeA {
-			if data, err = underRequest(data); err != nil {
+			if data, err = underRequest(data, Source{Kind: FromData}); err != nil {
 				return nil, err
 			}
 		}
@@ -204,24 +205,20 @@ func (b *builder) checkFlags() error {
 		if _, ok := b.task.Flag(name); ok {
 			continue
 		}
-		if !b.task.Known() {
-			return clierr.Usagef("--%s: %s is not in the catalog, so typed flags do not apply: build the body with --data JSON and --set path=value",
-				name, b.task.Name)
-		}
-		return clierr.Usagef("--%s: task %s does not take this flag (it takes %s); set the field directly with --set path=value",
-			name, b.task.Name, "--"+strings.Join(b.task.FlagNames(), ", --"))
+		return inputErr(Source{Kind: FromFlag, Name: name},
+			clierr.New(clierr.KindUsage, &FlagError{Task: b.task.Name, Known: b.task.Known(), Takes: b.task.FlagNames()}))
 	}
 	return nil
 }
 
 // set stores one user-given value, applying the task's path convenience (catalog.Task.FullPath).
-func (b *builder) set(body map[string]any, what, path string, value any) error {
+func (b *builder) set(body map[string]any, what Source, path string, value any) error {
 	full := b.task.FullPath(path)
 	if err := jsonpath.Set(body, full, value); err != nil {
 		if full != path {
-			return clierr.Usagef("%s: %v (for %s, %s means %s)", what, err, b.task.Name, path, full)
+			return inputErr(what, clierr.Usagef("%v (for %s, %s means %s)", err, b.task.Name, path, full))
 		}
-		return clierr.Usagef("%s: %v", what, err)
+		return inputErr(what, clierr.Usagef("%v", err))
 	}
 	return nil
 }

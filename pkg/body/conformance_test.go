@@ -30,7 +30,7 @@ func TestEverySpecConforms(t *testing.T) {
 					t.Errorf("%s: accepted %v", c.what, c.sets)
 					continue
 				}
-				if clierr.Code(err) != clierr.ExitUsage || !strings.Contains(err.Error(), c.names) {
+				if clierr.Code(err) != clierr.ExitUsage || !strings.Contains(named(err), c.names) {
 					t.Errorf("%s: %v: the error does not name %q (exit %d):\n%v", c.what, c.sets, c.names, clierr.Code(err), err)
 				}
 			}

@@ -12,7 +12,7 @@ import (
 
 // parseObject decodes a JSON object keeping numbers as json.Number (so 42 stays 42, not 4.2e+01).
 // Syntax errors name the line and column.
-func parseObject(src []byte, where string) (map[string]any, error) {
+func parseObject(src []byte, where Source) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
 	var v any
@@ -20,20 +20,20 @@ func parseObject(src []byte, where string) (map[string]any, error) {
 		var se *json.SyntaxError
 		switch {
 		case errors.Is(err, io.EOF):
-			return nil, clierr.Usagef("%s: empty, want a JSON object", where)
+			return nil, inputErr(where, clierr.Usagef("empty, want a JSON object"))
 		case errors.As(err, &se):
-			return nil, clierr.Usagef("%s: invalid JSON at %s: %v", where, position(src, se.Offset), err)
+			return nil, inputErr(where, clierr.Usagef("invalid JSON at %s: %v", position(src, se.Offset), err))
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, clierr.Usagef("%s: invalid JSON: unexpected end at %s", where, position(src, int64(len(src))))
+			return nil, inputErr(where, clierr.Usagef("invalid JSON: unexpected end at %s", position(src, int64(len(src)))))
 		}
-		return nil, clierr.Usagef("%s: invalid JSON: %v", where, err)
+		return nil, inputErr(where, clierr.Usagef("invalid JSON: %v", err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, clierr.Usagef("%s: invalid JSON: unexpected data after the object at %s", where, position(src, dec.InputOffset()))
+		return nil, inputErr(where, clierr.Usagef("invalid JSON: unexpected data after the object at %s", position(src, dec.InputOffset())))
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, clierr.Usagef("%s: want a JSON object ({...}), got %s", where, jsonKind(v))
+		return nil, inputErr(where, clierr.Usagef("want a JSON object ({...}), got %s", jsonKind(v)))
 	}
 	return obj, nil
 }
@@ -67,7 +67,7 @@ func jsonKind(v any) string {
 
 // underRequest moves the top-level keys of a shape-A --data object other than "extra" and "request"
 // under "request", so --data '{"prompt":"x"}' means what the user meant.
-func underRequest(data map[string]any) (map[string]any, error) {
+func underRequest(data map[string]any, where Source) (map[string]any, error) {
 	var loose []string
 	for k := range data {
 		if k != "extra" && k != "request" {
@@ -80,7 +80,7 @@ func underRequest(data map[string]any) (map[string]any, error) {
 	req, ok := data["request"].(map[string]any)
 	if !ok {
 		if data["request"] != nil {
-			return nil, clierr.Usagef("--data: \"request\" must be an object, got %s", jsonKind(data["request"]))
+			return nil, inputErr(where, clierr.Usagef("\"request\" must be an object, got %s", jsonKind(data["request"])))
 		}
 		req = map[string]any{}
 	}

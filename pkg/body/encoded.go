@@ -8,7 +8,7 @@ import "fmt"
 // Decode reads back a body Marshal encoded, numbers kept as json.Number so that encoding it again
 // gives the same bytes.
 func Decode(raw []byte) (map[string]any, error) {
-	req, err := parseObject(raw, "request body")
+	req, err := parseObject(raw, Source{Name: "request body"})
 	if err != nil {
 		return nil, fmt.Errorf("decode request body: %w", err)
 	}

@@ -38,7 +38,7 @@ func (b *builder) applyFlags(body map[string]any, override bool) error {
 			continue
 		}
 		if err := jsonpath.Set(body, fm.Path, v); err != nil {
-			return clierr.Usagef("--%s: %v", fm.Flag, err)
+			return inputErr(Source{Kind: FromFlag, Name: fm.Flag}, clierr.New(clierr.KindUsage, err))
 		}
 	}
 	return nil
@@ -47,24 +47,24 @@ func (b *builder) applyFlags(body map[string]any, override bool) error {
 // convert turns a flag's text (all occurrences, for list flags) into the field's JSON value.
 func (b *builder) convert(fm catalog.FlagMap, vals []string) (any, error) {
 	last := vals[len(vals)-1]
-	what := "--" + fm.Flag
+	what := Source{Kind: FromFlag, Name: fm.Flag}
 	switch fm.Type {
 	case catalog.TypeInt:
 		n, err := strconv.ParseInt(strings.TrimSpace(last), 10, 64)
 		if err != nil {
-			return nil, clierr.Usagef("%s: %q is not an integer", what, last)
+			return nil, inputErr(what, clierr.Usagef("%q is not an integer", last))
 		}
 		return n, nil
 	case catalog.TypeFloat:
 		f, err := strconv.ParseFloat(strings.TrimSpace(last), 64)
 		if err != nil {
-			return nil, clierr.Usagef("%s: %q is not a number", what, last)
+			return nil, inputErr(what, clierr.Usagef("%q is not a number", last))
 		}
 		return f, nil
 	case catalog.TypeBool:
 		v, err := strconv.ParseBool(strings.TrimSpace(last))
 		if err != nil {
-			return nil, clierr.Usagef("%s: %q is not true or false", what, last)
+			return nil, inputErr(what, clierr.Usagef("%q is not true or false", last))
 		}
 		return v, nil
 	case catalog.TypeStringList:

@@ -22,8 +22,8 @@ func (b *builder) maxBytes() int64 {
 	return DefaultMaxFileBytes
 }
 
-// readFile reads a user-named input file with the size bound; what names the flag for error messages.
-func (b *builder) readFile(what, name string) ([]byte, error) {
+// readFile reads a user-named input file with the size bound; what is the input that named it.
+func (b *builder) readFile(what Source, name string) ([]byte, error) {
 	limit := b.maxBytes()
 	var data []byte
 	var err error
@@ -41,7 +41,7 @@ func (b *builder) readFile(what, name string) ([]byte, error) {
 		if errors.As(err, &pe) {
 			reason = pe.Err.Error()
 		}
-		return nil, clierr.Usagef("%s: cannot read file %q: %s", what, name, reason)
+		return nil, inputErr(what, clierr.Usagef("cannot read file %q: %s", name, reason))
 	}
 	if int64(len(data)) > limit {
 		return nil, tooBig(what, name, limit)
@@ -54,8 +54,8 @@ type tooBigError struct{}
 
 func (tooBigError) Error() string { return "file too large" }
 
-func tooBig(what, name string, limit int64) error {
-	return clierr.Usagef("%s: %q is larger than the %s limit for input files", what, name, mib(limit))
+func tooBig(what Source, name string, limit int64) error {
+	return inputErr(what, clierr.Usagef("%q is larger than the %s limit for input files", name, mib(limit)))
 }
 
 func mib(n int64) string {
@@ -88,30 +88,31 @@ func readBounded(name string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// readData returns the --data object from inline JSON, @file or stdin.
+// readData returns the Data object from inline JSON, @file or stdin.
 func (b *builder) readData() (map[string]any, error) {
 	arg := b.in.Data
 	var src []byte
-	where := "--data"
+	where := Source{Kind: FromData}
 	switch {
 	case arg == "-":
+		where.Name = "-"
 		if b.in.Stdin == nil {
-			return nil, clierr.Usagef("--data -: no standard input to read")
+			return nil, inputErr(where, clierr.Usagef("no standard input to read"))
 		}
 		data, err := io.ReadAll(io.LimitReader(b.in.Stdin, b.maxBytes()+1))
 		if err != nil {
-			return nil, clierr.Usagef("--data -: reading standard input: %v", err)
+			return nil, inputErr(where, clierr.Usagef("reading standard input: %v", err))
 		}
 		if int64(len(data)) > b.maxBytes() {
-			return nil, tooBig("--data", "-", b.maxBytes())
+			return nil, tooBig(where, "-", b.maxBytes())
 		}
-		src, where = data, "--data (stdin)"
+		src = data
 	case strings.HasPrefix(arg, "@"):
-		data, err := b.readFile("--data", arg[1:])
+		data, err := b.readFile(where, arg[1:])
 		if err != nil {
 			return nil, err
 		}
-		src, where = data, "--data file "+arg[1:]
+		src, where.Name = data, arg
 	default:
 		src = []byte(arg)
 	}
@@ -123,9 +124,9 @@ func (b *builder) readData() (map[string]any, error) {
 func (b *builder) setFile(body map[string]any, s string) error {
 	path, name, ok := strings.Cut(s, "=")
 	if !ok || path == "" || name == "" {
-		return clierr.Usagef("--set-file %s: want path=file, e.g. --set-file request.image_base64=photo.png", s)
+		return inputErr(Source{Kind: FromSetFile, Name: s}, clierr.New(clierr.KindUsage, ErrFileAssignmentForm))
 	}
-	what := "--set-file " + path
+	what := Source{Kind: FromSetFile, Name: path}
 	data, err := b.readFile(what, name)
 	if err != nil {
 		return err
@@ -135,17 +136,17 @@ func (b *builder) setFile(body map[string]any, s string) error {
 		(p.Encoding == catalog.EncodingDataURI || p.Encoding == catalog.EncodingURLOrDataURI) {
 		value = dataURI(data)
 	} else if ok && p.Type == catalog.ParamFile && p.Encoding == catalog.EncodingURL {
-		return clierr.Usagef("%s: %s takes an http(s) URL, not a file: give the URL with --set %s=URL", what, path, path)
+		return inputErr(what, clierr.New(clierr.KindUsage, &URLFieldError{Path: path}))
 	}
-	return b.set(body, "--set-file "+s, path, value)
+	return b.set(body, Source{Kind: FromSetFile, Name: s}, path, value)
 }
 
 // file turns a file flag's value (local path, http(s) URL or data: URI) into what the field takes.
 // path is where the value goes, for NoFetch's placeholder.
-func (b *builder) file(what, encoding, v, path string) (string, error) {
+func (b *builder) file(what Source, encoding, v, path string) (string, error) {
 	switch {
 	case v == "":
-		return "", clierr.Usagef("%s: empty value: give a file path or an http(s) URL", what)
+		return "", inputErr(what, clierr.Usagef("empty value: give a file path or an http(s) URL"))
 	case isHTTPURL(v):
 		switch encoding {
 		case catalog.EncodingURL, catalog.EncodingURLOrDataURI:
@@ -169,18 +170,18 @@ func (b *builder) file(what, encoding, v, path string) (string, error) {
 	case strings.HasPrefix(v, "data:"):
 		_, payload, ok := strings.Cut(v, ";base64,")
 		if !ok {
-			return "", clierr.Usagef("%s: a data: URI must be base64 (data:<mime>;base64,...)", what)
+			return "", inputErr(what, clierr.Usagef("a data: URI must be base64 (data:<mime>;base64,...)"))
 		}
 		switch encoding {
 		case catalog.EncodingBase64:
 			return payload, nil
 		case catalog.EncodingURL:
-			return "", clierr.Usagef("%s: this field takes an http(s) URL, not a data: URI", what)
+			return "", inputErr(what, clierr.Usagef("this field takes an http(s) URL, not a data: URI"))
 		}
 		return v, nil
 	}
 	if encoding == catalog.EncodingURL {
-		return "", clierr.Usagef("%s: this field takes an http(s) URL the API can fetch, not the local file %q: upload it somewhere reachable and pass the URL", what, v)
+		return "", inputErr(what, clierr.Usagef("this field takes an http(s) URL the API can fetch, not the local file %q: upload it somewhere reachable and pass the URL", v))
 	}
 	data, err := b.readFile(what, v)
 	if err != nil {
@@ -204,27 +205,27 @@ func isHTTPURL(s string) bool {
 }
 
 // fetch downloads a file input for a base64 or data-uri field, bounded by the input size limit.
-func (b *builder) fetch(what, url string) ([]byte, error) {
+func (b *builder) fetch(what Source, url string) ([]byte, error) {
 	client := b.in.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 60 * time.Second}
 	}
 	req, err := http.NewRequestWithContext(b.ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, clierr.Usagef("%s: invalid URL %q: %v", what, url, err)
+		return nil, inputErr(what, clierr.Usagef("invalid URL %q: %v", url, err))
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: fetch %s: %w", what, url, err)
+		return nil, inputErr(what, fmt.Errorf("fetch %s: %w", url, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, clierr.Usagef("%s: fetch %s: the server answered %s", what, url, resp.Status)
+		return nil, inputErr(what, clierr.Usagef("fetch %s: the server answered %s", url, resp.Status))
 	}
 	limit := b.maxBytes()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: fetch %s: %w", what, url, err)
+		return nil, inputErr(what, fmt.Errorf("fetch %s: %w", url, err))
 	}
 	if int64(len(data)) > limit {
 		return nil, tooBig(what, url, limit)

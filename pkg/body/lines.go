@@ -21,7 +21,7 @@ func ReadData(task catalog.Task, in Input) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.shaped(data)
+	return b.shaped(data, Source{Kind: FromData})
 }
 
 // MergeLine parses one batch line, a JSON object taken as --data is for task, and deep-merges it onto
@@ -29,11 +29,12 @@ func ReadData(task catalog.Task, in Input) (map[string]any, error) {
 // (Input.Data, as JSON) for Build. Errors are usage errors.
 func MergeLine(task catalog.Task, base map[string]any, line string) (map[string]any, error) {
 	b := &builder{task: task}
-	obj, err := parseObject([]byte(line), "JSON line")
+	where := Source{Name: "JSON line"}
+	obj, err := parseObject([]byte(line), where)
 	if err != nil {
 		return nil, err
 	}
-	if obj, err = b.shaped(obj); err != nil {
+	if obj, err = b.shaped(obj, where); err != nil {
 		return nil, err
 	}
 	out, _ := copyValue(base).(map[string]any)
@@ -45,9 +46,9 @@ func MergeLine(task catalog.Task, base map[string]any, line string) (map[string]
 }
 
 // shaped applies the shape convenience --data gets in Build.
-func (b *builder) shaped(data map[string]any) (map[string]any, error) {
+func (b *builder) shaped(data map[string]any, where Source) (map[string]any, error) {
 	if b.task.Shape == catalog.ShapeA {
-		return underRequest(data)
+		return underRequest(data, where)
 	}
 	return data, nil
 }

@@ -105,7 +105,7 @@ func TestWebhookGoesWhereTheSpecSays(t *testing.T) {
 // A flag value of the wrong type is named with the request's other problems, not alone.
 func TestUnreadableFlagValuesJoinTheOtherProblems(t *testing.T) {
 	_, err := Build(context.Background(), demo(t), Input{Flags: map[string]string{"steps": "many", "width": "5", "frames": "x"}})
-	assertUsage(t, err, `--steps: "many" is not an integer`, `--frames: "x" is not an integer`, "width must be between 128 and 2048")
+	assertUsage(t, err, `input steps: "many" is not an integer [--steps]`, `input frames: "x" is not an integer [--frames]`, "width must be between 128 and 2048")
 	if lines := strings.Split(err.Error(), "\n"); len(lines) != 3 {
 		t.Errorf("want one line per problem, the failed fields not repeated:\n%s", err)
 	}

@@ -23,7 +23,7 @@ type assignment struct {
 func parseAssignment(s string) (assignment, error) {
 	path, text, ok := strings.Cut(s, "=")
 	if !ok || strings.TrimSpace(strings.TrimSuffix(path, ":")) == "" {
-		return assignment{}, fmt.Errorf("want path=value (or path:=JSON), e.g. --set request.seed=42")
+		return assignment{}, ErrAssignmentForm
 	}
 	a := assignment{path: strings.TrimSpace(path), text: text}
 	if strings.HasSuffix(a.path, ":") {
@@ -77,15 +77,15 @@ func parseJSON(raw string) (any, bool) {
 
 // applySet applies one --set to a task body: typed from the spec where the path is known.
 func (b *builder) applySet(body map[string]any, s string) error {
-	what := "--set " + s
+	what := Source{Kind: FromSet, Name: s}
 	a, err := parseAssignment(s)
 	if err != nil {
-		return clierr.Usagef("%s: %v", what, err)
+		return inputErr(what, clierr.New(clierr.KindUsage, err))
 	}
 	if a.raw {
 		_, v, err := ParseAssignment(s)
 		if err != nil {
-			return clierr.Usagef("%s: %v", what, err)
+			return inputErr(what, clierr.New(clierr.KindUsage, err))
 		}
 		return b.set(body, what, a.path, v)
 	}
@@ -96,7 +96,7 @@ func (b *builder) applySet(body map[string]any, s string) error {
 	}
 	v, err := typedValue(p, a.text)
 	if err != nil {
-		return clierr.Usagef("%s: %s %v (use %s:=JSON to send any JSON)", what, full, err, a.path)
+		return inputErr(what, clierr.Usagef("%s %v (use %s:=JSON to send any JSON)", full, err, a.path))
 	}
 	return b.set(body, what, a.path, v)
 }
@@ -175,12 +175,13 @@ func setPath(body map[string]any, path string, value any) error {
 // to any JSON document, paths from its root.
 func ApplySets(doc map[string]any, sets []string) error {
 	for _, s := range sets {
+		what := Source{Kind: FromSet, Name: s}
 		path, value, err := ParseAssignment(s)
 		if err != nil {
-			return clierr.Usagef("--set %s: %v", s, err)
+			return inputErr(what, clierr.New(clierr.KindUsage, err))
 		}
 		if err := jsonpath.Set(doc, path, value); err != nil {
-			return clierr.Usagef("--set %s: %v", s, err)
+			return inputErr(what, clierr.New(clierr.KindUsage, err))
 		}
 	}
 	return nil

@@ -111,13 +111,13 @@ func TestNoFetchLeavesURLsUnfetched(t *testing.T) {
 	}
 }
 
-// An unknown name with no body is refused naming --data (with a suggestion when a name is close),
+// An unknown name with no body is refused asking for the body (with a suggestion when a name is close),
 // instead of posting {}.
 func TestUnknownNameWithoutBody(t *testing.T) {
 	_, err := Build(context.Background(), task(t, "txt2imh"), Input{})
-	assertUsage(t, err, "txt2imh", "did you mean txt2img", "--data")
+	assertUsage(t, err, "txt2imh", "did you mean txt2img", "whole body as JSON")
 	_, err = Build(context.Background(), task(t, "my-private-model"), Input{})
-	assertUsage(t, err, "my-private-model", "--data")
+	assertUsage(t, err, "my-private-model", "whole body as JSON")
 	body := build(t, "my-private-model", Input{Sets: []string{"prompt=x"}})
 	if body["prompt"] != "x" {
 		t.Fatalf("got %v", body)

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"encoding/json"
+	"errors"
+	"sort"
 	"strings"
 	"testing"
 
@@ -163,7 +165,7 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("Validate = %v, want a usage error", err)
 			}
 			for _, m := range c.wantMsg {
-				if !strings.Contains(err.Error(), m) {
+				if !strings.Contains(withFlags(err), m) {
 					t.Errorf("error %q does not mention %q", err, m)
 				}
 			}
@@ -182,4 +184,30 @@ func TestValidateEnumMatchesNumbersAndStrings(t *testing.T) {
 		!strings.Contains(err.Error(), "duration") {
 		t.Errorf("duration 7: %v", err)
 	}
+}
+
+// withFlags is err's message with, after each line, the flags its FieldError carries ("... [--steps]"):
+// the data the command line words its fixes with (cmd/internal/words).
+func withFlags(err error) string {
+	if err == nil {
+		return ""
+	}
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) && err.Error() == j.(error).Error() {
+		lines := make([]string, 0, len(j.Unwrap()))
+		for _, e := range j.Unwrap() {
+			lines = append(lines, withFlags(e))
+		}
+		return strings.Join(lines, "\n")
+	}
+	var fe *FieldError
+	if !errors.As(err, &fe) || len(fe.Flags) == 0 {
+		return err.Error()
+	}
+	var flags []string
+	for _, f := range fe.Flags {
+		flags = append(flags, "--"+f)
+	}
+	sort.Strings(flags)
+	return err.Error() + " [" + strings.Join(flags, " ") + "]"
 }

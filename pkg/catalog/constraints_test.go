@@ -95,7 +95,7 @@ func TestConstraintViolations(t *testing.T) {
 				t.Fatalf("Validate = %v, want a usage error (body %s)", err, raw)
 			}
 			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
+				if !strings.Contains(withFlags(err), w) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
 			}

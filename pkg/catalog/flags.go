@@ -163,41 +163,52 @@ func load() *Catalog {
 	return c
 }
 
-// Example is a ready-to-run command line for the task: what its least valid request needs
-// (MinimalFields), with placeholder values ("novita submit img2img --prompt 'a lighthouse at dusk'
-// --image photo.png"); fields without a flag are given with --set.
-func (t Task) Example() string {
-	if t.Mode == ModeTraining {
-		ex := TrainCommand(t.Path) + " --name my-lora --images face1.png --images face2.png --wait"
-		if p, ok := t.Param("image_dataset_items[].caption"); ok && p.Required {
-			ex += ` --caption "an ink drawing"`
-		}
-		return ex
-	}
-	var b strings.Builder
-	b.WriteString("novita submit " + t.Name)
+// ExampleForm is how an example input without a flag gives its value by path.
+type ExampleForm int
+
+const (
+	FormText ExampleForm = iota // path=value, typed from the spec
+	FormJSON                    // path:=JSON
+	FormFile                    // path=file, the file encoded as the field takes it
+)
+
+// ExampleInput is one input of a task's example request: a placeholder for a field of its least valid
+// request (MinimalFields), quoted for a shell where it needs it ("'a lighthouse at dusk'"). The
+// command line words it as a flag or an assignment.
+type ExampleInput struct {
+	Flag  string // the spec flag that sets it ("" none: it is given by its path)
+	Path  string
+	Value string
+	Form  ExampleForm // without a flag
+}
+
+// ExampleInputs are the inputs of a ready-to-run example request, in MinimalFields order; a list
+// field set by a repeatable flag is given once per element.
+func (t Task) ExampleInputs() []ExampleInput {
+	var out []ExampleInput
 	specs := t.FlagSpecs()
 	for _, f := range t.MinimalFields() {
 		if f.Flag != "" {
 			i := slices.IndexFunc(specs, func(s FlagSpec) bool { return s.Name == f.Flag })
 			for range f.Count {
-				b.WriteString(" --" + f.Flag + " " + exampleValue(specs[i]))
+				out = append(out, ExampleInput{Flag: f.Flag, Path: f.Path, Value: exampleValue(specs[i])})
 			}
 			continue
 		}
-		b.WriteString(" " + exampleSet(f))
+		out = append(out, exampleByPath(f))
 	}
-	return b.String()
+	return out
 }
 
-// exampleSet is the --set (or --set-file) of an example field without a flag, quoted for a shell.
-func exampleSet(f MinimalField) string {
+// exampleByPath is the placeholder of an example field without a flag.
+func exampleByPath(f MinimalField) ExampleInput {
 	p := f.Param
+	in := ExampleInput{Path: f.Path}
 	switch {
 	case p.Type == ParamFile && p.Encoding != EncodingURL:
-		return "--set-file " + f.Path + "=photo.png"
+		in.Value, in.Form = "photo.png", FormFile
 	case p.Type == ParamObject:
-		return "--set '" + f.Path + ":={}'"
+		in.Value, in.Form = "{}", FormJSON
 	case p.Type == ParamArray:
 		elem := `"a lighthouse at dusk"`
 		if p.Items != nil && p.Items.Type == ParamFile {
@@ -205,15 +216,14 @@ func exampleSet(f MinimalField) string {
 		} else if p.Items != nil && len(p.Items.Enum) > 0 {
 			elem = strconv.Quote(p.Items.Enum[0])
 		}
-		return "--set '" + f.Path + ":=[" + strings.TrimSuffix(strings.Repeat(elem+",", f.Count), ",") + "]'"
+		in.Value, in.Form = "["+strings.TrimSuffix(strings.Repeat(elem+",", f.Count), ",")+"]", FormJSON
+	default:
+		in.Value = exampleValue(FlagSpec{Name: p.Path[strings.LastIndexAny(p.Path, ".]")+1:], Kind: flagKind(p.valueType()),
+			Enum: p.Enum, Encoding: p.fileEncoding()})
 	}
-	v := exampleValue(FlagSpec{Name: p.Path[strings.LastIndexAny(p.Path, ".]")+1:], Kind: flagKind(p.valueType()),
-		Enum: p.Enum, Encoding: p.fileEncoding()})
-	if strings.HasPrefix(v, "'") { // a quoted value: quote the whole argument instead
-		return "--set '" + f.Path + "=" + strings.Trim(v, "'") + "'"
-	}
-	return "--set " + f.Path + "=" + v
+	return in
 }
+
 func exampleValue(f FlagSpec) string {
 	switch {
 	case len(f.Enum) > 0 && strings.ContainsAny(f.Enum[0], " *&|;<>()$`\\\"'"):

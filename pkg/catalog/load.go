@@ -311,34 +311,67 @@ func (c *Catalog) Resolve(name string) (Task, error) {
 		return Task{}, err // a broken spec: only a build that skipped the catalog's tests gets here
 	}
 	if e, ok := c.trainIndex[strings.ToLower(strings.TrimSpace(name))]; ok {
-		return Task{}, clierr.Usagef("%s is a LoRA training endpoint, not a task: upload the images and start it with %s (novita catalog %s shows its parameters)",
-			e.Name, TrainCommand(e.Path), e.Name)
+		return Task{}, &TrainingEndpointError{Name: e.Name, Path: e.Path}
 	}
 	if !validEndpointName(name) {
-		msg := fmt.Sprintf("invalid task name %q: use a catalog name (novita catalog lists them) or an endpoint name under /v3/async/", name)
-		if s := c.Suggest(name); len(s) > 0 {
-			msg += "; did you mean " + strings.Join(s, " or ") + "?"
-		}
-		return Task{}, clierr.Usagef("%s", msg)
+		return Task{}, &TaskNameError{Name: name, Suggestions: c.Suggest(name)}
 	}
 	path := name
 	if !strings.HasPrefix(name, "/") {
 		path = "/v3/async/" + name
 	}
 	return Task{Name: name, Endpoint: name, Path: path, Mode: ModeAsync, Suggestions: c.Suggest(name),
-		Description: "pass-through: body from --data / --set only"}, nil
+		Description: "pass-through: the body as given, unchecked"}, nil
 }
 
-// PassThroughError is the usage error for an unknown task given no body: it names --data and the
-// close known names, so a typo is caught before any key check or request.
-func PassThroughError(t Task) error {
-	msg := fmt.Sprintf("%s is not in the catalog and no body was given: build it with --data JSON (and --set path=value), or use a known task (novita catalog lists them)", t.Name)
-	if len(t.Suggestions) > 0 {
-		msg = fmt.Sprintf("%s is not in the catalog: did you mean %s? (an unknown endpoint needs its body from --data JSON)",
-			t.Name, strings.Join(t.Suggestions, " or "))
-	}
-	return clierr.Usagef("%s", msg)
+// TrainingEndpointError is a training endpoint named where a task was expected: it is started by
+// uploading its images first, not by posting a body.
+type TrainingEndpointError struct{ Name, Path string }
+
+func (e *TrainingEndpointError) Error() string {
+	return e.Name + " is a LoRA training endpoint, not a task: upload the images and start it as a training"
 }
+
+// ExitKind is usage: the name was given in the wrong place.
+func (e *TrainingEndpointError) ExitKind() clierr.Kind { return clierr.KindUsage }
+
+// TaskNameError is a name that is neither in the catalog nor could be an endpoint's.
+type TaskNameError struct {
+	Name        string
+	Suggestions []string // the close catalog names
+}
+
+func (e *TaskNameError) Error() string {
+	msg := fmt.Sprintf("invalid task name %q: use a catalog name or an endpoint name under /v3/async/", e.Name)
+	if len(e.Suggestions) > 0 {
+		msg += "; did you mean " + strings.Join(e.Suggestions, " or ") + "?"
+	}
+	return msg
+}
+
+// ExitKind is usage: the name was given wrong.
+func (e *TaskNameError) ExitKind() clierr.Kind { return clierr.KindUsage }
+
+// NoBodyError is an unknown task given no body: refused with the close known names, so a typo is
+// caught before any key check or request.
+type NoBodyError struct {
+	Task        string
+	Suggestions []string
+}
+
+func (e *NoBodyError) Error() string {
+	if len(e.Suggestions) > 0 {
+		return fmt.Sprintf("%s is not in the catalog: did you mean %s? (an unknown endpoint needs its whole body as JSON)",
+			e.Task, strings.Join(e.Suggestions, " or "))
+	}
+	return e.Task + " is not in the catalog and no body was given: give its whole body as JSON, or use a known task"
+}
+
+// ExitKind is usage: the request was given wrong.
+func (e *NoBodyError) ExitKind() clierr.Kind { return clierr.KindUsage }
+
+// PassThroughError is the NoBodyError of an unknown task t.
+func PassThroughError(t Task) error { return &NoBodyError{Task: t.Name, Suggestions: t.Suggestions} }
 
 // TrainingHeaders lists the LoRA training endpoints' headers (mode training), by name, without parsing.
 func (c *Catalog) TrainingHeaders() []Header {
@@ -371,6 +404,3 @@ func (c *Catalog) TrainingErr() error {
 
 // TrainKind is the training type of a training endpoint's path: "/v3/training/subject" -> "subject".
 func TrainKind(path string) string { return path[strings.LastIndex(path, "/")+1:] }
-
-// TrainCommand is the command that runs a training endpoint: "novita train subject".
-func TrainCommand(path string) string { return "novita train " + TrainKind(path) }

@@ -117,11 +117,12 @@ func TestOpenAIPathsNeedAVersionAndSync(t *testing.T) {
 func TestGroupsNeedOneAndAtMostOne(t *testing.T) {
 	task := demoTask(t)
 	err := task.Validate(map[string]any{"model": "SVD-XT"})
-	if err == nil || !strings.Contains(err.Error(), "give one of --image-url or --image") || !strings.Contains(err.Error(), "the first frame") {
+	if msg := withFlags(err); !strings.Contains(msg, "give one of image_url or image_base64") || !strings.Contains(msg, "the first frame") ||
+		!strings.Contains(msg, "[--image --image-url]") {
 		t.Errorf("none given: %v", err)
 	}
 	err = task.Validate(map[string]any{"image_url": "https://x/a.png", "image_base64": onePixel})
-	if err == nil || !strings.Contains(err.Error(), "give only one of --image-url or --image") || clierr.Code(err) != 2 {
+	if err == nil || !strings.Contains(withFlags(err), "give only one of image_url or image_base64 (the first frame) [--image --image-url]") || clierr.Code(err) != 2 {
 		t.Errorf("both given: %v", err)
 	}
 	if err := task.Validate(map[string]any{"image_base64": onePixel}); err != nil {
@@ -148,7 +149,7 @@ func TestDefaultFollowsAnotherField(t *testing.T) {
 		}
 	}
 	err := task.Validate(map[string]any{"model": "SVD", "frames": int64(25), "image_base64": onePixel})
-	if err == nil || !strings.Contains(err.Error(), "frames must be 14 with model SVD, got 25 (set it with --frames") {
+	if err == nil || !strings.Contains(withFlags(err), "frames must be 14 with model SVD, got 25 [--frames]") {
 		t.Errorf("explicit conflicting value: %v", err)
 	}
 	// A rule reads the followed default of an absent field, not the plain one.
@@ -164,10 +165,10 @@ func TestEveryViolationAtOnce(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	lines := strings.Split(err.Error(), "\n")
-	want := []string{"steps must be between 1 and 50, got 500 (set it with --steps",
-		"width must be between 128 and 2048, got 5 (set it with --width",
-		`got "eulr a" (did you mean "Euler a"?)`, "give one of --image-url or --image"}
+	lines := strings.Split(withFlags(err), "\n")
+	want := []string{"steps must be between 1 and 50, got 500 [--steps]",
+		"width must be between 128 and 2048, got 5 [--width]",
+		`got "eulr a" (did you mean "Euler a"?)`, "give one of image_url or image_base64 (the first frame) [--image --image-url]"}
 	if len(lines) != len(want) {
 		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), err)
 	}

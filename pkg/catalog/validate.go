@@ -30,7 +30,7 @@ const (
 )
 
 // Violation is one broken rule of a body, structured so that the CLI and the sandbox can each word
-// it their way. Problem is the CLI's wording ("must be between 128 and 2048, got 4000").
+// it their way. Problem is its sentence after the path ("must be between 128 and 2048, got 4000").
 type Violation struct {
 	Path    string // concrete path: "request.width", "prompts[1].frames"
 	Param   *Param // the rule's parameter (nil for a cross rule's field without a parameter)
@@ -40,6 +40,8 @@ type Violation struct {
 	Max     *float64
 	ExclMin bool
 	Allowed []string // ViolationEnum and ViolationRule; ViolationGroup: the group's paths
+	Given   []string // ViolationGroup: the group's paths given
+	Note    string   // ViolationGroup: the group's own message
 	Field   string   // ViolationSum
 	Got     any
 	Problem string
@@ -48,7 +50,7 @@ type Violation struct {
 func (v *Violation) Error() string { return v.Path + " " + v.Problem }
 
 // Validate checks a full request body against the task's spec and reports every problem at once, one
-// per line (errors.Join): usage errors naming the field, the flag that sets it and the allowed values.
+// per line (errors.Join of FieldErrors): usage errors naming the field and the allowed values.
 // Pass-through tasks accept anything.
 func (t Task) Validate(body map[string]any) error {
 	vs := t.Violations(body)
@@ -57,14 +59,12 @@ func (t Task) Validate(body map[string]any) error {
 	}
 	e := &ValidationError{Violations: vs, lines: make([]error, len(vs))}
 	for i, v := range vs {
-		e.lines[i] = errors.New(t.word(v))
+		e.lines[i] = t.ViolationError(v)
 	}
 	return e
 }
 
-// ValidationError is every rule a body breaks (a usage error), one line each in the command line's
-// words (which name its flags). A caller that names fields otherwise (the tool parameters of `novita
-// mcp`) words Violations itself: each carries its JSON path.
+// ValidationError is every rule a body breaks (a usage error), one FieldError (one line) each.
 type ValidationError struct {
 	Violations []*Violation
 	lines      []error
@@ -72,28 +72,49 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string { return errors.Join(e.lines...).Error() }
 
-// Unwrap is the lines, one per violation (printed one per line).
+// Unwrap is the lines, one FieldError per violation (printed one per line).
 func (e *ValidationError) Unwrap() []error { return e.lines }
 
 // ExitKind is usage: the request was given wrong.
 func (e *ValidationError) ExitKind() clierr.Kind { return clierr.KindUsage }
 
-// ViolationError is one violation as the usage error Validate would report for it alone.
-func (t Task) ViolationError(v *Violation) error { return clierr.Usagef("%s", t.word(v)) }
-
-// word is the CLI's sentence for one violation.
-func (t Task) word(v *Violation) string {
-	switch v.Kind {
-	case ViolationMissing:
-		return fmt.Sprintf("%s: missing required field %s: %s", t.Name, v.Path, t.howToSet(v.Path))
-	case ViolationGroup:
-		return fmt.Sprintf("%s: %s", t.Name, v.Problem)
-	}
-	return fmt.Sprintf("%s: %s %s (%s)", t.Name, v.Path, v.Problem, t.howToSet(v.Path))
+// FieldError is one violation as a usage error of its own. Its words name fields by their body paths;
+// Flags holds, for the paths it names, the spec flag that sets each (data, for the caller that words
+// the way out: the command line names its flags, `novita mcp` its tool parameters).
+type FieldError struct {
+	Task      string
+	Violation *Violation
+	Flags     map[string]string
 }
 
-// flagFor is the typed flag that sets a path ("" when none does).
-func (t Task) flagFor(path string) string {
+func (e *FieldError) Error() string {
+	v := e.Violation
+	switch v.Kind {
+	case ViolationMissing:
+		return fmt.Sprintf("%s: missing required field %s", e.Task, v.Path)
+	case ViolationGroup:
+		return fmt.Sprintf("%s: %s", e.Task, v.Problem)
+	}
+	return fmt.Sprintf("%s: %s %s", e.Task, v.Path, v.Problem)
+}
+
+// ExitKind is usage: the request was given wrong.
+func (e *FieldError) ExitKind() clierr.Kind { return clierr.KindUsage }
+
+// ViolationError is one violation as the usage error Validate would report for it alone.
+func (t Task) ViolationError(v *Violation) error {
+	flags := map[string]string{}
+	for _, p := range append([]string{v.Path}, v.Allowed...) {
+		if f := t.FlagFor(p); f != "" {
+			flags[p] = f
+		}
+	}
+	return &FieldError{Task: t.Name, Violation: v, Flags: flags}
+}
+
+// FlagFor is the spec flag that sets a path ("" when none does): its parameter's, or for an element of
+// a list field ("prompts[1].frames", "image_dataset_items[].caption") the list's or its items'.
+func (t Task) FlagFor(path string) string {
 	p, ok := t.Param(path)
 	if !ok { // an element of a list field: the list's flag sets it
 		p, ok = t.Param(strings.TrimSuffix(jsonpath.Element(path), "[]"))
@@ -106,14 +127,6 @@ func (t Task) flagFor(path string) string {
 		}
 	}
 	return ""
-}
-
-// howToSet tells the user how to give a field a value.
-func (t Task) howToSet(path string) string {
-	if f := t.flagFor(path); f != "" {
-		return fmt.Sprintf("set it with --%s or --set %s=VALUE", f, path)
-	}
-	return fmt.Sprintf("set it with --set %s=VALUE", path)
 }
 
 // Check returns the first rule the body breaks, in spec order, or nil.
@@ -167,9 +180,9 @@ func (t Task) checkGroup(body map[string]any, g *Group) *Violation {
 	var problem string
 	switch {
 	case g.Required && len(given) == 0:
-		problem = "give one of " + t.fieldNames(g.Paths)
+		problem = "give one of " + strings.Join(g.Paths, " or ")
 	case g.Exclusive && len(given) > 1:
-		problem = "give only one of " + t.fieldNames(given)
+		problem = "give only one of " + strings.Join(given, " or ")
 	default:
 		return nil
 	}
@@ -181,20 +194,8 @@ func (t Task) checkGroup(body map[string]any, g *Group) *Violation {
 		path = given[0]
 	}
 	p, _ := t.Param(path)
-	return &Violation{Path: path, Param: p, Kind: ViolationGroup, Allowed: g.Paths, Got: len(given), Problem: problem}
-}
-
-// fieldNames words fields by their flags where they have one: "--image or --image-url (--set image_base64)".
-func (t Task) fieldNames(paths []string) string {
-	names := make([]string, len(paths))
-	for i, p := range paths {
-		if f := t.flagFor(p); f != "" {
-			names[i] = "--" + f
-		} else {
-			names[i] = "--set " + p + "=VALUE"
-		}
-	}
-	return strings.Join(names, " or ")
+	return &Violation{Path: path, Param: p, Kind: ViolationGroup, Allowed: g.Paths, Given: given, Note: g.Message,
+		Got: len(given), Problem: problem}
 }
 
 func (p *Param) checkPresent(path string, v any, ok bool) *Violation {
@@ -358,6 +359,10 @@ func (p *Param) checkArray(v any) *Violation {
 	return nil
 }
 
+// ProblemURLForBase64 is the problem of a URL given for a field that takes the file's base64 (a file
+// input fetches a URL into it; the field itself does not).
+const ProblemURLForBase64 = "must be the file's base64, not a URL"
+
 // checkEncoding checks a file input's form. base64 fields take raw base64 (the API refuses a data: URI or
 // a URL there); URL fields take http(s) URLs; data-uri fields take data:<mime>;base64,...
 func checkEncoding(enc, s string) *Violation {
@@ -371,7 +376,7 @@ func checkEncoding(enc, s string) *Violation {
 	case enc == EncodingBase64 && dataURI:
 		return bad("must be raw base64 without a data: URI prefix")
 	case enc == EncodingBase64 && url:
-		return bad("must be the file's base64, not a URL (give a local file, or the URL to --" + "image and it is fetched)")
+		return bad(ProblemURLForBase64)
 	case enc == EncodingBase64:
 		if _, err := DecodeBase64(s); err != nil {
 			return bad("is not valid base64")

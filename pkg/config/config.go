@@ -169,7 +169,7 @@ func (f *File) Set(key, value string) error {
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return clierr.Usagef("empty value for %s: to remove it run: novita config unset %s", k.Name, k.Name)
+		return &EmptyValueError{Key: k.Name}
 	}
 	if err := Validate(k.Name, value); err != nil {
 		return err
@@ -202,6 +202,16 @@ func (f *File) Remove(key string) (bool, error) {
 		return d.remove(name), nil
 	})
 }
+
+// EmptyValueError is an empty value given to save: a key is removed, not set to nothing.
+type EmptyValueError struct{ Key string }
+
+func (e *EmptyValueError) Error() string {
+	return "empty value for " + e.Key + ": to remove it, unset the key"
+}
+
+// ExitKind is usage: the value was given wrong.
+func (e *EmptyValueError) ExitKind() clierr.Kind { return clierr.KindUsage }
 
 // Source says where a resolved value came from.
 type Source string

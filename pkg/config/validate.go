@@ -144,56 +144,53 @@ func isNgrokURL(v string) bool {
 	return true
 }
 
-// problemError words a problem for where the value came from: "<subject> <problem>: <fix>".
+// SettingError is a value a setting cannot take: the key, the value, where it came from (File is the
+// config file's path when Source is SourceFile) and what is wrong. Its words name the key and never a
+// secret's value; the way to put it right (the command that saves a value, the flag) is the caller's.
+type SettingError struct {
+	Key     Key
+	Value   string
+	Source  Source
+	File    string
+	Problem string
+}
+
+func (e *SettingError) Error() string {
+	switch e.Source {
+	case SourceFlag:
+		return e.Key.Name + e.Shown() + " given on the command line " + e.Problem
+	case SourceFile:
+		return e.Key.Name + e.Shown() + " in " + e.File + " " + e.Problem
+	case SourceEnv:
+		return e.Key.Name + e.Shown() + " from " + e.Key.Env + " " + e.Problem
+	}
+	return e.Key.Name + e.Shown() + " " + e.Problem
+}
+
+// Shown is the value as messages quote it: ` "auto"`, or nothing for a secret.
+func (e *SettingError) Shown() string {
+	if e.Key.Secret {
+		return ""
+	}
+	return fmt.Sprintf(" %q", e.Value)
+}
+
+// ExitKind is usage: the setting was given wrong.
+func (e *SettingError) ExitKind() clierr.Kind { return clierr.KindUsage }
+
+// Saving reports whether the value was about to be saved (Validate), not read at use time.
+func (e *SettingError) Saving() bool { return e.Source == sourceSet }
+
+// problemError is the SettingError of a problem ("" none).
 func problemError(k Key, v string, src Source, path, problem string) error {
 	if problem == "" {
 		return nil
 	}
-	shown := ""
-	if !k.Secret {
-		shown = fmt.Sprintf(" %q", v)
-	}
-	var subject string
-	switch src {
-	case SourceFlag:
-		subject = k.Flag + shown
-	case SourceFile:
-		subject = k.Name + shown + " in " + path
-	case SourceEnv:
-		subject = k.Name + shown + " from " + k.Env
-	default:
-		subject = k.Name + shown
-	}
-	fix := fixFor(k, src)
-	if src == SourceEnv && k.Secret && strings.Contains(problem, `(\r)`) {
-		fix += ` (tr -d '\r' removes it)`
-	}
-	if strings.HasPrefix(fix, "e.g. ") && strings.Contains(problem, "e.g. ") {
-		return clierr.Usagef("%s %s", subject, problem) // the problem already shows a fix
-	}
-	return clierr.Usagef("%s %s: %s", subject, problem, fix)
+	return &SettingError{Key: k, Value: v, Source: src, File: path, Problem: problem}
 }
 
-// fixFor tells the user how to put the value right where it lives.
-func fixFor(k Key, src Source) string {
-	switch {
-	case src == sourceSet && k.Secret:
-		return "check what was pasted and run: novita config set " + k.Name
-	case src == sourceSet:
-		return "e.g. novita config set " + k.Name + " " + shellQuote(k.Example)
-	case src == SourceFile && k.Secret:
-		return "fix it with: novita config set " + k.Name
-	case src == SourceFile:
-		return "fix it with: novita config set " + k.Name + " " + shellQuote(k.Example)
-	case src == SourceEnv && k.Secret:
-		return "fix the value of " + k.Env
-	case src == SourceEnv:
-		return "fix it with: export " + k.Env + "=" + shellQuote(k.Example)
-	case k.Secret:
-		return "pass the " + strings.ReplaceAll(k.Name, "_", " ") + " alone"
-	}
-	return "e.g. " + k.Flag + " " + shellQuote(k.Example)
-}
+// ShellQuote quotes s for a POSIX shell when it needs it (an example value in a fix).
+func ShellQuote(s string) string { return shellQuote(s) }
 
 func shellQuote(s string) string {
 	for _, c := range s {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ func TestSetRejectsBadValuesNamingKeyValueAndWhatIsAccepted(t *testing.T) {
 			}
 			msg := err.Error()
 			if clierr.Code(err) != 2 || !strings.HasPrefix(msg, c.key+" ") || !strings.Contains(msg, c.value) ||
-				!strings.Contains(msg, c.accepted) || !strings.Contains(msg, "e.g. ") {
+				!strings.Contains(msg, c.accepted) || !hasExample(err) {
 				t.Fatalf("want exit 2 naming %s, %q, %q and an example; got %d: %s", c.key, c.value, c.accepted, clierr.Code(err), msg)
 			}
 			assertFile(t, path, "# mine\n")
@@ -120,4 +121,10 @@ func TestSetRejectsSecretsWithControlCharactersOrSpaces(t *testing.T) {
 			}
 		}
 	}
+}
+
+// hasExample reports whether a refusal to save has an example of a good value for its fix to show.
+func hasExample(err error) bool {
+	var se *SettingError
+	return errors.As(err, &se) && se.Saving() && (se.Key.Example != "" || strings.Contains(se.Problem, "e.g. "))
 }

@@ -10,7 +10,7 @@ import (
 // Completion looks for novita's completion in the user's shell ($SHELL): a script where the shell's
 // completion system loads it from, or a line in the shell's rc file that sources it.
 // readFile is os.ReadFile outside tests.
-func Completion(getenv func(string) string, readFile func(string) ([]byte, error)) Check {
+func Completion(getenv func(string) string, readFile func(string) ([]byte, error), fx Fixes) Check {
 	return Check{Name: "completion", Run: func(context.Context) Result {
 		shell := filepath.Base(getenv("SHELL"))
 		home := getenv("HOME")
@@ -23,27 +23,23 @@ func Completion(getenv func(string) string, readFile func(string) ([]byte, error
 			config = filepath.Join(home, ".config")
 		}
 		var files, rcs []string
-		var install string
 		switch shell {
 		case "bash":
 			files = []string{filepath.Join(data, "bash-completion", "completions", "novita"),
 				"/usr/share/bash-completion/completions/novita", "/usr/local/share/bash-completion/completions/novita",
 				"/etc/bash_completion.d/novita"}
 			rcs = []string{filepath.Join(home, ".bashrc"), filepath.Join(home, ".bash_profile")}
-			install = "novita completion bash > " + files[0] + "  (or add to ~/.bashrc: source <(novita completion bash))"
 		case "zsh":
 			files = []string{"/usr/share/zsh/vendor-completions/_novita", "/usr/local/share/zsh/site-functions/_novita",
 				filepath.Join(home, ".zfunc", "_novita")}
 			rcs = []string{filepath.Join(home, ".zshrc")}
-			install = `novita completion zsh > "${fpath[1]}/_novita"`
 		case "fish":
 			files = []string{filepath.Join(config, "fish", "completions", "novita.fish"),
 				"/usr/share/fish/vendor_completions.d/novita.fish"}
-			install = "novita completion fish > " + files[0]
 		case "", ".":
-			return skip("the shell is unknown ($SHELL is not set)", "see: novita completion --help")
+			return skip("the shell is unknown ($SHELL is not set)", fx.CompletionHelp)
 		default:
-			return skip(fmt.Sprintf("no completion check for %s", shell), "see: novita completion --help")
+			return skip(fmt.Sprintf("no completion check for %s", shell), fx.CompletionHelp)
 		}
 		for _, f := range files {
 			if _, err := readFile(f); err == nil {
@@ -51,12 +47,16 @@ func Completion(getenv func(string) string, readFile func(string) ([]byte, error
 			}
 		}
 		for _, rc := range rcs {
-			if b, err := readFile(rc); err == nil && strings.Contains(string(b), "novita completion") {
+			if b, err := readFile(rc); err == nil && fx.CompletionLoader != "" && strings.Contains(string(b), fx.CompletionLoader) {
 				return pass("%s completion loaded by %s", shell, rc)
 			}
 		}
 		// Optional: a missing completion is said with its fix, but it does not fail doctor (exit 1)
 		// for a newcomer whose setup otherwise works.
+		install := ""
+		if fx.Completion != nil {
+			install = fx.Completion(shell, files[0])
+		}
 		return skip(fmt.Sprintf("no %s completion installed, optional (looked in %s)", shell, strings.Join(append(files, rcs...), ", ")), install)
 	}}
 }

@@ -35,6 +35,25 @@ type Result struct {
 	Fix    string `json:"fix,omitempty"`
 }
 
+// Fixes are the ways out the checks suggest, in the words of the command that runs them: it names its
+// own commands, flags and settings, the engine only what it saw. A fix left "" is not shown.
+type Fixes struct {
+	BaseURL      string // the base URL is not a URL
+	Unreachable  string // nothing answers at the base URL
+	NoKey        string // no API key is set
+	RefusedKey   string // the API refused the key
+	NoNgrok      string // no ngrok authtoken (optional: webhooks fall back)
+	NgrokNetwork string // a token, but no tunnel
+	RefusedNgrok string // ngrok refused the token
+	Preview      string // no inline previews here
+	// CompletionHelp is the fix when the shell is unknown; Completion the install line of a shell's
+	// completion (file: where the shell's completion system loads it from).
+	CompletionHelp string
+	Completion     func(shell, file string) string
+	// CompletionLoader is the text an rc file holds when it loads the completion itself.
+	CompletionLoader string
+}
+
 // Check is one named check.
 type Check struct {
 	Name string
@@ -93,16 +112,15 @@ func fail(detail, fix string) Result { return Result{Status: Fail, Detail: detai
 
 // BaseURL checks that the API's address answers HTTP at all (any status will do: a 404 at the root
 // still proves the host is reachable).
-func BaseURL(base string, hc *http.Client) Check {
+func BaseURL(base string, hc *http.Client, fx Fixes) Check {
 	return Check{Name: "base URL", Run: func(ctx context.Context) Result {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base, nil)
 		if err != nil {
-			return fail(fmt.Sprintf("%s is not a URL: %v", base, err), "novita config set base_url https://api.novita.ai")
+			return fail(fmt.Sprintf("%s is not a URL: %v", base, err), fx.BaseURL)
 		}
 		resp, err := hc.Do(req)
 		if err != nil {
-			return fail(fmt.Sprintf("cannot reach %s: %v", base, unwrapURL(err)),
-				"check the network (proxy, VPN, firewall) or the base URL: novita config list shows where it comes from")
+			return fail(fmt.Sprintf("cannot reach %s: %v", base, unwrapURL(err)), fx.Unreachable)
 		}
 		resp.Body.Close()
 		return pass("%s answers (HTTP %d)", base, resp.StatusCode)
@@ -110,36 +128,34 @@ func BaseURL(base string, hc *http.Client) Check {
 }
 
 // APIKey checks that a key is set and that the API accepts it, with one cheap authenticated call.
-func APIKey(key, source string, call func(ctx context.Context) error) Check {
+func APIKey(key, source string, call func(ctx context.Context) error, fx Fixes) Check {
 	return Check{Name: "API key", Needs: "base URL", Run: func(ctx context.Context) Result {
 		if key == "" {
-			return fail("no API key is set", "novita config set api_key (or export NOVITA_API_KEY); get one at https://novita.ai/settings/key-management")
+			return fail("no API key is set", fx.NoKey)
 		}
 		err := call(ctx)
 		switch {
 		case err == nil:
 			return pass("set (%s) and accepted by the API", source)
 		case clierr.KindOf(err) == clierr.KindAuth:
-			return fail(fmt.Sprintf("the API refused the key from %s: %v", source, err),
-				"check the key at https://novita.ai/settings/key-management, then: novita config set api_key")
+			return fail(fmt.Sprintf("the API refused the key from %s: %v", source, err), fx.RefusedKey)
 		}
-		return fail(fmt.Sprintf("could not check the key: %v", err), "fix the base URL check first, then run doctor again")
+		return fail(fmt.Sprintf("could not check the key: %v", err), "fix the base URL check first, then run the checks again")
 	}}
 }
 
 // Ngrok checks the ngrok token by opening a tunnel (and closing it at once). No token is a skip:
 // webhooks then use a local receiver or polling.
-func Ngrok(token, source string, open func(ctx context.Context) (string, error)) Check {
+func Ngrok(token, source string, open func(ctx context.Context) (string, error), fx Fixes) Check {
 	return Check{Name: "ngrok tunnel", Run: func(ctx context.Context) Result {
 		if token == "" {
-			return skip("no ngrok authtoken: submit --wait falls back to polling (or --tunnel local)",
-				"for webhooks through a tunnel: novita config set ngrok_authtoken (https://dashboard.ngrok.com/get-started/your-authtoken)")
+			return skip("no ngrok authtoken: a wait falls back to polling (or a local receiver)", fx.NoNgrok)
 		}
 		url, err := open(ctx)
 		if err != nil {
-			fix := "check the network, or use --tunnel local / none"
+			fix := fx.NgrokNetwork
 			if clierr.KindOf(err) == clierr.KindAuth {
-				fix = "check the token at https://dashboard.ngrok.com/get-started/your-authtoken, then: novita config set ngrok_authtoken"
+				fix = fx.RefusedNgrok
 			}
 			return fail(fmt.Sprintf("token from %s, but no tunnel: %v", source, err), fix)
 		}
@@ -179,7 +195,7 @@ func Journal(path string) Check {
 		case errors.Is(err, journal.ErrNoJournal):
 			return pass("%s does not exist yet (created by the first submit)", path)
 		case err != nil:
-			return fail(err.Error(), fmt.Sprintf("move it aside (mv %q %q) and run doctor again; the next submit starts a new one",
+			return fail(err.Error(), fmt.Sprintf("move it aside (mv %q %q) and run the checks again; the next submit starts a new one",
 				path, path+".broken"))
 		}
 		return pass("%s is healthy: %d %s, schema %d", path, h.Tasks, plural(h.Tasks, "task"), h.Version)
@@ -187,10 +203,10 @@ func Journal(path string) Check {
 }
 
 // Preview reports whether inline image previews will be drawn, and why not.
-func Preview(protocol, why string) Check {
+func Preview(protocol, why string, fx Fixes) Check {
 	return Check{Name: "terminal preview", Run: func(context.Context) Result {
 		if protocol == "" {
-			return skip("no inline previews: "+why, "a terminal with kitty, iTerm2 or sixel graphics shows thumbnails (novita config set preview auto)")
+			return skip("no inline previews: "+why, fx.Preview)
 		}
 		return pass("previews drawn with the %s protocol", protocol)
 	}}

@@ -20,15 +20,16 @@ func TestCompletionFindsAScriptOrAnRcLine(t *testing.T) {
 		return nil, os.ErrNotExist
 	}
 	e := env(map[string]string{"SHELL": "/usr/bin/bash", "HOME": "/home/u"})
-	c := Completion(e, read)
-	if r := c.Run(context.Background()); r.Status != Skip || !strings.Contains(r.Fix, "novita completion bash >") {
+	fx := Fixes{CompletionLoader: "mytool completion", Completion: func(shell, file string) string { return "install " + shell + " at " + file }}
+	c := Completion(e, read, fx)
+	if r := c.Run(context.Background()); r.Status != Skip || r.Fix != "install bash at /home/u/.local/share/bash-completion/completions/novita" {
 		t.Errorf("nothing installed: %+v", r)
 	}
-	files["/home/u/.bashrc"] = "alias ll='ls -l'\nsource <(novita completion bash)\n"
+	files["/home/u/.bashrc"] = "alias ll='ls -l'\nsource <(mytool completion bash)\n"
 	if r := c.Run(context.Background()); r.Status != Pass || !strings.Contains(r.Detail, ".bashrc") {
 		t.Errorf("rc line: %+v", r)
 	}
-	if r := Completion(env(map[string]string{}), read).Run(context.Background()); r.Status != Skip {
+	if r := Completion(env(map[string]string{}), read, fx).Run(context.Background()); r.Status != Skip {
 		t.Errorf("no $SHELL: %+v", r)
 	}
 }
@@ -38,7 +39,7 @@ func TestRunSkipsWhatDependsOnAFailure(t *testing.T) {
 	called := false
 	rs := Run(context.Background(), []Check{
 		{Name: "base URL", Run: func(context.Context) Result { return fail("down", "fix it") }},
-		APIKey("sk_x", "env", func(context.Context) error { called = true; return errors.New("unreachable") }),
+		APIKey("sk_x", "env", func(context.Context) error { called = true; return errors.New("unreachable") }, Fixes{}),
 	}, nil)
 	if called || rs[1].Status != Skip || !strings.Contains(rs[1].Detail, "base URL") || Failed(rs) != 1 {
 		t.Errorf("results %+v (key call made: %v)", rs, called)

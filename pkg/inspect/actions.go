@@ -17,7 +17,7 @@ import (
 // words are pkg/ui's: see ui.NoReplay).
 const (
 	NoReplayUI     = ui.NoReplay
-	NoReplayListen = "replay needs a forward target: restart with: novita listen --ui --forward-to URL"
+	NoReplayListen = ui.NoReplayListen
 )
 
 // Replayer relays a body to the application (listen.Engine).

@@ -39,7 +39,19 @@ func batchDownloadTimedOut(ctx context.Context, err error, taskID string, timeou
 }
 
 func timedOut(err error, taskID string, timeout time.Duration) error {
-	return clierr.About(clierr.New(clierr.KindTimeout,
-		fmt.Errorf("task %s: the outputs did not finish downloading within --timeout %s: %w", taskID, timeout, err)),
+	return clierr.About(clierr.New(clierr.KindTimeout, &DownloadTimeoutError{TaskID: taskID, Timeout: timeout, Err: err}),
 		clierr.Subject{TaskID: taskID})
 }
+
+// DownloadTimeoutError is a save cut short by the run's time limit (Timeout), not by the user.
+type DownloadTimeoutError struct {
+	TaskID  string
+	Timeout time.Duration
+	Err     error
+}
+
+func (e *DownloadTimeoutError) Error() string {
+	return fmt.Sprintf("task %s: the outputs did not finish downloading within the time limit of %s: %v", e.TaskID, e.Timeout, e.Err)
+}
+
+func (e *DownloadTimeoutError) Unwrap() error { return e.Err }

@@ -102,8 +102,16 @@ func (r *Runner) noProvenance(mode string, t *download.Template) {
 		name = "standard output"
 	}
 	if r.ProvenanceNotes.first("no provenance: " + name) {
-		r.observer().Warn(fmt.Errorf("--metadata %s: %s is not a file, so nothing is recorded in or beside it (save to a file with -o to keep the provenance)", mode, name))
+		r.observer().Warn(&NoProvenanceError{Mode: mode, Target: name})
 	}
+}
+
+// NoProvenanceError is a provenance mode that cannot apply: the outputs go to Target, which is not a
+// file, so nothing can be recorded in or beside them.
+type NoProvenanceError struct{ Mode, Target string }
+
+func (e *NoProvenanceError) Error() string {
+	return fmt.Sprintf("metadata %s: %s is not a file, so nothing is recorded in or beside it (save to a file to keep the provenance)", e.Mode, e.Target)
 }
 
 // provenanceRecord is what the journal knows of the task, as provenance, and the delivered sha256 of

@@ -30,13 +30,30 @@ const MaxRespondDelay = 25 * time.Second
 type Faults struct {
 	statuses map[novita.Status]int           // "" = every delivery
 	delays   map[novita.Status]time.Duration // "" = every delivery
+	names    RuleNames
 }
 
-// ParseFaults reads --respond-status and --respond-delay values. Each value is a comma-separated
+// RuleNames are what the caller calls the two kinds of rule, in the errors of ParseFaults and in the
+// descriptions of the rules an answer reports (the command line names its flags). Empty names are
+// "status" and "delay".
+type RuleNames struct{ Status, Delay string }
+
+func (n RuleNames) orDefault() RuleNames {
+	if n.Status == "" {
+		n.Status = "status"
+	}
+	if n.Delay == "" {
+		n.Delay = "delay"
+	}
+	return n
+}
+
+// ParseFaults reads the status and delay rules, named as the caller names them. Each value is a comma-separated
 // list of rules, VALUE (every delivery) or STATUS=VALUE (deliveries of that task status): 500,
 // FAILED=500, SUCCEED=200,FAILED=503; 6s, FAILED=6s. Statuses are SUCCEED, FAILED, ... in any case.
-func ParseFaults(statuses, delays []string) (Faults, error) {
-	st, err := parseRules("--respond-status", statuses, "500", func(v string) (int, error) {
+func ParseFaults(statuses, delays []string, names RuleNames) (Faults, error) {
+	names = names.orDefault()
+	st, err := parseRules(names.Status, statuses, "500", func(v string) (int, error) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 200 || n > 599 {
 			return 0, fmt.Errorf("want an HTTP status from 200 to 599")
@@ -46,7 +63,7 @@ func ParseFaults(statuses, delays []string) (Faults, error) {
 	if err != nil {
 		return Faults{}, err
 	}
-	dl, err := parseRules("--respond-delay", delays, "6s", func(v string) (time.Duration, error) {
+	dl, err := parseRules(names.Delay, delays, "6s", func(v string) (time.Duration, error) {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 || d > MaxRespondDelay {
 			return 0, fmt.Errorf("want a duration from 0s to %v, such as 6s or 1500ms", MaxRespondDelay)
@@ -56,7 +73,7 @@ func ParseFaults(statuses, delays []string) (Faults, error) {
 	if err != nil {
 		return Faults{}, err
 	}
-	return Faults{statuses: st, delays: dl}, nil
+	return Faults{statuses: st, delays: dl, names: names}, nil
 }
 
 func parseRules[T any](flag string, values []string, example string, parse func(string) (T, error)) (map[novita.Status]T, error) {
@@ -96,14 +113,14 @@ func parseRules[T any](flag string, values []string, example string, parse func(
 // Active reports whether any rule is set.
 func (f Faults) Active() bool { return len(f.statuses) > 0 || len(f.delays) > 0 }
 
-// Rules describes the rules as flags, e.g. "--respond-status FAILED=500 --respond-delay 6s".
+// Rules describes the rules by their names, e.g. "--respond-status FAILED=500 --respond-delay 6s".
 func (f Faults) Rules() string {
 	var parts []string
 	for _, st := range sortedKeys(f.statuses) {
-		parts = append(parts, "--respond-status "+rule(st, strconv.Itoa(f.statuses[st])))
+		parts = append(parts, f.names.Status+" "+rule(st, strconv.Itoa(f.statuses[st])))
 	}
 	for _, st := range sortedKeys(f.delays) {
-		parts = append(parts, "--respond-delay "+rule(st, f.delays[st].String()))
+		parts = append(parts, f.names.Delay+" "+rule(st, f.delays[st].String()))
 	}
 	return strings.Join(parts, " ")
 }
@@ -128,10 +145,10 @@ func sortedKeys[T any](m map[novita.Status]T) []novita.Status {
 // else the rule for every delivery. The descriptions are "" when no rule applies.
 func (f Faults) match(st novita.Status) (code int, codeRule string, delay time.Duration, delayRule string) {
 	if c, ok := lookupRule(f.statuses, st); ok {
-		code, codeRule = c.v, "--respond-status "+rule(c.k, strconv.Itoa(c.v))
+		code, codeRule = c.v, f.names.Status+" "+rule(c.k, strconv.Itoa(c.v))
 	}
 	if d, ok := lookupRule(f.delays, st); ok {
-		delay, delayRule = d.v, "--respond-delay "+rule(d.k, d.v.String())
+		delay, delayRule = d.v, f.names.Delay+" "+rule(d.k, d.v.String())
 	}
 	return code, codeRule, delay, delayRule
 }

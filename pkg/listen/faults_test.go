@@ -13,9 +13,12 @@ import (
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
+// names are the command line's names of the rules, which the descriptions carry.
+var names = listen.RuleNames{Status: "--respond-status", Delay: "--respond-delay"}
+
 func mustFaults(t *testing.T, statuses, delays []string) listen.Faults {
 	t.Helper()
-	f, err := listen.ParseFaults(statuses, delays)
+	f, err := listen.ParseFaults(statuses, delays, names)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +40,7 @@ func TestParseFaultsRejectsWhatCannotWork(t *testing.T) {
 		{nil, []string{"-1s"}, "duration"},
 		{nil, []string{"1m"}, "25s"},
 	} {
-		_, err := listen.ParseFaults(c.statuses, c.delays)
+		_, err := listen.ParseFaults(c.statuses, c.delays, names)
 		if err == nil || !strings.Contains(err.Error(), c.want) || clierr.KindOf(err) != clierr.KindUsage {
 			t.Errorf("%v %v: got %v, want a usage error containing %q", c.statuses, c.delays, err, c.want)
 		}
@@ -138,5 +141,16 @@ func TestInjectedStatusWinsOverTheAppButTheAppStillGetsTheEvent(t *testing.T) {
 	h := r.rec.forwarded[0].Response.Header
 	if note := h.Get(listen.InjectedHeader); note != "--respond-status 500 --respond-delay 50ms; the app answered 200" || h.Get("X-App") != "yes" {
 		t.Fatalf("answer headers %v", h)
+	}
+}
+
+// The rules are described in the caller's names; without any, by what they set.
+func TestRulesUseTheCallersNames(t *testing.T) {
+	f, err := listen.ParseFaults([]string{"FAILED=500"}, []string{"6s"}, listen.RuleNames{})
+	if err != nil || f.Rules() != "status FAILED=500 delay 6s" {
+		t.Fatalf("Rules() = %q, %v", f.Rules(), err)
+	}
+	if _, err := listen.ParseFaults([]string{"700"}, nil, listen.RuleNames{Status: "-s"}); err == nil || !strings.HasPrefix(err.Error(), `-s "700"`) {
+		t.Fatalf("error names the rule as the caller does: %v", err)
 	}
 }

@@ -76,11 +76,21 @@ type Engine struct {
 	errs    []error
 }
 
-// CheckForwardTarget validates a --forward-to URL.
+// ForwardTargetError is a forward target that is not an http(s) URL.
+type ForwardTargetError struct{ URL string }
+
+func (e *ForwardTargetError) Error() string {
+	return fmt.Sprintf("forward target %q is not an http(s) URL (example: http://localhost:3000/hooks/novita)", e.URL)
+}
+
+// ExitKind is usage: the target was given wrong.
+func (e *ForwardTargetError) ExitKind() clierr.Kind { return clierr.KindUsage }
+
+// CheckForwardTarget validates a forward target URL.
 func CheckForwardTarget(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return clierr.Usagef("--forward-to %q is not an http(s) URL (example: http://localhost:3000/hooks/novita)", raw)
+		return &ForwardTargetError{URL: raw}
 	}
 	return nil
 }
@@ -125,10 +135,10 @@ func (e *Engine) ReceiverOptions() webhook.Options {
 	return opts
 }
 
-// ErrNoForwardTarget is Replay's error in a session without --forward-to.
-var ErrNoForwardTarget = errors.New("listen: no forward target: replays need --forward-to URL")
+// ErrNoForwardTarget is Replay's error in a session without a forward target.
+var ErrNoForwardTarget = errors.New("listen: no forward target: replays need one")
 
-// ForwardTarget is the --forward-to URL ("" without one).
+// ForwardTarget is the forward target URL ("" without one).
 func (e *Engine) ForwardTarget() string { return e.cfg.ForwardTo }
 
 // Replay sends body to the forward target with method and header as a delivery is relayed (hop-by-hop

@@ -136,8 +136,26 @@ func (s *Server) fail(err error) error {
 	return &ToolError{Msg: msg, Hint: hint}
 }
 
-// admit checks the server's limits for one submit of task and counts it: --allow, then
-// --max-submits. A dry run is never counted.
+// NotAllowedError is a submit of a task outside the server's Allow list; the user who started the
+// server can widen it.
+type NotAllowedError struct {
+	Task    string
+	Allowed []string
+}
+
+func (e *NotAllowedError) Error() string {
+	return fmt.Sprintf("%s may not be submitted: this server allows only %s", e.Task, strings.Join(e.Allowed, ", "))
+}
+
+// SubmitLimitError is a submit past the server's MaxSubmits; waits and reads still work.
+type SubmitLimitError struct{ Max, Made int }
+
+func (e *SubmitLimitError) Error() string {
+	return fmt.Sprintf("submit limit reached: this server allows %d submits and has made %d", e.Max, e.Made)
+}
+
+// admit checks the server's limits for one submit of task and counts it: Allow, then MaxSubmits. A
+// dry run is never counted.
 func (s *Server) admit(task string, dryRun bool) error {
 	if len(s.cfg.Allow) > 0 {
 		allowed := false
@@ -145,8 +163,7 @@ func (s *Server) admit(task string, dryRun bool) error {
 			allowed = allowed || a == task
 		}
 		if !allowed {
-			return &ToolError{Msg: fmt.Sprintf("%s may not be submitted: this server allows only %s", task, strings.Join(s.cfg.Allow, ", ")),
-				Hint: "ask the user to restart novita mcp with --allow including " + task}
+			return &NotAllowedError{Task: task, Allowed: s.cfg.Allow}
 		}
 	}
 	if dryRun {
@@ -155,8 +172,7 @@ func (s *Server) admit(task string, dryRun bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cfg.MaxSubmits > 0 && s.submits >= s.cfg.MaxSubmits {
-		return &ToolError{Msg: fmt.Sprintf("submit limit reached: this server allows %d submits and has made %d", s.cfg.MaxSubmits, s.submits),
-			Hint: "ask the user to restart novita mcp (--max-submits sets the limit); wait_task and get_task still work"}
+		return &SubmitLimitError{Max: s.cfg.MaxSubmits, Made: s.submits}
 	}
 	s.submits++
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -72,9 +71,8 @@ func (s *Server) submitTask(ctx context.Context, mreq *mcp.CallToolRequest, in S
 	}
 	bin.NoFetch = in.DryRun
 	req, err := body.Build(ctx, t, bin)
-	var invalid *catalog.ValidationError
-	if errors.As(err, &invalid) {
-		return TaskOut{}, paramsError(t, invalid)
+	if te := paramsError(t, err); te != nil {
+		return TaskOut{}, te
 	}
 	if err != nil {
 		return TaskOut{}, err
@@ -241,38 +239,4 @@ func (s *Server) outputs(dir string) (lifecycle.Outputs, error) {
 		return lifecycle.Outputs{}, err
 	}
 	return lifecycle.Outputs{Template: t}, nil
-}
-
-// paramsError words a body's violations by this tool's parameters (params.width), with the body
-// path the API sees; the command line's words name its flags instead.
-func paramsError(t catalog.Task, e *catalog.ValidationError) *ToolError {
-	lines := make([]string, len(e.Violations))
-	for i, v := range e.Violations {
-		switch v.Kind {
-		case catalog.ViolationMissing:
-			lines[i] = fmt.Sprintf("%s: missing required field %s", t.Name, paramName(t, v.Path))
-		case catalog.ViolationGroup:
-			names := make([]string, len(v.Allowed))
-			for j, p := range v.Allowed {
-				names[j] = paramName(t, p)
-			}
-			which := "give one of "
-			if n, _ := v.Got.(int); n > 0 {
-				which = "give only one of "
-			}
-			lines[i] = t.Name + ": " + which + strings.Join(names, " or ")
-		default:
-			lines[i] = fmt.Sprintf("%s: %s %s", t.Name, paramName(t, v.Path), v.Problem)
-		}
-	}
-	return &ToolError{Msg: strings.Join(lines, "\n"), Hint: "call describe_task " + t.Name + " for its parameters"}
-}
-
-// paramName is a body path as params names it: the short key when it means the same path
-// ("params.width (request.width)"), else the path itself.
-func paramName(t catalog.Task, path string) string {
-	if i := strings.IndexByte(path, '.'); i > 0 && t.FullPath(path[i+1:]) == path {
-		return "params." + path[i+1:] + " (" + path + ")"
-	}
-	return "params." + path
 }

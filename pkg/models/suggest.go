@@ -118,8 +118,12 @@ func Warning(s Snapshot, kind Kind, name string) string {
 		}
 		msg += "; did you mean " + strings.Join(q, " or ") + "?"
 	}
-	return msg + " (a private or new model may be missing: novita models --refresh updates the list)"
+	return msg + UnlistedNote
 }
+
+// UnlistedNote ends the warning about a name the list does not have: the list may be behind, and the
+// caller says how to refresh it.
+const UnlistedNote = " (a private or new model may be missing from the list)"
 
 // BodyWarnings checks every model name in a request body for the task (catalog Task.Name):
 // request.model_name, each LoRA, embedding and ControlNet unit, the VAE. One Warning per problem,

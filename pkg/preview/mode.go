@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -45,7 +46,7 @@ func Modes() []string {
 	return []string{string(ModeAuto), string(ModeOff), string(ModeKitty), string(ModeITerm), string(ModeSixel)}
 }
 
-// ParseMode reads a --preview / config value. Empty means auto, so an unset config key needs no special
+// ParseMode reads a preview mode (a flag's or the config's). Empty means auto, so an unset config key needs no special
 // case; case and surrounding spaces are ignored because config files are hand-written.
 func ParseMode(s string) (Mode, error) {
 	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
@@ -54,8 +55,18 @@ func ParseMode(s string) (Mode, error) {
 	case ModeAuto, ModeOff, ModeKitty, ModeITerm, ModeSixel:
 		return m, nil
 	}
-	return "", clierr.Usagef("invalid preview mode %q (--preview or config key preview): use one of %s", s, strings.Join(Modes(), ", "))
+	return "", &ModeError{Value: s}
 }
+
+// ModeError is a preview mode that is none of Modes.
+type ModeError struct{ Value string }
+
+func (e *ModeError) Error() string {
+	return fmt.Sprintf("invalid preview mode %q: use one of %s", e.Value, strings.Join(Modes(), ", "))
+}
+
+// ExitKind is usage: the mode was given wrong.
+func (e *ModeError) ExitKind() clierr.Kind { return clierr.KindUsage }
 
 // protocol is the protocol an explicit mode forces; None for auto and off.
 func (m Mode) protocol() Protocol {

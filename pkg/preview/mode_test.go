@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -30,7 +31,11 @@ func TestParseModeRejectsUnknownWithUsageErrorNamingValidValues(t *testing.T) {
 			t.Errorf("ParseMode(%q): kind %v, want usage (exit 2)", in, clierr.KindOf(err))
 		}
 		msg := err.Error()
-		for _, want := range []string{in, "--preview", "auto, off, kitty, iterm, sixel"} {
+		var me *ModeError
+		if !errors.As(err, &me) || me.Value != in {
+			t.Errorf("ParseMode(%q): %v is not a ModeError of the value", in, err)
+		}
+		for _, want := range []string{in, "auto, off, kitty, iterm, sixel"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("ParseMode(%q) error %q does not mention %q", in, msg, want)
 			}

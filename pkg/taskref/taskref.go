@@ -120,8 +120,7 @@ func resolveID(ctx context.Context, j *journal.Journal, r Ref) (Ref, error) {
 	case len(ids) == 1:
 		r.ID, r.Via, r.Known = ids[0], ViaPrefix, true
 	default:
-		return r, clierr.WithHint(clierr.KindUsage, &AmbiguousError{Prefix: r.ID, Candidates: ids[:min(len(ids), maxCandidates)],
-			More: len(ids) > maxCandidates}, "give more characters of the id (see: novita tasks)")
+		return r, &AmbiguousError{Prefix: r.ID, Candidates: ids[:min(len(ids), maxCandidates)], More: len(ids) > maxCandidates}
 	}
 	return r, nil
 }

@@ -25,7 +25,7 @@ func Edit(event []byte, sets []string) ([]byte, error) {
 	}
 	obj, ok := doc.(map[string]any)
 	if !ok {
-		return nil, clierr.Usagef("event is not a JSON object: --set edits objects")
+		return nil, clierr.Usagef("event is not a JSON object: only an object's fields can be set")
 	}
 	if err := body.ApplySets(obj, sets); err != nil {
 		return nil, err

@@ -71,17 +71,18 @@ const placeholderAssetsID = "pending-upload"
 
 // Prepare checks everything that can be checked locally, before any upload or paid request: each image
 // is a PNG, JPEG or WebP (the only formats the upload takes), the number of images and captions, and the
-// body against the spec (required fields, enums, ranges). A problem is a usage error naming the flag.
+// body against the spec (required fields, enums, ranges). A problem is a usage error: ImagesError, or a
+// FieldError per field with the spec flag that sets it.
 func Prepare(task catalog.Task, req Request) (*Plan, error) {
 	if task.Mode != catalog.ModeTraining {
 		return nil, fmt.Errorf("%s is not a training endpoint", task.Name)
 	}
 	p := &Plan{Task: task, Kind: catalog.TrainKind(task.Path), Body: map[string]any{}}
 	if len(req.Images) == 0 {
-		return nil, clierr.Usagef("train %s: no images: give the training images with --images FILE (png, jpeg or webp; up to %d)", p.Kind, MaxImages)
+		return nil, &ImagesError{Problem: NoImages, Kind: p.Kind, Max: MaxImages}
 	}
 	if len(req.Images) > MaxImages {
-		return nil, clierr.Usagef("train %s: %d images, but a training task takes at most %d: give fewer --images", p.Kind, len(req.Images), MaxImages)
+		return nil, &ImagesError{Problem: TooManyImages, Kind: p.Kind, Images: len(req.Images), Max: MaxImages}
 	}
 	for _, im := range req.Images {
 		ext, ct, ok := sniff(im.Data)
@@ -92,8 +93,7 @@ func Prepare(task catalog.Task, req Request) (*Plan, error) {
 		p.images = append(p.images, planned{Image: im, ext: ext, contentType: ct})
 	}
 	if n := len(req.Captions); n > 1 && n != len(req.Images) {
-		return nil, clierr.Usagef("train %s: %d --caption for %d images: give one caption for every image, or one per image in the order of --images",
-			p.Kind, n, len(req.Images))
+		return nil, &ImagesError{Problem: CaptionCount, Kind: p.Kind, Images: len(req.Images), Captions: n, Max: MaxImages}
 	}
 	for path, v := range task.Defaults {
 		if err := jsonpath.Set(p.Body, path, v); err != nil {
@@ -149,7 +149,7 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// check words every violation of the body with the flag of `novita train` that sets the field.
+// check reports every violation of the body, each with the spec flag that sets the field.
 func check(task catalog.Task, body map[string]any) error {
 	var errs []error
 	seen := map[string]bool{}
@@ -163,16 +163,7 @@ func check(task catalog.Task, body map[string]any) error {
 			}
 			seen[v.Path] = true
 		}
-		flag := flagFor(task, v.Path)
-		how := "novita train sets it itself: report this"
-		if flag != "" {
-			how = "set it with --" + flag
-		}
-		if v.Kind == catalog.ViolationMissing {
-			errs = append(errs, fmt.Errorf("train %s: missing %s: %s", catalog.TrainKind(task.Path), v.Path, how))
-			continue
-		}
-		errs = append(errs, fmt.Errorf("train %s: %s %s (%s)", catalog.TrainKind(task.Path), v.Path, v.Problem, how))
+		errs = append(errs, &FieldError{Kind: catalog.TrainKind(task.Path), Violation: v, Flag: task.FlagFor(v.Path)})
 	}
 	if len(errs) == 0 {
 		return nil
@@ -181,21 +172,6 @@ func check(task catalog.Task, body map[string]any) error {
 }
 
 var elementIndex = regexp.MustCompile(`\[\d+\]`)
-
-// flagFor is the flag that sets a field: the spec's flag of its param, or of the list it is an element of.
-func flagFor(task catalog.Task, path string) string {
-	for p := path; p != ""; {
-		if prm, ok := task.Param(p); ok && prm.Flag != "" {
-			return prm.Flag
-		}
-		i := max(len(p)-1, 0)
-		for i > 0 && p[i] != '[' && p[i] != '.' {
-			i--
-		}
-		p = p[:i]
-	}
-	return ""
-}
 
 // sniff names the upload's file_extension and Content-Type from the bytes, not the file name.
 func sniff(b []byte) (ext, contentType string, ok bool) {

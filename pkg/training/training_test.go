@@ -138,7 +138,7 @@ func TestPrepareRefusesBeforeAnyUploadNamingTheFlag(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := Prepare(c.task, c.req)
-		if clierr.KindOf(err) != clierr.KindUsage || !strings.Contains(err.Error(), c.want) {
+		if clierr.KindOf(err) != clierr.KindUsage || !strings.Contains(named(err), c.want) {
 			t.Errorf("%s: %v; want a usage error naming %s", c.name, err, c.want)
 		}
 	}
@@ -255,4 +255,24 @@ func TestListFollowsOpaqueCursorsUpToTheLimit(t *testing.T) {
 	if tasks, next, _ := List(context.Background(), api, 2, ""); len(tasks) != 2 || next != "c_2" {
 		t.Errorf("at the limit: %d tasks, next %q; want the cursor to go on from", len(tasks), next)
 	}
+}
+
+// named is err's message followed by the flags the command line words it with (cmd/internal/words):
+// the spec flag of each field at fault, and --images or --caption for the images' problems.
+func named(err error) string {
+	msg := err.Error()
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) {
+		for _, e := range j.Unwrap() {
+			var fe *FieldError
+			if errors.As(e, &fe) && fe.Flag != "" {
+				msg += " [--" + fe.Flag + "]"
+			}
+		}
+	}
+	var ie *ImagesError
+	if errors.As(err, &ie) {
+		msg += map[ImagesProblem]string{NoImages: " [--images]", TooManyImages: " [--images]", CaptionCount: " [--caption]"}[ie.Problem]
+	}
+	return msg
 }

@@ -28,7 +28,6 @@ func (t *ngrokTunnel) giveUpOpening(err error) bool {
 	if opened {
 		return false
 	}
-	t.abort(errors.New(t.red.String("could not open ngrok tunnel: cannot reach the ngrok service: " + err.Error() +
-		" (offline, or a firewall blocks it? --tunnel local or none works without it)")))
+	t.abort(&EdgeUnreachableError{Reason: t.red.String(err.Error())})
 	return true
 }

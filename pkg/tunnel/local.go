@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-
-	"github.com/novita-cli/novita/pkg/clierr"
 )
 
 // localTunnel is a plain TCP listener; its URL is the loopback address or the user's own public URL
@@ -27,7 +25,7 @@ func openLocal(ctx context.Context, cfg Config) (Tunnel, error) {
 	if publicURL != "" {
 		u, err := url.Parse(publicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, clierr.Usagef("invalid --public-url %q: want an absolute http(s) URL", cfg.PublicURL)
+			return nil, &PublicURLError{URL: cfg.PublicURL}
 		}
 	}
 	addr := cfg.ListenAddr

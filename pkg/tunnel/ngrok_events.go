@@ -110,8 +110,7 @@ func permanentError(msg string, opening bool) error {
 		if !opening {
 			return nil
 		}
-		return fmt.Errorf("ngrok refused a new agent session (%s: %s): the account's limit of simultaneous "+
-			"agent sessions is reached; stop the other ngrok agent or use --tunnel local or none", code, detail)
+		return &SessionLimitError{Code: code, Detail: detail}
 	}
 	return nil
 }

@@ -141,6 +141,12 @@ func (n *Names) Warner(api *factory.API) func(taskName string, body map[string]a
 		return s
 	})
 	return func(taskName string, body map[string]any) []string {
-		return models.BodyWarnings(load(), taskName, body)
+		ws := models.BodyWarnings(load(), taskName, body)
+		for i, w := range ws {
+			if base, ok := strings.CutSuffix(w, models.UnlistedNote); ok {
+				ws[i] = base + " (a private or new model may be missing: novita models --refresh updates the list)"
+			}
+		}
+		return ws
 	}
 }
