@@ -2,8 +2,10 @@ package acceptance
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,18 +16,29 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/novita-cli/novita/cmd"
+	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
 // TestScripts runs the README's examples, written as testscript files in testdata/script, against the
 // simulator: a README example that stops working fails here (and TestREADMEExamplesAreScripted fails
-// when an example has no script). Each `novita` line runs this test binary as the real CLI in its own
-// process (TestMain turns it into the CLI when NOVITA_TEST_AS_CLI=1), in the script's $WORK, with HOME,
-// XDG_* and NOVITA_STATE_DIR under $WORK and nothing of the caller's environment but PATH.
+// when an example has no script). The CLI runs in the script's $WORK, with HOME, XDG_* and
+// NOVITA_STATE_DIR under $WORK and nothing of the caller's environment but PATH. A `novita` line runs
+// the CLI's root command (cmd.Run, what main runs) in this process, with the script's environment
+// and streams, so the scripts share the test binary's start-up and catalog; it is given $WORK as
+// its working directory, so the paths it prints are absolute. `proc novita` and a background
+// command (&NAME&) run this test binary as the CLI in its own process (TestMain turns it into the
+// CLI when NOVITA_TEST_AS_CLI=1): for what only a process shows (paths printed as given, relative
+// to its working directory; Ctrl-C).
 //
 // Commands the scripts have beside testscript's own (see scriptCommands for each one's usage):
 //
 //	novita ARGS... [&NAME&]   run the CLI; with &NAME& in the background, under that name;
-//	                          with > FILE last, its stdout goes to FILE instead
+//	                          with > FILE last, its stdout goes to FILE instead; with < FILE
+//	                          last, its stdin is FILE (testscript's stdin feeds only exec)
+//	proc novita ARGS...       run the CLI as its own process in the foreground (> and < too)
 //	exitcode N                the last novita (or bgwait/bgstop) exited with N
 //	await NAME stdout|stderr REGEXP   wait until a background command printed a match; the
 //	                          regexp's named groups become environment variables
@@ -138,6 +151,7 @@ func stateOf(ts *testscript.TestScript) *scriptState {
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"novita":    scriptNovita,
+		"proc":      scriptProcess,
 		"exitcode":  scriptExitCode,
 		"await":     scriptAwait,
 		"awaitfile": scriptAwaitFile,
@@ -159,25 +173,57 @@ func scriptNovita(ts *testscript.TestScript, neg bool, args []string) {
 		startScriptProc(ts, st, strings.Trim(args[n-1], "&"), args[:n-1], neg)
 		return
 	}
-	if n := len(args); n >= 2 && args[n-2] == ">" {
-		runToFile(ts, st, neg, args[:n-2], args[n-1])
-		return
+	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: ts.Stdout(), ErrOut: ts.Stderr()}
+	for len(args) >= 2 && (args[len(args)-2] == ">" || args[len(args)-2] == "<") {
+		op, file := args[len(args)-2], ts.MkAbs(args[len(args)-1])
+		args = args[:len(args)-2]
+		if op == "<" {
+			b, err := os.ReadFile(file)
+			ts.Check(err)
+			ios.In = bytes.NewReader(b)
+			continue
+		}
+		// As the shell's > would: what the CLI writes there (an image from -o -) stays out of the log.
+		f, err := os.Create(file)
+		ts.Check(err)
+		defer f.Close()
+		ios.Out = f
 	}
-	checkExit(ts, st, neg, ts.Exec(st.exe, args...))
+	d := cmd.Deps{IO: ios, Build: cmd.BuildInfo{Version: "test"}, Dir: ts.MkAbs("."),
+		SandboxOptions: &sandbox.Options{MaxMediaSide: testMediaSide}}
+	d.Getenv = ts.Getenv // the script's environment, as exec would pass it
+	checkExitCode(ts, st, neg, cmd.Run(context.Background(), args, &d))
 }
 
-// runToFile runs the CLI with its stdout in a file, as the shell's > would: what it writes there (an
-// image from -o -) stays out of the script's log.
-func runToFile(ts *testscript.TestScript, st *scriptState, neg bool, args []string, file string) {
-	f, err := os.Create(ts.MkAbs(file))
-	ts.Check(err)
-	defer f.Close()
+// scriptProcess runs `proc novita ARGS... [> FILE] [< FILE]`: the CLI as its own process, in the
+// foreground, for what only a process shows (paths printed as given, relative to its working
+// directory); its exit code is kept like novita's.
+func scriptProcess(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 || args[0] != "novita" {
+		ts.Fatalf("usage: proc novita ARGS... [> FILE] [< FILE]")
+	}
+	st := stateOf(ts)
+	args = args[1:]
+	var stdout io.Writer = ts.Stdout()
+	var stdin io.Reader = strings.NewReader("")
+	for len(args) >= 2 && (args[len(args)-2] == ">" || args[len(args)-2] == "<") {
+		op, file := args[len(args)-2], ts.MkAbs(args[len(args)-1])
+		args = args[:len(args)-2]
+		if op == "<" {
+			f, err := os.Open(file)
+			ts.Check(err)
+			defer f.Close()
+			stdin = f
+			continue
+		}
+		f, err := os.Create(file)
+		ts.Check(err)
+		defer f.Close()
+		stdout = f
+	}
 	cmd := scriptCmd(ts, st, args)
-	var errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = f, &errOut
-	err = cmd.Run()
-	fmt.Fprint(ts.Stderr(), errOut.String())
-	checkExit(ts, st, neg, err)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, ts.Stderr()
+	checkExit(ts, st, neg, cmd.Run())
 }
 
 // scriptCmd is the CLI as a process in the script's directory, with the script's environment.
@@ -192,17 +238,22 @@ func scriptCmd(ts *testscript.TestScript, st *scriptState, args []string) *exec.
 	return cmd
 }
 
-// checkExit records a command's exit code and fails the script unless it is what ! asked for.
+// checkExit records a process's exit code and fails the script unless it is what ! asked for.
 func checkExit(ts *testscript.TestScript, st *scriptState, neg bool, err error) {
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		st.lastExit = 0
+		checkExitCode(ts, st, neg, 0)
 	case errors.As(err, &ee):
-		st.lastExit = ee.ExitCode()
+		checkExitCode(ts, st, neg, ee.ExitCode())
 	default:
 		ts.Fatalf("novita did not run: %v", err)
 	}
+}
+
+// checkExitCode records an exit code and fails the script unless it is what ! asked for.
+func checkExitCode(ts *testscript.TestScript, st *scriptState, neg bool, code int) {
+	st.lastExit = code
 	if st.lastExit != 0 && !neg {
 		ts.Fatalf("novita exited %d", st.lastExit)
 	}

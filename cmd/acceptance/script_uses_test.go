@@ -30,7 +30,7 @@ func scriptedUses(t *testing.T, root *cobra.Command) map[string][]cliUse {
 		}
 		for n, line := range strings.Split(string(a.Comment), "\n") {
 			args := scriptWords(line)
-			for len(args) > 0 && (args[0] == "!" || strings.HasPrefix(args[0], "[")) {
+			for len(args) > 0 && (args[0] == "!" || args[0] == "proc" || strings.HasPrefix(args[0], "[")) {
 				args = args[1:]
 			}
 			if len(args) == 0 || args[0] != "novita" {
@@ -39,7 +39,7 @@ func scriptedUses(t *testing.T, root *cobra.Command) map[string][]cliUse {
 			if last := args[len(args)-1]; len(last) > 2 && strings.HasPrefix(last, "&") && strings.HasSuffix(last, "&") {
 				args = args[:len(args)-1]
 			}
-			if n := len(args); n >= 3 && args[n-2] == ">" {
+			for n := len(args); n >= 3 && (args[n-2] == ">" || args[n-2] == "<"); n = len(args) {
 				args = args[:n-2]
 			}
 			ws := make([]word, len(args)-1)

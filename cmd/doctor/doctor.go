@@ -33,6 +33,9 @@ type Options struct {
 	Getenv     func(string) string
 	HTTPClient *http.Client
 	Scrub      func(string) string
+	// Path resolves a path the user gave (the state directory, the output template) against the
+	// working directory.
+	Path func(string) string
 	// InProcessSandbox tells whether the API is the --sandbox simulator (no key of the user's then).
 	InProcessSandbox func() bool
 	// Tunnel opens the ngrok check's tunnel (its log, its secrets, its test hooks).
@@ -48,7 +51,7 @@ type Options struct {
 // NewCmdDoctor builds `novita doctor`; runF replaces the run function in tests.
 func NewCmdDoctor(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{IO: f.IOStreams, Config: f.Config, API: f.API, Getenv: f.Getenv, HTTPClient: f.HTTPClient, Scrub: f.Scrub,
-		InProcessSandbox: f.InProcessSandbox, Tunnel: cmdutil.NewTunnelEnv(f), ReadFile: os.ReadFile}
+		Path: f.Path, InProcessSandbox: f.InProcessSandbox, Tunnel: cmdutil.NewTunnelEnv(f), ReadFile: os.ReadFile}
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the setup: key, API, ngrok, state, outputs, previews, completion",
@@ -123,8 +126,11 @@ func (o *Options) checks() ([]doctor.Check, error) {
 	token, tokenSrc := cfg.Resolve(o.Getenv, "ngrok_authtoken", "", false)
 	o.Tunnel.AddSecret(token)
 	output, _ := cfg.Resolve(o.Getenv, "output", "", false)
+	if output == "" {
+		output = download.DefaultTemplate
+	}
 	mode, _ := cfg.Resolve(o.Getenv, "preview", "", false)
-	stateDir := journal.Dir(o.Getenv)
+	stateDir := o.Path(journal.Dir(o.Getenv))
 	keySource := describe(keySrc, "api_key")
 	if o.InProcessSandbox() {
 		keySource = "the in-process --sandbox"
@@ -148,7 +154,7 @@ func (o *Options) checks() ([]doctor.Check, error) {
 		}, fixes),
 		doctor.WritableDir("state directory", stateDir, "set NOVITA_STATE_DIR to a writable directory, or fix the permissions of "+stateDir),
 		doctor.Journal(filepath.Join(stateDir, journal.DBName)),
-		doctor.WritableDir("output directory", outputDir(output), "choose another output template: novita config set output DIR/{task_id}/{kind}-{index}.{ext}"),
+		doctor.WritableDir("output directory", outputDir(o.Path(output)), "choose another output template: novita config set output DIR/{task_id}/{kind}-{index}.{ext}"),
 		doctor.Preview(protocol, why, fixes),
 		doctor.Completion(o.Getenv, o.ReadFile, fixes),
 	}, nil
@@ -170,9 +176,6 @@ func describe(src config.Source, key string) string {
 
 // outputDir is the directory the output template writes into before its first placeholder.
 func outputDir(template string) string {
-	if template == "" {
-		template = download.DefaultTemplate
-	}
 	if i := strings.Index(template, "{"); i >= 0 {
 		template = template[:i]
 	}
