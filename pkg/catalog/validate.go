@@ -177,25 +177,32 @@ func (t Task) checkGroup(body map[string]any, g *Group) *Violation {
 			given = append(given, p)
 		}
 	}
-	var problem string
-	switch {
-	case g.Required && len(given) == 0:
-		problem = "give one of " + strings.Join(g.Paths, " or ")
-	case g.Exclusive && len(given) > 1:
-		problem = "give only one of " + strings.Join(given, " or ")
-	default:
+	if !(g.Required && len(given) == 0) && !(g.Exclusive && len(given) > 1) {
 		return nil
-	}
-	if g.Message != "" {
-		problem += " (" + g.Message + ")"
 	}
 	path := g.Paths[0]
 	if len(given) > 0 {
 		path = given[0]
 	}
 	p, _ := t.Param(path)
-	return &Violation{Path: path, Param: p, Kind: ViolationGroup, Allowed: g.Paths, Given: given, Note: g.Message,
-		Got: len(given), Problem: problem}
+	v := &Violation{Path: path, Param: p, Kind: ViolationGroup, Allowed: g.Paths, Given: given, Note: g.Message,
+		Got: len(given)}
+	ask, paths := v.GroupChoice()
+	v.Problem = ask + strings.Join(paths, " or ")
+	if g.Message != "" {
+		v.Problem += " (" + g.Message + ")"
+	}
+	return v
+}
+
+// GroupChoice is what a ViolationGroup asks for ("give one of " the group's paths, or "give only one
+// of " those given) and the paths it names, for each caller to name in its own words (flags, tool
+// parameters).
+func (v *Violation) GroupChoice() (ask string, paths []string) {
+	if len(v.Given) > 1 {
+		return "give only one of ", v.Given
+	}
+	return "give one of ", v.Allowed
 }
 
 func (p *Param) checkPresent(path string, v any, ok bool) *Violation {

@@ -58,10 +58,7 @@ func violationLine(t catalog.Task, v *catalog.Violation) string {
 	case catalog.ViolationMissing:
 		return fmt.Sprintf("%s: missing required field %s", t.Name, paramName(t, v.Path))
 	case catalog.ViolationGroup:
-		which, paths := "give one of ", v.Allowed
-		if len(v.Given) > 1 {
-			which, paths = "give only one of ", v.Given
-		}
+		which, paths := v.GroupChoice()
 		names := make([]string, len(paths))
 		for j, p := range paths {
 			names[j] = paramName(t, p)

@@ -42,10 +42,7 @@ func wordField(e *catalog.FieldError) string {
 	case catalog.ViolationMissing:
 		return fmt.Sprintf("%s: missing required field %s: %s", e.Task, v.Path, howToSet(e, v.Path))
 	case catalog.ViolationGroup:
-		which, paths := "give one of ", v.Allowed
-		if len(v.Given) > 1 {
-			which, paths = "give only one of ", v.Given
-		}
+		which, paths := v.GroupChoice()
 		names := make([]string, len(paths))
 		for i, p := range paths {
 			if f := e.Flags[p]; f != "" {
