@@ -12,6 +12,7 @@ import (
 func rowSelector(id string) string { return `#ev-rows tr[data-id="` + id + `"]` }
 
 func TestBrowserEventsView(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	b := newBrowser(t)
 	first := sampleEvent("first", "task-first", "TASK_STATUS_SUCCEED", time.Now().Add(-time.Minute))
@@ -100,6 +101,7 @@ func TestBrowserEventsView(t *testing.T) {
 }
 
 func TestBrowserRefusesWithoutToken(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	b := newBrowser(t)
 	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(f.base+"/"))
