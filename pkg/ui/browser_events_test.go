@@ -25,7 +25,7 @@ func TestBrowserEventsView(t *testing.T) {
 	b.waitJS(t, "the live badge", `document.getElementById('live').textContent === 'live'`, 5*time.Second)
 
 	// A published event shows up without a reload. How fast is TestBrowserLiveLatency's business: the
-	// bound here only catches a page that never shows it (one second is too tight on a loaded machine with tabs in parallel).
+	// bound here only catches a page that never shows it (one second is tight on a loaded machine).
 	b.eval(t, `window.__sameDocument = 'yes'; ''`)
 	f.hub.Publish(sampleEvent("live-1", "task-live", "TASK_STATUS_FAILED", time.Now()))
 	took := b.waitJS(t, "the live event in the list", `document.querySelector('`+rowSelector("live-1")+`')`, 10*time.Second)
