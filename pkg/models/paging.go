@@ -40,6 +40,14 @@ const maxCursorBytes = 1024
 // A cursor the API already gave, or a page that brings no model not seen before, stops the walk with
 // an error wrapping ErrPagingLoop; an API error is returned as is (wrapped), so 401/403 keep exit 4.
 func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progress)) ([]novita.Model, error) {
+	return walk(ctx, l, q, onPage, bounds{pages: maxPages, models: maxModels})
+}
+
+// bounds are the limits of one walk; tests pass smaller ones where the mechanism, not the figure, is
+// what they check (200,000 models cost seconds under the race detector).
+type bounds struct{ pages, models int }
+
+func walk(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progress), b bounds) ([]novita.Model, error) {
 	if q.Limit == 0 {
 		q.Limit = novita.MaxModelPageSize
 	}
@@ -47,8 +55,8 @@ func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progres
 	seenModel := map[string]bool{}
 	var out []novita.Model
 	for page := 1; ; page++ {
-		if page > maxPages {
-			return nil, fmt.Errorf("list models: still more pages after %d: %w", maxPages, ErrPagingLoop)
+		if page > b.pages {
+			return nil, fmt.Errorf("list models: still more pages after %d: %w", b.pages, ErrPagingLoop)
 		}
 		p, err := l.ListModels(ctx, q)
 		if err != nil {
@@ -70,8 +78,8 @@ func All(ctx context.Context, l Lister, q novita.ModelQuery, onPage func(Progres
 		if onPage != nil {
 			onPage(Progress{Page: page, Models: len(out)})
 		}
-		if len(out) > maxModels {
-			return nil, fmt.Errorf("list models: more than %d models after %d pages: %w", maxModels, page, ErrPagingLoop)
+		if len(out) > b.models {
+			return nil, fmt.Errorf("list models: more than %d models after %d pages: %w", b.models, page, ErrPagingLoop)
 		}
 		if len(p.NextCursor) > maxCursorBytes {
 			return nil, fmt.Errorf("list models: page %d sent a cursor of %d bytes (%s), more than the %d a cursor can have: %w",

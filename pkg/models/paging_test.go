@@ -191,9 +191,11 @@ func TestAllPassesAPIErrorsThrough(t *testing.T) {
 	}
 }
 
-// Pages far bigger than asked for, each with new models and a new cursor, stop at maxModels.
+// Pages far bigger than asked for, each with new models and a new cursor, stop at the models bound.
+// The bound is scaled down (the real 200,000 cost seconds under -race and prove the same stop);
+// maxPages is checked at full size above.
 func TestAllBoundsModelsWhateverThePageSize(t *testing.T) {
-	const perPage = 5000
+	const perPage, maxModels = 500, 20_000
 	f := &fakeLister{page: func(n int, q novita.ModelQuery) (*novita.ModelPage, error) {
 		ids := make([]int, perPage)
 		for i := range ids {
@@ -201,7 +203,7 @@ func TestAllBoundsModelsWhateverThePageSize(t *testing.T) {
 		}
 		return page("c_"+itoa(n), ids...), nil
 	}}
-	_, err := All(context.Background(), f, novita.ModelQuery{}, nil)
+	_, err := walk(context.Background(), f, novita.ModelQuery{}, nil, bounds{pages: maxPages, models: maxModels})
 	if !errors.Is(err, ErrPagingLoop) || f.count() > maxModels/perPage+1 {
 		t.Fatalf("%v after %d requests", err, f.count())
 	}

@@ -65,8 +65,8 @@ func TestRenderFileDecodesEachImageFormat(t *testing.T) {
 		data []byte
 		size image.Rectangle
 	}{
-		"out.png":  {encoded(t, func(b *bytes.Buffer) error { return png.Encode(b, halves(800, 1200)) }), image.Rect(0, 0, 266, 400)},
-		"out.jpeg": {encoded(t, func(b *bytes.Buffer) error { return jpeg.Encode(b, halves(640, 480), nil) }), image.Rect(0, 0, 400, 300)},
+		"out.png":  {encoded(t, func(b *bytes.Buffer) error { return png.Encode(b, halves(400, 600)) }), image.Rect(0, 0, 266, 400)},
+		"out.jpeg": {encoded(t, func(b *bytes.Buffer) error { return jpeg.Encode(b, halves(480, 360), nil) }), image.Rect(0, 0, 400, 300)},
 		"anim.gif": {encoded(t, func(b *bytes.Buffer) error { return gif.EncodeAll(b, anim) }), image.Rect(0, 0, 64, 48)},
 		"tiny.png": {encoded(t, func(b *bytes.Buffer) error { return png.Encode(b, red) }), image.Rect(0, 0, 2, 2)},
 	}

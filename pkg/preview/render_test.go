@@ -87,8 +87,8 @@ func TestKittyChunksLargePayloads(t *testing.T) {
 }
 
 func TestKittySmallImageIsOneCommandScaledToTheBound(t *testing.T) {
-	// 2000x1000 into 40 columns of 10 px: 400x200, aspect kept.
-	cmds := splitKitty(t, render(t, Terminal{Protocol: Kitty}, halves(2000, 1000), DefaultSize()))
+	// 800x400 into 40 columns of 10 px: 400x200, aspect kept (twice the bound is as scaled as five times).
+	cmds := splitKitty(t, render(t, Terminal{Protocol: Kitty}, halves(800, 400), DefaultSize()))
 	if len(cmds) != 1 || cmds[0].keys != "f=100,q=2,a=T" {
 		t.Fatalf("got %d commands, first keys %q; want one unchunked a=T command", len(cmds), cmds[0].keys)
 	}
@@ -100,7 +100,7 @@ func TestKittySmallImageIsOneCommandScaledToTheBound(t *testing.T) {
 
 func TestITermInlineImage(t *testing.T) {
 	s := Size{Cols: 40, Rows: 20, CellWidth: 8, CellHeight: 16}
-	out := render(t, Terminal{Protocol: ITerm}, halves(1000, 500), s) // -> 320x160 px = 40x10 cells
+	out := render(t, Terminal{Protocol: ITerm}, halves(640, 320), s) // -> 320x160 px = 40x10 cells
 	rest, ok := strings.CutPrefix(out, "\x1b]1337;File=")
 	if !ok || !strings.HasSuffix(rest, "\x07") {
 		t.Fatalf("not an OSC 1337 File= sequence ended by BEL: %q", head(out))

@@ -188,7 +188,7 @@ func TestValidationNamesTheField(t *testing.T) {
 
 func TestEveryEndpointSucceedsWithItsTaskType(t *testing.T) {
 	t.Parallel()
-	s := start(t, Options{})
+	s := start(t, Options{MaxMediaSide: 256}) // task types and kinds are the point; sizes are TestMaxMediaSide's
 	png := pngBase64(t, 64, 48)
 	// Bodies complete per the specs (the sandbox copy left documented required fields optional); task
 	// types are the confirmed ones, else the catalog's stand-in (issue 12: several were invented).
@@ -207,6 +207,7 @@ func TestEveryEndpointSucceedsWithItsTaskType(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.endpoint, func(t *testing.T) {
+			t.Parallel()
 			res := waitFinal(t, s, mustSubmit(t, s, c.endpoint, c.body))
 			spec, _ := catalog.Lookup(c.endpoint)
 			if spec.TaskType != "" { // the page's value wins over the stand-in this table expected

@@ -87,7 +87,7 @@ func checkFile(t *testing.T, typ string, b []byte) {
 // files: asynchronous ones through task-result, synchronous ones inline.
 func TestEveryCatalogEndpointRunsWithItsDefaults(t *testing.T) {
 	t.Parallel()
-	s := start(t, Options{MaxMediaSide: 256}) // files must decode; their size is TestMaxMediaSide's business
+	s := start(t, Options{MaxMediaSide: 64}) // files must decode; their size is TestMaxMediaSide's business
 	c, err := catalog.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -121,9 +121,13 @@ func TestFailures(t *testing.T) {
 		t.Errorf("FailRate 1: %s", res.Raw)
 	}
 	s.SetOptions(Options{TaskDuration: 20 * time.Millisecond, FailRate: 0.5, Seed: 3})
+	ids := make([]string, 30) // all submitted first, then awaited: their 20 ms run at once
+	for i := range ids {
+		ids[i] = mustSubmit(t, s, "txt2img", txt2img("a cat", "", 128, 128, 1))
+	}
 	failed := 0
-	for range 30 {
-		if waitFinal(t, s, mustSubmit(t, s, "txt2img", txt2img("a cat", "", 128, 128, 1))).Task.Status == novita.StatusFailed {
+	for _, id := range ids {
+		if waitFinal(t, s, id).Task.Status == novita.StatusFailed {
 			failed++
 		}
 	}

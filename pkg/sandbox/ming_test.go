@@ -33,7 +33,8 @@ func decodePNG(t *testing.T, b []byte) image.Image {
 // The layer endpoint takes OpenAI's multipart form (image[] file parts) and answers one transparent PNG
 // per planned layer in data[].b64_json; a JSON body is refused as the API refuses it.
 func TestMingLayerTakesAFormAndAnswersTransparentLayers(t *testing.T) {
-	s := start(t, Options{})
+	t.Parallel()
+	s := start(t, Options{MaxMediaSide: 128}) // layers and transparency are the point, not their size
 	src, _ := json.Marshal(map[string]any{"model": "ming-image-0.1-design-layer",
 		"prompt": "3 layers: 1 title, 2 photo, 3 background", "size": "512x512", "use_sr": false,
 		"image": []any{"data:image/png;base64," + base64.StdEncoding.EncodeToString(tinyPNG(t))}})
@@ -73,7 +74,8 @@ func TestMingLayerTakesAFormAndAnswersTransparentLayers(t *testing.T) {
 
 // Text to image answers base64 by default and a downloadable link with response_format url.
 func TestMingImageAnswersBase64OrLinks(t *testing.T) {
-	s := start(t, Options{})
+	t.Parallel()
+	s := start(t, Options{MaxMediaSide: 128}) // the answer's shape is the point, not the image's size
 	for _, format := range []string{"b64_json", "url"} {
 		body := `{"model":"ming-image-0.1-design","prompt":"a poster","size":"1024x1024","response_format":"` + format + `"}`
 		r := call(t, http.MethodPost, s.URL()+"/openai/v1/images/generations", bearer(s), []byte(body))

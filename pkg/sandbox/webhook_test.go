@@ -154,6 +154,7 @@ func TestWebhookRetriesOnTimeoutThenSucceeds(t *testing.T) {
 func TestWebhookKnobs(t *testing.T) {
 	t.Parallel()
 	t.Run("WebhookDrop", func(t *testing.T) {
+		t.Parallel()
 		rc := newReceiver(t, 200)
 		s := start(t, Options{WebhookDrop: true})
 		id := mustSubmit(t, s, "txt2img", txt2img("x", webhookExtra(rc.URL), 128, 128, 1))
@@ -164,6 +165,7 @@ func TestWebhookKnobs(t *testing.T) {
 		}
 	})
 	t.Run("WebhookDropRate", func(t *testing.T) {
+		t.Parallel()
 		rc := newReceiver(t, 200)
 		s := start(t, Options{WebhookDropRate: 0.5, Seed: 7})
 		for range 40 {
@@ -175,6 +177,7 @@ func TestWebhookKnobs(t *testing.T) {
 		}
 	})
 	t.Run("WebhookDuplicate", func(t *testing.T) {
+		t.Parallel()
 		rc := newReceiver(t, 200)
 		s := start(t, Options{WebhookDuplicate: true})
 		mustSubmit(t, s, "txt2img", txt2img("x", webhookExtra(rc.URL), 128, 128, 1))
@@ -186,6 +189,7 @@ func TestWebhookKnobs(t *testing.T) {
 		}
 	})
 	t.Run("WebhookDelay", func(t *testing.T) {
+		t.Parallel()
 		rc := newReceiver(t, 200)
 		s := start(t, Options{TaskDuration: 10 * time.Millisecond, WebhookDelay: 300 * time.Millisecond})
 		begin := time.Now()
@@ -196,6 +200,7 @@ func TestWebhookKnobs(t *testing.T) {
 		}
 	})
 	t.Run("FailedTaskWebhook", func(t *testing.T) {
+		t.Parallel()
 		rc := newReceiver(t, 200)
 		s := start(t, Options{})
 		mustSubmit(t, s, "txt2img", txt2img("please [fail]", webhookExtra(rc.URL), 128, 128, 1))

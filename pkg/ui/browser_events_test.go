@@ -12,6 +12,7 @@ import (
 func rowSelector(id string) string { return `#ev-rows tr[data-id="` + id + `"]` }
 
 func TestBrowserEventsView(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	b := newBrowser(t)
 	first := sampleEvent("first", "task-first", "TASK_STATUS_SUCCEED", time.Now().Add(-time.Minute))
@@ -23,10 +24,11 @@ func TestBrowserEventsView(t *testing.T) {
 	b.waitJS(t, "the stored event in the list", `document.querySelector('`+rowSelector("first")+`')`, 5*time.Second)
 	b.waitJS(t, "the live badge", `document.getElementById('live').textContent === 'live'`, 5*time.Second)
 
-	// A published event shows up within a second, without a reload.
+	// A published event shows up without a reload. How fast is TestBrowserLiveLatency's business: the
+	// bound here only catches a page that never shows it (one second is tight on a loaded machine).
 	b.eval(t, `window.__sameDocument = 'yes'; ''`)
 	f.hub.Publish(sampleEvent("live-1", "task-live", "TASK_STATUS_FAILED", time.Now()))
-	took := b.waitJS(t, "the live event in the list", `document.querySelector('`+rowSelector("live-1")+`')`, time.Second)
+	took := b.waitJS(t, "the live event in the list", `document.querySelector('`+rowSelector("live-1")+`')`, 10*time.Second)
 	t.Logf("live event visible after %v (polled)", took)
 	if b.eval(t, `String(window.__sameDocument)`) != "yes" {
 		t.Error("the page reloaded to show the event")
@@ -100,6 +102,7 @@ func TestBrowserEventsView(t *testing.T) {
 }
 
 func TestBrowserRefusesWithoutToken(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	b := newBrowser(t)
 	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(f.base+"/"))

@@ -9,6 +9,7 @@ import (
 
 // History-only `novita ui` has no receiver: "Send test event" is disabled and its tooltip says why.
 func TestBrowserTestEventDisabledWithoutAReceiver(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, func(o *Options) { o.Events = nil })
 	f.store.addEvents(sampleEvent("old", "task-old", "TASK_STATUS_SUCCEED", time.Now().Add(-time.Hour)))
 	b := newBrowser(t)
@@ -24,6 +25,7 @@ func TestBrowserTestEventDisabledWithoutAReceiver(t *testing.T) {
 
 // An answer --respond-status replaced reads "500 injected (app: 200)"; an ordinary one just its status.
 func TestBrowserForwardColumnShowsInjectedStatus(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	inj := sampleEvent("inj", "task-inj", "TASK_STATUS_FAILED", time.Now().Add(-time.Minute))
 	inj.Forward = &ForwardResult{Target: f.target.srv.URL, Status: 500, Latency: 3 * time.Millisecond,
@@ -45,6 +47,7 @@ func TestBrowserForwardColumnShowsInjectedStatus(t *testing.T) {
 // "Download again" needs a valid URL and the task's server: a task of another base URL (or of an
 // in-process sandbox that is gone) is not offered it.
 func TestBrowserDownloadAgainNeedsAKnownServer(t *testing.T) {
+	t.Parallel()
 	f, _ := galleryFixture(t)
 	f.store.addTask(Task{ID: "t6", Task: "txt2img", Status: "TASK_STATUS_SUCCEED", Prompt: "elsewhere", SubmittedAt: time.Now(),
 		Files: []TaskFile{{Kind: "image", Index: 1, Path: "/nonexistent/image-1.png"}}, ServerKnown: false})

@@ -15,6 +15,7 @@ import (
 )
 
 func TestBrowserTasksGallery(t *testing.T) {
+	t.Parallel()
 	f, _ := galleryFixture(t)
 	wav := filepath.Join(t.TempDir(), "speech-1.wav")
 	writeFile(t, wav, media.Speech("hello there", 1))

@@ -34,7 +34,66 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// browser is one headless chromium with one tab, and the console messages that tab logged.
+// chromium is the one headless browser the browser tests share: starting one costs seconds, and
+// tens of seconds on a loaded 2-core machine, more than chromedp's default 20 s wait for the
+// DevTools address (the "websocket url timeout" that failed TestBrowserLiveLatency there), so it
+// starts once and gets minutes. Each test opens its own tab in its own browser context (cookies and
+// storage apart), so the tests can run in parallel. TestMain stops it before the leak check; it is
+// package-level because tests cannot share anything else.
+var chromium sharedChromium
+
+type sharedChromium struct {
+	once    sync.Once
+	ctx     context.Context // the browser's first tab: new tabs are made from it
+	stopped chan struct{}
+	stop    func()
+	err     error
+}
+
+// browserStartTimeout bounds chromium's start (the DevTools address on its stderr).
+const browserStartTimeout = 3 * time.Minute
+
+func (c *sharedChromium) start(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	c.once.Do(func() {
+		profile, err := os.MkdirTemp("", "novita-ui-chromium-")
+		if err != nil {
+			c.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(profile),
+			chromedp.WindowSize(1280, 820), chromedp.WSURLReadTimeout(browserStartTimeout))
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelFirst := chromedp.NewContext(actx)
+		c.ctx = ctx
+		c.stop = func() {
+			cancelFirst()
+			cancelAlloc() // waits for the process to exit
+			_ = os.RemoveAll(profile)
+		}
+		if err := chromedp.Do(ctx); err != nil {
+			c.err = fmt.Errorf("start chromium (%s): %w", path, err)
+		}
+	})
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	return c.ctx
+}
+
+// close stops the browser if a test started it.
+func (c *sharedChromium) close() {
+	c.once.Do(func() {}) // a later start must not launch one
+	if c.stop != nil {
+		c.stop()
+	}
+}
+
+// browser is one tab of the shared chromium, and the console messages that tab logged.
 type browser struct {
 	ctx      context.Context
 	mu       sync.Mutex
@@ -43,26 +102,17 @@ type browser struct {
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	path := chromiumPath(t)
-	profile := t.TempDir()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 820))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTab := chromedp.NewContext(chromium.start(t), chromedp.WithNewBrowserContext())
 	b := &browser{ctx: ctx}
 	collected := make(chan struct{})
 	t.Cleanup(func() {
 		cancelTab()
-		cancelAlloc()
 		<-collected
 	})
 	// Open the tab first: the console only reports from the moment the target exists.
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		close(collected)
-		t.Fatalf("start chromium (%s): %v", path, err)
+		t.Fatalf("open a tab: %v", err)
 	}
 	messages := chromedp.Console(ctx)
 	go func() {

@@ -19,6 +19,7 @@ import (
 // TestBrowserDemoScreenshots renders both views with realistic demo data and saves ui-events.png
 // and ui-tasks.png (scripts/ui-screenshots points NOVITA_UI_SCREENSHOTS at docs/img).
 func TestBrowserDemoScreenshots(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	b := newBrowser(t)
 	dir := os.Getenv("NOVITA_UI_SCREENSHOTS")

@@ -17,6 +17,7 @@ import (
 // decode a frame (readyState ≥ 2, HAVE_CURRENT_DATA) and report the size it was made at. Skips without
 // chromium (apt-get install chromium), like pkg/ui's browser tests.
 func TestMP4PlaysInChromium(t *testing.T) {
+	t.Parallel()
 	path := os.Getenv("NOVITA_CHROMIUM")
 	if path == "" {
 		for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {

@@ -152,20 +152,26 @@ func ffprobe(t *testing.T, b []byte, name, entries string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// The ffprobe and chromium tests mostly wait for another process: they run in parallel.
 func TestMP4DecodesWithFFprobe(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{272, 256}, {100, 66}, {1280, 720}} {
-		b, err := MP4(size[0], size[1], 8, 8, 11)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := ffprobe(t, b, "v.mp4", "stream=codec_name,profile,width,height,nb_frames")
-		if want := "h264,Constrained Baseline," + itoa(size[0]) + "," + itoa(size[1]) + ",8"; got != want {
-			t.Errorf("%v: ffprobe %q, want %q", size, got, want)
-		}
+		t.Run(itoa(size[0])+"x"+itoa(size[1]), func(t *testing.T) {
+			t.Parallel()
+			b, err := MP4(size[0], size[1], 8, 8, 11)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ffprobe(t, b, "v.mp4", "stream=codec_name,profile,width,height,nb_frames")
+			if want := "h264,Constrained Baseline," + itoa(size[0]) + "," + itoa(size[1]) + ",8"; got != want {
+				t.Errorf("%v: ffprobe %q, want %q", size, got, want)
+			}
+		})
 	}
 }
 
 func TestAudioDecodesWithFFprobe(t *testing.T) {
+	t.Parallel()
 	text := "hello from the sandbox"
 	if got := ffprobe(t, SpeechMP3(text), "a.mp3", "stream=codec_name,sample_rate,channels"); got != "mp3,32000,1" {
 		t.Errorf("mp3: %q", got)
