@@ -51,13 +51,23 @@ func leakCheck(t *testing.T) func() {
 	}
 }
 
+// Every test tunnel beats fast: Close waits for the library's heartbeat goroutines (the next tick,
+// interval+tolerance after a lost session). The tolerance stays seconds above the fake edge's
+// longest hold of an echo (1.5 s while an Auth is in flight), so a loaded machine never misses one.
+const (
+	testHeartbeat = 100 * time.Millisecond
+	testTolerance = 3 * time.Second
+)
+
 func ngrokConfig(e *ngroktest.Edge, logs *syncBuffer, status *statusLog) tunnel.Config {
 	cfg := tunnel.Config{
-		Mode:            tunnel.ModeNgrok,
-		NgrokAuthtoken:  secretToken,
-		ConnectTimeout:  15 * time.Second,
-		NgrokConnectURL: e.ConnectAddr(),
-		NgrokRootCAs:    e.CertPool(),
+		Mode:                    tunnel.ModeNgrok,
+		NgrokAuthtoken:          secretToken,
+		ConnectTimeout:          15 * time.Second,
+		NgrokConnectURL:         e.ConnectAddr(),
+		NgrokRootCAs:            e.CertPool(),
+		NgrokHeartbeatInterval:  testHeartbeat,
+		NgrokHeartbeatTolerance: testTolerance,
 	}
 	if logs != nil {
 		cfg.Logger = debugLogger(logs)
@@ -81,6 +91,9 @@ func TestNgrokRoundTripThroughEdge(t *testing.T) {
 	}
 	if edge.LastAuthtoken() != secretToken {
 		t.Fatalf("edge saw token %q", edge.LastAuthtoken())
+	}
+	if i, tol := edge.LastHeartbeat(); i != testHeartbeat || tol != testTolerance {
+		t.Fatalf("the agent announced heartbeat %s/%s, want the configured %s/%s", i, tol, testHeartbeat, testTolerance)
 	}
 	serve(t, tun, echoHandler())
 
