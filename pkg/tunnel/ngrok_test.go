@@ -41,13 +41,14 @@ func debugLogger(b *syncBuffer) *slog.Logger {
 }
 
 // leakCheck snapshots the goroutines running now; call the result after closing the edge to
-// assert that nothing started since (tunnel, library, edge) is still running.
+// assert that nothing started since (tunnel, library, edge) is still running, but for the
+// library's own leak (libraryLeak).
 func leakCheck(t *testing.T) func() {
 	t.Helper()
 	ignore := goleak.IgnoreCurrent()
 	return func() {
 		t.Helper()
-		goleak.VerifyNone(t, ignore)
+		goleak.VerifyNone(t, ignore, libraryLeak())
 	}
 }
 
