@@ -29,7 +29,7 @@ type session struct {
 // settled waits (up to heartbeatHold) until the agent has opened a stream after its Auth: only then
 // has its Auth call returned. Why: ngrok-go v2.4.0's rawSession.Auth writes its Logger after the
 // answer, unsynchronised, and the heartbeat callback reads it; an echo the edge sends while Auth is
-// in flight (a reconnect on a loaded machine takes longer than the 1 s heartbeat) is a data race
+// in flight (a reconnect on a loaded machine can outlast a heartbeat interval) is a data race
 // the race detector reports in the library. Holding the echo until the agent's next request orders
 // the two, since the agent sends that request after Auth has returned.
 func (s *session) settled() {
