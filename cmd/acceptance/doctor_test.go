@@ -69,6 +69,9 @@ func TestDoctorPassesOnAHealthySetup(t *testing.T) {
 			t.Errorf("%s: %s %q, want pass with %q", name, status, detail, want)
 		}
 	}
+	if interval, _ := edge.LastHeartbeat(); interval != testHeartbeat {
+		t.Errorf("doctor's tunnel beats every %s, not the %s the command line was given", interval, testHeartbeat)
+	}
 	if status, _, _ := d.check(t, "terminal preview"); status != "skip" {
 		t.Errorf("terminal preview off a terminal: %s", status)
 	}

@@ -66,7 +66,8 @@ func newCLI(t *testing.T) *cli {
 	}}
 	fast := testSchedule()
 	c.deps = cmd.Deps{
-		Schedule: &fast,
+		Schedule:               &fast,
+		NgrokHeartbeatInterval: testHeartbeat,
 		SandboxOptions: &sandbox.Options{TaskDuration: 300 * time.Millisecond, WebhookRetryBackoff: 20 * time.Millisecond,
 			MaxMediaSide: testMediaSide},
 		Build: cmd.BuildInfo{Version: "1.2.3-test", Commit: "abc123", Date: "2026-11-27"},
@@ -74,6 +75,11 @@ func newCLI(t *testing.T) *cli {
 	c.deps.Dir = dir
 	return c
 }
+
+// testHeartbeat is every test tunnel's ngrok heartbeat interval: closing a tunnel waits for the
+// library's heartbeat goroutines to see their next tick (a second with production timing). The
+// tolerance keeps its production value, seconds above any echo delay of a loaded machine.
+const testHeartbeat = 100 * time.Millisecond
 
 // webhookOnly makes the safety-net reads of a wait with a receiver a minute apart, so a test that
 // asserts "via webhook" cannot lose the race to polling on a loaded machine.

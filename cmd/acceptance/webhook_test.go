@@ -44,6 +44,9 @@ func TestNgrokTunnelDeliversTheWebhookEndToEnd(t *testing.T) {
 	if edge.Sessions() < 1 || edge.LastAuthtoken() != ngrokToken {
 		t.Fatalf("the real ngrok agent should have authenticated at the fake edge")
 	}
+	if interval, _ := edge.LastHeartbeat(); interval != testHeartbeat {
+		t.Fatalf("the agent beats every %s, not the %s the command line was given", interval, testHeartbeat)
+	}
 	hook := submittedWebhookURL(t, sb)
 	if !strings.HasPrefix(hook, edge.PublicURL()) || !strings.Contains(hook, "/webhook/") {
 		t.Fatalf("the task was submitted with webhook %q, not the tunnel's URL %q", hook, edge.PublicURL())

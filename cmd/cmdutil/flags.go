@@ -38,15 +38,17 @@ type TunnelEnv struct {
 	AddSecret   func(string)
 	Logger      func() *slog.Logger // read when used: --debug is known only once the flags are parsed
 
-	ConnectTimeout  time.Duration
-	NgrokConnectURL string
-	NgrokRootCAs    *x509.CertPool
+	ConnectTimeout         time.Duration
+	NgrokConnectURL        string
+	NgrokRootCAs           *x509.CertPool
+	NgrokHeartbeatInterval time.Duration
 }
 
 // NewTunnelEnv takes the receiver's needs from the factory.
 func NewTunnelEnv(f *factory.Factory) TunnelEnv {
 	return TunnelEnv{IO: f.IOStreams, Resolve: f.Resolve, CheckSecret: f.CheckSecret, AddSecret: f.AddSecret, Logger: f.Logger,
-		ConnectTimeout: f.Test.TunnelConnectTimeout, NgrokConnectURL: f.Test.NgrokConnectURL, NgrokRootCAs: f.Test.NgrokRootCAs}
+		ConnectTimeout: f.Test.TunnelConnectTimeout, NgrokConnectURL: f.Test.NgrokConnectURL, NgrokRootCAs: f.Test.NgrokRootCAs,
+		NgrokHeartbeatInterval: f.Test.NgrokHeartbeatInterval}
 }
 
 // AddTunnelFlags defines the receiver flags on cmd; env is what resolving them uses (NewTunnelEnv).
@@ -92,7 +94,7 @@ func (v *TunnelFlags) Resolve() (hooks.Settings, hooks.Env, error) {
 		NgrokAuthtoken: token, ConnectTimeout: e.ConnectTimeout, Logger: e.Logger(),
 		CheckToken:      func() error { return e.CheckSecret("ngrok_authtoken", v.ngrokToken, changed("ngrok-authtoken")) },
 		OnStatus:        func(msg string) { e.IO.Statusf("tunnel: %s", msg) },
-		NgrokConnectURL: e.NgrokConnectURL, NgrokRootCAs: e.NgrokRootCAs,
+		NgrokConnectURL: e.NgrokConnectURL, NgrokRootCAs: e.NgrokRootCAs, NgrokHeartbeatInterval: e.NgrokHeartbeatInterval,
 	}
 	return s, env, nil
 }

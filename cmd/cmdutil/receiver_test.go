@@ -45,7 +45,7 @@ func TestTunnelFlagsResolveThroughTheirEnv(t *testing.T) {
 		CheckSecret:    func(string, string, bool) error { return nil },
 		AddSecret:      func(s string) { secrets = append(secrets, s) },
 		Logger:         func() *slog.Logger { return slog.New(slog.DiscardHandler) },
-		ConnectTimeout: 3 * time.Second, NgrokConnectURL: "127.0.0.1:1",
+		ConnectTimeout: 3 * time.Second, NgrokConnectURL: "127.0.0.1:1", NgrokHeartbeatInterval: 100 * time.Millisecond,
 	}
 	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
 	tf := AddTunnelFlags(cmd, env)
@@ -62,7 +62,7 @@ func TestTunnelFlagsResolveThroughTheirEnv(t *testing.T) {
 	if len(secrets) != 1 || secrets[0] != "tok_1234" || e.NgrokAuthtoken != "tok_1234" {
 		t.Errorf("secrets %q, env token %q", secrets, e.NgrokAuthtoken)
 	}
-	if e.ConnectTimeout != 3*time.Second || e.NgrokConnectURL != "127.0.0.1:1" || e.Logger == nil {
+	if e.ConnectTimeout != 3*time.Second || e.NgrokConnectURL != "127.0.0.1:1" || e.NgrokHeartbeatInterval != 100*time.Millisecond || e.Logger == nil {
 		t.Errorf("env %+v", e)
 	}
 }

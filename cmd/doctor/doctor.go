@@ -145,7 +145,8 @@ func (o *Options) checks() ([]doctor.Check, error) {
 		doctor.Ngrok(token, describe(tokenSrc, "ngrok_authtoken"), func(ctx context.Context) (string, error) {
 			t, err := tunnel.Open(ctx, tunnel.Config{Mode: tunnel.ModeNgrok, NgrokAuthtoken: token,
 				ConnectTimeout: o.Tunnel.ConnectTimeout, Logger: o.Tunnel.Logger(),
-				NgrokConnectURL: o.Tunnel.NgrokConnectURL, NgrokRootCAs: o.Tunnel.NgrokRootCAs})
+				NgrokConnectURL: o.Tunnel.NgrokConnectURL, NgrokRootCAs: o.Tunnel.NgrokRootCAs,
+				NgrokHeartbeatInterval: o.Tunnel.NgrokHeartbeatInterval})
 			if err != nil {
 				return "", err
 			}

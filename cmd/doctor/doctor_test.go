@@ -25,7 +25,7 @@ func TestNewCmdDoctor(t *testing.T) {
 			// The globals the root parses, and the tunnel's test hooks (set before the command is built).
 			f.Globals.APIKey, f.Globals.JSON = "sk_flag", true
 			f.Globals.Changed = func(name string) bool { return name == "api-key" }
-			f.Test.TunnelConnectTimeout, f.Test.NgrokConnectURL = 3*time.Second, "127.0.0.1:1"
+			f.Test.TunnelConnectTimeout, f.Test.NgrokConnectURL, f.Test.NgrokHeartbeatInterval = 3*time.Second, "127.0.0.1:1", 100*time.Millisecond
 			var got *Options
 			cmd := NewCmdDoctor(f, func(_ context.Context, o *Options) error {
 				got = o
@@ -51,7 +51,8 @@ func TestNewCmdDoctor(t *testing.T) {
 				got.InProcessSandbox == nil || got.Tunnel.AddSecret == nil || got.Tunnel.Logger == nil {
 				t.Errorf("services %+v", *got)
 			}
-			if got.Tunnel.ConnectTimeout != 3*time.Second || got.Tunnel.NgrokConnectURL != "127.0.0.1:1" {
+			if got.Tunnel.ConnectTimeout != 3*time.Second || got.Tunnel.NgrokConnectURL != "127.0.0.1:1" ||
+				got.Tunnel.NgrokHeartbeatInterval != 100*time.Millisecond {
 				t.Errorf("tunnel test hooks %+v", got.Tunnel)
 			}
 		})

@@ -36,6 +36,9 @@ type Deps struct {
 	NgrokConnectURL      string
 	NgrokRootCAs         *x509.CertPool
 	TunnelConnectTimeout time.Duration
+	// NgrokHeartbeatInterval shortens the ngrok heartbeat (0 = production's), so closing a tunnel
+	// does not wait a second for the library's heartbeat goroutines (tunnel.Config).
+	NgrokHeartbeatInterval time.Duration
 	// SandboxReady, when set, receives the URL of a `novita sandbox` server once it serves.
 	SandboxReady chan<- string
 	// ListenReady, when set, receives the hook URL of `novita listen` once it serves.

@@ -37,8 +37,9 @@ type Env struct {
 	CheckToken func() error
 
 	// Test hooks: point the ngrok agent at a fake edge.
-	NgrokConnectURL string
-	NgrokRootCAs    *x509.CertPool
+	NgrokConnectURL        string
+	NgrokRootCAs           *x509.CertPool
+	NgrokHeartbeatInterval time.Duration // shortens the session's heartbeat (tunnel.Config)
 }
 
 // Resolve turns the requested mode into the one to open. noTunnel reports that auto found no way for
@@ -72,7 +73,7 @@ func openTunnel(ctx context.Context, mode tunnel.Mode, s Settings, env Env) (tun
 		Mode: mode, ListenAddr: s.ListenAddr, PublicURL: s.PublicURL,
 		NgrokAuthtoken: env.NgrokAuthtoken, NgrokURL: s.NgrokURL,
 		ConnectTimeout: env.ConnectTimeout, Logger: env.Logger, OnStatus: env.OnStatus,
-		NgrokConnectURL: env.NgrokConnectURL, NgrokRootCAs: env.NgrokRootCAs,
+		NgrokConnectURL: env.NgrokConnectURL, NgrokRootCAs: env.NgrokRootCAs, NgrokHeartbeatInterval: env.NgrokHeartbeatInterval,
 	})
 }
 

@@ -13,12 +13,15 @@ import (
 )
 
 const (
-	// heartbeatInterval and heartbeatTolerance replace ngrok's 10s/15s defaults. Why: muxado's
-	// heartbeat goroutines only notice that their session ended on their next timer tick (a dead
-	// session that the library never closes lingers until interval+tolerance), and Close waits
-	// for them; shorter timers also detect a dead tunnel sooner.
-	heartbeatInterval  = time.Second
-	heartbeatTolerance = 4 * time.Second
+	// DefaultHeartbeatInterval and DefaultHeartbeatTolerance replace ngrok's 10s/15s defaults. Why:
+	// muxado's heartbeat goroutines only notice that their session ended on their next timer tick
+	// (a dead session that the library never closes lingers until interval+tolerance), and Close
+	// waits for them; shorter timers also detect a dead tunnel sooner.
+	DefaultHeartbeatInterval  = time.Second
+	DefaultHeartbeatTolerance = 4 * time.Second
+)
+
+const (
 	// settleMargin absorbs scheduling jitter when waiting for those timers.
 	settleMargin = 150 * time.Millisecond
 	// librarySettle covers the one backoff sleep (500ms) that the library's reconnect goroutine
@@ -42,6 +45,9 @@ type ngrokTunnel struct {
 	ep      ngrok.EndpointListener
 	ln      *pumpListener
 	url     string
+
+	// interval and tolerance time the session's heartbeat (Config.NgrokHeartbeat*, defaulted).
+	interval, tolerance time.Duration
 
 	// sessCtx is the library's session context: the library ties the whole session's life (and every
 	// dial) to the context given to Connect, so it must not carry the connect deadline.
@@ -97,15 +103,14 @@ func newNgrokTunnel(cfg Config) *ngrokTunnel {
 	logger := newRedactingLogger(cfg.Logger.With("component", "ngrok"), red)
 	stopCtx, stopDial := context.WithCancel(context.Background())
 	sessCtx, sessCancel := context.WithCancel(context.Background())
-	timeout := cfg.ConnectTimeout
-	if timeout <= 0 {
-		timeout = DefaultConnectTimeout
-	}
+	timeout := orDefault(cfg.ConnectTimeout, DefaultConnectTimeout)
 	t := &ngrokTunnel{
 		cfg:        cfg,
 		red:        red,
 		logger:     logger,
 		timeout:    timeout,
+		interval:   orDefault(cfg.NgrokHeartbeatInterval, DefaultHeartbeatInterval),
+		tolerance:  orDefault(cfg.NgrokHeartbeatTolerance, DefaultHeartbeatTolerance),
 		dialer:     &retryDialer{stop: stopCtx, logger: logger},
 		sessCtx:    sessCtx,
 		sessCancel: sessCancel,
@@ -125,8 +130,8 @@ func (t *ngrokTunnel) agentOptions() []ngrok.AgentOption {
 		ngrok.WithLogger(t.logger),
 		ngrok.WithDialer(t.dialer),
 		ngrok.WithEventHandler(t.onEvent),
-		ngrok.WithHeartbeatInterval(heartbeatInterval),
-		ngrok.WithHeartbeatTolerance(heartbeatTolerance),
+		ngrok.WithHeartbeatInterval(t.interval),
+		ngrok.WithHeartbeatTolerance(t.tolerance),
 	}
 	if t.cfg.NgrokConnectURL != "" {
 		opts = append(opts, ngrok.WithAgentConnectURL(t.cfg.NgrokConnectURL))
@@ -211,6 +216,14 @@ func (t *ngrokTunnel) cancelLibrary() {
 	t.mu.Unlock()
 	t.stopDial()
 	t.sessCancel()
+}
+
+// orDefault is d, or def when d is zero or negative.
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 func (t *ngrokTunnel) Listener() net.Listener { return t.ln }

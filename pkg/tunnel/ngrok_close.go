@@ -83,15 +83,15 @@ func (t *ngrokTunnel) settleDeadline(now time.Time) time.Time {
 		}
 	}
 	if !t.lastBeat.IsZero() {
-		// Ticks are heartbeatInterval apart; a tick seen less than one interval ago dates the next.
-		next := now.Add(heartbeatInterval)
-		if now.Sub(t.lastBeat) < heartbeatInterval {
-			next = t.lastBeat.Add(heartbeatInterval)
+		// Ticks are an interval apart; a tick seen less than one interval ago dates the next.
+		next := now.Add(t.interval)
+		if now.Sub(t.lastBeat) < t.interval {
+			next = t.lastBeat.Add(t.interval)
 		}
 		later(next.Add(settleMargin))
 	}
 	if !t.lastDrop.IsZero() {
-		later(t.lastDrop.Add(heartbeatInterval + heartbeatTolerance + settleMargin))
+		later(t.lastDrop.Add(t.interval + t.tolerance + settleMargin))
 	}
 	if !t.cancelledAt.IsZero() {
 		later(t.cancelledAt.Add(librarySettle))

@@ -91,7 +91,7 @@ func TestNgrokUnreachableEdgeFailsFast(t *testing.T) {
 
 	_, err = tunnel.Open(context.Background(), tunnel.Config{
 		Mode: tunnel.ModeNgrok, NgrokAuthtoken: secretToken, ConnectTimeout: time.Hour,
-		NgrokConnectURL: addr,
+		NgrokConnectURL: addr, NgrokHeartbeatInterval: testHeartbeat, NgrokHeartbeatTolerance: testTolerance,
 	})
 	if err == nil {
 		t.Fatal("Open succeeded against a closed port")
@@ -129,7 +129,8 @@ func TestNgrokOpenHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	_, err = tunnel.Open(ctx, tunnel.Config{Mode: tunnel.ModeNgrok, NgrokAuthtoken: secretToken, NgrokConnectURL: addr})
+	_, err = tunnel.Open(ctx, tunnel.Config{Mode: tunnel.ModeNgrok, NgrokAuthtoken: secretToken, NgrokConnectURL: addr,
+		NgrokHeartbeatInterval: testHeartbeat, NgrokHeartbeatTolerance: testTolerance})
 	if !errors.Is(err, context.Canceled) || clierr.KindOf(err) != clierr.KindInterrupted {
 		t.Fatalf("got %v", err)
 	}
@@ -190,7 +191,7 @@ func TestNgrokSilentEdgeTimesOut(t *testing.T) {
 	start := time.Now()
 	_, err = tunnel.Open(context.Background(), tunnel.Config{
 		Mode: tunnel.ModeNgrok, NgrokAuthtoken: secretToken, ConnectTimeout: time.Second,
-		NgrokConnectURL: ln.Addr().String(),
+		NgrokConnectURL: ln.Addr().String(), NgrokHeartbeatInterval: testHeartbeat, NgrokHeartbeatTolerance: testTolerance,
 	})
 	if err == nil || time.Since(start) < time.Second || time.Since(start) > 4*time.Second {
 		t.Fatalf("Open: %v after %s", err, time.Since(start))

@@ -41,23 +41,34 @@ func debugLogger(b *syncBuffer) *slog.Logger {
 }
 
 // leakCheck snapshots the goroutines running now; call the result after closing the edge to
-// assert that nothing started since (tunnel, library, edge) is still running.
+// assert that nothing started since (tunnel, library, edge) is still running, but for the
+// library's own leak (libraryLeak).
 func leakCheck(t *testing.T) func() {
 	t.Helper()
 	ignore := goleak.IgnoreCurrent()
 	return func() {
 		t.Helper()
-		goleak.VerifyNone(t, ignore)
+		goleak.VerifyNone(t, ignore, libraryLeak())
 	}
 }
 
+// Every test tunnel beats fast: Close waits for the library's heartbeat goroutines (the next tick,
+// interval+tolerance after a lost session). The tolerance stays seconds above the fake edge's
+// longest hold of an echo (1.5 s while an Auth is in flight), so a loaded machine never misses one.
+const (
+	testHeartbeat = 100 * time.Millisecond
+	testTolerance = 3 * time.Second
+)
+
 func ngrokConfig(e *ngroktest.Edge, logs *syncBuffer, status *statusLog) tunnel.Config {
 	cfg := tunnel.Config{
-		Mode:            tunnel.ModeNgrok,
-		NgrokAuthtoken:  secretToken,
-		ConnectTimeout:  15 * time.Second,
-		NgrokConnectURL: e.ConnectAddr(),
-		NgrokRootCAs:    e.CertPool(),
+		Mode:                    tunnel.ModeNgrok,
+		NgrokAuthtoken:          secretToken,
+		ConnectTimeout:          15 * time.Second,
+		NgrokConnectURL:         e.ConnectAddr(),
+		NgrokRootCAs:            e.CertPool(),
+		NgrokHeartbeatInterval:  testHeartbeat,
+		NgrokHeartbeatTolerance: testTolerance,
 	}
 	if logs != nil {
 		cfg.Logger = debugLogger(logs)
@@ -81,6 +92,9 @@ func TestNgrokRoundTripThroughEdge(t *testing.T) {
 	}
 	if edge.LastAuthtoken() != secretToken {
 		t.Fatalf("edge saw token %q", edge.LastAuthtoken())
+	}
+	if i, tol := edge.LastHeartbeat(); i != testHeartbeat || tol != testTolerance {
+		t.Fatalf("the agent announced heartbeat %s/%s, want the configured %s/%s", i, tol, testHeartbeat, testTolerance)
 	}
 	serve(t, tun, echoHandler())
 

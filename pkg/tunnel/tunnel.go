@@ -46,6 +46,12 @@ type Config struct {
 	// Test hooks, used with the fake edge in package ngroktest.
 	NgrokConnectURL string         // host:port of the ngrok edge
 	NgrokRootCAs    *x509.CertPool // CAs trusted for the edge's certificate
+	// NgrokHeartbeatInterval and NgrokHeartbeatTolerance time the session's heartbeat (zero:
+	// DefaultHeartbeatInterval, DefaultHeartbeatTolerance). Close waits out the library's heartbeat
+	// timers (the next tick after a close, interval+tolerance after a lost session), so tests shorten
+	// the interval. A shorter tolerance cuts healthy sessions on a loaded machine: keep it seconds.
+	NgrokHeartbeatInterval  time.Duration
+	NgrokHeartbeatTolerance time.Duration
 }
 
 // DefaultConnectTimeout bounds how long Open waits for an ngrok session and endpoint.

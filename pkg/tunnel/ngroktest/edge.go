@@ -56,6 +56,7 @@ type Edge struct {
 	seq        int
 	auths      int
 	lastToken  string
+	lastBeat   [2]time.Duration // heartbeat interval and tolerance announced by the latest Auth
 }
 
 // bind is one endpoint bound by an agent; a reconnecting agent rebinds with the same id.
@@ -163,6 +164,13 @@ func (e *Edge) LastAuthtoken() string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.lastToken
+}
+
+// LastHeartbeat is the heartbeat interval and tolerance announced by the latest Auth request.
+func (e *Edge) LastHeartbeat() (interval, tolerance time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.lastBeat[0], e.lastBeat[1]
 }
 
 // DropSessions cuts every agent connection at the TCP level, like a network failure; the agent

@@ -28,6 +28,9 @@ type authReq struct {
 		UserAgent string
 		Cookie    string
 		LegNumber uint32
+		// The agent announces its heartbeat timing (nanoseconds).
+		HeartbeatInterval  int64
+		HeartbeatTolerance int64
 	}
 }
 

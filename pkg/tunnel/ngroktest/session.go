@@ -29,7 +29,7 @@ type session struct {
 // settled waits (up to heartbeatHold) until the agent has opened a stream after its Auth: only then
 // has its Auth call returned. Why: ngrok-go v2.4.0's rawSession.Auth writes its Logger after the
 // answer, unsynchronised, and the heartbeat callback reads it; an echo the edge sends while Auth is
-// in flight (a reconnect on a loaded machine takes longer than the 1 s heartbeat) is a data race
+// in flight (a reconnect on a loaded machine can outlast a heartbeat interval) is a data race
 // the race detector reports in the library. Holding the echo until the agent's next request orders
 // the two, since the agent sends that request after Auth has returned.
 func (s *session) settled() {
@@ -46,7 +46,7 @@ func (s *session) settled() {
 }
 
 // heartbeatHold bounds settled: an agent that authenticates and then opens nothing (no tunnel to
-// bind) still gets its echo well within the CLI's 4 s heartbeat tolerance.
+// bind) still gets its echo well within the CLI's heartbeat tolerance (4 s; 3 s in pkg/tunnel's tests).
 const heartbeatHold = 1500 * time.Millisecond
 
 func (e *Edge) acceptAgents() {
@@ -159,6 +159,7 @@ func (e *Edge) auth(s *session, req authReq) authResp {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.lastToken = req.Extra.Authtoken
+	e.lastBeat = [2]time.Duration{time.Duration(req.Extra.HeartbeatInterval), time.Duration(req.Extra.HeartbeatTolerance)}
 	msg := e.authError
 	if msg == "" && e.rejectAuth {
 		msg = "The authtoken you specified is properly formed, but it is invalid.\n" +
