@@ -14,7 +14,7 @@ func TestBrowserTestEventDisabledWithoutAReceiver(t *testing.T) {
 	f.store.addEvents(sampleEvent("old", "task-old", "TASK_STATUS_SUCCEED", time.Now().Add(-time.Hour)))
 	b := newBrowser(t)
 	b.open(t, f.pageURL(""))
-	b.waitJS(t, "the history-only badge", `document.getElementById('live').textContent === 'history only'`, 5*time.Second)
+	b.waitJS(t, "the history-only badge", `document.getElementById('live').textContent === 'history only'`, pageWait)
 	if b.eval(t, `String(document.getElementById('ev-test-open').disabled)`) != "true" {
 		t.Error("Send test event is enabled in a history-only inspector")
 	}
@@ -35,7 +35,7 @@ func TestBrowserForwardColumnShowsInjectedStatus(t *testing.T) {
 	f.store.addEvents(inj, plain)
 	b := newBrowser(t)
 	b.open(t, f.pageURL(""))
-	b.waitJS(t, "both rows", `document.querySelector('`+rowSelector("inj")+`') && document.querySelector('`+rowSelector("plain")+`')`, 5*time.Second)
+	b.waitJS(t, "both rows", `document.querySelector('`+rowSelector("inj")+`') && document.querySelector('`+rowSelector("plain")+`')`, pageWait)
 	if got := b.eval(t, `document.querySelector('`+rowSelector("inj")+` td:last-child').innerText`); !strings.HasPrefix(got, "500 injected (app: 200)") {
 		t.Errorf("injected forward cell %q", got)
 	}
@@ -53,12 +53,12 @@ func TestBrowserDownloadAgainNeedsAKnownServer(t *testing.T) {
 		Files: []TaskFile{{Kind: "image", Index: 1, Path: "/nonexistent/image-1.png"}}, ServerKnown: false})
 	b := newBrowser(t)
 	b.open(t, f.pageURL("#/tasks/t6"))
-	b.waitJS(t, "the t6 page", `document.getElementById('task-page').innerText.includes('URL valid')`, 5*time.Second)
+	b.waitJS(t, "the t6 page", `document.getElementById('task-page').innerText.includes('URL valid')`, pageWait)
 	if b.eval(t, `String(document.getElementById('tk-download').hidden)`) != "true" {
 		t.Error("Download again is offered for a task whose server is not known")
 	}
 	b.eval(t, `location.hash = '#/tasks/t1'; ''`)
-	b.waitJS(t, "the t1 page", `document.getElementById('task-page').innerText.includes('a lighthouse')`, 5*time.Second)
+	b.waitJS(t, "the t1 page", `document.getElementById('task-page').innerText.includes('a lighthouse')`, pageWait)
 	if b.eval(t, `String(document.getElementById('tk-download').hidden)`) != "false" {
 		t.Error("Download again is not offered for a valid URL of a known server")
 	}

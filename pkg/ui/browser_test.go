@@ -145,7 +145,7 @@ func (b *browser) consoleErrors() []string {
 
 func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, pageWait)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("browser: %v", err)
@@ -160,6 +160,11 @@ func (b *browser) eval(t *testing.T, expr string) string {
 	}
 	return v
 }
+
+// pageWait bounds the browser tests' waits for the page: a bound for a broken page, not a speed
+// (TestBrowserLiveLatency measures that). The browser tests share one chromium and run side by side
+// with the rest of the suite, so a page on a loaded machine may take seconds to react.
+const pageWait = 30 * time.Second
 
 // waitJS evaluates a boolean expression until it holds or within is over. chromedp.Poll would compile
 // the predicate with new Function inside the page, which the page's CSP (rightly) forbids.
@@ -185,7 +190,7 @@ func (b *browser) waitJS(t *testing.T, what, expr string, within time.Duration) 
 func (b *browser) open(t *testing.T, url string) {
 	t.Helper()
 	b.do(t, chromedp.Navigate(url))
-	b.waitJS(t, "the page to start", `document.body && document.body.dataset.ready === 'true'`, 10*time.Second)
+	b.waitJS(t, "the page to start", `document.body && document.body.dataset.ready === 'true'`, pageWait)
 }
 
 func (b *browser) screenshot(t *testing.T, dir, name string) string {

@@ -35,16 +35,16 @@ func TestBrowserDemoScreenshots(t *testing.T) {
 
 	b.do(t, chromedp.EmulateViewport(1280, 800))
 	b.open(t, f.pageURL("#/events"))
-	b.waitJS(t, "the live badge", `document.getElementById('live').textContent === 'live'`, 5*time.Second)
+	b.waitJS(t, "the live badge", `document.getElementById('live').textContent === 'live'`, pageWait)
 	f.hub.Publish(events[len(events)-1]) // the newest arrives live
-	b.waitJS(t, "the live event", `document.querySelector('`+rowSelector(events[len(events)-1].ID)+`')`, 5*time.Second)
+	b.waitJS(t, "the live event", `document.querySelector('`+rowSelector(events[len(events)-1].ID)+`')`, pageWait)
 	b.do(t, chromedp.Click(chromedp.CSS(rowSelector(events[2].ID)))) // a delivery the app answered 500
-	b.waitJS(t, "the detail pane", `document.querySelector('#ev-detail .j-key')`, 5*time.Second)
+	b.waitJS(t, "the detail pane", `document.querySelector('#ev-detail .j-key')`, pageWait)
 	b.screenshot(t, dir, "ui-events.png")
 
 	b.eval(t, `location.hash = '#/tasks'; ''`)
 	b.do(t, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1270, 790)) // no hover highlight in the picture
-	b.waitJS(t, "the thumbnails", `[...document.querySelectorAll('img.thumb')].length >= 6 && [...document.querySelectorAll('img.thumb')].every(i => i.complete && i.naturalWidth > 0)`, 10*time.Second)
+	b.waitJS(t, "the thumbnails", `[...document.querySelectorAll('img.thumb')].length >= 6 && [...document.querySelectorAll('img.thumb')].every(i => i.complete && i.naturalWidth > 0)`, pageWait)
 	b.screenshot(t, dir, "ui-tasks.png")
 	if errs := b.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)

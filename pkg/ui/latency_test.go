@@ -20,7 +20,7 @@ func TestBrowserLiveLatency(t *testing.T) {
 	f := newFixture(t, nil)
 	b := newBrowser(t)
 	b.open(t, f.pageURL(""))
-	b.waitJS(t, "the live badge", `document.getElementById('live').textContent === 'live'`, 5*time.Second)
+	b.waitJS(t, "the live badge", `document.getElementById('live').textContent === 'live'`, pageWait)
 	b.eval(t, `window.__arrived = {};
 new MutationObserver((ms) => {
   const now = performance.timeOrigin + performance.now();
@@ -34,7 +34,7 @@ new MutationObserver((ms) => {
 		ev := sampleEvent(id, "task-"+id, "TASK_STATUS_SUCCEED", time.Now())
 		sent := float64(time.Now().UnixNano()) / 1e6
 		f.hub.Publish(ev)
-		b.waitJS(t, "event "+id, `window.__arrived['`+id+`'] !== undefined`, 5*time.Second)
+		b.waitJS(t, "event "+id, `window.__arrived['`+id+`'] !== undefined`, pageWait)
 		var at float64
 		if _, err := fmt.Sscan(b.eval(t, `String(window.__arrived['`+id+`'])`), &at); err != nil {
 			t.Fatal(err)
