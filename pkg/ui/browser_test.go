@@ -43,11 +43,10 @@ func chromiumPath(t *testing.T) string {
 var chromium sharedChromium
 
 type sharedChromium struct {
-	once    sync.Once
-	ctx     context.Context // the browser's first tab: new tabs are made from it
-	stopped chan struct{}
-	stop    func()
-	err     error
+	once sync.Once
+	ctx  context.Context // the browser's first tab: new tabs are made from it
+	stop func()
+	err  error
 }
 
 // browserStartTimeout bounds chromium's start (the DevTools address on its stderr).
