@@ -43,7 +43,8 @@ With --json, the API's document as it came.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ID = strings.TrimSpace(args[0])
 			if o.ID == "" || iostreams.Safe(o.ID) != o.ID {
-				return clierr.Usagef("train status: %q is not a task id", iostreams.Safe(args[0]))
+				return clierr.WithHint(clierr.KindUsage, fmt.Errorf("train status: %q is not a task id", iostreams.Safe(args[0])),
+					"novita train list shows the ids of your training tasks")
 			}
 			o.JSON = f.Globals.JSON
 			if runF != nil {

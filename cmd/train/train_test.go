@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/novita-cli/novita/cmd/internal/cmdtest"
+	"github.com/novita-cli/novita/pkg/clierr"
 )
 
 // TestNewCmdTrain checks what each command line asks of `novita train subject|style`, captured through
@@ -68,6 +69,11 @@ func TestNewCmdStatusAndList(t *testing.T) {
 	if err != nil || st.ID != "8f2c" || st.Type != "style" || !st.Wait || st.Timeout != 2*time.Minute || !st.JSON ||
 		st.IO == nil || st.API == nil || st.Follow.IO == nil || st.Follow.Schedule.Max == 0 {
 		t.Errorf("status: %v, %+v", err, st)
+	}
+	// An id with a control character is refused before any request, with where to find a real one.
+	err = cmdtest.Exec(newCmdStatus(f, func(context.Context, *StatusOptions) error { t.Error("ran with a bad id"); return nil }), "8f2c\x1b[2J")
+	if clierr.KindOf(err) != clierr.KindUsage || !strings.Contains(clierr.HintOf(err), "novita train list") {
+		t.Errorf("bad id: %v (hint %q)", err, clierr.HintOf(err))
 	}
 	var ls *ListOptions
 	err = cmdtest.Exec(newCmdList(f, func(_ context.Context, o *ListOptions) error { ls = o; return nil }), "--limit 200 --cursor c1")
