@@ -2,10 +2,12 @@ package acceptance
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd"
 	"github.com/novita-cli/novita/pkg/iostreams"
+	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/sandbox"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
@@ -40,7 +43,13 @@ func TestMain(m *testing.M) {
 	}
 	// ngrok's muxado can leave one heartbeat goroutine blocked on a send after its session closed mid-beat
 	// (the library's own goroutine, nothing of ours holds it); every other goroutine must be gone.
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("golang.ngrok.com/muxado/v2.(*Heartbeat).requester"))
+	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("golang.ngrok.com/muxado/v2.(*Heartbeat).requester"),
+		goleak.Cleanup(func(code int) {
+			if releaseDir != "" {
+				_ = os.RemoveAll(releaseDir)
+			}
+			os.Exit(code)
+		}))
 }
 
 // cli is one isolated user: its own HOME, config, state dir and working directory.
@@ -73,8 +82,56 @@ func newCLI(t *testing.T) *cli {
 		Build: cmd.BuildInfo{Version: "1.2.3-test", Commit: "abc123", Date: "2026-11-27"},
 	}
 	c.deps.Dir = dir
+	c.seedJournal()
 	return c
 }
+
+// seedJournal gives the user's state directory an empty journal of today's schema, copied from one
+// made once per test run: creating it costs about 45 ms of CPU under -race (the migrations' SQL),
+// which most tests' first command would pay. pkg/journal tests the migrations; a test about a
+// user who never submitted anything calls noJournal.
+func (c *cli) seedJournal() {
+	c.t.Helper()
+	db, err := journalTemplate()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	state := c.env["NOVITA_STATE_DIR"]
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(state, journal.DBName), db, 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// noJournal leaves the user without a state directory, as before a first submit.
+func (c *cli) noJournal() {
+	c.t.Helper()
+	if err := os.RemoveAll(c.env["NOVITA_STATE_DIR"]); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// journalTemplate is the bytes of a new, empty journal (seedJournal).
+var journalTemplate = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "novita-journal-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	j := journal.Open(dir)
+	if err := j.CheckWritable(context.Background()); err != nil {
+		return nil, err
+	}
+	if err := j.Close(); err != nil { // the last connection folds the WAL into the file
+		return nil, err
+	}
+	if _, err := os.Stat(j.Path + "-wal"); err == nil {
+		return nil, errors.New("the template journal kept its WAL after Close")
+	}
+	return os.ReadFile(j.Path)
+})
 
 // testHeartbeat is every test tunnel's ngrok heartbeat interval: closing a tunnel waits for the
 // library's heartbeat goroutines to see their next tick (a second with production timing). The

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,19 +16,11 @@ import (
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
-// The real binary, built here, serves an agent over its stdin and stdout: stdout carries nothing but
+// The real binary (releaseBinary) serves an agent over its stdin and stdout: stdout carries nothing but
 // the protocol, and a task goes from submit to a saved file.
 func TestMCPOverStdioWithTheRealBinary(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "novita")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := realBinary(t)
 	const key = "sk-stdio-secret-abcdef0123456789"
 	c := newCLI(t)
 	c.useSandbox(startSandbox(t, sandbox.Options{APIKey: key}))

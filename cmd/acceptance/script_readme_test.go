@@ -21,9 +21,10 @@ func readmeAllowList() map[string]string {
 }
 
 // scriptExtraFlags may appear in a script's line beside an example's flags: they only make the example
-// fit a test (a free port instead of a fixed one, short retry waits) and change nothing it shows.
+// fit a test (a free port instead of a fixed one, short retry waits, small sandbox media, which a
+// race-built sandbox process would otherwise spend seconds encoding) and change nothing it shows.
 func scriptExtraFlags() map[string]bool {
-	return map[string]bool{"addr": true, "listen-addr": true, "ui-addr": true, "retry-delay": true}
+	return map[string]bool{"addr": true, "listen-addr": true, "ui-addr": true, "retry-delay": true, "max-media-side": true}
 }
 
 // TestREADMEExamplesAreScripted fails when a `novita ...` line of a sh or console block in the README is

@@ -120,8 +120,7 @@ func setupScript(env *testscript.Env, exe string) error {
 	env.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	env.Setenv("NOVITA_STATE_DIR", filepath.Join(work, "state"))
 	env.Setenv("NOVITA_TEST_AS_CLI", "1")
-	// The race runtime sleeps a second at exit by default: every CLI process would pay it.
-	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	env.Setenv("GORACE", strings.TrimPrefix(childGORACE(), "GORACE="))
 	// A fake browser opener first in PATH: --open must never start a real browser from a test.
 	bin := filepath.Join(work, ".bin")
 	if err := os.MkdirAll(bin, 0o755); err != nil {

@@ -50,6 +50,7 @@ func TestSubmitStopsWhenJournalCannotRecord(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{})
 			c := newCLI(t)
 			c.useSandbox(sb)
+			c.noJournal()
 			state := c.env["NOVITA_STATE_DIR"]
 			tc.break_(t, state)
 			r := c.run("submit", "txt2img", "--prompt", "a cat")

@@ -14,6 +14,7 @@ import (
 func TestTasksOnAMissingJournalCreatesNothing(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
+	c.noJournal()
 	r := c.run("tasks", "--json")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "" {
 		t.Fatalf("tasks without a journal: exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)

@@ -3,7 +3,6 @@ package acceptance
 import (
 	"encoding/json"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -70,23 +69,7 @@ func TestVersionOfAnUnstampedBuild(t *testing.T) {
 // -X main.version/commit/date reach `novita version --json`.
 func TestLinkerStampsVersion(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds the binary; skipped with -short")
-	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go is not on PATH, so the binary cannot be built here: skipping the ldflags stamping check")
-	}
-	bin := filepath.Join(t.TempDir(), "novita")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	build := exec.Command(goBin, "build", "-o", bin,
-		"-ldflags", "-s -w -X main.version=9.9.9 -X main.commit=deadbeef -X main.date=2026-01-01", ".")
-	build.Dir = repoRoot
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := realBinary(t)
 	run := exec.Command(bin, "version", "--json")
 	run.Env = []string{"HOME=" + t.TempDir()}
 	out, err := run.Output()
@@ -94,8 +77,8 @@ func TestLinkerStampsVersion(t *testing.T) {
 		t.Fatalf("%s version --json: %v", bin, err)
 	}
 	got := decodeVersion(t, string(out))
-	if got.Version != "9.9.9" || got.Commit != "deadbeef" || got.Date != "2026-01-01" {
-		t.Errorf("stamped binary reports %+v, want 9.9.9 / deadbeef / 2026-01-01", got)
+	if got.Version != stamped.Version || got.Commit != stamped.Commit || got.Date != stamped.Date {
+		t.Errorf("stamped binary reports %+v, want %s / %s / %s", got, stamped.Version, stamped.Commit, stamped.Date)
 	}
 	if got.Go == "" || got.OS != runtime.GOOS || got.Arch != runtime.GOARCH {
 		t.Errorf("stamped binary reports go %q os %q arch %q", got.Go, got.OS, got.Arch)

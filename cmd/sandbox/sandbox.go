@@ -60,6 +60,9 @@ A format no endpoint documents is answered 400.`,
 					return clierr.Usagef("--%s must be between 0 and 1, got %g", name, v)
 				}
 			}
+			if s.MaxMediaSide < 0 {
+				return clierr.Usagef("--max-media-side must be 0 (the requested size) or a number of pixels, got %d", s.MaxMediaSide)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -89,10 +92,11 @@ A format no endpoint documents is answered 400.`,
 	fl.Int64Var(&s.DownloadCutAfter, "download-cut-after", 0, "cut each output download once after N bytes")
 	fl.Int64Var(&s.DownloadBytesPerSec, "download-rate", 0, "limit downloads to N bytes per second")
 	fl.Int64Var(&s.VideoPadBytes, "video-pad-bytes", 0, "pad MP4 outputs to N bytes (large-download tests)")
+	fl.IntVar(&s.MaxMediaSide, "max-media-side", 0, "scale images and videos down so neither side exceeds N pixels (0 = the requested size); keeps test runs light")
 	fl.DurationVar(&s.URLTTL, "url-ttl", 0, "lifetime of output URLs (default 1h)")
 	fl.BoolVar(&s.TTLAsString, "ttl-as-string", false, "send *_url_ttl as a string, as some API answers do")
 	fl.Uint64Var(&s.Seed, "seed", 0, "seed for the random knobs and the seeds drawn for seed -1 (0: a random seed -1 draw every run)")
-	for _, name := range []string{"addr", "api-key", "task-duration", "retry-after", "webhook-delay", "url-ttl", "seed"} {
+	for _, name := range []string{"addr", "api-key", "task-duration", "retry-after", "webhook-delay", "url-ttl", "seed", "max-media-side"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cmdutil.NoCompletions)
 	}
 	return cmd

@@ -26,6 +26,8 @@ func TestNewCmdSandbox(t *testing.T) {
 			s := o.Options
 			return s.FailRate == 0.5 && s.Submit429First == 2 && s.WebhookDuplicate && s.DownloadCutAfter == 1000 && s.Seed == 7
 		}},
+		{args: "--max-media-side 256", check: func(o *Options) bool { return o.Options.MaxMediaSide == 256 }},
+		{args: "--max-media-side -1", wantErr: "--max-media-side must be 0 (the requested size) or a number of pixels"},
 		{args: "extra", wantErr: "unknown command"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,61 @@
+package acceptance
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// stamped is what releaseBinary's linker flags stamp into main.
+var stamped = versionDoc{Version: "9.9.9", Commit: "deadbeef", Date: "2026-01-01"}
+
+// releaseBinary builds the real binary (main.go, not this test binary) once per test run, with the
+// release's ldflags, for the tests that need it: linking the whole program costs seconds of CPU, and
+// these tests all read the same build. It is removed when the test run ends (TestMain).
+var releaseBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "novita-release-")
+	if err != nil {
+		return "", err
+	}
+	releaseDir = dir
+	bin := filepath.Join(dir, "novita")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", bin, "-ldflags",
+		"-s -w -X main.version="+stamped.Version+" -X main.commit="+stamped.Commit+" -X main.date="+stamped.Date, ".")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", &buildError{err: err, out: out}
+	}
+	return bin, nil
+})
+
+// releaseDir is releaseBinary's directory, once built.
+var releaseDir string
+
+type buildError struct {
+	err error
+	out []byte
+}
+
+func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + string(e.out) }
+
+// realBinary is releaseBinary for a test: skipped with -short or without go on PATH.
+func realBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not on PATH, so the binary cannot be built here")
+	}
+	bin, err := releaseBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
