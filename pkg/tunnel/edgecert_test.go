@@ -11,6 +11,7 @@ import (
 // The diagnosis behind an Open that failed before its session came up: an edge whose certificate is
 // not trusted is named as such (whichever way the library reported it), and a trusted one is not.
 func TestEdgeCertificateError(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	untrusted := &ngrokTunnel{cfg: Config{NgrokConnectURL: edge.ConnectAddr()}}
 	err := untrusted.edgeCertificateError(context.Background())

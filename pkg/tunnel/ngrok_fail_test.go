@@ -14,6 +14,7 @@ import (
 )
 
 func TestNgrokBadTokenFailsFast(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	edge := ngroktest.Start(t, ngroktest.Options{RejectAuth: true})
 	var logs syncBuffer
@@ -60,6 +61,7 @@ func TestNgrokBadTokenFailsFast(t *testing.T) {
 }
 
 func TestNgrokSessionLimitIsPermanent(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	edge := ngroktest.Start(t, ngroktest.Options{
 		AuthError: "Your account is limited to 1 simultaneous ngrok agent sessions.\n\nERR_NGROK_108",
@@ -81,6 +83,7 @@ func TestNgrokSessionLimitIsPermanent(t *testing.T) {
 // An edge nobody answers at (connection refused) fails Open at once with the reason, instead of
 // retrying until the connect timeout: the timeout here is an hour, so returning at all proves it.
 func TestNgrokUnreachableEdgeFailsFast(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -108,6 +111,7 @@ func TestNgrokUnreachableEdgeFailsFast(t *testing.T) {
 }
 
 func TestNgrokOpenHonoursContext(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	// An edge that accepts and never answers (a refused port fails at once, see above).
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -145,6 +149,7 @@ func TestNgrokOpenHonoursContext(t *testing.T) {
 }
 
 func TestNgrokMissingToken(t *testing.T) {
+	t.Parallel()
 	_, err := tunnel.Open(context.Background(), tunnel.Config{Mode: tunnel.ModeNgrok})
 	// The command line words it, with how to give a token (cmdutil.TunnelError).
 	if clierr.KindOf(err) != clierr.KindAuth || !errors.Is(err, tunnel.ErrNoAuthtoken) {
@@ -153,6 +158,7 @@ func TestNgrokMissingToken(t *testing.T) {
 }
 
 func TestNgrokUntrustedEdgeFailsFast(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	cfg := ngrokConfig(edge, nil, nil)
@@ -171,6 +177,7 @@ func TestNgrokUntrustedEdgeFailsFast(t *testing.T) {
 }
 
 func TestNgrokSilentEdgeTimesOut(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	// Accepts TCP connections and never says a word: the TLS handshake and Auth hang.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/novita-cli/novita/pkg/tunnel"
 	"github.com/novita-cli/novita/pkg/tunnel/ngroktest"
 )
@@ -38,18 +36,6 @@ func (b *syncBuffer) String() string {
 
 func debugLogger(b *syncBuffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// leakCheck snapshots the goroutines running now; call the result after closing the edge to
-// assert that nothing started since (tunnel, library, edge) is still running, but for the
-// library's own leak (libraryLeak).
-func leakCheck(t *testing.T) func() {
-	t.Helper()
-	ignore := goleak.IgnoreCurrent()
-	return func() {
-		t.Helper()
-		goleak.VerifyNone(t, ignore, libraryLeak())
-	}
 }
 
 // Every test tunnel beats fast: Close waits for the library's heartbeat goroutines (the next tick,
@@ -80,6 +66,7 @@ func ngrokConfig(e *ngroktest.Edge, logs *syncBuffer, status *statusLog) tunnel.
 }
 
 func TestNgrokRoundTripThroughEdge(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	var logs syncBuffer
@@ -129,6 +116,7 @@ func TestNgrokRoundTripThroughEdge(t *testing.T) {
 }
 
 func TestNgrokReservedURL(t *testing.T) {
+	t.Parallel()
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	cfg := ngrokConfig(edge, nil, nil)
 	cfg.NgrokURL = "https://novita-hooks.ngrok.test/"
@@ -148,6 +136,7 @@ func TestNgrokReservedURL(t *testing.T) {
 }
 
 func TestNgrokReconnectsAfterDrop(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	var status statusLog
@@ -196,6 +185,7 @@ func TestNgrokReconnectsAfterDrop(t *testing.T) {
 }
 
 func TestNgrokTokenRevokedWhileRunning(t *testing.T) {
+	t.Parallel()
 	verify := leakCheck(t)
 	edge := ngroktest.Start(t, ngroktest.Options{})
 	var status statusLog
