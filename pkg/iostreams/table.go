@@ -93,6 +93,19 @@ func stdoutWidth(fd int) func() int {
 
 const gap = 2
 
+// widthUpTo is s's width when that is at most limit, and some width above limit otherwise: a 200 KB
+// name from the network is measured only about as far as the table needs (segmenting all of it into
+// graphemes, for every cell of every row, took seconds). A width is at most the bytes it takes, so a
+// prefix of 8 bytes per column is enough, but for one full of escape sequences (measured whole).
+func widthUpTo(s string, limit int) int {
+	if probe := 8 * (limit + 1); len(s) > probe {
+		if w := ansi.StringWidth(s[:probe]); w > limit {
+			return w
+		}
+	}
+	return ansi.StringWidth(s)
+}
+
 // natural is each column's widest cell, capped at CellCap.
 func (t *Table) natural() []int {
 	natural := make([]int, len(t.cols))
@@ -101,7 +114,7 @@ func (t *Table) natural() []int {
 	}
 	for _, r := range t.rows {
 		for i := 0; i < len(t.cols) && i < len(r); i++ {
-			natural[i] = max(natural[i], min(ansi.StringWidth(r[i]), CellCap))
+			natural[i] = max(natural[i], min(widthUpTo(r[i], CellCap), CellCap))
 		}
 	}
 	return natural
@@ -173,7 +186,7 @@ func (t *Table) line(b *strings.Builder, cells []string, widths []int) {
 		if i < len(cells) {
 			cell = strings.ReplaceAll(cells[i], "\n", " ")
 		}
-		if ansi.StringWidth(cell) <= wd {
+		if widthUpTo(cell, wd) <= wd {
 			parts[i] = []string{cell}
 		} else if t.cols[i].Wrap {
 			parts[i] = wrapLines(cell, wd)

@@ -75,3 +75,23 @@ func TestDataOutGoesAboveTheLiveLine(t *testing.T) {
 		t.Errorf("terminal stream\n%q\nwant\n%q", got, want)
 	}
 }
+
+// A huge cell is measured only as far as the table needs, and a cell whose width hides behind a long
+// run of escape sequences is still measured right.
+func TestWidthUpToMeasuresOnlyWhatTheTableNeeds(t *testing.T) {
+	huge := strings.Repeat("n", 200<<10)
+	if w := widthUpTo(huge, CellCap); w <= CellCap || w > 8*(CellCap+1) {
+		t.Errorf("widthUpTo(200 KB, %d) = %d, want above the cap from the probe alone", CellCap, w)
+	}
+	if w := widthUpTo("日本語abc", 10); w != 9 {
+		t.Errorf("widthUpTo(wide runes) = %d, want 9", w)
+	}
+	escapes := strings.Repeat("\x1b[1m", 3000) + "ok"
+	if w := widthUpTo(escapes, 5); w != 2 {
+		t.Errorf("widthUpTo(escapes then ok) = %d, want 2", w)
+	}
+	wideAfterEscapes := strings.Repeat("\x1b[1m", 3000) + strings.Repeat("x", 300)
+	if w := widthUpTo(wideAfterEscapes, CellCap); w != 300 {
+		t.Errorf("widthUpTo(escapes then 300 columns) = %d, want 300", w)
+	}
+}
