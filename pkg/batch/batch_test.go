@@ -114,6 +114,7 @@ func (h *hooks) stream(items []Item) <-chan *novita.TaskResult {
 }
 
 func TestSharedPollerBoundsReadsAndTrustsWebhooks(t *testing.T) {
+	t.Parallel()
 	const n, conc = 100, 5
 	api := newFakeAPI(150 * time.Millisecond)
 	items := make([]Item, n)
@@ -157,6 +158,7 @@ func TestSharedPollerBoundsReadsAndTrustsWebhooks(t *testing.T) {
 }
 
 func TestSharedPollerFindsTasksWhoseWebhookWasDropped(t *testing.T) {
+	t.Parallel()
 	const n, conc = 60, 4
 	api := newFakeAPI(100 * time.Millisecond)
 	items := make([]Item, n)
@@ -187,6 +189,7 @@ func TestSharedPollerFindsTasksWhoseWebhookWasDropped(t *testing.T) {
 }
 
 func TestPollingAloneBoundsReadsInFlight(t *testing.T) {
+	t.Parallel()
 	const n, conc = 80, 3
 	api := newFakeAPI(80 * time.Millisecond)
 	items := make([]Item, n)
@@ -210,6 +213,7 @@ func TestPollingAloneBoundsReadsInFlight(t *testing.T) {
 }
 
 func TestSubmitsRideOut429sAndNeverSubmitTwice(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(20 * time.Millisecond)
 	api.fail429.Store(7)
 	items := make([]Item, 30)
@@ -251,6 +255,7 @@ func TestSubmitsRideOut429sAndNeverSubmitTwice(t *testing.T) {
 }
 
 func TestStopLeavesEveryLineAccountedFor(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(time.Hour)
 	items := make([]Item, 40)
 	for i := range items {
@@ -292,6 +297,7 @@ func TestStopLeavesEveryLineAccountedFor(t *testing.T) {
 }
 
 func TestTimeoutReportsPending(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(time.Hour)
 	items := []Item{{Line: 1, TaskID: "a"}, {Line: 2, TaskID: "b"}}
 	api.start("a")
@@ -306,6 +312,7 @@ func TestTimeoutReportsPending(t *testing.T) {
 }
 
 func TestParseLinesSkipsBlanksAndComments(t *testing.T) {
+	t.Parallel()
 	lines, err := ParseLines(strings.NewReader("\xef\xbb\xbfa cat\n\n# comment\n  {\"prompt\":\"x\"}  \n\t\n\"quoted\"\r\na dog"))
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
+// Not parallel: it counts the process's goroutines (the parallel tests run after it).
 func TestOneDeliveryStreamNeedsNoGoroutinePerTask(t *testing.T) {
 	const n, conc = 2000, 4
 	api := newFakeAPI(0) // every task has ended: only a webhook or a poll is needed
@@ -67,6 +68,7 @@ func TestOneDeliveryStreamNeedsNoGoroutinePerTask(t *testing.T) {
 }
 
 func TestRunForgetsBodiesOnceSentAndRawResultsOnceHandedOver(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(5 * time.Millisecond)
 	items := make([]Item, 20)
 	for i := range items {
@@ -98,6 +100,7 @@ func TestRunForgetsBodiesOnceSentAndRawResultsOnceHandedOver(t *testing.T) {
 }
 
 func TestSlowFinishersHoldBackTheReads(t *testing.T) {
+	t.Parallel()
 	const n, conc = 60, 2
 	api := newFakeAPI(0)
 	items := make([]Item, n)
@@ -133,6 +136,7 @@ func TestSlowFinishersHoldBackTheReads(t *testing.T) {
 }
 
 func TestAReadThatFindsTheKeyRejectedStopsTheSubmits(t *testing.T) {
+	t.Parallel()
 	api := newFakeAPI(time.Hour)
 	items := make([]Item, 50)
 	for i := range items {
@@ -173,6 +177,7 @@ func TestAReadThatFindsTheKeyRejectedStopsTheSubmits(t *testing.T) {
 }
 
 func TestTheRunTimeoutUsesTheInjectedClock(t *testing.T) {
+	t.Parallel()
 	clk := clock.NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	api := newFakeAPI(time.Hour)
 	api.start("a")
