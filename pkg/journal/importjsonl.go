@@ -62,7 +62,7 @@ func importJSONL(ctx context.Context, db *sql.DB, dir string, now func() time.Ti
 	switch {
 	case err == nil: // imported before; only the rename is left to do
 	case errors.Is(err, sql.ErrNoRows):
-		if res, err = importRecords(&wtx{ctx: ctx, tx: tx}, data, now); err != nil {
+		if res, err = importRecords(&wtx{ctx: ctx, q: tx}, data, now); err != nil {
 			return nil, err
 		}
 		res.From = src

@@ -68,11 +68,8 @@ type Journal struct {
 	// SQLite's busy handler: it sleeps in growing steps, and sixteen in-process writers contending
 	// through it on a loaded machine ran a status write past the busy timeout (the journal then kept
 	// QUEUED for a task stdout had reported done).
-	writeMu sync.Mutex
-	stmts   struct { // write statements prepared on db, guarded by writeMu (preparedOn)
-		db      *sql.DB
-		byQuery map[string]*sql.Stmt
-	}
+	writeMu  sync.Mutex
+	w        writer        // the connection writes go through, guarded by writeMu
 	busy     time.Duration // SQLite's busy timeout; 0 = busyTimeout (tests shorten it)
 	readOnly bool          // OpenReadOnly: mode=ro and query_only, nothing created
 	db       *sql.DB
@@ -114,10 +111,7 @@ func (j *Journal) Close() error {
 // closeDB closes the database once no call uses it (j.mu held, users == 0, so no write holds a
 // cached statement): the statements first, or database/sql would keep SQLite's file open for them.
 func (j *Journal) closeDB() error {
-	for _, s := range j.stmts.byQuery {
-		_ = s.Close()
-	}
-	j.stmts.db, j.stmts.byQuery = nil, nil
+	j.w.close()
 	err := j.db.Close()
 	j.db = nil
 	return err

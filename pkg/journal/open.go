@@ -119,41 +119,6 @@ func wrapErr(path, what string, err error) error {
 	return fmt.Errorf("journal: %s %s: %w", what, path, err)
 }
 
-// write runs fn in one immediate transaction and commits it; an error rolls everything back.
-func (j *Journal) write(ctx context.Context, what string, fn func(w *wtx) error) error {
-	db, release, _, err := j.acquire()
-	if err != nil {
-		return err
-	}
-	defer release()
-	j.writeMu.Lock()
-	defer j.writeMu.Unlock()
-	return writeTx(ctx, db, j.Path, what, j.preparedOn(db), fn)
-}
-
-// preparedOn is the journal's cache of write statements prepared on db, kept across transactions
-// (the caller holds writeMu): SQLite compiles a statement in far more time than it runs one, and a
-// batch writes the same few statements hundreds of times. A reopened database starts a new cache.
-func (j *Journal) preparedOn(db *sql.DB) func(ctx context.Context, q string) (*sql.Stmt, error) {
-	if j.stmts.db != db {
-		for _, s := range j.stmts.byQuery {
-			_ = s.Close()
-		}
-		j.stmts.db, j.stmts.byQuery = db, map[string]*sql.Stmt{}
-	}
-	return func(ctx context.Context, q string) (*sql.Stmt, error) {
-		if s, ok := j.stmts.byQuery[q]; ok {
-			return s, nil
-		}
-		s, err := db.PrepareContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		j.stmts.byQuery[q] = s
-		return s, nil
-	}
-}
-
 // read hands fn the open database.
 func (j *Journal) read(fn func(db *sql.DB) error) error {
 	db, release, _, err := j.acquire()
@@ -165,72 +130,4 @@ func (j *Journal) read(fn func(db *sql.DB) error) error {
 		return wrapErr(j.Path, "read", err)
 	}
 	return nil
-}
-
-func writeTx(ctx context.Context, db *sql.DB, path, what string, prepared func(context.Context, string) (*sql.Stmt, error), fn func(w *wtx) error) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return wrapErr(path, what, err)
-	}
-	if err := fn(&wtx{ctx: ctx, tx: tx, prepared: prepared}); err != nil {
-		_ = tx.Rollback()
-		return wrapErr(path, what, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return wrapErr(path, what, err)
-	}
-	return nil
-}
-
-// wtx is a write transaction whose statements come prepared from the journal's cache: an import runs
-// the same few statements tens of thousands of times, and preparing one costs more than running it.
-type wtx struct {
-	ctx      context.Context
-	tx       *sql.Tx
-	prepared func(context.Context, string) (*sql.Stmt, error) // nil: prepare in the transaction
-	stmts    map[string]*sql.Stmt
-}
-
-func (w *wtx) stmt(q string) (*sql.Stmt, error) {
-	if s, ok := w.stmts[q]; ok {
-		return s, nil
-	}
-	var s *sql.Stmt
-	if w.prepared == nil { // the import, inside the open: one transaction, nothing to keep
-		var err error
-		if s, err = w.tx.PrepareContext(w.ctx, q); err != nil { // closed with the transaction
-			return nil, err
-		}
-	} else {
-		p, err := w.prepared(w.ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		// On the connection it was prepared on, the transaction's copy reuses SQLite's compiled
-		// statement; it is closed with the transaction.
-		s = w.tx.StmtContext(w.ctx, p)
-	}
-	if w.stmts == nil {
-		w.stmts = map[string]*sql.Stmt{}
-	}
-	w.stmts[q] = s
-	return s, nil
-}
-
-func (w *wtx) exec(q string, args ...any) error {
-	s, err := w.stmt(q)
-	if err != nil {
-		return err
-	}
-	_, err = s.ExecContext(w.ctx, args...)
-	return err
-}
-
-// scan runs a query expected to return one row into dest.
-func (w *wtx) scan(q string, args []any, dest ...any) error {
-	s, err := w.stmt(q)
-	if err != nil {
-		return err
-	}
-	return s.QueryRowContext(w.ctx, args...).Scan(dest...)
 }

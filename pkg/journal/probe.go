@@ -37,10 +37,10 @@ func (j *Journal) CheckWritable(ctx context.Context) error {
 	err := j.write(ctx, "check", func(w *wtx) error {
 		// A real page write (the header, unchanged): a full disk or a read-only file refuses it.
 		var v int
-		if err := w.tx.QueryRowContext(w.ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		if err := w.q.QueryRowContext(w.ctx, "PRAGMA user_version").Scan(&v); err != nil {
 			return err
 		}
-		_, err := w.tx.ExecContext(w.ctx, fmt.Sprintf("PRAGMA user_version = %d", v))
+		_, err := w.q.ExecContext(w.ctx, fmt.Sprintf("PRAGMA user_version = %d", v))
 		return err
 	})
 	if err == nil {
