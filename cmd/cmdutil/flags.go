@@ -30,7 +30,7 @@ type TunnelFlags struct {
 }
 
 // TunnelEnv is what opening a receiver uses of the command line: its settings (flag > env > config),
-// its secrets, its status lines and log, and the tunnel's test hooks (factory.Deps).
+// its secrets, its status lines and log, and the tunnel's test hooks (factory.Hooks).
 type TunnelEnv struct {
 	IO          *iostreams.IOStreams
 	Resolve     func(key, flagValue string, flagSet bool) (string, error)

@@ -34,7 +34,7 @@ type Options struct {
 	HTTPClient *http.Client        // forwards to --forward-to
 	Path       func(string) string // --save's directory, made relative to the command's directory
 	Inspector  *cmdui.Inspector    // --ui
-	// Ready, when set, receives the hook URL once it serves (a test hook: factory.Deps.ListenReady).
+	// Ready, when set, receives the hook URL once it serves (a test hook: factory.Hooks.ListenReady).
 	Ready chan<- string
 	JSON  bool
 

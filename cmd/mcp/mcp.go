@@ -41,7 +41,7 @@ type Options struct {
 	WorkDir    string
 	HTTPClient *http.Client
 	// Transport, when set, is where the server serves instead of stdio, and Ready receives the URL and
-	// bearer token of --http once it serves (test hooks: factory.Deps.MCPTransport, MCPReady).
+	// bearer token of --http once it serves (test hooks: cmd.Deps.MCPTransport, MCPReady).
 	Transport sdk.Transport
 	Ready     chan<- [2]string
 
@@ -55,11 +55,12 @@ type Options struct {
 	changed    func(string) bool
 }
 
-// NewCmdMcp builds `novita mcp`; runF replaces the run function in tests.
-func NewCmdMcp(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+// NewCmdMcp builds `novita mcp` serving on transport (nil: stdio, or --http); runF replaces the run
+// function in tests.
+func NewCmdMcp(f *factory.Factory, transport sdk.Transport, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{IO: f.IOStreams, API: f.API, Journal: f.Journal, NewRunner: runner.For(f), Resolve: f.Resolve,
 		Advice: cmdutil.Advice(f), Version: f.Build.Version, WorkDir: f.WorkDir, HTTPClient: f.HTTPClient,
-		Transport: f.Test.MCPTransport, Ready: f.Test.MCPReady}
+		Transport: transport, Ready: f.Test.MCPReady}
 	cmd := &cobra.Command{
 		Use:   "mcp",
 		Short: "Serve Novita's media APIs as tools for AI agents (Model Context Protocol)",
