@@ -17,7 +17,7 @@ import (
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/provenance"
-	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/tunnel/tunnelmode"
 )
 
 // TunnelFlags are the receiver flags shared by submit --wait, listen, test-event and mcp. They carry
@@ -55,7 +55,7 @@ func NewTunnelEnv(f *factory.Factory) TunnelEnv {
 func AddTunnelFlags(cmd *cobra.Command, env TunnelEnv) *TunnelFlags {
 	v := &TunnelFlags{cmd: cmd, Env: env}
 	f := cmd.Flags()
-	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", tunnel.Modes(), "webhook tunnel")
+	StringEnumFlag(cmd, &v.tunnel, "tunnel", "", "auto", tunnelmode.Modes(), "webhook tunnel")
 	f.StringVar(&v.publicURL, "public-url", "", "your own public URL that forwards to --listen-addr (implies --tunnel local)")
 	f.StringVar(&v.listenAddr, "listen-addr", "127.0.0.1:0", "where the local receiver listens")
 	f.StringVar(&v.ngrokToken, "ngrok-authtoken", "", "ngrok authtoken (env NGROK_AUTHTOKEN, config ngrok_authtoken)")

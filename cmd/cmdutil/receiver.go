@@ -9,7 +9,7 @@ import (
 	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
-	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/tunnel/tunnelmode"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
 
@@ -21,7 +21,7 @@ const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks
 
 // TunnelError words a tunnel failure for the user: a missing or rejected authtoken says how to set one.
 func TunnelError(err error) error {
-	if errors.Is(err, tunnel.ErrNoAuthtoken) {
+	if errors.Is(err, tunnelmode.ErrNoAuthtoken) {
 		return clierr.WithHint(clierr.KindAuth, errors.New("--tunnel ngrok needs an authtoken"), ngrokTokenHint)
 	}
 	if clierr.KindOf(err) == clierr.KindAuth && clierr.HintOf(err) == "" {
