@@ -35,8 +35,7 @@ var light = []string{
 func TestLightPackagesLinkNoHeavyEngine(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
 	imports := map[string][]string{} // module package -> its non-test imports
-	var load func(path string) []string
-	load = func(path string) []string {
+	load := func(path string) []string {
 		if deps, ok := imports[path]; ok {
 			return deps
 		}
