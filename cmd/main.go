@@ -34,7 +34,7 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		defer f.HTTPClient.CloseIdleConnections()
 	}
 	ran := false
-	err := root.NewCmdRoot(f, &ran, args).ExecuteContext(ctx)
+	err := root.NewCmdRoot(f, root.Local{MCPTransport: d.MCPTransport}, &ran, args).ExecuteContext(ctx)
 	f.Cleanup()
 	if err == nil {
 		return clierr.ExitOK

@@ -12,7 +12,7 @@ import (
 	"github.com/novita-cli/novita/pkg/lifecycle"
 	"github.com/novita-cli/novita/pkg/novita"
 	"github.com/novita-cli/novita/pkg/testevent"
-	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/tunnel/tunnelmode"
 )
 
 // Explain is how this command line words an error for the user: its message and the hint that goes
@@ -31,7 +31,7 @@ func Explain(a taskview.Advice, err error) (msg, hint string) {
 // state what went wrong and name no command or flag (docs/architecture.md).
 func fixOf(err error) string {
 	var exists *download.ExistsError
-	var mode *tunnel.ModeError
+	var mode *tunnelmode.ModeError
 	var unreadable *lifecycle.UnreadableAnswerError
 	var delivery *testevent.DeliveryError
 	if fix := opsFix(err); fix != "" {
@@ -45,8 +45,8 @@ func fixOf(err error) string {
 	case errors.Is(err, download.ErrStdoutTaken):
 		return "-o - writes the output to standard output, which --json needs for its document: give a file name with -o, or drop --json"
 	case errors.As(err, &mode):
-		return "set --tunnel (or NOVITA_TUNNEL, or the config key tunnel) to one of " + strings.Join(tunnel.Modes(), ", ")
-	case errors.Is(err, tunnel.ErrPublicURLMode):
+		return "set --tunnel (or NOVITA_TUNNEL, or the config key tunnel) to one of " + strings.Join(tunnelmode.Modes(), ", ")
+	case errors.Is(err, tunnelmode.ErrPublicURLMode):
 		return "--public-url works only with --tunnel local or auto"
 	case errors.As(err, &unreadable):
 		return "see the answer with --debug"

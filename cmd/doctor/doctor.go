@@ -14,6 +14,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/receiver"
 	"github.com/novita-cli/novita/cmd/internal/words"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/config"
@@ -39,7 +40,7 @@ type Options struct {
 	// InProcessSandbox tells whether the API is the --sandbox simulator (no key of the user's then).
 	InProcessSandbox func() bool
 	// Tunnel opens the ngrok check's tunnel (its log, its secrets, its test hooks).
-	Tunnel cmdutil.TunnelEnv
+	Tunnel receiver.TunnelEnv
 	// APIKey and APIKeySet are --api-key and whether it was given; JSON is --json.
 	APIKey    string
 	APIKeySet bool
@@ -51,7 +52,7 @@ type Options struct {
 // NewCmdDoctor builds `novita doctor`; runF replaces the run function in tests.
 func NewCmdDoctor(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{IO: f.IOStreams, Config: f.Config, API: f.API, Getenv: f.Getenv, HTTPClient: f.HTTPClient, Scrub: f.Scrub,
-		Path: f.Path, InProcessSandbox: f.InProcessSandbox, Tunnel: cmdutil.NewTunnelEnv(f), ReadFile: os.ReadFile}
+		Path: f.Path, InProcessSandbox: f.InProcessSandbox, Tunnel: receiver.NewTunnelEnv(f), ReadFile: os.ReadFile}
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the setup: key, API, ngrok, state, outputs, previews, completion",

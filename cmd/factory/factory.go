@@ -1,17 +1,23 @@
 // Package factory is what commands need from their surroundings, built lazily and once per command
 // line: the IO streams, the config file, the API (a real one, or the in-process sandbox behind
 // --sandbox), the journal, the clock, the HTTP client and the tunnel environment. It is gh's factory
-// pattern: this file defines the type, whose services are function fields; default.go wires the real
-// ones (New, FromDeps); commands take the functions they need into their options, and tests replace them.
+// pattern: this file defines the type, whose services are function fields; default.go sets the real
+// ones (New); commands take the functions they need into their options, and tests replace them.
+//
+// The package is light on purpose: every command imports it, so it imports neither the simulator
+// (pkg/sandbox) nor the MCP SDK. What needs them is wired in by cmd/internal/wiring (FromDeps), which
+// only the program's entry (package cmd) imports: StartSandbox here, the MCP transport in cmd/root.
 package factory
 
 import (
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/config"
@@ -45,10 +51,13 @@ type Factory struct {
 	WorkDir string
 	Clock   clock.Clock // every timestamp and timer of the command line
 	Globals Globals
-	// Test is what the command line was given (FromDeps). Only constructors read its test hooks
-	// (Schedule, Ngrok*, TunnelConnectTimeout, the *Ready channels, MCPTransport): each NewCmd copies
-	// the ones it uses into its options, so no run function reaches into the factory for them.
-	Test Deps
+	// Test holds the command line's test hooks (wiring.FromDeps copies them from cmd.Deps). Only
+	// constructors read them: each NewCmd copies the ones it uses into its options, so no run function
+	// reaches into the factory for them.
+	Test Hooks
+	// StartSandbox starts the in-process simulator behind --sandbox and returns its URL, its key and
+	// how to stop it. The wiring sets it (cmd/internal/wiring); nil means this factory has none.
+	StartSandbox func() (url, key string, stop func() error, err error)
 
 	// Replaceable services; New (default.go) sets them to the real, lazily built ones.
 	Config  func() (*config.File, error)
@@ -65,6 +74,26 @@ type Factory struct {
 	api      *API
 	journal  *journal.Journal
 	readJnl  *journal.Journal
+}
+
+// Hooks are the test hooks the commands read (the heavy ones, the simulator's options and the MCP
+// transport, stay in cmd.Deps and reach only what needs them).
+type Hooks struct {
+	Schedule             *waiter.Schedule // the polling schedule (nil: production's)
+	NgrokConnectURL      string
+	NgrokRootCAs         *x509.CertPool
+	TunnelConnectTimeout time.Duration
+	// NgrokHeartbeatInterval shortens the ngrok heartbeat (0 = production's), so closing a tunnel
+	// does not wait a second for the library's heartbeat goroutines (tunnel.Config).
+	NgrokHeartbeatInterval time.Duration
+	// SandboxReady, when set, receives the URL of a `novita sandbox` server once it serves.
+	SandboxReady chan<- string
+	// ListenReady, when set, receives the hook URL of `novita listen` once it serves.
+	ListenReady chan<- string
+	// UIReady, when set, receives the inspector's URL with its token (`novita ui`, `listen --ui`).
+	UIReady chan<- string
+	// MCPReady, when set, receives the URL and bearer token of `novita mcp --http` once it serves.
+	MCPReady chan<- [2]string
 }
 
 // API is the resolved API access of this command line.

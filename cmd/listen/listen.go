@@ -15,6 +15,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/receiver"
 	"github.com/novita-cli/novita/cmd/internal/runner"
 	cmdui "github.com/novita-cli/novita/cmd/ui"
 	"github.com/novita-cli/novita/pkg/clierr"
@@ -34,11 +35,11 @@ type Options struct {
 	HTTPClient *http.Client        // forwards to --forward-to
 	Path       func(string) string // --save's directory, made relative to the command's directory
 	Inspector  *cmdui.Inspector    // --ui
-	// Ready, when set, receives the hook URL once it serves (a test hook: factory.Deps.ListenReady).
+	// Ready, when set, receives the hook URL once it serves (a test hook: factory.Hooks.ListenReady).
 	Ready chan<- string
 	JSON  bool
 
-	Tunnel    *cmdutil.TunnelFlags
+	Tunnel    *receiver.TunnelFlags
 	Output    *cmdutil.OutputFlags
 	ForwardTo string
 	Headers   []string // "Name: value"
@@ -123,7 +124,7 @@ novita ui shows them later.`,
 	fl.BoolVar(&o.UI, "ui", false, "also serve the web inspector (live events, replay, gallery) on loopback")
 	fl.StringVar(&o.UIAddr, "ui-addr", ui.DefaultAddr, "where the inspector listens with --ui (loopback)")
 	fl.BoolVar(&o.Open, "open", false, "open the inspector in your browser (with --ui)")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
+	o.Tunnel = receiver.AddTunnelFlags(cmd, receiver.NewTunnelEnv(f))
 	fl.StringVar(&o.Tunnel.Path, "path", "", "fixed receiver path instead of a random secret one")
 	o.Output = cmdutil.AddOutputFlags(cmd, cmdutil.NewSettings(f), false)
 	_ = cmd.RegisterFlagCompletionFunc("status", cmdutil.FixedCompletions("SUCCEED", "FAILED"))
@@ -176,7 +177,7 @@ func runListen(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	srv, err := cmdutil.OpenReceiver(ctx, o.Tunnel, api, eng.ReceiverOptions(), "listen",
+	srv, err := receiver.OpenReceiver(ctx, o.Tunnel, api, eng.ReceiverOptions(), "listen",
 		clierr.Usagef("listen needs a receiver: set NGROK_AUTHTOKEN for an ngrok tunnel, or use --tunnel local (with --public-url for your own tunnel)"))
 	if err != nil {
 		return err

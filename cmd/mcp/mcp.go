@@ -17,6 +17,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/receiver"
 	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -41,7 +42,7 @@ type Options struct {
 	WorkDir    string
 	HTTPClient *http.Client
 	// Transport, when set, is where the server serves instead of stdio, and Ready receives the URL and
-	// bearer token of --http once it serves (test hooks: factory.Deps.MCPTransport, MCPReady).
+	// bearer token of --http once it serves (test hooks: cmd.Deps.MCPTransport, MCPReady).
 	Transport sdk.Transport
 	Ready     chan<- [2]string
 
@@ -51,15 +52,16 @@ type Options struct {
 	Thumbnails bool
 	HTTP       string // --http ADDR; "" serves stdio
 	OutputDir  string
-	Tunnel     *cmdutil.TunnelFlags
+	Tunnel     *receiver.TunnelFlags
 	changed    func(string) bool
 }
 
-// NewCmdMcp builds `novita mcp`; runF replaces the run function in tests.
-func NewCmdMcp(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+// NewCmdMcp builds `novita mcp` serving on transport (nil: stdio, or --http); runF replaces the run
+// function in tests.
+func NewCmdMcp(f *factory.Factory, transport sdk.Transport, runF func(context.Context, *Options) error) *cobra.Command {
 	o := &Options{IO: f.IOStreams, API: f.API, Journal: f.Journal, NewRunner: runner.For(f), Resolve: f.Resolve,
 		Advice: cmdutil.Advice(f), Version: f.Build.Version, WorkDir: f.WorkDir, HTTPClient: f.HTTPClient,
-		Transport: f.Test.MCPTransport, Ready: f.Test.MCPReady}
+		Transport: transport, Ready: f.Test.MCPReady}
 	cmd := &cobra.Command{
 		Use:   "mcp",
 		Short: "Serve Novita's media APIs as tools for AI agents (Model Context Protocol)",
@@ -101,7 +103,7 @@ on stderr.`,
 	fl.BoolVar(&o.Thumbnails, "thumbnails", false, "add small inline thumbnails of saved images to tool results")
 	fl.StringVar(&o.HTTP, "http", "", "serve streamable HTTP on this loopback address (e.g. 127.0.0.1:8765) instead of stdio")
 	fl.StringVar(&o.OutputDir, "output-dir", "", "default directory of saved outputs (config mcp.output_dir; default ./novita-outputs)")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
+	o.Tunnel = receiver.AddTunnelFlags(cmd, receiver.NewTunnelEnv(f))
 	_ = cmd.RegisterFlagCompletionFunc("allow", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return catalog.Names(), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -211,7 +213,7 @@ func (o *Options) receiver(ctx context.Context) (*hooks.Router, error) {
 	if err != nil || api.Key == "" {
 		return nil, nil // the tools that need the API say what is wrong, in the agent's conversation
 	}
-	return cmdutil.OpenWaitReceiver(ctx, o.Tunnel, api)
+	return receiver.OpenWaitReceiver(ctx, o.Tunnel, api)
 }
 
 type nopWriteCloser struct{ io.Writer }

@@ -36,7 +36,7 @@ func TestNewCmdMcp(t *testing.T) {
 			f.Build.Version = "9.9.9"
 			ready := make(chan [2]string)
 			f.Test.MCPReady = ready // a test hook, taken when the command is built
-			cmd := NewCmdMcp(f, func(_ context.Context, o *Options) error { got = o; return nil })
+			cmd := NewCmdMcp(f, nil, func(_ context.Context, o *Options) error { got = o; return nil })
 			err := cmdtest.Exec(cmd, tt.args)
 			if tt.wantErr != "" {
 				if clierr.KindOf(err) != clierr.KindUsage || !strings.Contains(err.Error(), tt.wantErr) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/novita-cli/novita/cmd/balance"
@@ -35,18 +36,25 @@ import (
 // (submit.Line), and rerun's flags are those of the task its reference names. Its PersistentPreRunE
 // marks ran, so the caller can tell cobra's own validation errors (which come before it) from the
 // commands' errors.
-func NewCmdRoot(f *factory.Factory, ran *bool, args []string) *cobra.Command {
-	return newCmdRoot(f, ran, args, false)
+func NewCmdRoot(f *factory.Factory, local Local, ran *bool, args []string) *cobra.Command {
+	return newCmdRoot(f, local, ran, args, false)
+}
+
+// Local is what the local commands take from the program's entry rather than from the factory, so
+// that the factory, which every command imports, links none of it.
+type Local struct {
+	// MCPTransport, when set, is where `novita mcp` serves instead of stdio (a test hook: cmd.Deps).
+	MCPTransport sdk.Transport
 }
 
 // NewCmdRootAll builds the full tree, every task command with its flags (for generated documentation:
 // man pages, reference docs, help tests). Its commands are not meant to run.
 func NewCmdRootAll(f *factory.Factory) *cobra.Command {
 	ran := false
-	return newCmdRoot(f, &ran, nil, true)
+	return newCmdRoot(f, Local{}, &ran, nil, true)
 }
 
-func newCmdRoot(f *factory.Factory, ran *bool, args []string, all bool) *cobra.Command {
+func newCmdRoot(f *factory.Factory, local Local, ran *bool, args []string, all bool) *cobra.Command {
 	g := &f.Globals
 	root := &cobra.Command{
 		Use:   "novita",
@@ -125,7 +133,7 @@ local Novita-compatible simulator (--sandbox) so everything works offline.`,
 		train.NewCmdTrain(f, nil))
 	add("account", cmdmodels.NewCmdModels(f, nil), balance.NewCmdBalance(f, nil))
 	add("webhooks", cmdlisten.NewCmdListen(f, nil), cmdtestevent.NewCmdTestEvent(f, nil))
-	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil), cmdmcp.NewCmdMcp(f, nil))
+	add("local", cmdui.NewCmdUI(f, nil), cmdsandbox.NewCmdSandbox(f, nil), cmdmcp.NewCmdMcp(f, local.MCPTransport, nil))
 	add("settings", cmdconfig.NewCmdConfig(f, nil), doctor.NewCmdDoctor(f, nil), completion.NewCmdCompletion(f.IOStreams, root, nil), version.NewCmdVersion(f, nil))
 	root.SetHelpCommandGroupID("settings")
 	root.SetCompletionCommandGroupID("settings")

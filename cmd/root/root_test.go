@@ -36,7 +36,7 @@ func TestNewCmdRootBuildsRerunForTheTaskItNames(t *testing.T) {
 		{[]string{"tasks", "rerun", taskID}, false},
 	} {
 		ran := false
-		r := NewCmdRoot(f, &ran, c.args)
+		r := NewCmdRoot(f, Local{}, &ran, c.args)
 		rerun, _, err := r.Find([]string{"rerun"})
 		if err != nil {
 			t.Fatal(err)
@@ -54,7 +54,7 @@ func TestNewCmdRootBuildsRerunForTheTaskItNames(t *testing.T) {
 func TestNewCmdRootUnknownCommand(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	ran := false
-	r := NewCmdRoot(factory.New(ios, nil, factory.BuildInfo{}, &http.Client{}), &ran, []string{"sumbit"})
+	r := NewCmdRoot(factory.New(ios, nil, factory.BuildInfo{}, &http.Client{}), Local{}, &ran, []string{"sumbit"})
 	err := r.ExecuteContext(context.Background())
 	if clierr.KindOf(err) != clierr.KindUsage || err.Error() != `unknown command "sumbit" for "novita"; did you mean submit?` || ran {
 		t.Errorf("error %v (kind %v), ran %v", err, clierr.KindOf(err), ran)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/receiver"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
@@ -163,7 +164,7 @@ func runBatch(ctx context.Context, o *Options) error {
 		o.Advice.ResumeHint("novita wait --batch "+id))
 	var router *hooks.Router
 	if o.Wait && o.WebhookURL == "" {
-		if router, err = cmdutil.OpenWaitReceiver(ctx, o.Tunnel, api); err != nil {
+		if router, err = receiver.OpenWaitReceiver(ctx, o.Tunnel, api); err != nil {
 			return err
 		}
 		defer router.Close()

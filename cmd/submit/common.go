@@ -15,6 +15,7 @@ import (
 	"github.com/novita-cli/novita/cmd/internal/expiry"
 	"github.com/novita-cli/novita/cmd/internal/modelnames"
 	"github.com/novita-cli/novita/cmd/internal/previews"
+	"github.com/novita-cli/novita/cmd/internal/receiver"
 	"github.com/novita-cli/novita/cmd/internal/runner"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
@@ -54,7 +55,7 @@ type Options struct {
 	DryRun     bool
 	Wait       bool
 	Timeout    time.Duration
-	Tunnel     *cmdutil.TunnelFlags
+	Tunnel     *receiver.TunnelFlags
 	Output     *cmdutil.OutputFlags
 	Preview    *string // --preview; "" when not given
 	Batch      BatchOptions
@@ -84,7 +85,7 @@ func addCommonFlags(cmd *cobra.Command, o *Options, f *factory.Factory, taskName
 	fl.StringVar(&o.Batch.File, "batch", "", "one task per line of FILE (- = stdin): a JSON object merged onto the body, or a prompt")
 	fl.IntVar(&o.Batch.Concurrency, "concurrency", 4, "with --batch: submissions (and result reads) in flight")
 	fl.BoolVar(&o.Batch.SkipInvalid, "skip-invalid", false, "with --batch: submit the valid lines even when some are invalid")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
+	o.Tunnel = receiver.AddTunnelFlags(cmd, receiver.NewTunnelEnv(f))
 	o.Output = cmdutil.AddOutputFlags(cmd, cmdutil.NewSettings(f), true)
 	o.Preview = previews.AddFlag(cmd)
 	cmdutil.NoFileCompletions(cmd, "webhook-url", "concurrency")

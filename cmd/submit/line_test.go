@@ -18,7 +18,7 @@ func tree(t *testing.T, args ...string) *cobra.Command {
 	ios, _, _, _ := iostreams.Test()
 	f := factory.New(ios, nil, factory.BuildInfo{}, &http.Client{})
 	ran := false
-	return root.NewCmdRoot(f, &ran, args)
+	return root.NewCmdRoot(f, root.Local{}, &ran, args)
 }
 
 func taskCmd(t *testing.T, r *cobra.Command, name string) *cobra.Command {

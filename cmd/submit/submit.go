@@ -19,6 +19,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/receiver"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -150,7 +151,7 @@ func runSubmit(ctx context.Context, o *Options) error {
 	if o.Wait && o.WebhookURL == "" && run.WebhookRefused(task.Endpoint) {
 		io.Statusf("%s refused a webhook field before: no receiver; polling for the result", iostreams.Safe(task.Name))
 	} else if o.Wait && o.WebhookURL == "" {
-		if router, err = cmdutil.OpenWaitReceiver(ctx, o.Tunnel, api); err != nil {
+		if router, err = receiver.OpenWaitReceiver(ctx, o.Tunnel, api); err != nil {
 			return err
 		}
 		if router != nil {

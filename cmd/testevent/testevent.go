@@ -18,6 +18,7 @@ import (
 
 	"github.com/novita-cli/novita/cmd/cmdutil"
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/receiver"
 	"github.com/novita-cli/novita/cmd/taskview"
 	"github.com/novita-cli/novita/pkg/body"
 	"github.com/novita-cli/novita/pkg/catalog"
@@ -48,7 +49,7 @@ type Options struct {
 	FromFile   string
 	Sets       []string
 	RetryDelay time.Duration
-	Tunnel     *cmdutil.TunnelFlags
+	Tunnel     *receiver.TunnelFlags
 }
 
 // NewCmdTestEvent builds `novita test-event`; runF replaces the run function in tests.
@@ -88,7 +89,7 @@ for it, print it and check it. Exit 0 when it arrived as asked, 1 if it differed
 	fl.StringVar(&o.FromFile, "from-file", "", "send this saved event (from listen --save); needs --to")
 	fl.StringArrayVar(&o.Sets, "set", nil, "edit the local event: path=value (e.g. payload.task.reason=boom); repeatable")
 	fl.DurationVar(&o.RetryDelay, "retry-delay", 0, "delay between local delivery retries (default Novita-like backoff)")
-	o.Tunnel = cmdutil.AddTunnelFlags(cmd, cmdutil.NewTunnelEnv(f))
+	o.Tunnel = receiver.AddTunnelFlags(cmd, receiver.NewTunnelEnv(f))
 	_ = cmd.RegisterFlagCompletionFunc("status", cmdutil.FixedCompletions("SUCCEED", "FAILED"))
 	_ = cmd.RegisterFlagCompletionFunc("task", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return catalog.Names(), cobra.ShellCompDirectiveNoFileComp
@@ -146,7 +147,7 @@ func runTestEvent(ctx context.Context, o *Options) error {
 // roundTrip opens a receiver, asks for a test event to it and checks what arrives.
 func roundTrip(ctx context.Context, o *Options, api *factory.API, task catalog.Task, req map[string]any, want novita.Status) error {
 	io := o.IO
-	srv, err := cmdutil.OpenReceiver(ctx, o.Tunnel, api, webhook.Options{}, "test-event",
+	srv, err := receiver.OpenReceiver(ctx, o.Tunnel, api, webhook.Options{}, "test-event",
 		clierr.Usagef("test-event needs a receiver: set NGROK_AUTHTOKEN, use --tunnel local with --public-url, or send to your endpoint with --to URL"))
 	if err != nil {
 		return err

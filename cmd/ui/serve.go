@@ -37,7 +37,7 @@ type Inspector struct {
 	Clock     clock.Clock
 	Logger    func() *slog.Logger // read when used: --debug is known only once the flags are parsed
 	// Ready, when set, receives the inspector's URL with its token once it serves (a test hook:
-	// factory.Deps.UIReady).
+	// factory.Hooks.UIReady).
 	Ready chan<- string
 }
 

@@ -18,7 +18,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/novita-cli/novita/pkg/preview"
-	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/tunnel/tunnelmode"
 
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/download"
@@ -45,7 +45,7 @@ func Keys() []Key {
 		{Name: "ngrok_authtoken", Env: "NGROK_AUTHTOKEN", Flag: "--ngrok-authtoken", Secret: true, Help: "ngrok authtoken for webhook tunnels"},
 		{Name: "ngrok_url", Env: "NOVITA_NGROK_URL", Flag: "--ngrok-url", Example: "https://you.ngrok.app",
 			Help: "reserved ngrok domain for the tunnel"},
-		{Name: "tunnel", Env: "NOVITA_TUNNEL", Flag: "--tunnel", Default: "auto", Choices: tunnel.Modes(),
+		{Name: "tunnel", Env: "NOVITA_TUNNEL", Flag: "--tunnel", Default: "auto", Choices: tunnelmode.Modes(),
 			Example: "auto", Help: "tunnel mode: auto|ngrok|local|none"},
 		{Name: "public_url", Env: "NOVITA_PUBLIC_URL", Flag: "--public-url", Example: "https://hooks.example.com",
 			Help: "your own public URL forwarding to --listen-addr"},

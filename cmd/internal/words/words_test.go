@@ -17,7 +17,7 @@ import (
 	"github.com/novita-cli/novita/pkg/listen"
 	"github.com/novita-cli/novita/pkg/preview"
 	"github.com/novita-cli/novita/pkg/training"
-	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/tunnel/tunnelmode"
 )
 
 func build(t *testing.T, task string, in body.Input) error {
@@ -166,9 +166,9 @@ func TestOpsErrorsNameTheFlags(t *testing.T) {
 	}{
 		{listen.CheckForwardTarget("localhost:3000"), `--forward-to "localhost:3000" is not an http(s) URL`},
 		{listen.ErrNoForwardTarget, "replays need --forward-to URL"},
-		{&tunnel.EdgeUnreachableError{Reason: "dial tcp: refused"}, "(offline, or a firewall blocks it? --tunnel local or none works without it)"},
-		{&tunnel.SessionLimitError{Code: "ERR_NGROK_108", Detail: "limit"}, "stop the other ngrok agent or use --tunnel local or none"},
-		{fmt.Errorf("open receiver: %w", &tunnel.PublicURLError{URL: "/hooks"}), `open receiver: invalid --public-url "/hooks": want an absolute http(s) URL`},
+		{&tunnelmode.EdgeUnreachableError{Reason: "dial tcp: refused"}, "(offline, or a firewall blocks it? --tunnel local or none works without it)"},
+		{&tunnelmode.SessionLimitError{Code: "ERR_NGROK_108", Detail: "limit"}, "stop the other ngrok agent or use --tunnel local or none"},
+		{fmt.Errorf("open receiver: %w", &tunnelmode.PublicURLError{URL: "/hooks"}), `open receiver: invalid --public-url "/hooks": want an absolute http(s) URL`},
 		{&lifecycle.DownloadTimeoutError{TaskID: "t1", Timeout: time.Minute, Err: errors.New("cut")}, "task t1: the outputs did not finish downloading within --timeout 1m0s: cut"},
 		{&lifecycle.NoProvenanceError{Mode: "embed", Target: "standard output"}, "--metadata embed: standard output is not a file"},
 		{func() error { _, err := preview.ParseMode("sixels"); return err }(), `invalid preview mode "sixels" (--preview or config key preview): use one of auto,`},

@@ -1,11 +1,11 @@
-package tunnel_test
+package tunnelmode_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/novita-cli/novita/pkg/clierr"
-	"github.com/novita-cli/novita/pkg/tunnel"
+	tunnel "github.com/novita-cli/novita/pkg/tunnel/tunnelmode"
 )
 
 func TestParseMode(t *testing.T) {

@@ -1,15 +1,19 @@
-package cmdutil
+// Package receiver is the webhook receiver of the commands that open one (submit --wait, listen,
+// test-event, mcp) and doctor's tunnel check: the receiver flags and their settings, and opening the
+// receiver behind its tunnel. It is apart from cmdutil, which every command imports, so that only
+// these commands link the tunnel (the ngrok agent) and the receiver (pkg/hooks).
+package receiver
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/novita-cli/novita/cmd/internal/words"
 
 	"github.com/novita-cli/novita/cmd/factory"
+	"github.com/novita-cli/novita/cmd/internal/words"
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/hooks"
-	"github.com/novita-cli/novita/pkg/tunnel"
+	"github.com/novita-cli/novita/pkg/tunnel/tunnelmode"
 	"github.com/novita-cli/novita/pkg/webhook"
 )
 
@@ -21,7 +25,7 @@ const NoTunnelHint = "no webhook tunnel: waiting by polling; to receive webhooks
 
 // TunnelError words a tunnel failure for the user: a missing or rejected authtoken says how to set one.
 func TunnelError(err error) error {
-	if errors.Is(err, tunnel.ErrNoAuthtoken) {
+	if errors.Is(err, tunnelmode.ErrNoAuthtoken) {
 		return clierr.WithHint(clierr.KindAuth, errors.New("--tunnel ngrok needs an authtoken"), ngrokTokenHint)
 	}
 	if clierr.KindOf(err) == clierr.KindAuth && clierr.HintOf(err) == "" {
@@ -76,30 +80,4 @@ func OpenReceiver(ctx context.Context, tf *TunnelFlags, api *factory.API, opts w
 		return nil, none
 	}
 	return srv, nil
-}
-
-// ErrMissingKey is the auth error of a command that needs a key and has none.
-// The fix is its hint, so --json carries it in the error document's "hint" as the README shows.
-var ErrMissingKey = clierr.WithHint(clierr.KindAuth, errors.New("no API key"),
-	"set NOVITA_API_KEY or run: novita config set api_key (or try the offline simulator with --sandbox)")
-
-// NeedAPI resolves the API (the factory's API, as a command's options hold it) of a command that sends
-// requests with a key: ErrMissingKey without one.
-func NeedAPI(resolve func() (*factory.API, error)) (*factory.API, error) {
-	api, err := resolve()
-	if err != nil {
-		return nil, err
-	}
-	if err := NeedKey(api); err != nil {
-		return nil, err
-	}
-	return api, nil
-}
-
-// NeedKey returns ErrMissingKey when api has no key.
-func NeedKey(api *factory.API) error {
-	if api.Key == "" {
-		return ErrMissingKey
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package factory
+package wiring
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
 )
 
@@ -14,11 +15,11 @@ func TestAPIResolvesOnceUnderConcurrentCallers(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
 	dir := t.TempDir()
 	env := map[string]string{"HOME": dir, "XDG_CONFIG_HOME": dir + "/config", "NOVITA_STATE_DIR": dir + "/state"}
-	f := New(ios, func(k string) string { return env[k] }, BuildInfo{}, &http.Client{})
+	f := New(ios, func(k string) string { return env[k] }, factory.BuildInfo{}, &http.Client{}, nil)
 	f.Globals.Sbx = true
 	defer f.Cleanup()
 	const callers = 8
-	apis := make([]*API, callers)
+	apis := make([]*factory.API, callers)
 	var wg sync.WaitGroup
 	for i := range callers {
 		wg.Add(1)

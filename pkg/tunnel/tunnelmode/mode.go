@@ -1,4 +1,8 @@
-package tunnel
+// Package tunnelmode is what a webhook tunnel is, without opening one: the --tunnel modes, how auto
+// picks one, and the typed refusals a tunnel answers with. It is apart from package tunnel (which
+// re-exports it) so that what only names a mode or words a refusal (the config's key table, the
+// commands' error words) does not link the ngrok agent.
+package tunnelmode
 
 import (
 	"errors"
