@@ -17,10 +17,7 @@ func TestBashCompletionWorksWithoutBashCompletionPackage(t *testing.T) {
 	if err != nil {
 		t.Skip("bash not on PATH")
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := processBinary(t)
 	bin := t.TempDir()
 	if err := os.Symlink(exe, filepath.Join(bin, "novita")); err != nil {
 		t.Fatal(err)

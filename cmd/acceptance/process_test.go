@@ -20,10 +20,10 @@ func childGORACE() string {
 	return "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
 }
 
-// startCLIProcess runs this test binary as the novita CLI in a child process.
+// startCLIProcess runs the novita CLI in a child process (processBinary).
 func (c *cli) startCLIProcess(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	cmd := exec.Command(processBinary(t), args...)
 	cmd.Dir = c.dir
 	cmd.Env = []string{"NOVITA_TEST_AS_CLI=1", "PATH=" + os.Getenv("PATH"), childGORACE()}
 	for k, v := range c.env {

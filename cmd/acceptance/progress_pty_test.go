@@ -19,10 +19,7 @@ func TestBatchProgressNeverErasesStdout(t *testing.T) {
 	if err != nil {
 		t.Skip("tmux not on PATH: apt-get install tmux")
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := processBinary(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "prompts.txt"), []byte("a cat\na dog [fail]\na fox\na hen\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -59,3 +59,22 @@ func realBinary(t *testing.T) string {
 	}
 	return bin
 }
+
+// processBinary is what runs the CLI in its own process: the real binary (releaseBinary) when it can
+// be built, otherwise this test binary, which TestMain turns into the CLI (NOVITA_TEST_AS_CLI=1). The
+// real binary is main.go's own path, and it is not race-instrumented: a script's background sandbox,
+// listener and CLI lines cost several times less CPU. The race detector still covers the same code,
+// which the in-process tests run.
+func processBinary(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err == nil && !testing.Short() {
+		if bin, err := releaseBinary(); err == nil {
+			return bin
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exe
+}

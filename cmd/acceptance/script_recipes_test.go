@@ -89,10 +89,7 @@ func TestREADMEShellRecipes(t *testing.T) {
 	if err != nil {
 		t.Skip("no sh")
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := processBinary(t)
 	recipes := readmeRecipes(t, filepath.Join(repoRoot, "README.md"))
 	if len(recipes) == 0 {
 		t.Fatal("found no pipeline or background recipe in README.md: is the extraction broken?")

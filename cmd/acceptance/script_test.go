@@ -55,10 +55,7 @@ import (
 //	httpget URL [STATUS]      GET URL, expect STATUS (200); the body becomes stdout
 func TestScripts(t *testing.T) {
 	t.Parallel()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	exe := processBinary(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                "testdata/script",
 		Setup:              func(env *testscript.Env) error { return setupScript(env, exe) },
