@@ -17,6 +17,7 @@ import (
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/sandbox"
+	"github.com/novita-cli/novita/pkg/testmain"
 	"github.com/novita-cli/novita/pkg/waiter"
 )
 
@@ -24,6 +25,7 @@ import (
 var repoRoot string
 
 func TestMain(m *testing.M) {
+	testmain.SkipRaceExitPause()
 	if os.Getenv("NOVITA_TEST_AS_CLI") == "1" {
 		// Re-executed by a test as the real CLI process (signals, kills): behave exactly like main.
 		os.Exit(cmd.Main(cmd.BuildInfo{Version: "test"}))

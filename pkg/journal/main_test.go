@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 )
 
 // childEnv makes the test binary act as another CLI process writing the journal (see runChild).
@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 		os.Exit(runChild(mode))
 	}
 	// Every database a test opens must be closed with it: database/sql goroutines would show here.
-	goleak.VerifyTestMain(m)
+	testmain.Main(m)
 }
 
 // runChild is a separate OS process: "write" records JOURNAL_N tasks named JOURNAL_NAME-i (every tenth

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 
 	"github.com/novita-cli/novita/pkg/batch"
 	"github.com/novita-cli/novita/pkg/body"
@@ -24,7 +24,7 @@ import (
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }
 
 // syncEnv is a sandbox serving the synchronous endpoints, a runner pointed at it with a journal, and
 // a directory for the outputs.

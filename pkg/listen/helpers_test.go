@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 
 	"github.com/novita-cli/novita/pkg/hooks"
 	"github.com/novita-cli/novita/pkg/listen"
@@ -20,7 +20,7 @@ import (
 	"github.com/novita-cli/novita/pkg/webhook"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }
 
 // recorder is a Visitor that keeps what the engine reported.
 type recorder struct {

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 
 	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }
 
 // newFakeClock is the clock tests move by hand.
 func newFakeClock() *clock.Fake { return clock.NewFake(time.Date(2024, 6, 2, 15, 0, 41, 0, time.UTC)) }

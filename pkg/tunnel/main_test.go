@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/novita-cli/novita/pkg/testmain"
 	"go.uber.org/goleak"
 )
 
@@ -22,7 +23,7 @@ func TestMain(m *testing.M) {
 			os.Exit(2)
 		}
 	}
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction(libraryLeakFunction))
+	testmain.Main(m, goleak.IgnoreTopFunction(libraryLeakFunction))
 }
 
 // libraryLeakFunction is the one goroutine muxado itself can leak: a heartbeat requester whose echo

@@ -17,10 +17,12 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/novita-cli/novita/pkg/provenance"
+	"github.com/novita-cli/novita/pkg/testmain"
 )
 
 // TestMain stops the shared chromium before looking for leaked goroutines (its connection's are ours).
 func TestMain(m *testing.M) {
+	testmain.SkipRaceExitPause()
 	code := m.Run()
 	chromium.close()
 	if code == 0 {

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 
 	"github.com/novita-cli/novita/pkg/clierr"
 	"github.com/novita-cli/novita/pkg/novita"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }
 
 func fast() Schedule {
 	return Schedule{Min: time.Millisecond, Max: 5 * time.Millisecond, Growth: 1.5,

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }
 
 const sampleEvent = `{"event_type":"ASYNC_TASK_RESULT","payload":{"task":{"task_id":"t-1","status":"TASK_STATUS_SUCCEED","task_type":"TXT_TO_IMG"},"images":[{"image_url":"https://x/y.png","image_url_ttl":"3600","image_type":"png"}],"videos":[],"audios":[]}}`
 

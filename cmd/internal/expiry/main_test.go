@@ -3,8 +3,8 @@ package expiry
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 )
 
 // The journal keeps database goroutines until the factory's Cleanup closes it: a leak shows here.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }

@@ -3,8 +3,8 @@ package receiver
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 )
 
 // A receiver or tunnel left open shows here as a leak.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }

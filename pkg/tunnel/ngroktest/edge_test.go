@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/novita-cli/novita/pkg/testmain"
 
 	"github.com/novita-cli/novita/pkg/tunnel/ngroktest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testmain.Main(m) }
 
 func TestOfflineEndpointAnswersLikeNgrok(t *testing.T) {
 	e, err := ngroktest.New(ngroktest.Options{})

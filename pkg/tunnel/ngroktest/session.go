@@ -99,10 +99,31 @@ func (e *Edge) serveAgent(raw net.Conn) {
 		}
 		go func() {
 			defer e.wg.Done()
-			defer func() { _ = st.Close() }()
-			s.handle(st)
+			w := &writeWatch{TypedStream: st}
+			s.handle(w)
+			if !w.failed {
+				_ = st.Close()
+			}
 		}()
 	}
+}
+
+// writeWatch remembers that a write failed, so that the stream is then left to its session. muxado
+// (v2.0.1) returns from a write when its session dies while the session's writer goroutine may still be
+// sending that frame; a Close then packs its FIN into the same frame buffer, a data race -race reports
+// (stream.go write and CloseWrite) and fails whatever test runs beside. A dead session has closed its
+// streams already. Only handle's goroutine writes to an agent's stream, so a plain bool does.
+type writeWatch struct {
+	muxado.TypedStream
+	failed bool
+}
+
+func (w *writeWatch) Write(p []byte) (int, error) {
+	n, err := w.TypedStream.Write(p)
+	if err != nil {
+		w.failed = true
+	}
+	return n, err
 }
 
 // handle answers one stream opened by the agent.
