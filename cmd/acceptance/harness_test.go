@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/novita-cli/novita/cmd"
+	"github.com/novita-cli/novita/cmd/factory"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/journal"
 	"github.com/novita-cli/novita/pkg/sandbox"
@@ -77,8 +78,7 @@ func newCLI(t *testing.T) *cli {
 	}}
 	fast := testSchedule()
 	c.deps = cmd.Deps{
-		Schedule:               &fast,
-		NgrokHeartbeatInterval: testHeartbeat,
+		Hooks: factory.Hooks{Schedule: &fast, NgrokHeartbeatInterval: testHeartbeat},
 		SandboxOptions: &sandbox.Options{TaskDuration: 300 * time.Millisecond, WebhookRetryBackoff: 20 * time.Millisecond,
 			MaxMediaSide: testMediaSide},
 		Build: cmd.BuildInfo{Version: "1.2.3-test", Commit: "abc123", Date: "2026-11-27"},

@@ -5,7 +5,6 @@
 package wiring
 
 import (
-	"crypto/x509"
 	"net/http"
 	"time"
 
@@ -15,12 +14,12 @@ import (
 	"github.com/novita-cli/novita/pkg/clock"
 	"github.com/novita-cli/novita/pkg/iostreams"
 	"github.com/novita-cli/novita/pkg/sandbox"
-	"github.com/novita-cli/novita/pkg/waiter"
 )
 
 // Deps is everything a command line takes from its surroundings (cmd.Deps is this type); tests
-// replace any of it. The fields after the first group are test hooks: those the commands read are
-// described on factory.Hooks, where FromDeps copies them.
+// replace any of it. The fields after the first group are test hooks: the commands read factory.Hooks
+// (FromDeps hands them over as they are); the simulator's options and the MCP transport reach only
+// what needs them.
 type Deps struct {
 	IO         *iostreams.IOStreams
 	Getenv     func(string) string
@@ -31,19 +30,11 @@ type Deps struct {
 	Clock clock.Clock // nil = the real clock
 
 	// Test hooks.
-	Schedule               *waiter.Schedule
-	SandboxOptions         *sandbox.Options // the in-process simulator behind --sandbox
-	NgrokConnectURL        string
-	NgrokRootCAs           *x509.CertPool
-	TunnelConnectTimeout   time.Duration
-	NgrokHeartbeatInterval time.Duration
-	SandboxReady           chan<- string
-	ListenReady            chan<- string
-	UIReady                chan<- string
+	factory.Hooks
+	SandboxOptions *sandbox.Options // the in-process simulator behind --sandbox
 	// MCPTransport, when set, is where `novita mcp` serves instead of stdio (mcp.NewInMemoryTransports);
 	// cmd/root hands it to the mcp command.
 	MCPTransport mcp.Transport
-	MCPReady     chan<- [2]string
 }
 
 // FromDeps is the factory of one command line run with d.
@@ -57,9 +48,7 @@ func FromDeps(d Deps) *factory.Factory {
 	if d.Clock != nil {
 		f.Clock = d.Clock
 	}
-	f.Test = factory.Hooks{Schedule: d.Schedule, NgrokConnectURL: d.NgrokConnectURL, NgrokRootCAs: d.NgrokRootCAs,
-		TunnelConnectTimeout: d.TunnelConnectTimeout, NgrokHeartbeatInterval: d.NgrokHeartbeatInterval,
-		SandboxReady: d.SandboxReady, ListenReady: d.ListenReady, UIReady: d.UIReady, MCPReady: d.MCPReady}
+	f.Test = d.Hooks
 	return f
 }
 
