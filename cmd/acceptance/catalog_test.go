@@ -2,10 +2,11 @@ package acceptance
 
 import (
 	"encoding/json"
-	"github.com/novita-cli/novita/cmd/internal/example"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/novita-cli/novita/cmd/internal/example"
 
 	"github.com/novita-cli/novita/pkg/catalog"
 )

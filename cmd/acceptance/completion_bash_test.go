@@ -34,7 +34,7 @@ printf '%s\n' "${COMPREPLY[@]}"`
 		cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
 		home := t.TempDir()
 		cmd.Env = []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + home,
-			"NOVITA_TEST_AS_CLI=1", childGORACE(), "NOVITA_STATE_DIR=" + filepath.Join(home, "state"), "XDG_CONFIG_HOME=" + filepath.Join(home, "config")}
+			"NOVITA_TEST_AS_CLI=1", "NOVITA_STATE_DIR=" + filepath.Join(home, "state"), "XDG_CONFIG_HOME=" + filepath.Join(home, "config")}
 		var out, errb strings.Builder
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		if err := cmd.Run(); err != nil {

@@ -26,7 +26,7 @@ import (
 var repoRoot string
 
 func TestMain(m *testing.M) {
-	testmain.SkipRaceExitPause()
+	testmain.SkipRaceExitPause() // first: a child run as the CLI (NOVITA_TEST_AS_CLI) skips the pause too
 	if os.Getenv("NOVITA_TEST_AS_CLI") == "1" {
 		// Re-executed by a test as the real CLI process (signals, kills): behave exactly like main.
 		os.Exit(cmd.Main(cmd.BuildInfo{Version: "test"}))

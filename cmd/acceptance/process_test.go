@@ -14,18 +14,12 @@ import (
 	"github.com/novita-cli/novita/pkg/sandbox"
 )
 
-// childGORACE is the race runtime's setting for a child CLI process: it sleeps a second at exit by
-// default (to catch races of goroutines still running then), which every child process would pay.
-func childGORACE() string {
-	return "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
-}
-
 // startCLIProcess runs the novita CLI in a child process (processBinary).
 func (c *cli) startCLIProcess(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(processBinary(t), args...)
 	cmd.Dir = c.dir
-	cmd.Env = []string{"NOVITA_TEST_AS_CLI=1", "PATH=" + os.Getenv("PATH"), childGORACE()}
+	cmd.Env = []string{"NOVITA_TEST_AS_CLI=1", "PATH=" + os.Getenv("PATH")}
 	for k, v := range c.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

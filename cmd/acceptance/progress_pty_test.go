@@ -29,8 +29,8 @@ func TestBatchProgressNeverErasesStdout(t *testing.T) {
 		return exec.Command(tmux, append([]string{"-L", socket, "-f", "/dev/null"}, args...)...)
 	}
 	t.Cleanup(func() { _ = tm("kill-server").Run() })
-	script := fmt.Sprintf(`cd %q && env NOVITA_TEST_AS_CLI=1 %q HOME=%q NOVITA_STATE_DIR=%q XDG_CONFIG_HOME=%q %q --sandbox submit txt2img --batch prompts.txt --wait -o 'out/{line}-{index}.{ext}' --width 128 --height 128; echo EXIT=$?; sleep 600`,
-		dir, childGORACE(), dir, filepath.Join(dir, "state"), filepath.Join(dir, "config"), exe)
+	script := fmt.Sprintf(`cd %q && env NOVITA_TEST_AS_CLI=1 HOME=%q NOVITA_STATE_DIR=%q XDG_CONFIG_HOME=%q %q --sandbox submit txt2img --batch prompts.txt --wait -o 'out/{line}-{index}.{ext}' --width 128 --height 128; echo EXIT=$?; sleep 600`,
+		dir, dir, filepath.Join(dir, "state"), filepath.Join(dir, "config"), exe)
 	if out, err := tm("new-session", "-d", "-x", "150", "-y", "60", script).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}

@@ -1,6 +1,7 @@
 package acceptance
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,20 +30,13 @@ var releaseBinary = sync.OnceValues(func() (string, error) {
 		"-s -w -X main.version="+stamped.Version+" -X main.commit="+stamped.Commit+" -X main.date="+stamped.Date, ".")
 	build.Dir = repoRoot
 	if out, err := build.CombinedOutput(); err != nil {
-		return "", &buildError{err: err, out: out}
+		return "", fmt.Errorf("go build: %w\n%s", err, out)
 	}
 	return bin, nil
 })
 
 // releaseDir is releaseBinary's directory, once built.
 var releaseDir string
-
-type buildError struct {
-	err error
-	out []byte
-}
-
-func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + string(e.out) }
 
 // realBinary is releaseBinary for a test: skipped with -short or without go on PATH.
 func realBinary(t *testing.T) string {

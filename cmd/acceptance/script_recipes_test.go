@@ -121,7 +121,7 @@ func TestREADMEShellRecipes(t *testing.T) {
 			cmd.Env = []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + dir,
 				"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "NOVITA_STATE_DIR=" + filepath.Join(dir, "state"),
 				"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"), "NOVITA_BASE_URL=" + sb.URL(), "NOVITA_API_KEY=" + sb.APIKey(),
-				"NOVITA_KEY=sk_readme_recipe_key_0123456789", childGORACE()}
+				"NOVITA_KEY=sk_readme_recipe_key_0123456789"}
 			cmd.WaitDelay = 5 * time.Second
 			out, err := cmd.CombinedOutput()
 			if ctx.Err() != nil {

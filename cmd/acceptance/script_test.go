@@ -117,7 +117,6 @@ func setupScript(env *testscript.Env, exe string) error {
 	env.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	env.Setenv("NOVITA_STATE_DIR", filepath.Join(work, "state"))
 	env.Setenv("NOVITA_TEST_AS_CLI", "1")
-	env.Setenv("GORACE", strings.TrimPrefix(childGORACE(), "GORACE="))
 	// A fake browser opener first in PATH: --open must never start a real browser from a test.
 	bin := filepath.Join(work, ".bin")
 	if err := os.MkdirAll(bin, 0o755); err != nil {
@@ -169,22 +168,8 @@ func scriptNovita(ts *testscript.TestScript, neg bool, args []string) {
 		startScriptProc(ts, st, strings.Trim(args[n-1], "&"), args[:n-1], neg)
 		return
 	}
-	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: ts.Stdout(), ErrOut: ts.Stderr()}
-	for len(args) >= 2 && (args[len(args)-2] == ">" || args[len(args)-2] == "<") {
-		op, file := args[len(args)-2], ts.MkAbs(args[len(args)-1])
-		args = args[:len(args)-2]
-		if op == "<" {
-			b, err := os.ReadFile(file)
-			ts.Check(err)
-			ios.In = bytes.NewReader(b)
-			continue
-		}
-		// As the shell's > would: what the CLI writes there (an image from -o -) stays out of the log.
-		f, err := os.Create(file)
-		ts.Check(err)
-		defer f.Close()
-		ios.Out = f
-	}
+	args, stdin, stdout := redirected(ts, args)
+	ios := &iostreams.IOStreams{In: stdin, Out: stdout, ErrOut: ts.Stderr()}
 	d := cmd.Deps{IO: ios, Build: cmd.BuildInfo{Version: "test"}, Dir: ts.MkAbs("."),
 		SandboxOptions: &sandbox.Options{MaxMediaSide: testMediaSide}}
 	d.Getenv = ts.Getenv // the script's environment, as exec would pass it
@@ -199,27 +184,34 @@ func scriptProcess(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: proc novita ARGS... [> FILE] [< FILE]")
 	}
 	st := stateOf(ts)
-	args = args[1:]
-	var stdout io.Writer = ts.Stdout()
-	var stdin io.Reader = strings.NewReader("")
-	for len(args) >= 2 && (args[len(args)-2] == ">" || args[len(args)-2] == "<") {
-		op, file := args[len(args)-2], ts.MkAbs(args[len(args)-1])
-		args = args[:len(args)-2]
-		if op == "<" {
-			f, err := os.Open(file)
-			ts.Check(err)
-			defer f.Close()
-			stdin = f
-			continue
-		}
-		f, err := os.Create(file)
-		ts.Check(err)
-		defer f.Close()
-		stdout = f
-	}
+	args, stdin, stdout := redirected(ts, args[1:])
 	cmd := scriptCmd(ts, st, args)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, ts.Stderr()
 	checkExit(ts, st, neg, cmd.Run())
+}
+
+// redirected takes the trailing "> FILE" and "< FILE" off a novita line and opens them, as the shell
+// would: stdin is FILE (else empty), stdout goes to FILE (else the script's stdout; what the CLI writes
+// to a file, an image from -o -, stays out of the log). The files close when the script ends.
+func redirected(ts *testscript.TestScript, args []string) (rest []string, stdin io.Reader, stdout io.Writer) {
+	stdin, stdout = strings.NewReader(""), ts.Stdout()
+	for len(args) >= 2 && (args[len(args)-2] == ">" || args[len(args)-2] == "<") {
+		op, file := args[len(args)-2], ts.MkAbs(args[len(args)-1])
+		args = args[:len(args)-2]
+		open := os.Create
+		if op == "<" {
+			open = os.Open
+		}
+		f, err := open(file)
+		ts.Check(err)
+		ts.Defer(func() { _ = f.Close() })
+		if op == "<" {
+			stdin = f
+		} else {
+			stdout = f
+		}
+	}
+	return args, stdin, stdout
 }
 
 // scriptCmd is the CLI as a process in the script's directory, with the script's environment.

@@ -17,6 +17,7 @@ import (
 const childEnv = "NOVITA_JOURNAL_TEST_CHILD"
 
 func TestMain(m *testing.M) {
+	testmain.SkipRaceExitPause() // children too: each would pay the race runtime's pause
 	if mode := os.Getenv(childEnv); mode != "" {
 		os.Exit(runChild(mode))
 	}

@@ -15,10 +15,7 @@ import (
 func child(t *testing.T, mode string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	// The race runtime sleeps a second at exit by default (for races in goroutines still running):
-	// every child would pay it.
-	race := "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
-	cmd.Env = append(os.Environ(), append([]string{childEnv + "=" + mode, race}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{childEnv + "=" + mode}, env...)...)
 	return cmd
 }
 
